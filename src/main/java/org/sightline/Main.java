@@ -1,0 +1,116 @@
+package org.sightline;
+
+import io.javalin.Javalin;
+import org.sightline.config.Config;
+import org.sightline.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** The command line, and the one place where Sightline's parts are built and wired together. */
+@Command(name = "sightline", mixinStandardHelpOptions = true,
+        description = "Image-moderation companion server for the fediverse.",
+        subcommands = {Main.Serve.class})
+public final class Main implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final Map<String, String> env;
+
+    public Main(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line; tests call this with their own environment and writers. */
+    public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main(env), new Factory(env));
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException || e instanceof UserError) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    /** Lets subcommands receive the environment without static state. */
+    private record Factory(Map<String, String> env) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                return cls.getDeclaredConstructor(Map.class).newInstance(env);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
+    }
+
+    /** An error caused by the user's input, printed as one line without a stack trace. */
+    public static class UserError extends RuntimeException {
+        public UserError(String message) {
+            super(message);
+        }
+    }
+
+    /** Options shared by every command that reads the configuration. */
+    static class ConfigOption {
+        @Option(names = "--config", description = "YAML configuration file (environment variables SIGHTLINE_* override it)")
+        Path configFile;
+
+        Config load(Map<String, String> env) {
+            return Config.load(configFile, env);
+        }
+    }
+
+    @Command(name = "serve", description = "Run the server (defaults: 127.0.0.1:8080, data in ./data).")
+    static final class Serve implements Callable<Integer> {
+        private final Map<String, String> env;
+        @CommandLine.Mixin
+        ConfigOption configOption = new ConfigOption();
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        Serve(Map<String, String> env) {
+            this.env = env;
+        }
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Config config = configOption.load(env);
+            Javalin app = App.create(new App.Deps(config));
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                app.stop();
+                stopped.countDown();
+            }, "shutdown"));
+            app.start(config.httpHost(), config.httpPort());
+            spec.commandLine().getOut().println("Sightline listening on http://" + config.httpHost() + ":" + app.port());
+            stopped.await();
+            return 0;
+        }
+    }
+}
