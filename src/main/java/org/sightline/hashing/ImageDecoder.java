@@ -105,7 +105,7 @@ public final class ImageDecoder {
         }
         ImageReader reader = readers.next();
         ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
-        reader.setInput(in, true, true);
+        reader.setInput(in, false, true);
         return reader;
     }
 
