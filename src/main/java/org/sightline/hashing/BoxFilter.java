@@ -77,6 +77,118 @@ final class BoxFilter {
         }
     }
 
+    /**
+     * {@link #filter} on four rows at once. The four running sums are independent, so the processor
+     * overlaps their additions instead of waiting on one sum's latency; each row's operations and their
+     * order are unchanged, so are the bits.
+     */
+    static void filter4(float[][] in, float[][] out, int n, int w) {
+        float[] a = in[0], b = in[1], c = in[2], d = in[3];
+        float[] oa = out[0], ob = out[1], oc = out[2], od = out[3];
+        int half = (w + 2) / 2;
+        float sa = 0f, sb = 0f, sc = 0f, sd = 0f;
+        int count = 0;
+        int ri = 0;
+        int li = 0;
+        int oi = 0;
+        for (int i = 0; i < half - 1; i++, ri++) {
+            sa += a[ri];
+            sb += b[ri];
+            sc += c[ri];
+            sd += d[ri];
+            count++;
+        }
+        for (int i = 0; i < w - half + 1; i++, ri++, oi++) {
+            sa += a[ri];
+            sb += b[ri];
+            sc += c[ri];
+            sd += d[ri];
+            count++;
+            oa[oi] = sa / count;
+            ob[oi] = sb / count;
+            oc[oi] = sc / count;
+            od[oi] = sd / count;
+        }
+        for (int i = 0; i < n - w; i++, ri++, li++, oi++) {
+            sa += a[ri];
+            sb += b[ri];
+            sc += c[ri];
+            sd += d[ri];
+            sa -= a[li];
+            sb -= b[li];
+            sc -= c[li];
+            sd -= d[li];
+            oa[oi] = sa / count;
+            ob[oi] = sb / count;
+            oc[oi] = sc / count;
+            od[oi] = sd / count;
+        }
+        for (int i = 0; i < half - 1; i++, li++, oi++) {
+            sa -= a[li];
+            sb -= b[li];
+            sc -= c[li];
+            sd -= d[li];
+            count--;
+            oa[oi] = sa / count;
+            ob[oi] = sb / count;
+            oc[oi] = sc / count;
+            od[oi] = sd / count;
+        }
+    }
+
+    /** {@link #filterSampled} on four rows at once, for the same reason as {@link #filter4}. */
+    static void filterSampled4(float[][] in, int n, int w, int[] samples, float[][] out) {
+        float[] a = in[0], b = in[1], c = in[2], d = in[3];
+        int half = (w + 2) / 2;
+        float sa = 0f, sb = 0f, sc = 0f, sd = 0f;
+        int count = 0;
+        int ri = 0;
+        int li = 0;
+        int o = 0;
+        int k = 0;
+        for (int i = 0; i < half - 1; i++, ri++) {
+            sa += a[ri];
+            sb += b[ri];
+            sc += c[ri];
+            sd += d[ri];
+            count++;
+        }
+        for (int i = 0; i < w - half + 1; i++, ri++, o++) {
+            sa += a[ri];
+            sb += b[ri];
+            sc += c[ri];
+            sd += d[ri];
+            count++;
+            for (; k < samples.length && samples[k] == o; k++) store(out, k, sa, sb, sc, sd, count);
+        }
+        for (int i = 0; i < n - w; i++, ri++, li++, o++) {
+            sa += a[ri];
+            sb += b[ri];
+            sc += c[ri];
+            sd += d[ri];
+            sa -= a[li];
+            sb -= b[li];
+            sc -= c[li];
+            sd -= d[li];
+            for (; k < samples.length && samples[k] == o; k++) store(out, k, sa, sb, sc, sd, count);
+        }
+        for (int i = 0; i < half - 1; i++, li++, o++) {
+            sa -= a[li];
+            sb -= b[li];
+            sc -= c[li];
+            sd -= d[li];
+            count--;
+            for (; k < samples.length && samples[k] == o; k++) store(out, k, sa, sb, sc, sd, count);
+        }
+    }
+
+    private static void store(float[][] out, int k, float sa, float sb, float sc, float sd, int count) {
+        out[0][k] = sa / count;
+        out[1][k] = sb / count;
+        out[2][k] = sc / count;
+        out[3][k] = sd / count;
+    }
+
     /** Receives the rows a {@link Columns} filter emits, in order. */
     interface RowSink {
         void accept(int row, float[] values);

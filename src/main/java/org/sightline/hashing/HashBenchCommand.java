@@ -68,18 +68,17 @@ public final class HashBenchCommand implements Callable<Integer> {
                 photos.size(), mp, dir == null ? "bundled bridge set" : dir, warmup, runs);
 
         ImageDecoder decoder = new ImageDecoder(Long.MAX_VALUE / 4, Runtime.getRuntime().availableProcessors());
-        PdqHasher pdq = new PdqHasher();
-        PerceptualHashes perceptual = new PerceptualHashes();
+        MediaHasher hasher = new MediaHasher(decoder);
         ReferencePdq reference = new ReferencePdq();
-        for (int i = 0; i < warmup; i++) pass(photos, decoder, pdq, perceptual, reference);
+        for (int i = 0; i < warmup; i++) pass(photos, decoder, hasher, reference);
         List<Pass> passes = new ArrayList<>();
-        for (int i = 0; i < runs; i++) passes.add(pass(photos, decoder, pdq, perceptual, reference));
+        for (int i = 0; i < runs; i++) passes.add(pass(photos, decoder, hasher, reference));
 
         double decodeMs = median(passes.stream().mapToLong(Pass::decode)) / 1e6;
         double hashMs = median(passes.stream().mapToLong(Pass::hash)) / 1e6;
         double refMs = median(passes.stream().mapToLong(Pass::referenceHash)) / 1e6;
         int threads = Runtime.getRuntime().availableProcessors();
-        double oursParallel = parallelSeconds(photos, threads, decoder, b -> hashAll(b, decoder, pdq, perceptual));
+        double oursParallel = parallelSeconds(photos, threads, decoder, hasher::hash);
         double refParallel = parallelSeconds(photos, threads, decoder, b -> decoder.decode(b, d -> reference.hash(d.image())));
 
         out.println();
@@ -98,19 +97,18 @@ public final class HashBenchCommand implements Callable<Integer> {
                         + "%.2fx the reference on one thread, %.2fx the reference on %d threads%n",
                 threads, photos.size() * threads / oursParallel, photos.size() * threads / refParallel,
                 ((decodeMs + refMs) / 1000) * threads / oursParallel, refParallel / oursParallel, threads);
-        reportAllocation(out, photos, decoder, pdq, perceptual);
+        reportAllocation(out, photos, decoder, hasher);
         return 0;
     }
 
-    private Pass pass(List<Photo> photos, ImageDecoder decoder, PdqHasher pdq, PerceptualHashes perceptual,
-                      ReferencePdq reference) throws MediaException {
+    private Pass pass(List<Photo> photos, ImageDecoder decoder, MediaHasher hasher, ReferencePdq reference)
+            throws MediaException {
         long decode = 0, hash = 0, ref = 0;
         for (Photo p : photos) {
             long t0 = System.nanoTime();
             DecodedImage image = decoder.decode(p.bytes());
             long t1 = System.nanoTime();
-            sink(pdq.hash(image.image()).hash().w0() + perceptual.hash(image.image()).phash()
-                    + MediaHasher.digest("MD5", p.bytes()).length() + MediaHasher.digest("SHA-256", p.bytes()).length());
+            sink(hasher.signals(image, p.bytes()).phash());
             long t2 = System.nanoTime();
             sink(reference.hash(image.image()).hash().w0());
             long t3 = System.nanoTime();
@@ -119,13 +117,6 @@ public final class HashBenchCommand implements Callable<Integer> {
             ref += t3 - t2;
         }
         return new Pass(decode, hash, ref);
-    }
-
-    private static Object hashAll(byte[] bytes, ImageDecoder decoder, PdqHasher pdq, PerceptualHashes perceptual)
-            throws MediaException {
-        String md5 = MediaHasher.digest("MD5", bytes);
-        String sha = MediaHasher.digest("SHA-256", bytes);
-        return decoder.decode(bytes, d -> List.of(pdq.hash(d.image()), perceptual.hash(d.image()), md5, sha));
     }
 
     private interface Work {
@@ -155,15 +146,15 @@ public final class HashBenchCommand implements Callable<Integer> {
         }
     }
 
-    private void reportAllocation(PrintWriter out, List<Photo> photos, ImageDecoder decoder, PdqHasher pdq,
-                                  PerceptualHashes perceptual) throws MediaException {
+    private void reportAllocation(PrintWriter out, List<Photo> photos, ImageDecoder decoder, MediaHasher hasher)
+            throws MediaException {
         if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)) return;
         Photo largest = photos.stream().max((a, b) -> Double.compare(a.megapixels(), b.megapixels())).orElseThrow();
         long id = Thread.currentThread().getId();
         long a0 = threads.getThreadAllocatedBytes(id);
         DecodedImage image = decoder.decode(largest.bytes());
         long a1 = threads.getThreadAllocatedBytes(id);
-        sink(pdq.hash(image.image()).quality() + perceptual.hash(image.image()).dhash());
+        sink(hasher.signals(image, largest.bytes()).dhash());
         long a2 = threads.getThreadAllocatedBytes(id);
         ReferencePdq reference = new ReferencePdq();
         sink(reference.hash(image.image()).quality());

@@ -19,13 +19,20 @@ public final class MediaHasher {
     }
 
     public Signals hash(byte[] bytes) throws MediaException {
-        String md5 = digest("MD5", bytes);
-        String sha256 = digest("SHA-256", bytes);
-        return decoder.decode(bytes, decoded -> {
-            PdqResult p = pdq.hash(decoded.image());
-            PerceptualHashes.Result ph = perceptual.hash(decoded.image());
-            return new Signals(decoded.format(), decoded.width(), decoded.height(), p, ph.phash(), ph.dhash(), md5, sha256);
-        });
+        return decoder.decode(bytes, decoded -> signals(decoded, bytes));
+    }
+
+    /** Everything after decoding: PDQ and its variants, pHash/dHash (from the same pass), the digests. */
+    public Signals signals(DecodedImage decoded, byte[] bytes) {
+        GreyDerivative derivative = new GreyDerivative(decoded.width(), decoded.height(),
+                PerceptualHashes.DERIVATIVE_SIDE);
+        PdqResult p = pdq.hash(decoded.image(), derivative);
+        // PDQ skips the pixels of images under 5 pixels a side; read those directly
+        PerceptualHashes.Result ph = derivative.complete()
+                ? perceptual.hashDerivative(derivative.image())
+                : perceptual.hash(decoded.image());
+        return new Signals(decoded.format(), decoded.width(), decoded.height(), p, ph.phash(), ph.dhash(),
+                digest("MD5", bytes), digest("SHA-256", bytes));
     }
 
     static String digest(String algorithm, byte[] bytes) {

@@ -36,13 +36,18 @@ public final class PdqHasher {
     }
 
     public PdqResult hash(BufferedImage image) {
+        return hash(image, null);
+    }
+
+    /** Hashes the image; {@code observer} (may be null) sees every luma row on the way. */
+    public PdqResult hash(BufferedImage image, LumaObserver observer) {
         int rows = image.getHeight();
         int cols = image.getWidth();
         if (rows < MIN_SIDE || cols < MIN_SIDE) {
             return PdqResult.tiny();
         }
         Workspace ws = workspaces.get();
-        float[] block = ws.blurAndDecimate(new LumaReader(image)::readRow, rows, cols);
+        float[] block = ws.blurAndDecimate(new LumaReader(image)::readRow, observer, rows, cols);
         return fromBlock(block, dctMatrix, ws.dct);
     }
 
@@ -52,7 +57,7 @@ public final class PdqHasher {
             return PdqResult.tiny();
         }
         Workspace ws = workspaces.get();
-        float[] block = ws.blurAndDecimate((y, out) -> System.arraycopy(luma, y * cols, out, 0, cols), rows, cols);
+        float[] block = ws.blurAndDecimate((y, out) -> System.arraycopy(luma, y * cols, out, 0, cols), null, rows, cols);
         return fromBlock(block, dctMatrix, ws.dct);
     }
 
@@ -134,22 +139,31 @@ public final class PdqHasher {
         void readRow(int y, float[] out);
     }
 
+    /** Receives each luma row as it is computed (lets other signals share the one pass over the pixels). */
+    public interface LumaObserver {
+        void row(int y, float[] luma, int width);
+    }
+
     /** Buffers reused across images on one thread; they grow to the widest image seen. */
     private static final class Workspace {
+        private static final int GROUP = 4;
         final float[] dct = new float[D * N];
         final float[] block = new float[N * N];
-        final float[] sampled = new float[N];
         final BoxFilter.Columns firstColumns = new BoxFilter.Columns();
         final BoxFilter.Columns secondColumns = new BoxFilter.Columns();
         final int[] sampleRows = new int[N];
         final int[] sampleCols = new int[N];
-        float[] luma = new float[0];
-        float[] rowBlurred = new float[0];
+        final float[][] sampled = new float[GROUP][N];
+        float[][] luma = new float[GROUP][0];
+        float[][] rowBlurred = new float[GROUP][0];
+        float[][] pending = new float[GROUP][0];
+        int pendingRows;
 
-        float[] blurAndDecimate(RowSource source, int rows, int cols) {
-            if (luma.length < cols) {
-                luma = new float[cols];
-                rowBlurred = new float[cols];
+        float[] blurAndDecimate(RowSource source, LumaObserver observer, int rows, int cols) {
+            if (luma[0].length < cols) {
+                luma = new float[GROUP][cols];
+                rowBlurred = new float[GROUP][cols];
+                pending = new float[GROUP][cols];
             }
             int wr = BoxFilter.windowSize(cols);
             int wc = BoxFilter.windowSize(rows);
@@ -159,24 +173,45 @@ public final class PdqHasher {
             }
             firstColumns.reset(cols, rows, wc);
             secondColumns.reset(N, rows, wc);
+            pendingRows = 0;
 
             BoxFilter.RowSink decimate = (row, values) -> {
                 for (int i = 0; i < N; i++) {
                     if (sampleRows[i] == row) System.arraycopy(values, 0, block, i * N, N);
                 }
             };
+            // Second round: rows leave the first column filter one by one; filter them four at a time.
             BoxFilter.RowSink secondRound = (row, values) -> {
-                BoxFilter.filterSampled(values, cols, wr, sampleCols, sampled);
-                secondColumns.push(sampled, decimate);
+                System.arraycopy(values, 0, pending[pendingRows++], 0, cols);
+                if (pendingRows == GROUP) flushSecondRound(cols, wr, decimate);
             };
-            for (int y = 0; y < rows; y++) {
-                source.readRow(y, luma);
-                BoxFilter.filter(luma, 0, rowBlurred, 0, cols, wr);
-                firstColumns.push(rowBlurred, secondRound);
+            for (int y0 = 0; y0 < rows; y0 += GROUP) {
+                int group = Math.min(GROUP, rows - y0);
+                for (int k = 0; k < group; k++) {
+                    source.readRow(y0 + k, luma[k]);
+                    if (observer != null) observer.row(y0 + k, luma[k], cols);
+                }
+                if (group == GROUP) {
+                    BoxFilter.filter4(luma, rowBlurred, cols, wr);
+                } else {
+                    for (int k = 0; k < group; k++) BoxFilter.filter(luma[k], 0, rowBlurred[k], 0, cols, wr);
+                }
+                for (int k = 0; k < group; k++) firstColumns.push(rowBlurred[k], secondRound);
             }
             firstColumns.finish(secondRound);
+            flushSecondRound(cols, wr, decimate);
             secondColumns.finish(decimate);
             return block;
+        }
+
+        private void flushSecondRound(int cols, int wr, BoxFilter.RowSink decimate) {
+            if (pendingRows == GROUP) {
+                BoxFilter.filterSampled4(pending, cols, wr, sampleCols, sampled);
+            } else {
+                for (int k = 0; k < pendingRows; k++) BoxFilter.filterSampled(pending[k], cols, wr, sampleCols, sampled[k]);
+            }
+            for (int k = 0; k < pendingRows; k++) secondColumns.push(sampled[k], decimate);
+            pendingRows = 0;
         }
     }
 }

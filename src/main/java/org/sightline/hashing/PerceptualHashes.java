@@ -21,7 +21,11 @@ public final class PerceptualHashes {
     }
 
     public Result hash(BufferedImage image) {
-        BufferedImage derivative = GreyDerivative.of(image, DERIVATIVE_SIDE);
+        return hashDerivative(GreyDerivative.of(image, DERIVATIVE_SIDE));
+    }
+
+    /** Hashes an already-made {@link GreyDerivative} image. */
+    Result hashDerivative(BufferedImage derivative) {
         return new Result(toLong(phash.hash(derivative)), toLong(dhash.hash(derivative)));
     }
 
