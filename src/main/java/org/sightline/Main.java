@@ -16,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
 /** The command line, and the one place where Sightline's parts are built and wired together. */
 @Command(name = "sightline", mixinStandardHelpOptions = true,
         description = "Image-moderation companion server for the fediverse.",
-        subcommands = {Main.Serve.class})
+        subcommands = {Main.Serve.class, Main.Bench.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -110,6 +110,20 @@ public final class Main implements Callable<Integer> {
             app.start(config.httpHost(), config.httpPort());
             spec.commandLine().getOut().println("Sightline listening on http://" + config.httpHost() + ":" + app.port());
             stopped.await();
+            return 0;
+        }
+    }
+
+    /** Parent of the benchmark commands ({@code bench match}; others sit beside it). */
+    @Command(name = "bench", description = "Benchmarks.",
+            subcommands = {org.sightline.matching.MatchBenchCommand.class})
+    static final class Bench implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(spec.commandLine().getOut());
             return 0;
         }
     }

@@ -1,0 +1,39 @@
+package org.sightline.matching;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Exact-digest lookup (MD5, SHA-256): a concurrent map from the lowercase hex digest to the entries holding it. */
+public final class DigestIndex {
+
+    public record Ref(long entryId, int bankId) {
+    }
+
+    private final Map<String, List<Ref>> byDigest = new ConcurrentHashMap<>();
+
+    public void add(long entryId, int bankId, String hex) {
+        // Copy-on-write per key, so a reader iterating one list never sees it change.
+        byDigest.compute(hex, (k, old) -> {
+            List<Ref> next = old == null ? new ArrayList<>(1) : new ArrayList<>(old);
+            next.add(new Ref(entryId, bankId));
+            return List.copyOf(next);
+        });
+    }
+
+    public void retract(long entryId, String hex) {
+        byDigest.computeIfPresent(hex, (k, old) -> {
+            List<Ref> next = old.stream().filter(r -> r.entryId() != entryId).toList();
+            return next.isEmpty() ? null : next;
+        });
+    }
+
+    public List<Ref> lookup(String hex) {
+        return byDigest.getOrDefault(hex, List.of());
+    }
+
+    public int size() {
+        return byDigest.values().stream().mapToInt(List::size).sum();
+    }
+}
