@@ -22,7 +22,7 @@ public interface EntryDao {
             + " source_seq, state, created_at) VALUES (:bankId, :signalType, :signalValue, :labels, :note, :addedBy,"
             + " :sourceList, :sourceSeq, :state, :createdAt)")
     @GetGeneratedKeys("id")
-    @BatchChunkSize(1000)
+    @BatchChunkSize(5000)
     long[] insertAll(@BindMethods List<BankEntry> entries);
 
     @SqlQuery("SELECT * FROM bank_entries WHERE id = :id")
