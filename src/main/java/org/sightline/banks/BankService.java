@@ -42,15 +42,15 @@ public final class BankService {
     public void loadIndex() {
         for (Bank b : jdbi.onDemand(BankDao.class).list()) remember(b);
         EntryDao dao = jdbi.onDemand(EntryDao.class);
-        List<Matcher.IndexedEntry> all = new ArrayList<>();
+        Matcher.Loader loader = matcher.loader();
         long after = 0;
         while (true) {
             List<BankEntry> page = dao.activePage(after, PAGE);
-            for (BankEntry e : page) all.add(indexed(e));
+            for (BankEntry e : page) loader.accept(indexed(e));
             if (page.size() < PAGE) break;
             after = page.get(page.size() - 1).id();
         }
-        matcher.load(all);
+        loader.finish();
     }
 
     /** What a caller may set on a bank; null fields keep their current value (or take the default). */

@@ -12,6 +12,7 @@ public final class DigestIndex {
     }
 
     private final Map<String, List<Ref>> byDigest = new ConcurrentHashMap<>();
+    private final java.util.Set<Long> retracted = ConcurrentHashMap.newKeySet();
 
     public void add(long entryId, int bankId, String hex) {
         // Copy-on-write per key, so a reader iterating one list never sees it change.
@@ -22,18 +23,18 @@ public final class DigestIndex {
         });
     }
 
-    public void retract(long entryId, String hex) {
-        byDigest.computeIfPresent(hex, (k, old) -> {
-            List<Ref> next = old.stream().filter(r -> r.entryId() != entryId).toList();
-            return next.isEmpty() ? null : next;
-        });
+    /** Marks the entry retracted (kept in a set, like the other indexes, so the order of add and retract never matters). */
+    public void retract(long entryId) {
+        retracted.add(entryId);
     }
 
     public List<Ref> lookup(String hex) {
-        return byDigest.getOrDefault(hex, List.of());
+        List<Ref> refs = byDigest.getOrDefault(hex, List.of());
+        if (refs.isEmpty() || retracted.isEmpty()) return refs;
+        return refs.stream().filter(r -> !retracted.contains(r.entryId())).toList();
     }
 
     public int size() {
-        return byDigest.values().stream().mapToInt(List::size).sum();
+        return byDigest.values().stream().mapToInt(List::size).sum() - retracted.size();
     }
 }

@@ -61,17 +61,57 @@ public final class Matcher {
         banks.put(bank.id(), bank);
     }
 
-    /** Replaces the index content (start-up). */
+    /** Loads the given entries into an empty matcher (start-up). */
     public void load(List<IndexedEntry> entries) {
-        List<PdqIndex.Item> pdqItems = new ArrayList<>();
-        for (IndexedEntry e : entries) {
-            if (e.type() == SignalType.PDQ) {
-                pdqItems.add(new PdqIndex.Item(e.entryId(), e.bankId(), PdqHash.parse(e.value())));
-            } else {
-                add(e);
-            }
+        Loader l = loader();
+        entries.forEach(l::accept);
+        l.finish();
+    }
+
+    /**
+     * Start-up loading without per-entry objects: PDQ hashes go into packed arrays and become one index
+     * segment on {@link Loader#finish()}, so millions of rows stream straight from the database.
+     */
+    public Loader loader() {
+        return new Loader();
+    }
+
+    public final class Loader {
+        private long[] hashes = new long[4 * 1024];
+        private long[] ids = new long[1024];
+        private int[] banks = new int[1024];
+        private int n;
+
+        private Loader() {
         }
-        pdq.load(pdqItems);
+
+        public void accept(IndexedEntry e) {
+            if (e.type() != SignalType.PDQ) {
+                add(e);
+                return;
+            }
+            if (n == ids.length) {
+                int cap = n + (n >> 1);
+                hashes = java.util.Arrays.copyOf(hashes, 4 * cap);
+                ids = java.util.Arrays.copyOf(ids, cap);
+                banks = java.util.Arrays.copyOf(banks, cap);
+            }
+            PdqHash h = PdqHash.parse(e.value());
+            hashes[4 * n] = h.w0();
+            hashes[4 * n + 1] = h.w1();
+            hashes[4 * n + 2] = h.w2();
+            hashes[4 * n + 3] = h.w3();
+            ids[n] = e.entryId();
+            banks[n] = e.bankId();
+            n++;
+        }
+
+        public void finish() {
+            pdq.loadPacked(hashes, ids, banks, n);
+            hashes = null;
+            ids = null;
+            banks = null;
+        }
     }
 
     public void add(IndexedEntry e) {
@@ -97,8 +137,8 @@ public final class Matcher {
             case PDQ -> pdq.retract(e.entryId());
             case PHASH -> phash.retract(e.entryId());
             case DHASH -> dhash.retract(e.entryId());
-            case MD5 -> md5.retract(e.entryId(), e.value());
-            case SHA256 -> sha256.retract(e.entryId(), e.value());
+            case MD5 -> md5.retract(e.entryId());
+            case SHA256 -> sha256.retract(e.entryId());
         }
     }
 

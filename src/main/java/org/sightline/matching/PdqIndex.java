@@ -40,26 +40,24 @@ public final class PdqIndex {
     }
 
     /** Replaces the whole content (start-up load): one segment per 16 M entries, no tail. */
-    public synchronized void load(List<Item> items) {
-        List<PdqSegment> segs = new ArrayList<>();
-        for (int from = 0; from < items.size(); from += PdqSegment.MAX_SIZE) {
-            int n = Math.min(PdqSegment.MAX_SIZE, items.size() - from);
-            long[] h = new long[4 * n];
-            long[] ids = new long[n];
-            int[] banks = new int[n];
-            for (int i = 0; i < n; i++) {
-                Item it = items.get(from + i);
-                put(h, i, it.hash());
-                ids[i] = it.entryId();
-                banks[i] = it.bankId();
-            }
-            segs.add(PdqSegment.build(h, ids, banks, n));
+    public void load(List<Item> items) {
+        int n = items.size();
+        long[] h = new long[4 * n];
+        long[] ids = new long[n];
+        int[] banks = new int[n];
+        for (int i = 0; i < n; i++) {
+            Item it = items.get(i);
+            put(h, i, it.hash());
+            ids[i] = it.entryId();
+            banks[i] = it.bankId();
         }
-        retracted.clear();
-        state = new State(segs.toArray(new PdqSegment[0]), Tail.empty());
+        loadPacked(h, ids, banks, n);
     }
 
-    /** Loads packed hashes directly (the benchmark's path: no per-item objects for 10 M entries). */
+    /**
+     * Replaces the whole content with the first {@code n} packed entries (4 words per hash), without per-item
+     * objects. The arrays are copied: the caller may reuse them.
+     */
     public synchronized void loadPacked(long[] hashes, long[] entryIds, int[] bankIds, int n) {
         List<PdqSegment> segs = new ArrayList<>();
         for (int from = 0; from < n; from += PdqSegment.MAX_SIZE) {
