@@ -48,7 +48,7 @@ public final class MatchBenchCommand implements Callable<Integer> {
     /** One size's figures. */
     record Row(int size, double buildSeconds, double bytesPerHash, double p50, double p99, double allP50,
                double allP99, double allQps, double scanP50, double scanP99, double scanAllP50, int planted,
-               int found, int decoys, int decoysReported) {
+               int found, int decoys, int decoysReported, int added, double addMicros, double p50AfterAdds) {
         boolean exact() {
             return found == planted && decoysReported == 0;
         }
@@ -78,14 +78,14 @@ public final class MatchBenchCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         sb.append("| hashes | build s | bytes/hash | index p50 ms (1 core) | p99 | index p50 ms (").append(threads)
                 .append(" threads) | p99 | queries/s | scan p50 ms (1 core) | p99 | scan p50 ms (").append(threads)
-                .append(" threads) | scan/index | recall | decoys |\n");
-        sb.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+                .append(" threads) | scan/index | recall | decoys | live adds | µs/add | p50 ms after adds |\n");
+        sb.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|\n");
         for (Row r : rows) {
             sb.append(String.format(Locale.ROOT,
-                    "| %,d | %.2f | %.1f | %.3f | %.3f | %.3f | %.3f | %.0f | %.1f | %.1f | %.1f | %.0f× | %d/%d | %d/%d excluded |%n",
+                    "| %,d | %.2f | %.1f | %.3f | %.3f | %.3f | %.3f | %.0f | %.1f | %.1f | %.1f | %.0f× | %d/%d | %d/%d excluded | %,d | %.1f | %.3f |%n",
                     r.size(), r.buildSeconds(), r.bytesPerHash(), r.p50(), r.p99(), r.allP50(), r.allP99(), r.allQps(),
                     r.scanP50(), r.scanP99(), r.scanAllP50(), r.scanP50() / r.p50(), r.found(), r.planted(),
-                    r.decoys() - r.decoysReported(), r.decoys()));
+                    r.decoys() - r.decoysReported(), r.decoys(), r.added(), r.addMicros(), r.p50AfterAdds()));
         }
         return sb.toString();
     }
@@ -218,9 +218,33 @@ public final class MatchBenchCommand implements Callable<Integer> {
                 scan.searchParallel(packed[k], 8, RADIUS, pool, threads);
                 scanAll[k] = (System.nanoTime() - s) / 1e6;
             }
+            // Live adds (1 % more, in batches of 100, as an upload would come): no rebuild, then the same queries
+            // again over the base segment, the newer small segments and the tail.
+            int added = Math.max(1000, n / 100);
+            long a0 = System.nanoTime();
+            List<PdqIndex.Item> batch = new ArrayList<>(100);
+            for (int i = 0; i < added; i++) {
+                batch.add(new PdqIndex.Item(n + i, 0, new PdqHash(rnd.nextLong(), rnd.nextLong(), rnd.nextLong(), rnd.nextLong())));
+                if (batch.size() == 100) {
+                    index.addAll(batch);
+                    batch.clear();
+                }
+            }
+            if (!batch.isEmpty()) index.addAll(batch);
+            double addMicros = (System.nanoTime() - a0) / 1e3 / added;
+            double[] after = new double[queries];
+            for (int k = 0; k < queries; k++) {
+                long s = System.nanoTime();
+                List<PdqIndex.Hit> hits = index.search(variantLists.get(k), RADIUS);
+                after[k] = (System.nanoTime() - s) / 1e6;
+                for (Map.Entry<Integer, Integer> e : expected.get(k).entrySet()) {
+                    boolean ok = hits.stream().anyMatch(h -> h.entryId() == e.getKey() && h.distance() == e.getValue());
+                    if (!ok) found = -1;
+                }
+            }
             return new Row(n, buildSeconds, bytesPerHash, pct(lat, 50), pct(lat, 99), pct(all, 50), pct(all, 99), qps,
                     pct(scanLat, 50), pct(scanLat, 99), pct(scanAll, 50), planted, Math.max(found, 0), decoys,
-                    found < 0 ? decoys : decoysReported);
+                    found < 0 ? decoys : decoysReported, added, addMicros, pct(after, 50));
         } finally {
             pool.shutdownNow();
         }
