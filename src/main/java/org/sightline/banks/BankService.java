@@ -45,8 +45,11 @@ public final class BankService {
         Matcher.Loader loader = matcher.loader();
         long after = 0;
         while (true) {
-            List<BankEntry> page = dao.activePage(after, PAGE);
-            for (BankEntry e : page) loader.accept(indexed(e));
+            List<EntryDao.IndexRow> page = dao.activePage(after, PAGE);
+            for (EntryDao.IndexRow e : page) {
+                loader.accept(new Matcher.IndexedEntry(e.id(), Math.toIntExact(e.bankId()),
+                        SignalType.parse(e.signalType()), e.signalValue()));
+            }
             if (page.size() < PAGE) break;
             after = page.get(page.size() - 1).id();
         }
@@ -80,8 +83,11 @@ public final class BankService {
         try {
             id = jdbi.onDemand(BankDao.class).insert(b);
         } catch (UnableToExecuteStatementException e) {
-            // Lost a race with another create of the same name (unique constraint).
-            throw BankError.conflict("a bank named '" + name + "' already exists");
+            // Lost a race with another create of the same name: SQLSTATE 23505 (unique violation) on both databases.
+            if (e.getCause() instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                throw BankError.conflict("a bank named '" + name + "' already exists");
+            }
+            throw e;
         }
         Bank saved = withId(b, id);
         remember(saved);

@@ -44,8 +44,13 @@ public interface EntryDao {
     @SqlQuery("SELECT * FROM bank_entries WHERE id IN (<ids>)")
     List<BankEntry> findByIds(@BindList("ids") List<Long> ids);
 
-    /** What the in-memory index needs, for every active entry (read at start, in pages). */
-    @SqlQuery("SELECT * FROM bank_entries WHERE state = 'active' AND id > :afterId ORDER BY id"
-            + " FETCH FIRST :limit ROWS ONLY")
-    List<BankEntry> activePage(@Bind("afterId") long afterId, @Bind("limit") int limit);
+    /** The columns the in-memory index needs. */
+    record IndexRow(long id, long bankId, String signalType, String signalValue) {
+    }
+
+    /** Every active entry, for the index at start-up, in pages of {@code limit} after {@code afterId}. */
+    @SqlQuery("SELECT id, bank_id, signal_type, signal_value FROM bank_entries WHERE state = 'active'"
+            + " AND id > :afterId ORDER BY id FETCH FIRST :limit ROWS ONLY")
+    @RegisterConstructorMapper(IndexRow.class)
+    List<IndexRow> activePage(@Bind("afterId") long afterId, @Bind("limit") int limit);
 }
