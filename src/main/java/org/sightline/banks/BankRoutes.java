@@ -1,5 +1,6 @@
 package org.sightline.banks;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
@@ -9,8 +10,12 @@ import org.sightline.auth.Scope;
 import org.sightline.web.ApiError;
 
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -127,25 +132,46 @@ public final class BankRoutes {
         return out;
     }
 
-    private void export(Context ctx) {
+    private void export(Context ctx) throws IOException {
         String name = ctx.pathParam("name");
         Bank bank = banks.get(name);
         boolean includeRetracted = "true".equalsIgnoreCase(ctx.queryParam("include_retracted"));
         String accept = ctx.header("Accept") == null ? "" : ctx.header("Accept");
         boolean text = "txt".equalsIgnoreCase(ctx.queryParam("format"))
                 || (accept.contains("text/plain") && !accept.contains("application/json"));
+        // Streamed page by page from the database, so exporting a bank of millions of entries needs no
+        // more memory than one page. (An error after the first byte can only cut the response short.)
         if (text) {
-            StringBuilder sb = new StringBuilder();
-            banks.forEachEntry(name, false, e -> sb.append(e.signalType()).append(' ').append(e.signalValue()).append('\n'));
-            ctx.contentType("text/plain; charset=utf-8").result(sb.toString());
+            ctx.contentType("text/plain; charset=utf-8");
+            try (Writer w = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8))) {
+                banks.forEachEntry(name, false, e -> {
+                    try {
+                        w.write(e.signalType());
+                        w.write(' ');
+                        w.write(e.signalValue());
+                        w.write('\n');
+                    } catch (IOException ex) {
+                        throw new UncheckedIOException(ex);
+                    }
+                });
+            }
             return;
         }
-        List<Map<String, Object>> entries = new ArrayList<>();
-        banks.forEachEntry(name, includeRetracted, e -> entries.add(entryView(e)));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("bank", bank.name());
-        out.put("entries", entries);
-        ctx.json(out);
+        ctx.contentType("application/json");
+        try (JsonGenerator g = json.getFactory().createGenerator(ctx.outputStream())) {
+            g.writeStartObject();
+            g.writeStringField("bank", bank.name());
+            g.writeArrayFieldStart("entries");
+            banks.forEachEntry(name, includeRetracted, e -> {
+                try {
+                    json.writeValue(g, entryView(e));
+                } catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+            });
+            g.writeEndArray();
+            g.writeEndObject();
+        }
     }
 
     private void retract(Context ctx) {

@@ -233,7 +233,7 @@ public final class BankService {
 
     private void remember(Bank b) {
         banksById.put(b.id(), b);
-        matcher.putBank(new Matcher.MatchBank(Math.toIntExact(b.id()), b.name(), b.allow(), b.pdqThreshold(),
+        matcher.putBank(new Matcher.MatchBank(Math.toIntExact(b.id()), b.name(), b.allow(), "observe".equals(b.mode()), b.pdqThreshold(),
                 b.phashThreshold(), b.dhashThreshold()));
     }
 

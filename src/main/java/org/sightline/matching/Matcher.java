@@ -24,8 +24,8 @@ public final class Matcher {
     private final DigestIndex sha256 = new DigestIndex();
     private final Map<Integer, MatchBank> banks = new ConcurrentHashMap<>();
 
-    /** The settings of one bank that matching needs. */
-    public record MatchBank(int id, String name, boolean allow, int pdqThreshold, int phashThreshold,
+    /** The settings of one bank that matching needs. {@code observe}: reported, but acts on nothing (an observing allow bank vetoes nothing). */
+    public record MatchBank(int id, String name, boolean allow, boolean observe, int pdqThreshold, int phashThreshold,
                             int dhashThreshold) {
         int threshold(SignalType t) {
             return switch (t) {
@@ -50,10 +50,13 @@ public final class Matcher {
     }
 
     public record Match(int bankId, String bank, long entryId, SignalType signalType, int distance, String variant,
-                        boolean allowBank) {
+                        boolean allowBank, boolean observe) {
     }
 
-    /** {@code matches}: what counts; {@code allowed}: allow-bank hits; {@code vetoed}: matches they cancelled. */
+    /**
+     * {@code matches}: what counts; {@code allowed}: allow-bank hits; {@code vetoed}: matches cancelled because an
+     * allow bank in enforce mode matched too.
+     */
     public record Result(List<Match> matches, List<Match> allowed, List<Match> vetoed) {
     }
 
@@ -170,13 +173,14 @@ public final class Matcher {
         hits.sort(Comparator.comparingInt(Match::distance).thenComparing(Match::bank).thenComparingLong(Match::entryId));
         List<Match> allowed = hits.stream().filter(Match::allowBank).toList();
         List<Match> others = hits.stream().filter(m -> !m.allowBank()).toList();
-        return allowed.isEmpty() ? new Result(others, List.of(), List.of()) : new Result(List.of(), allowed, others);
+        boolean veto = allowed.stream().anyMatch(m -> !m.observe());
+        return veto ? new Result(List.of(), allowed, others) : new Result(others, allowed, List.of());
     }
 
     private void keep(List<Match> out, int bankId, long entryId, SignalType type, int distance, String variant) {
         MatchBank b = banks.get(bankId);
         if (b == null || distance > b.threshold(type)) return;
-        out.add(new Match(bankId, b.name(), entryId, type, distance, variant, b.allow()));
+        out.add(new Match(bankId, b.name(), entryId, type, distance, variant, b.allow(), b.observe()));
     }
 
     private int maxThreshold(SignalType t) {

@@ -15,9 +15,9 @@ class MatcherTest {
     final Matcher matcher = new Matcher();
 
     MatcherTest() {
-        matcher.putBank(new Matcher.MatchBank(1, "bad", false, 31, 10, 10));
-        matcher.putBank(new Matcher.MatchBank(2, "strict", false, 8, 4, 4));
-        matcher.putBank(new Matcher.MatchBank(3, "known-ok", true, 10, 10, 10));
+        matcher.putBank(new Matcher.MatchBank(1, "bad", false, false, 31, 10, 10));
+        matcher.putBank(new Matcher.MatchBank(2, "strict", false, false, 8, 4, 4));
+        matcher.putBank(new Matcher.MatchBank(3, "known-ok", true, false, 10, 10, 10));
     }
 
     static Matcher.Probe pdq(PdqHash h, Integer quality) {
@@ -50,6 +50,18 @@ class MatcherTest {
         assertThat(r.matches()).isEmpty();
         assertThat(r.allowed()).extracting(Matcher.Match::entryId).containsExactly(3L);
         assertThat(r.vetoed()).extracting(Matcher.Match::entryId).containsExactly(1L);
+    }
+
+    @Test
+    void allow_bank_in_observe_mode_reports_but_does_not_veto() {
+        matcher.putBank(new Matcher.MatchBank(4, "trial-allow", true, true, 10, 10, 10));
+        PdqHash q = random(rnd);
+        matcher.add(new Matcher.IndexedEntry(1, 1, SignalType.PDQ, atDistance(q, 12, rnd).hex()));
+        matcher.add(new Matcher.IndexedEntry(2, 4, SignalType.PDQ, atDistance(q, 2, rnd).hex()));
+        Matcher.Result r = matcher.match(List.of(pdq(q, null)));
+        assertThat(r.matches()).extracting(Matcher.Match::entryId).containsExactly(1L);
+        assertThat(r.allowed()).extracting(Matcher.Match::entryId).containsExactly(2L);
+        assertThat(r.vetoed()).isEmpty();
     }
 
     @Test
