@@ -89,7 +89,12 @@ public final class BankRoutes {
         if (type.startsWith("text/plain")) {
             entries = parseLines(ctx);
         } else {
-            JsonNode body = jsonBody(ctx);
+            JsonNode body;
+            try {
+                body = jsonBody(ctx);
+            } catch (ApiError e) {
+                throw ApiError.badRequest(e.getMessage() + " (for '<signal_type> <value>' lines send Content-Type: text/plain)");
+            }
             entries = new ArrayList<>();
             if (body.isArray()) {
                 for (JsonNode n : body) entries.add(entry(n, entries.size() + 1));
