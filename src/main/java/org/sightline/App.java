@@ -1,10 +1,21 @@
 package org.sightline;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import org.sightline.auth.AuthGuard;
+import org.sightline.auth.TokenService;
+import org.sightline.banks.BankRoutes;
+import org.sightline.banks.BankService;
+import org.sightline.banks.MatchRoutes;
 import org.sightline.config.Config;
+import org.sightline.matching.Matcher;
+import org.sightline.store.Database;
 import org.sightline.web.ApiError;
 
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -13,8 +24,31 @@ import java.util.Map;
  */
 public final class App {
 
-    /** Everything the routes need, built by {@link Main} (or by a test). */
-    public record Deps(Config config) {
+    /**
+     * Everything the routes need, built by {@link Main} (or by a test) with {@link #open}. Owns the database
+     * pool: close it after stopping the server.
+     */
+    public record Deps(Config config, Database database, Matcher matcher, BankService banks, TokenService tokens)
+            implements AutoCloseable {
+
+        /** Opens (and migrates) the configured database and loads the match index from it. */
+        public static Deps open(Config config) {
+            Database db = Database.open(config);
+            try {
+                Matcher matcher = new Matcher();
+                BankService banks = new BankService(db.jdbi(), matcher, Clock.systemUTC());
+                banks.loadIndex();
+                return new Deps(config, db, matcher, banks, new TokenService(db.jdbi(), new SecureRandom(), Clock.systemUTC()));
+            } catch (RuntimeException e) {
+                db.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            database.close();
+        }
     }
 
     private App() {
@@ -22,11 +56,16 @@ public final class App {
 
     /** Returns an unstarted server with every route registered. */
     public static Javalin create(Deps deps) {
+        ObjectMapper json = new ObjectMapper();
+        AuthGuard guard = new AuthGuard(deps.tokens());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = deps.config().maxMediaBytes() + 1024 * 1024;
+            config.jsonMapper(new JavalinJackson(json, false));
 
-            config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+            config.routes.get("/healthz", guard.open(ctx -> ctx.json(Map.of("status", "ok"))));
+            BankRoutes.register(config.routes, guard, deps.banks(), json);
+            MatchRoutes.register(config.routes, guard, deps.banks(), json);
 
             config.routes.exception(ApiError.class, (e, ctx) ->
                     ctx.status(e.status()).json(Map.of("error", e.code(), "message", e.getMessage())));

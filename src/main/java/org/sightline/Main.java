@@ -5,6 +5,7 @@ import org.sightline.config.Config;
 import org.sightline.config.ConfigException;
 import org.sightline.hashing.HashBenchCommand;
 import org.sightline.hashing.HashCommand;
+import org.sightline.matching.MatchBenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +19,7 @@ import java.util.concurrent.CountDownLatch;
 /** The command line, and the one place where Sightline's parts are built and wired together. */
 @Command(name = "sightline", mixinStandardHelpOptions = true,
         description = "Image-moderation companion server for the fediverse.",
-        subcommands = {Main.Serve.class, HashCommand.class, Main.Bench.class})
+        subcommands = {Main.Serve.class, HashCommand.class, Main.Token.class, Main.Bench.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -89,7 +90,7 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "bench", description = "Benchmarks that report ratios against a baseline measured in the same run.",
-            subcommands = {HashBenchCommand.class})
+            subcommands = {HashBenchCommand.class, MatchBenchCommand.class})
     static final class Bench implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -116,15 +117,68 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws InterruptedException {
             Config config = configOption.load(env);
-            Javalin app = App.create(new App.Deps(config));
+            App.Deps deps = App.Deps.open(config);
+            Javalin app = App.create(deps);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 app.stop();
+                deps.close();
                 stopped.countDown();
             }, "shutdown"));
             app.start(config.httpHost(), config.httpPort());
             spec.commandLine().getOut().println("Sightline listening on http://" + config.httpHost() + ":" + app.port());
             stopped.await();
+            return 0;
+        }
+    }
+
+    /** {@code token create NAME --scopes ...}: API tokens. */
+    @Command(name = "token", description = "API tokens.", subcommands = {Main.TokenCreate.class})
+    static final class Token implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+            return 0;
+        }
+    }
+
+    @Command(name = "create", description = "Create an API token and print it (once: only its hash is stored).")
+    static final class TokenCreate implements Callable<Integer> {
+        private final Map<String, String> env;
+        @CommandLine.Mixin
+        ConfigOption configOption = new ConfigOption();
+        @CommandLine.Parameters(index = "0", paramLabel = "NAME", description = "Who or what uses the token")
+        String name;
+        @Option(names = "--scopes", required = true, description = "Comma-separated: scan, match, banks:read, banks:write, admin")
+        String scopes;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        TokenCreate(Map<String, String> env) {
+            this.env = env;
+        }
+
+        @Override
+        public Integer call() {
+            Config config = configOption.load(env);
+            java.util.Set<org.sightline.auth.Scope> parsed;
+            try {
+                parsed = org.sightline.auth.Scope.parseList(scopes);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+            // The database alone: no need to load the match index to write one row.
+            try (org.sightline.store.Database db = org.sightline.store.Database.open(config)) {
+                String token = new org.sightline.auth.TokenService(db.jdbi(), new java.security.SecureRandom(),
+                        java.time.Clock.systemUTC()).create(name, parsed);
+                spec.commandLine().getOut().println(token);
+                spec.commandLine().getOut().flush();
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
             return 0;
         }
     }

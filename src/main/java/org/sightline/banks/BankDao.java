@@ -1,0 +1,35 @@
+package org.sightline.banks;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.util.List;
+import java.util.Optional;
+
+@RegisterConstructorMapper(Bank.class)
+public interface BankDao {
+
+    @SqlUpdate("INSERT INTO banks (name, kind, policy, mode, labels, pdq_threshold, phash_threshold, dhash_threshold,"
+            + " created_at, updated_at) VALUES (:name, :kind, :policy, :mode, :labels, :pdqThreshold, :phashThreshold,"
+            + " :dhashThreshold, :createdAt, :updatedAt)")
+    @GetGeneratedKeys("id")
+    long insert(@BindMethods Bank bank);
+
+    @SqlUpdate("UPDATE banks SET policy = :policy, mode = :mode, labels = :labels, pdq_threshold = :pdqThreshold,"
+            + " phash_threshold = :phashThreshold, dhash_threshold = :dhashThreshold, updated_at = :updatedAt"
+            + " WHERE id = :id")
+    int update(@BindMethods Bank bank);
+
+    @SqlQuery("SELECT * FROM banks WHERE name = :name")
+    Optional<Bank> findByName(@Bind("name") String name);
+
+    @SqlQuery("SELECT * FROM banks WHERE id = :id")
+    Optional<Bank> findById(@Bind("id") long id);
+
+    @SqlQuery("SELECT * FROM banks ORDER BY name")
+    List<Bank> list();
+}

@@ -1,0 +1,260 @@
+package org.sightline.banks;
+
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.sightline.matching.Matcher;
+import org.sightline.matching.SignalType;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Banks and entries: validation, storage, and keeping the in-memory index in step with the database (the index
+ * is updated only after the transaction commits, so it never holds an entry the database lost).
+ */
+public final class BankService {
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+    private static final int PAGE = 10_000;
+
+    private final Jdbi jdbi;
+    private final Matcher matcher;
+    private final Clock clock;
+    private final Map<Long, Bank> banksById = new ConcurrentHashMap<>();
+
+    public BankService(Jdbi jdbi, Matcher matcher, Clock clock) {
+        this.jdbi = jdbi;
+        this.matcher = matcher;
+        this.clock = clock;
+    }
+
+    /** Loads banks and every active entry into the index; call once before serving. */
+    public void loadIndex() {
+        for (Bank b : jdbi.onDemand(BankDao.class).list()) remember(b);
+        EntryDao dao = jdbi.onDemand(EntryDao.class);
+        Matcher.Loader loader = matcher.loader();
+        long after = 0;
+        while (true) {
+            List<EntryDao.IndexRow> page = dao.activePage(after, PAGE);
+            for (EntryDao.IndexRow e : page) {
+                loader.accept(new Matcher.IndexedEntry(e.id(), Math.toIntExact(e.bankId()),
+                        SignalType.parse(e.signalType()), e.signalValue()));
+            }
+            if (page.size() < PAGE) break;
+            after = page.get(page.size() - 1).id();
+        }
+        loader.finish();
+    }
+
+    /** What a caller may set on a bank; null fields keep their current value (or take the default). */
+    public record BankSpec(String name, String kind, String policy, String mode, List<String> labels,
+                           Integer pdqThreshold, Integer phashThreshold, Integer dhashThreshold) {
+    }
+
+    public Bank create(BankSpec spec) {
+        String name = spec.name() == null ? "" : spec.name().trim();
+        if (!NAME.matcher(name).matches()) {
+            throw BankError.invalid("bank name must be 1-64 characters of a-z, 0-9, '_', '.', '-', starting with a letter or digit");
+        }
+        Instant now = now();
+        Bank b = new Bank(0, name,
+                Bank.oneOf("kind", spec.kind() == null ? "local" : spec.kind(), Bank.KINDS),
+                Bank.oneOf("policy", spec.policy() == null ? "review" : spec.policy(), Bank.POLICIES),
+                Bank.oneOf("mode", spec.mode() == null ? "enforce" : spec.mode(), Bank.MODES),
+                Labels.join(Labels.validate(spec.labels() == null ? List.of() : spec.labels())),
+                threshold("pdq", spec.pdqThreshold(), Bank.DEFAULT_PDQ_THRESHOLD, 31),
+                threshold("phash", spec.phashThreshold(), Bank.DEFAULT_64BIT_THRESHOLD, 32),
+                threshold("dhash", spec.dhashThreshold(), Bank.DEFAULT_64BIT_THRESHOLD, 32),
+                now, now);
+        if (jdbi.onDemand(BankDao.class).findByName(name).isPresent()) {
+            throw BankError.conflict("a bank named '" + name + "' already exists");
+        }
+        long id;
+        try {
+            id = jdbi.onDemand(BankDao.class).insert(b);
+        } catch (UnableToExecuteStatementException e) {
+            // Lost a race with another create of the same name: SQLSTATE 23505 (unique violation) on both databases.
+            if (e.getCause() instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                throw BankError.conflict("a bank named '" + name + "' already exists");
+            }
+            throw e;
+        }
+        Bank saved = withId(b, id);
+        remember(saved);
+        return saved;
+    }
+
+    /** Changes policy, mode, labels or thresholds; the kind and name are fixed once created. */
+    public Bank update(String name, BankSpec spec) {
+        Bank old = get(name);
+        if (spec.kind() != null && !spec.kind().equals(old.kind())) {
+            throw BankError.invalid("a bank's kind cannot be changed; create a new bank");
+        }
+        if (spec.name() != null && !spec.name().equals(old.name())) {
+            throw BankError.invalid("a bank's name cannot be changed");
+        }
+        Bank b = new Bank(old.id(), old.name(), old.kind(),
+                spec.policy() == null ? old.policy() : Bank.oneOf("policy", spec.policy(), Bank.POLICIES),
+                spec.mode() == null ? old.mode() : Bank.oneOf("mode", spec.mode(), Bank.MODES),
+                spec.labels() == null ? old.labels() : Labels.join(Labels.validate(spec.labels())),
+                threshold("pdq", spec.pdqThreshold(), old.pdqThreshold(), 31),
+                threshold("phash", spec.phashThreshold(), old.phashThreshold(), 32),
+                threshold("dhash", spec.dhashThreshold(), old.dhashThreshold(), 32),
+                old.createdAt(), now());
+        jdbi.onDemand(BankDao.class).update(b);
+        remember(b);
+        return b;
+    }
+
+    public Bank get(String name) {
+        return jdbi.onDemand(BankDao.class).findByName(name)
+                .orElseThrow(() -> BankError.notFound("no bank named '" + name + "'"));
+    }
+
+    public List<Bank> list() {
+        return jdbi.onDemand(BankDao.class).list();
+    }
+
+    public Optional<Bank> cached(long bankId) {
+        return Optional.ofNullable(banksById.get(bankId));
+    }
+
+    public long countActive(long bankId) {
+        return jdbi.onDemand(EntryDao.class).countActive(bankId);
+    }
+
+    /** An entry to add: the signal, its labels and note, and where it came from. */
+    public record NewEntry(String signalType, String value, List<String> labels, String note, String sourceList,
+                           Long sourceSeq) {
+    }
+
+    /**
+     * Adds entries to a bank in one transaction (all or none), then makes them visible to matching.
+     * Errors name the position of the offending entry (1-based).
+     */
+    public List<BankEntry> addEntries(String bankName, List<NewEntry> entries, String addedBy) {
+        Bank bank = get(bankName);
+        if (entries.isEmpty()) throw BankError.invalid("no entries given");
+        Instant now = now();
+        List<BankEntry> rows = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            NewEntry e = entries.get(i);
+            try {
+                SignalType type = SignalType.parse(e.signalType());
+                String value = type.normalize(e.value());
+                String labels = Labels.join(Labels.validate(e.labels() == null ? List.of() : e.labels()));
+                rows.add(new BankEntry(0, bank.id(), type.wireName(), value, labels, e.note(), addedBy,
+                        e.sourceList(), e.sourceSeq(), BankEntry.ACTIVE, now, null, null));
+            } catch (IllegalArgumentException | BankError ex) {
+                throw BankError.invalid("entry " + (i + 1) + ": " + ex.getMessage());
+            }
+        }
+        long[] ids = jdbi.inTransaction(h -> h.attach(EntryDao.class).insertAll(rows));
+        List<BankEntry> saved = new ArrayList<>(rows.size());
+        List<Matcher.IndexedEntry> forIndex = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            BankEntry r = rows.get(i);
+            BankEntry s = new BankEntry(ids[i], r.bankId(), r.signalType(), r.signalValue(), r.labels(), r.note(),
+                    r.addedBy(), r.sourceList(), r.sourceSeq(), r.state(), r.createdAt(), null, null);
+            saved.add(s);
+            forIndex.add(indexed(s));
+        }
+        matcher.addAll(forIndex);
+        return saved;
+    }
+
+    /** Retracts an active entry of the bank: it stops matching at once; the row keeps who and when. */
+    public BankEntry retract(String bankName, long entryId, String by) {
+        Bank bank = get(bankName);
+        EntryDao dao = jdbi.onDemand(EntryDao.class);
+        BankEntry e = dao.findById(entryId).filter(x -> x.bankId() == bank.id())
+                .orElseThrow(() -> BankError.notFound("bank '" + bankName + "' has no entry " + entryId));
+        if (BankEntry.RETRACTED.equals(e.state())) return e;
+        dao.retract(entryId, by, now());
+        matcher.retract(indexed(e));
+        return dao.findById(entryId).orElseThrow();
+    }
+
+    /** Streams a bank's entries in id order, page by page, to {@code sink}. */
+    public void forEachEntry(String bankName, boolean includeRetracted, Consumer<BankEntry> sink) {
+        Bank bank = get(bankName);
+        EntryDao dao = jdbi.onDemand(EntryDao.class);
+        long after = 0;
+        while (true) {
+            List<BankEntry> page = dao.page(bank.id(), after, includeRetracted, PAGE);
+            page.forEach(sink);
+            if (page.size() < PAGE) return;
+            after = page.get(page.size() - 1).id();
+        }
+    }
+
+    /** A match with what a caller needs to act on it. */
+    public record BankMatch(Matcher.Match match, Bank bank, List<String> labels) {
+    }
+
+    public record MatchOutcome(List<BankMatch> matches, List<BankMatch> allowed, List<BankMatch> vetoed) {
+    }
+
+    public MatchOutcome match(List<Matcher.Probe> probes) {
+        Matcher.Result r = matcher.match(probes);
+        Set<Long> ids = new LinkedHashSet<>();
+        for (List<Matcher.Match> l : List.of(r.matches(), r.allowed(), r.vetoed())) {
+            for (Matcher.Match m : l) ids.add(m.entryId());
+        }
+        Map<Long, BankEntry> entries = new HashMap<>();
+        if (!ids.isEmpty()) {
+            for (BankEntry e : jdbi.onDemand(EntryDao.class).findByIds(new ArrayList<>(ids))) entries.put(e.id(), e);
+        }
+        return new MatchOutcome(enrich(r.matches(), entries), enrich(r.allowed(), entries), enrich(r.vetoed(), entries));
+    }
+
+    private List<BankMatch> enrich(List<Matcher.Match> ms, Map<Long, BankEntry> entries) {
+        List<BankMatch> out = new ArrayList<>(ms.size());
+        for (Matcher.Match m : ms) {
+            Bank bank = banksById.get((long) m.bankId());
+            BankEntry e = entries.get(m.entryId());
+            if (bank == null || e == null) continue; // bank or entry vanished between index and read
+            Set<String> labels = new LinkedHashSet<>(e.labelList());
+            labels.addAll(bank.labelList());
+            out.add(new BankMatch(m, bank, List.copyOf(labels)));
+        }
+        return out;
+    }
+
+    private void remember(Bank b) {
+        banksById.put(b.id(), b);
+        matcher.putBank(new Matcher.MatchBank(Math.toIntExact(b.id()), b.name(), b.allow(), "observe".equals(b.mode()), b.pdqThreshold(),
+                b.phashThreshold(), b.dhashThreshold()));
+    }
+
+    private static Matcher.IndexedEntry indexed(BankEntry e) {
+        return new Matcher.IndexedEntry(e.id(), Math.toIntExact(e.bankId()), SignalType.parse(e.signalType()),
+                e.signalValue());
+    }
+
+    private static int threshold(String signal, Integer value, int fallback, int max) {
+        int v = value == null ? fallback : value;
+        if (v < 0 || v > max) throw BankError.invalid(signal + " threshold must be 0.." + max + ", got " + v);
+        return v;
+    }
+
+    private static Bank withId(Bank b, long id) {
+        return new Bank(id, b.name(), b.kind(), b.policy(), b.mode(), b.labels(), b.pdqThreshold(), b.phashThreshold(),
+                b.dhashThreshold(), b.createdAt(), b.updatedAt());
+    }
+
+    /** Microsecond precision: what both databases store, so a row read back equals the one written. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,120 @@
+package org.sightline.banks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import org.sightline.auth.AuthGuard;
+import org.sightline.auth.Scope;
+import org.sightline.matching.Matcher;
+import org.sightline.matching.SignalType;
+import org.sightline.web.ApiError;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code POST /api/v1/match} and the Hasher-Matcher-Actioner-compatible {@code GET /m/lookup}. */
+public final class MatchRoutes {
+    private final BankService banks;
+    private final ObjectMapper json;
+
+    private MatchRoutes(BankService banks, ObjectMapper json) {
+        this.banks = banks;
+        this.json = json;
+    }
+
+    public static void register(RoutesConfig routes, AuthGuard guard, BankService banks, ObjectMapper json) {
+        MatchRoutes r = new MatchRoutes(banks, json);
+        routes.post("/api/v1/match", guard.requires(Scope.MATCH, r::match));
+        routes.get("/m/lookup", guard.requires(Scope.MATCH, r::lookup));
+    }
+
+    private void match(Context ctx) {
+        JsonNode body;
+        try {
+            body = json.readTree(ctx.bodyInputStream());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiError.badRequest("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiError.badRequest("cannot read the request body");
+        }
+        if (body == null || !body.isObject()) {
+            throw ApiError.badRequest("expected {\"signal_type\": ..., \"hash\": ...} or {\"signals\": [...]}");
+        }
+        List<Matcher.Probe> probes = new ArrayList<>();
+        if (body.has("signals")) {
+            JsonNode list = body.get("signals");
+            if (!list.isArray() || list.isEmpty()) throw ApiError.badRequest("signals must be a non-empty array");
+            if (list.size() > 32) throw ApiError.badRequest("at most 32 signals per request");
+            int i = 0;
+            for (JsonNode s : list) probes.add(probe(s, "signals[" + i++ + "]: "));
+        } else {
+            probes.add(probe(body, ""));
+        }
+        BankService.MatchOutcome out = banks.match(probes);
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("matches", views(out.matches()));
+        res.put("allowed", views(out.allowed()));
+        res.put("vetoed", views(out.vetoed()));
+        ctx.json(res);
+    }
+
+    private static Matcher.Probe probe(JsonNode s, String where) {
+        if (!s.isObject()) throw ApiError.badRequest(where + "expected an object");
+        try {
+            SignalType type = SignalType.parse(s.path("signal_type").asText(null));
+            JsonNode v = s.has("hash") ? s.get("hash") : s.has("value") ? s.get("value") : s.get("signal");
+            if (v == null || !v.isTextual()) throw new IllegalArgumentException("hash is missing");
+            Integer quality = null;
+            if (s.has("quality") && !s.get("quality").isNull()) {
+                if (!s.get("quality").isIntegralNumber()) throw new IllegalArgumentException("quality must be 0..100");
+                quality = s.get("quality").asInt();
+                if (quality < 0 || quality > 100) throw new IllegalArgumentException("quality must be 0..100");
+            }
+            return new Matcher.Probe(type, type.normalize(v.asText()), null, quality);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(where + e.getMessage());
+        }
+    }
+
+    private static List<Map<String, Object>> views(List<BankService.BankMatch> ms) {
+        List<Map<String, Object>> out = new ArrayList<>(ms.size());
+        for (BankService.BankMatch bm : ms) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("bank", bm.bank().name());
+            m.put("entry_id", bm.match().entryId());
+            m.put("signal_type", bm.match().signalType().wireName());
+            m.put("distance", bm.match().distance());
+            m.put("variant", bm.match().variant());
+            m.put("labels", bm.labels());
+            m.put("policy", bm.bank().policy());
+            m.put("mode", bm.bank().mode());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** HMA's lookup: {@code {"<bank>": [{"bank_content_id": id, "distance": d}]}}, allow-bank vetoes applied. */
+    private void lookup(Context ctx) {
+        Matcher.Probe probe;
+        try {
+            SignalType type = SignalType.parse(ctx.queryParam("signal_type"));
+            String signal = ctx.queryParam("signal");
+            if (signal == null) throw new IllegalArgumentException("the signal query parameter is missing");
+            probe = new Matcher.Probe(type, type.normalize(signal), null, null);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+        Map<String, List<Map<String, Object>>> res = new LinkedHashMap<>();
+        for (BankService.BankMatch bm : banks.match(List.of(probe)).matches()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("bank_content_id", bm.match().entryId());
+            m.put("distance", bm.match().distance());
+            res.computeIfAbsent(bm.bank().name(), k -> new ArrayList<>()).add(m);
+        }
+        ctx.json(res);
+    }
+}

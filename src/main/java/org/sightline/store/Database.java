@@ -1,0 +1,101 @@
+package org.sightline.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.sightline.config.Config;
+import org.sightline.config.ConfigException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The connection pool, migrated schema and JDBI handle. H2 in the data directory by default; PostgreSQL when
+ * {@code db.url} is a {@code jdbc:postgresql:} URL. One instance per app, closed with it.
+ */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final boolean postgres;
+
+    private Database(HikariDataSource dataSource, boolean postgres) {
+        this.dataSource = dataSource;
+        this.postgres = postgres;
+        this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+    }
+
+    /** Opens the database the configuration names and applies pending migrations. */
+    public static Database open(Config config) {
+        String url = config.get("db.url").filter(s -> !s.isBlank()).orElse(null);
+        if (url == null) {
+            Path dir = config.dataDir().toAbsolutePath();
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new ConfigException("cannot create data directory " + dir + ": " + e.getMessage());
+            }
+            // AUTO_SERVER lets a CLI command (token create, ...) use the file while the server holds it open.
+            url = "jdbc:h2:file:" + dir.resolve("sightline") + ";AUTO_SERVER=TRUE";
+        }
+        return open(url, config.string("db.user", null), config.string("db.password", null),
+                config.integer("db.pool_size", 8));
+    }
+
+    public static Database open(String url, String user, String password, int poolSize) {
+        boolean postgres = url.startsWith("jdbc:postgresql:");
+        if (!postgres && !url.startsWith("jdbc:h2:")) {
+            throw new ConfigException("db.url must be a jdbc:postgresql: or jdbc:h2: URL");
+        }
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(url);
+        if (user != null) hc.setUsername(user);
+        if (password != null) hc.setPassword(password);
+        hc.setMaximumPoolSize(poolSize);
+        hc.setPoolName("sightline-db");
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            // The URL may carry a password: name the cause, not the URL.
+            throw new ConfigException("cannot connect to the database: " + rootMessage(e));
+        }
+        try {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return new Database(ds, postgres);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) t = t.getCause();
+        return t.getMessage();
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public boolean postgres() {
+        return postgres;
+    }
+
+    /** Cheap liveness check (for readiness probes). */
+    public boolean ping() {
+        try {
+            return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}
