@@ -187,7 +187,7 @@ class MastodonWebhookParserTest {
         String[][] cases = {
                 {"", "empty body"},
                 {"{\"event\": \"status.created\", \"object\": {\"id\": \"1\", ", "malformed JSON at line 1, column 51"},
-                {"not json at all", "malformed JSON at line 1, column 4"},
+                {"not json at all", "malformed JSON at line 1, column 1"},
                 {"[1, 2]", "the body is not a JSON object"},
                 {"{}", "missing field 'event'"},
                 {"{\"event\": 7}", "missing field 'event'"},
