@@ -5,6 +5,7 @@ import org.sightline.config.Config;
 import org.sightline.config.ConfigException;
 import org.sightline.hashing.HashBenchCommand;
 import org.sightline.hashing.HashCommand;
+import org.sightline.instances.InstanceCommand;
 import org.sightline.matching.MatchBenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
 /** The command line, and the one place where Sightline's parts are built and wired together. */
 @Command(name = "sightline", mixinStandardHelpOptions = true,
         description = "Image-moderation companion server for the fediverse.",
-        subcommands = {Main.Serve.class, HashCommand.class, Main.Token.class, Main.Bench.class})
+        subcommands = {Main.Serve.class, HashCommand.class, Main.Token.class, InstanceCommand.class, Main.Bench.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -126,6 +127,7 @@ public final class Main implements Callable<Integer> {
                 stopped.countDown();
             }, "shutdown"));
             app.start(config.httpHost(), config.httpPort());
+            deps.startWorkers();
             spec.commandLine().getOut().println("Sightline listening on http://" + config.httpHost() + ":" + app.port());
             stopped.await();
             return 0;

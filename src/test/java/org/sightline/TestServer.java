@@ -29,6 +29,7 @@ public final class TestServer implements AutoCloseable {
     public TestServer(Config config) {
         deps = App.Deps.open(config);
         app = App.create(deps).start("127.0.0.1", 0);
+        deps.startWorkers();
         base = "http://127.0.0.1:" + app.port();
     }
 
