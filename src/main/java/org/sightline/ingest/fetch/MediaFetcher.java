@@ -168,7 +168,8 @@ public final class MediaFetcher implements AutoCloseable {
             return FetchResult.tooLarge(status, uri,
                     "Content-Length " + declared + " is over the limit of " + cap + " bytes");
         }
-        ByteArrayOutputStream body = new ByteArrayOutputStream(declared > 0 ? (int) declared : BUFFER);
+        // a declared length is a hint for the buffer, capped: a server may declare much and send little
+        ByteArrayOutputStream body = new ByteArrayOutputStream(declared > 0 ? (int) Math.min(declared, 1 << 20) : BUFFER);
         byte[] buffer = new byte[BUFFER];
         long total = 0;
         try (InputStream in = listener.getInputStream()) {
