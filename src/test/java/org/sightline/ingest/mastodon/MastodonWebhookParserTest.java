@@ -234,4 +234,17 @@ class MastodonWebhookParserTest {
         assertThat(event.skipped()).extracting(SkippedMedia::attachmentId).containsExactly("7", "8");
         assertThat(event.skipped()).allSatisfy(s -> assertThat(s.reason()).isEqualTo("unusable media URL"));
     }
+
+    @Test
+    void prints_events_without_query_strings_or_report_comments() {
+        ObjectNode report = tree("report.created.docs-example.json");
+        ObjectNode reported = (ObjectNode) report.get("object").get("statuses").get(0);
+        ((ArrayNode) reported.get("media_attachments")).add(attachment("8001", "image",
+                "https://cache.local/8001.jpg?X-Amz-Signature=abcdef", null));
+        ((ObjectNode) report.get("object")).put("comment", "my private words");
+        MastodonEvent event = event(report.toString().getBytes(StandardCharsets.UTF_8));
+        assertThat(event.media().get(0).fetchUrl().getQuery()).isEqualTo("X-Amz-Signature=abcdef");
+        assertThat(event.toString()).contains("https://cache.local/8001.jpg")
+                .doesNotContain("X-Amz-Signature", "my private words");
+    }
 }
