@@ -73,9 +73,18 @@ class MastodonWebhookParserTest {
         assertThat(first.dedupeKey()).isEqualTo("status.updated|103270115826048975|2019-12-08T04:00:00.000Z");
         assertThat(first.media()).extracting(MediaRef::attachmentId).containsExactly("22345792", "22345793");
 
+        // what the caller stored after the first scan: only the new or changed attachments are scanned again
+        java.util.Map<String, URI> stored = new java.util.HashMap<>();
+        first.media().forEach(m -> stored.put(m.attachmentId(), m.fetchUrl()));
+        assertThat(first.newOrChanged(stored)).isEmpty();
+
         status.put("edited_at", "2019-12-08T05:00:00.000Z");
+        ((ObjectNode) media.get(1)).put("url", "https://files.example/replaced.png");
+        media.add(attachment("22345794", "image", "https://files.example/third.png", null));
         MastodonEvent second = event(envelope("status.updated", status));
         assertThat(second.dedupeKey()).isNotEqualTo(first.dedupeKey());
+        assertThat(second.newOrChanged(stored)).extracting(MediaRef::attachmentId)
+                .containsExactly("22345793", "22345794");
         // the same delivery again keys the same
         assertThat(event(envelope("status.updated", status)).dedupeKey()).isEqualTo(second.dedupeKey());
     }
