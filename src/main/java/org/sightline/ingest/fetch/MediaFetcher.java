@@ -168,7 +168,8 @@ public final class MediaFetcher implements AutoCloseable {
             return FetchResult.tooLarge(status, uri,
                     "Content-Length " + declared + " is over the limit of " + cap + " bytes");
         }
-        ByteArrayOutputStream body = new ByteArrayOutputStream(declared > 0 ? (int) declared : BUFFER);
+        // a declared length is a hint for the buffer, capped: a server may declare much and send little
+        ByteArrayOutputStream body = new ByteArrayOutputStream(declared > 0 ? (int) Math.min(declared, 1 << 20) : BUFFER);
         byte[] buffer = new byte[BUFFER];
         long total = 0;
         try (InputStream in = listener.getInputStream()) {
@@ -204,7 +205,8 @@ public final class MediaFetcher implements AutoCloseable {
 
     /** Maps a transport failure to an outcome. Exception messages are not copied: they may hold URLs. */
     private FetchResult failure(int status, URI uri, Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
             if (t instanceof RefusedAddressException) {
                 return FetchResult.failed(status, uri, "refused: " + t.getMessage(), false);
             }
@@ -221,7 +223,6 @@ public final class MediaFetcher implements AutoCloseable {
                 // a bad certificate does not mend itself within the retry window
                 return FetchResult.failed(status, uri, "TLS failure with " + hostPort(uri), false);
             }
-            if (t.getCause() == t) break;
         }
         String kind = failure == null ? "unknown error" : failure.getClass().getSimpleName();
         return FetchResult.failed(status, uri, "connection error with " + hostPort(uri) + " (" + kind + ")", true);

@@ -1,6 +1,8 @@
 package org.sightline.ingest.mastodon;
 
+import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A webhook event to act on. Holds only what scanning and review need: ids, URLs, the report's context;
@@ -22,6 +24,15 @@ public record MastodonEvent(EventType type, String objectId, String dedupeKey, S
     public MastodonEvent {
         media = List.copyOf(media);
         skipped = List.copyOf(skipped);
+    }
+
+    /**
+     * The media not seen before: an attachment id missing from {@code seen} (attachment id → the URL stored
+     * for it), or present with another URL. What a {@code status.updated} needs scanned; an edit that only
+     * changes text or alt text gives nothing.
+     */
+    public List<MediaRef> newOrChanged(Map<String, URI> seen) {
+        return media.stream().filter(m -> !m.fetchUrl().equals(seen.get(m.attachmentId()))).toList();
     }
 
     /** Reports raise a case's priority: someone already asked a moderator to look. */

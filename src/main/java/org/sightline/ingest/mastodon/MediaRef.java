@@ -1,5 +1,7 @@
 package org.sightline.ingest.mastodon;
 
+import org.sightline.ingest.fetch.MediaFetcher;
+
 import java.net.URI;
 
 /**
@@ -18,4 +20,10 @@ import java.net.URI;
  */
 public record MediaRef(String attachmentId, String mediaType, URI fetchUrl, String statusId, String statusUrl,
                        String accountId, String acct, boolean sensitive, String boostId) {
+    @Override
+    public String toString() {
+        // loggable: the URL without its query string
+        return "MediaRef[" + attachmentId + ", " + mediaType + ", " + MediaFetcher.redact(fetchUrl) + ", status "
+                + statusId + ", account " + accountId + (boostId == null ? "" : ", boosted by " + boostId) + "]";
+    }
 }

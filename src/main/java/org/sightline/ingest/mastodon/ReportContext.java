@@ -22,4 +22,11 @@ public record ReportContext(String reportId, String category, String comment, bo
         ruleIds = List.copyOf(ruleIds);
         statusIds = List.copyOf(statusIds);
     }
+
+    @Override
+    public String toString() {
+        // loggable: the reporter's words are content, not logged
+        return "ReportContext[" + reportId + ", " + category + ", comment of " + (comment == null ? 0 : comment.length())
+                + " chars, statuses " + statusIds + ", target " + targetAccountId + "]";
+    }
 }

@@ -35,4 +35,23 @@ class AddressPolicyTest {
     void permits_public_unicast_addresses(String address) throws UnknownHostException {
         assertThat(AddressPolicy.isPublic(InetAddress.getByName(address))).isTrue();
     }
+
+    @org.junit.jupiter.api.Test
+    void looks_inside_ipv4_mapped_addresses_kept_in_ipv6_form() throws UnknownHostException {
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xFF;
+        mapped[11] = (byte) 0xFF;
+        mapped[12] = (byte) 169;
+        mapped[13] = (byte) 254;
+        mapped[14] = (byte) 169;
+        mapped[15] = (byte) 254;
+        InetAddress metadata = java.net.Inet6Address.getByAddress(null, mapped, -1);
+        assertThat(metadata).isInstanceOf(java.net.Inet6Address.class);
+        assertThat(AddressPolicy.isPublic(metadata)).isFalse();
+        mapped[12] = 8;
+        mapped[13] = 8;
+        mapped[14] = 8;
+        mapped[15] = 8;
+        assertThat(AddressPolicy.isPublic(java.net.Inet6Address.getByAddress(null, mapped, -1))).isTrue();
+    }
 }

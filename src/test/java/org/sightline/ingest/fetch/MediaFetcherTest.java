@@ -243,6 +243,23 @@ class MediaFetcherTest {
     }
 
     @Test
+    void connects_only_to_the_permitted_addresses_of_a_name_that_resolves_to_several() {
+        RecordingPolicy policy = new RecordingPolicy(publicAndTestServer());
+        HostResolver mixed = host -> host.equals("mixed.test")
+                ? List.of(InetAddress.getByName("10.0.0.1"), InetAddress.getByName("169.254.169.254"),
+                InetAddress.getLoopbackAddress())
+                : HostResolver.system().resolve(host);
+        try (MediaFetcher fetcher = new MediaFetcher(SETTINGS, mixed, policy)) {
+            FetchResult result = fetcher.fetch(URI.create("http://mixed.test:" + port + "/image.png"));
+            assertThat(result.outcome()).isEqualTo(FetchResult.Outcome.OK);
+            assertThat(result.bytes()).isEqualTo(IMAGE);
+        }
+        assertThat(policy.permitted).extracting(a -> a.getAddress().getHostAddress()).containsExactly("127.0.0.1");
+        assertThat(policy.refused).extracting(a -> a.getAddress().getHostAddress())
+                .containsExactly("10.0.0.1", "169.254.169.254");
+    }
+
+    @Test
     void follows_three_redirects_and_refuses_a_fourth() {
         try (MediaFetcher fetcher = new MediaFetcher(SETTINGS, HostResolver.system(), publicAndTestServer())) {
             FetchResult three = fetcher.fetch(local("/hops/2")); // /hops/2 → /hops/1 → /hops/0 → /image.png

@@ -73,9 +73,18 @@ class MastodonWebhookParserTest {
         assertThat(first.dedupeKey()).isEqualTo("status.updated|103270115826048975|2019-12-08T04:00:00.000Z");
         assertThat(first.media()).extracting(MediaRef::attachmentId).containsExactly("22345792", "22345793");
 
+        // what the caller stored after the first scan: only the new or changed attachments are scanned again
+        java.util.Map<String, URI> stored = new java.util.HashMap<>();
+        first.media().forEach(m -> stored.put(m.attachmentId(), m.fetchUrl()));
+        assertThat(first.newOrChanged(stored)).isEmpty();
+
         status.put("edited_at", "2019-12-08T05:00:00.000Z");
+        ((ObjectNode) media.get(1)).put("url", "https://files.example/replaced.png");
+        media.add(attachment("22345794", "image", "https://files.example/third.png", null));
         MastodonEvent second = event(envelope("status.updated", status));
         assertThat(second.dedupeKey()).isNotEqualTo(first.dedupeKey());
+        assertThat(second.newOrChanged(stored)).extracting(MediaRef::attachmentId)
+                .containsExactly("22345793", "22345794");
         // the same delivery again keys the same
         assertThat(event(envelope("status.updated", status)).dedupeKey()).isEqualTo(second.dedupeKey());
     }
@@ -233,5 +242,18 @@ class MastodonWebhookParserTest {
         assertThat(event.media()).isEmpty();
         assertThat(event.skipped()).extracting(SkippedMedia::attachmentId).containsExactly("7", "8");
         assertThat(event.skipped()).allSatisfy(s -> assertThat(s.reason()).isEqualTo("unusable media URL"));
+    }
+
+    @Test
+    void prints_events_without_query_strings_or_report_comments() {
+        ObjectNode report = tree("report.created.docs-example.json");
+        ObjectNode reported = (ObjectNode) report.get("object").get("statuses").get(0);
+        ((ArrayNode) reported.get("media_attachments")).add(attachment("8001", "image",
+                "https://cache.local/8001.jpg?X-Amz-Signature=abcdef", null));
+        ((ObjectNode) report.get("object")).put("comment", "my private words");
+        MastodonEvent event = event(report.toString().getBytes(StandardCharsets.UTF_8));
+        assertThat(event.media().get(0).fetchUrl().getQuery()).isEqualTo("X-Amz-Signature=abcdef");
+        assertThat(event.toString()).contains("https://cache.local/8001.jpg")
+                .doesNotContain("X-Amz-Signature", "my private words");
     }
 }

@@ -161,4 +161,34 @@ class PreviewRendererTest {
         assertThat(both.preview().bytes().length).isLessThan(30_000);
         assertThat(both.toString()).doesNotContain("[B@");
     }
+
+    @Test
+    void averages_blocks_of_rgb_and_grey_rasters_exactly() {
+        for (int type : new int[]{BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_BYTE_GRAY}) {
+            BufferedImage image = new BufferedImage(7, 4, type); // the seventh column is a partial block: dropped
+            for (int y = 0; y < 4; y++) {
+                for (int x = 0; x < 7; x++) {
+                    int v = (x + 7 * y) * 9;
+                    image.getRaster().setPixel(x, y, type == BufferedImage.TYPE_BYTE_GRAY
+                            ? new int[]{v} : new int[]{v, 255 - v, (x % 2) * 200});
+                }
+            }
+            BufferedImage reduced = PreviewRenderer.boxReduce(image, 2);
+            assertThat(reduced.getWidth()).isEqualTo(3);
+            assertThat(reduced.getHeight()).isEqualTo(2);
+            for (int oy = 0; oy < 2; oy++) {
+                for (int ox = 0; ox < 3; ox++) {
+                    int mean = ((2 * ox + 14 * oy) * 9 + (2 * ox + 1 + 14 * oy) * 9
+                            + (2 * ox + 7 + 14 * oy) * 9 + (2 * ox + 8 + 14 * oy) * 9 + 2) / 4;
+                    int rgb = reduced.getRGB(ox, oy);
+                    assertThat((rgb >> 16) & 0xFF).as("type %d red", type).isEqualTo(mean);
+                    if (type != BufferedImage.TYPE_BYTE_GRAY) {
+                        assertThat((rgb >> 8) & 0xFF).isEqualTo(255 - mean);
+                        assertThat(rgb & 0xFF).isEqualTo(100);
+                    }
+                }
+            }
+        }
+        assertThat(PreviewRenderer.boxReduce(new BufferedImage(8, 8, BufferedImage.TYPE_INT_ARGB), 2)).isNull();
+    }
 }
