@@ -61,6 +61,19 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** Sends raw bytes with one extra header (webhooks, the pict-rs gate). */
+    public Response sendBytes(String method, String path, String contentType, byte[] body, String header, String value) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", contentType);
+        if (header != null) b.header(header, value);
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""), json);
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(method + " " + path + " failed", e);
+        }
+    }
+
     public Response get(String path, String token) {
         return send("GET", path, token, null, null, null);
     }
