@@ -65,7 +65,7 @@ public final class TestServer implements AutoCloseable {
     public Response sendBytes(String method, String path, String contentType, byte[] body, String header, String value) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", contentType);
-        if (header != null) b.header(header, value);
+        if (header != null && value != null) b.header(header, value);
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""), json);
