@@ -142,10 +142,11 @@ public final class IngestRoutes {
         } else {
             if ((long) base64.length() * 3 / 4 > maxMediaBytes) throw tooLarge((long) base64.length() * 3 / 4);
             try {
-                bytes = Base64.getMimeDecoder().decode(base64);
+                bytes = Base64.getDecoder().decode(base64.replaceAll("\\s", ""));
             } catch (IllegalArgumentException e) {
                 throw ApiError.badRequest("image_base64 is not valid base64");
             }
+            if (bytes.length == 0) throw ApiError.badRequest("image_base64 is empty");
         }
         JsonNode metadata = body.get("metadata");
         String metadataText = metadata == null || metadata.isNull() ? null : metadata.toString();
