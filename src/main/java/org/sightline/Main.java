@@ -5,6 +5,7 @@ import org.sightline.config.Config;
 import org.sightline.config.ConfigException;
 import org.sightline.hashing.HashBenchCommand;
 import org.sightline.hashing.HashCommand;
+import org.sightline.ingest.IngestBenchCommand;
 import org.sightline.instances.InstanceCommand;
 import org.sightline.matching.MatchBenchCommand;
 import picocli.CommandLine;
@@ -91,7 +92,7 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "bench", description = "Benchmarks that report ratios against a baseline measured in the same run.",
-            subcommands = {HashBenchCommand.class, MatchBenchCommand.class})
+            subcommands = {HashBenchCommand.class, MatchBenchCommand.class, IngestBenchCommand.class})
     static final class Bench implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

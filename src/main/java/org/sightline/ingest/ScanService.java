@@ -42,6 +42,10 @@ public final class ScanService {
         this.clock = clock;
     }
 
+    public MediaProcessor processor() {
+        return processor;
+    }
+
     /** A scan request from the API: a URL to fetch or the bytes themselves, and free context. */
     public record Request(Long instanceId, String url, byte[] bytes, String account, String status, String metadata) {
     }
