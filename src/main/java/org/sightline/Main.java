@@ -2,21 +2,14 @@ package org.sightline;
 
 import io.javalin.Javalin;
 import org.sightline.config.Config;
-import org.sightline.auth.Scope;
-import org.sightline.auth.TokenService;
 import org.sightline.config.ConfigException;
-import org.sightline.matching.MatchBenchCommand;
-import org.sightline.store.Database;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -125,7 +118,7 @@ public final class Main implements Callable<Integer> {
 
     /** Parent of the benchmark commands ({@code bench match}; others sit beside it). */
     @Command(name = "bench", description = "Benchmarks.",
-            subcommands = {MatchBenchCommand.class})
+            subcommands = {org.sightline.matching.MatchBenchCommand.class})
     static final class Bench implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -169,15 +162,16 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             Config config = configOption.load(env);
-            Set<Scope> parsed;
+            java.util.Set<org.sightline.auth.Scope> parsed;
             try {
-                parsed = Scope.parseList(scopes);
+                parsed = org.sightline.auth.Scope.parseList(scopes);
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage());
             }
             // The database alone: no need to load the match index to write one row.
-            try (Database db = Database.open(config)) {
-                String token = new TokenService(db.jdbi(), new SecureRandom(), Clock.systemUTC()).create(name, parsed);
+            try (org.sightline.store.Database db = org.sightline.store.Database.open(config)) {
+                String token = new org.sightline.auth.TokenService(db.jdbi(), new java.security.SecureRandom(),
+                        java.time.Clock.systemUTC()).create(name, parsed);
                 spec.commandLine().getOut().println(token);
                 spec.commandLine().getOut().flush();
             } catch (IllegalArgumentException e) {
