@@ -8,6 +8,7 @@ import org.sightline.auth.AuthGuard;
 import org.sightline.auth.TokenService;
 import org.sightline.banks.BankRoutes;
 import org.sightline.banks.BankService;
+import org.sightline.banks.ChangeListener;
 import org.sightline.banks.MatchRoutes;
 import org.sightline.config.Config;
 import org.sightline.matching.Matcher;
@@ -26,20 +27,28 @@ public final class App {
 
     /**
      * Everything the routes need, built by {@link Main} (or by a test) with {@link #open}. Owns the database
-     * pool: close it after stopping the server.
+     * pool (and, on PostgreSQL, the listener for other nodes' bank changes; null on H2): close it after
+     * stopping the server.
      */
-    public record Deps(Config config, Database database, Matcher matcher, BankService banks, TokenService tokens)
-            implements AutoCloseable {
+    public record Deps(Config config, Database database, Matcher matcher, BankService banks, TokenService tokens,
+                       ChangeListener changes) implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it. */
         public static Deps open(Config config) {
             Database db = Database.open(config);
+            ChangeListener changes = null;
             try {
                 Matcher matcher = new Matcher();
-                BankService banks = new BankService(db.jdbi(), matcher, Clock.systemUTC());
+                // On PostgreSQL several nodes may share the database: announce changes, and listen from before
+                // the index load so that nothing committed meanwhile is missed.
+                BankService banks = new BankService(db.jdbi(), matcher, Clock.systemUTC(), db.postgres());
+                if (db.postgres()) changes = ChangeListener.listen(db.jdbi(), banks);
                 banks.loadIndex();
-                return new Deps(config, db, matcher, banks, new TokenService(db.jdbi(), new SecureRandom(), Clock.systemUTC()));
+                if (changes != null) changes.start();
+                return new Deps(config, db, matcher, banks, new TokenService(db.jdbi(), new SecureRandom(), Clock.systemUTC()),
+                        changes);
             } catch (RuntimeException e) {
+                if (changes != null) changes.close();
                 db.close();
                 throw e;
             }
@@ -47,6 +56,7 @@ public final class App {
 
         @Override
         public void close() {
+            if (changes != null) changes.close();
             database.close();
         }
     }
