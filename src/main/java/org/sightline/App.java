@@ -11,12 +11,32 @@ import org.sightline.banks.BankService;
 import org.sightline.banks.ChangeListener;
 import org.sightline.banks.MatchRoutes;
 import org.sightline.config.Config;
+import org.sightline.config.SecretBox;
+import org.sightline.hashing.ImageDecoder;
+import org.sightline.hashing.MediaHasher;
+import org.sightline.ingest.IngestMetrics;
+import org.sightline.ingest.IngestRoutes;
+import org.sightline.ingest.IngestService;
+import org.sightline.ingest.IngestWorkers;
+import org.sightline.ingest.MediaDao;
+import org.sightline.ingest.MediaProcessor;
+import org.sightline.ingest.ScanService;
+import org.sightline.ingest.fetch.FetchSettings;
+import org.sightline.ingest.fetch.MediaFetcher;
+import org.sightline.ingest.mastodon.MastodonWebhookParser;
+import org.sightline.ingest.preview.PreviewRenderer;
+import org.sightline.instances.InstanceRoutes;
+import org.sightline.instances.InstanceService;
+import org.sightline.ops.OpsRoutes;
 import org.sightline.matching.Matcher;
 import org.sightline.store.Database;
 import org.sightline.web.ApiError;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.Map;
 
 /**
@@ -27,26 +47,54 @@ public final class App {
 
     /**
      * Everything the routes need, built by {@link Main} (or by a test) with {@link #open}. Owns the database
-     * pool (and, on PostgreSQL, the listener for other nodes' bank changes; null on H2): close it after
-     * stopping the server.
+     * pool, the workers, the fetcher and, on PostgreSQL, the listener for other nodes' bank changes (null on
+     * H2): close it after stopping the server.
      */
     public record Deps(Config config, Database database, Matcher matcher, BankService banks, TokenService tokens,
-                       ChangeListener changes) implements AutoCloseable {
+                       InstanceService instances, IngestMetrics metrics, MediaFetcher fetcher, IngestWorkers workers,
+                       IngestService ingest, ScanService scans, ExecutorService gatePool, ChangeListener changes)
+            implements AutoCloseable {
 
-        /** Opens (and migrates) the configured database and loads the match index from it. */
+        /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
         public static Deps open(Config config) {
             Database db = Database.open(config);
             ChangeListener changes = null;
             try {
+                Clock clock = Clock.systemUTC();
+                SecureRandom random = new SecureRandom();
                 Matcher matcher = new Matcher();
-                // On PostgreSQL several nodes may share the database: announce changes, and listen from before
-                // the index load so that nothing committed meanwhile is missed.
-                BankService banks = new BankService(db.jdbi(), matcher, Clock.systemUTC(), db.postgres());
+                // On PostgreSQL several nodes may share the database: announce bank changes, and listen from
+                // before the index load so that nothing committed meanwhile is missed.
+                BankService banks = new BankService(db.jdbi(), matcher, clock, db.postgres());
                 if (db.postgres()) changes = ChangeListener.listen(db.jdbi(), banks);
                 banks.loadIndex();
                 if (changes != null) changes.start();
-                return new Deps(config, db, matcher, banks, new TokenService(db.jdbi(), new SecureRandom(), Clock.systemUTC()),
-                        changes);
+                TokenService tokens = new TokenService(db.jdbi(), random, clock);
+                InstanceService instances = new InstanceService(db.jdbi(), SecretBox.forDataDir(config.dataDir()),
+                        random, clock);
+                IngestMetrics metrics = new IngestMetrics();
+                MediaHasher hasher = new MediaHasher(new ImageDecoder(config.maxPixels(), config.decodeConcurrency()));
+                MediaFetcher fetcher = new MediaFetcher(FetchSettings.from(config));
+                MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, new PreviewRenderer(), banks,
+                        metrics, clock, config.integer("ingest.max_attempts", 5));
+                IngestWorkers workers = new IngestWorkers(db.jdbi(), processor, clock,
+                        config.integer("ingest.workers", 4),
+                        Duration.ofMillis(config.longValue("ingest.lease_ms", 120_000)),
+                        Duration.ofMillis(config.longValue("ingest.poll_ms", 500)));
+                IngestService ingest = new IngestService(db.jdbi(), instances, new MastodonWebhookParser(), metrics,
+                        clock, workers::wake);
+                ExecutorService gatePool = Executors.newFixedThreadPool(config.decodeConcurrency(), r -> {
+                    Thread t = new Thread(r, "pictrs-gate");
+                    t.setDaemon(true);
+                    return t;
+                });
+                ScanService scans = new ScanService(db.jdbi(), processor, workers, metrics, gatePool, clock);
+                MediaDao media = db.jdbi().onDemand(MediaDao.class);
+                metrics.gauge("sightline.queue.depth", "media waiting or being processed", media::countUnfinished);
+                metrics.gauge("sightline.media.unscanned_24h", "media that could not be scanned in the last 24 h",
+                        () -> media.countUnscannedSince(clock.instant().minus(Duration.ofHours(24))));
+                return new Deps(config, db, matcher, banks, tokens, instances, metrics, fetcher, workers, ingest,
+                        scans, gatePool, changes);
             } catch (RuntimeException e) {
                 if (changes != null) changes.close();
                 db.close();
@@ -54,8 +102,16 @@ public final class App {
             }
         }
 
+        /** Starts the background work (the ingest workers). */
+        public void startWorkers() {
+            workers.start();
+        }
+
         @Override
         public void close() {
+            workers.close();
+            gatePool.shutdownNow();
+            fetcher.close();
             if (changes != null) changes.close();
             database.close();
         }
@@ -70,10 +126,14 @@ public final class App {
         AuthGuard guard = new AuthGuard(deps.tokens());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
-            config.http.maxRequestSize = deps.config().maxMediaBytes() + 1024 * 1024;
+            // room for a maximum-size image sent as base64 in JSON
+            config.http.maxRequestSize = deps.config().maxMediaBytes() * 4 / 3 + 1024 * 1024;
             config.jsonMapper(new JavalinJackson(json, false));
 
-            config.routes.get("/healthz", guard.open(ctx -> ctx.json(Map.of("status", "ok"))));
+            OpsRoutes.register(config.routes, guard, deps.database(), deps.workers(), deps.metrics());
+            IngestRoutes.register(config.routes, guard, deps.ingest(), deps.scans(), deps.instances(), deps.metrics(),
+                    json, deps.config().maxMediaBytes());
+            InstanceRoutes.register(config.routes, guard, deps.instances(), json);
             BankRoutes.register(config.routes, guard, deps.banks(), json);
             MatchRoutes.register(config.routes, guard, deps.banks(), json);
 

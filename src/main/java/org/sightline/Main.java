@@ -3,6 +3,10 @@ package org.sightline;
 import io.javalin.Javalin;
 import org.sightline.config.Config;
 import org.sightline.config.ConfigException;
+import org.sightline.hashing.HashBenchCommand;
+import org.sightline.hashing.HashCommand;
+import org.sightline.instances.InstanceCommand;
+import org.sightline.matching.MatchBenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
 /** The command line, and the one place where Sightline's parts are built and wired together. */
 @Command(name = "sightline", mixinStandardHelpOptions = true,
         description = "Image-moderation companion server for the fediverse.",
-        subcommands = {Main.Serve.class, Main.Token.class, Main.Bench.class})
+        subcommands = {Main.Serve.class, HashCommand.class, Main.Token.class, InstanceCommand.class, Main.Bench.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -77,12 +81,25 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Options shared by every command that reads the configuration. */
-    static class ConfigOption {
+    public static class ConfigOption {
         @Option(names = "--config", description = "YAML configuration file (environment variables SIGHTLINE_* override it)")
         Path configFile;
 
-        Config load(Map<String, String> env) {
+        public Config load(Map<String, String> env) {
             return Config.load(configFile, env);
+        }
+    }
+
+    @Command(name = "bench", description = "Benchmarks that report ratios against a baseline measured in the same run.",
+            subcommands = {HashBenchCommand.class, MatchBenchCommand.class})
+    static final class Bench implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+            return 2;
         }
     }
 
@@ -110,22 +127,9 @@ public final class Main implements Callable<Integer> {
                 stopped.countDown();
             }, "shutdown"));
             app.start(config.httpHost(), config.httpPort());
+            deps.startWorkers();
             spec.commandLine().getOut().println("Sightline listening on http://" + config.httpHost() + ":" + app.port());
             stopped.await();
-            return 0;
-        }
-    }
-
-    /** Parent of the benchmark commands ({@code bench match}; others sit beside it). */
-    @Command(name = "bench", description = "Benchmarks.",
-            subcommands = {org.sightline.matching.MatchBenchCommand.class})
-    static final class Bench implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            spec.commandLine().usage(spec.commandLine().getOut());
             return 0;
         }
     }

@@ -29,6 +29,7 @@ public final class TestServer implements AutoCloseable {
     public TestServer(Config config) {
         deps = App.Deps.open(config);
         app = App.create(deps).start("127.0.0.1", 0);
+        deps.startWorkers();
         base = "http://127.0.0.1:" + app.port();
     }
 
@@ -52,6 +53,19 @@ public final class TestServer implements AutoCloseable {
         if (token != null) b.header("Authorization", "Bearer " + token);
         if (contentType != null) b.header("Content-Type", contentType);
         if (accept != null) b.header("Accept", accept);
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""), json);
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(method + " " + path + " failed", e);
+        }
+    }
+
+    /** Sends raw bytes with one extra header (webhooks, the pict-rs gate). */
+    public Response sendBytes(String method, String path, String contentType, byte[] body, String header, String value) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", contentType);
+        if (header != null && value != null) b.header(header, value);
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""), json);

@@ -28,6 +28,14 @@ public final class AuthGuard {
         };
     }
 
+    /**
+     * A route that authenticates each request itself, by a per-instance secret (webhook HMAC signature,
+     * pict-rs gate secret) rather than by a bearer token.
+     */
+    public Handler selfAuthenticated(Handler handler) {
+        return handler;
+    }
+
     /** A deliberately public route (health checks). */
     public Handler open(Handler handler) {
         return handler;

@@ -1,0 +1,196 @@
+package org.sightline.hashing;
+
+import javax.imageio.IIOException;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_ColorSpace;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Turns untrusted bytes into pixels, safely: the format comes from the magic bytes, the dimensions from
+ * the header, and anything over the pixel cap is refused before a single pixel is decoded. At most
+ * {@code concurrency} images are decoded (and held) at once, so a burst of large images cannot exhaust
+ * the heap. Every failure is a {@link MediaException} with a one-line reason.
+ */
+public final class ImageDecoder {
+    private final long maxPixels;
+    private final Semaphore permits;
+
+    public ImageDecoder(long maxPixels, int concurrency) {
+        if (maxPixels <= 0 || concurrency <= 0) throw new IllegalArgumentException("limits must be positive");
+        this.maxPixels = maxPixels;
+        this.permits = new Semaphore(concurrency, true);
+        ImageIO.setUseCache(false);
+    }
+
+    /** What the header says, read without decoding pixels. */
+    public record Header(ImageFormat format, int width, int height) {
+        public long pixels() {
+            return (long) width * height;
+        }
+    }
+
+    /** Work done on a decoded image while its decode permit is held. */
+    @FunctionalInterface
+    public interface ImageWork<T> {
+        T apply(DecodedImage image) throws MediaException;
+    }
+
+    public Header readHeader(byte[] bytes) throws MediaException {
+        ImageFormat format = sniff(bytes);
+        ImageReader reader = openReader(format, bytes);
+        try {
+            return header(format, reader);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /**
+     * Decodes the image and runs {@code work} on it while holding one of the decode permits, so that the
+     * memory of at most {@code concurrency} decoded images is live at once.
+     */
+    public <T> T decode(byte[] bytes, ImageWork<T> work) throws MediaException {
+        ImageFormat format = sniff(bytes);
+        ImageReader reader = openReader(format, bytes);
+        try {
+            Header header = header(format, reader);
+            if (header.pixels() > maxPixels) {
+                throw new MediaException(MediaException.Reason.TOO_LARGE, String.format(Locale.ROOT,
+                        "%d x %d pixels is over the limit of %d pixels", header.width(), header.height(), maxPixels));
+            }
+            acquire();
+            try {
+                return work.apply(new DecodedImage(format, read(format, reader)));
+            } catch (OutOfMemoryError e) {
+                throw new MediaException(MediaException.Reason.TOO_LARGE, "not enough memory to decode this image");
+            } finally {
+                permits.release();
+            }
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /** Decodes the whole image (holding a permit only while decoding); for callers that keep the pixels. */
+    public DecodedImage decode(byte[] bytes) throws MediaException {
+        return decode(bytes, image -> image);
+    }
+
+    private static ImageFormat sniff(byte[] bytes) throws MediaException {
+        if (bytes == null || bytes.length == 0) {
+            throw new MediaException(MediaException.Reason.UNSUPPORTED, "empty file");
+        }
+        return ImageFormat.sniff(bytes).orElseThrow(() -> new MediaException(MediaException.Reason.UNSUPPORTED,
+                "not a supported image (JPEG, PNG, GIF, WebP or BMP expected)"));
+    }
+
+    private static ImageReader openReader(ImageFormat format, byte[] bytes) throws MediaException {
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.label());
+        if (!readers.hasNext()) {
+            throw new MediaException(MediaException.Reason.UNSUPPORTED, "no decoder installed for " + format.label());
+        }
+        ImageReader reader = readers.next();
+        ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
+        reader.setInput(in, false, true);
+        return reader;
+    }
+
+    private static Header header(ImageFormat format, ImageReader reader) throws MediaException {
+        try {
+            if (format == ImageFormat.GIF && reader.getNumImages(true) == 0) {
+                throw new MediaException(MediaException.Reason.DECODE_FAILED, "GIF has no frames");
+            }
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            if (width <= 0 || height <= 0) {
+                throw new MediaException(MediaException.Reason.DECODE_FAILED,
+                        "header declares an empty image (" + width + " x " + height + ")");
+            }
+            return new Header(format, width, height);
+        } catch (IOException | RuntimeException e) {
+            throw new MediaException(MediaException.Reason.DECODE_FAILED,
+                    "unreadable " + format.label() + " header: " + oneLine(e));
+        }
+    }
+
+    private static BufferedImage read(ImageFormat format, ImageReader reader) throws MediaException {
+        List<String> truncation = new ArrayList<>();
+        IIOReadWarningListener warnings = (source, warning) -> {
+            String w = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
+            if (w.contains("premature end") || w.contains("truncated") || w.contains("missing eoi")) {
+                truncation.add(warning);
+            }
+        };
+        reader.addIIOReadWarningListener(warnings);
+        try {
+            BufferedImage image = reader.read(0, readParam(format, reader));
+            if (!truncation.isEmpty()) {
+                throw new MediaException(MediaException.Reason.DECODE_FAILED,
+                        "truncated " + format.label() + ": " + truncation.get(0));
+            }
+            return image;
+        } catch (IIOException e) {
+            throw new MediaException(MediaException.Reason.DECODE_FAILED,
+                    "corrupt " + format.label() + ": " + oneLine(e));
+        } catch (IOException | RuntimeException e) {
+            throw new MediaException(MediaException.Reason.DECODE_FAILED,
+                    "cannot decode " + format.label() + ": " + oneLine(e));
+        }
+    }
+
+    /**
+     * For JPEG with an embedded ICC profile, asks for the samples as decoded (labelled with the embedded
+     * colour space) instead of the reader's default, which converts them to sRGB: Meta's pipeline ignores
+     * embedded profiles, and PDQ must match it to the bit. CMYK keeps the default (correct) conversion.
+     */
+    private static ImageReadParam readParam(ImageFormat format, ImageReader reader) throws IOException {
+        ImageReadParam param = reader.getDefaultReadParam();
+        if (format != ImageFormat.JPEG) return param;
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        if (!types.hasNext()) return param;
+        int components = types.next().getColorModel().getColorSpace().getNumComponents();
+        while (types.hasNext()) {
+            ImageTypeSpecifier type = types.next();
+            ColorSpace cs = type.getColorModel().getColorSpace();
+            boolean embedded = cs instanceof ICC_ColorSpace && !cs.isCS_sRGB()
+                    && cs != ColorSpace.getInstance(ColorSpace.CS_GRAY)
+                    && (cs.getType() == ColorSpace.TYPE_RGB || cs.getType() == ColorSpace.TYPE_GRAY);
+            if (embedded && cs.getNumComponents() == components) {
+                param.setDestinationType(type);
+                return param;
+            }
+        }
+        return param;
+    }
+
+    private void acquire() throws MediaException {
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MediaException(MediaException.Reason.DECODE_FAILED, "interrupted while waiting to decode");
+        }
+    }
+
+    /** The first line of an exception's message, without class names or stack frames. */
+    static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

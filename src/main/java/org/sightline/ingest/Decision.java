@@ -1,0 +1,66 @@
+package org.sightline.ingest;
+
+import org.sightline.banks.BankService;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What to do with one media item, from its scan outcome and its matches.
+ *
+ * @param decision    {@code pass}, {@code review}, or the automatic outcome of the strictest matching policy
+ *                    ({@code mark_sensitive}, {@code report}, {@code reject})
+ * @param openCase    whether a moderator should see it (every match, and everything that could not be scanned)
+ * @param priority    queue order: stronger and graver matches and reports first
+ * @param reason      one line for the queue
+ */
+public record Decision(String decision, boolean openCase, int priority, String reason) {
+
+    public static final String PASS = "pass";
+    public static final String REVIEW = "review";
+    private static final List<String> SEVERITY = List.of("review", "mark_sensitive", "report", "reject");
+    private static final Set<String> GRAVE_LABELS = Set.of("csam", "ncii", "terrorism");
+    static final int REPORT_BOOST = 20;
+
+    /** Media that could not be scanned goes to review with the reason: fail closed. */
+    public static Decision unscanned(String outcome, String reason, int reportCount) {
+        return new Decision(REVIEW, true, 40 + REPORT_BOOST * reportCount, outcome + ": " + reason);
+    }
+
+    /** A scanned item: enforce-mode matches decide; observe-mode matches are only recorded. */
+    public static Decision scanned(List<BankService.BankMatch> matches, int reportCount) {
+        String strictest = null;
+        int strength = 0;
+        BankService.BankMatch strongest = null;
+        for (BankService.BankMatch m : matches) {
+            if (m.match().observe()) continue;
+            String policy = m.bank().policy();
+            if (strictest == null || SEVERITY.indexOf(policy) > SEVERITY.indexOf(strictest)) strictest = policy;
+            int s = score(m);
+            if (s > strength) {
+                strength = s;
+                strongest = m;
+            }
+        }
+        if (strictest == null) return new Decision(PASS, false, 0, "no match");
+        String reason = "matched bank " + strongest.bank().name() + " (" + strongest.match().signalType().wireName()
+                + " distance " + strongest.match().distance() + ")";
+        return new Decision(strictest, true, strength + REPORT_BOOST * reportCount, reason);
+    }
+
+    /** Closer matches and grave labels score higher. */
+    private static int score(BankService.BankMatch m) {
+        int threshold = Math.max(1, m.bank().pdqThreshold());
+        int closeness = switch (m.match().signalType()) {
+            case MD5, SHA256 -> 100;
+            case PDQ -> 100 - 50 * Math.min(m.match().distance(), threshold) / threshold;
+            default -> 80 - 4 * m.match().distance();
+        };
+        boolean grave = m.labels().stream().anyMatch(GRAVE_LABELS::contains);
+        return closeness + (grave ? 100 : 0);
+    }
+
+    public boolean automatic() {
+        return !decision.equals(PASS) && !decision.equals(REVIEW);
+    }
+}

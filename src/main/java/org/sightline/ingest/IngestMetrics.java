@@ -1,0 +1,68 @@
+package org.sightline.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The ingest pipeline's metrics, in a registry of this app's own (never the global one), served as
+ * Prometheus text on {@code /metrics}. Labels carry event types and outcomes only: no URLs, ids or payloads.
+ */
+public final class IngestMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Timer fetch = timer("sightline.fetch", "media download");
+    private final Timer decodeHash = timer("sightline.decode_hash", "decode, hash and preview of one image");
+    private final Timer match = timer("sightline.match", "matching one image's signals");
+    private final Timer webhookAck = timer("sightline.webhook_ack", "from request to persisted acknowledgement");
+
+    private Timer timer(String name, String description) {
+        return Timer.builder(name).description(description).publishPercentiles(0.5, 0.99)
+                .serviceLevelObjectives(Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofSeconds(1))
+                .register(registry);
+    }
+
+    /** Gauges read at scrape time (queue depth, unscanned media). */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, () -> value.get().doubleValue()).description(description).register(registry);
+    }
+
+    public void event(String type, String outcome) {
+        Counter.builder("sightline.webhook.events").description("webhook deliveries by event type and outcome")
+                .tag("type", type).tag("outcome", outcome).register(registry).increment();
+    }
+
+    public void processed(String outcome, String decision) {
+        Counter.builder("sightline.media.processed").description("media scanned, by scan outcome and decision")
+                .tag("outcome", outcome).tag("decision", decision).register(registry).increment();
+    }
+
+    public void pictrsFailure(String failMode) {
+        Counter.builder("sightline.pictrs.failures").description("pict-rs gate failures, by the fail mode applied")
+                .tag("fail_mode", failMode).register(registry).increment();
+    }
+
+    public Timer fetch() {
+        return fetch;
+    }
+
+    public Timer decodeHash() {
+        return decodeHash;
+    }
+
+    public Timer match() {
+        return match;
+    }
+
+    public Timer webhookAck() {
+        return webhookAck;
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+}

@@ -1,0 +1,242 @@
+package org.sightline.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import org.sightline.auth.AuthGuard;
+import org.sightline.auth.Scope;
+import org.sightline.instances.Instance;
+import org.sightline.instances.InstanceService;
+import org.sightline.web.ApiError;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ways media comes in: the Mastodon webhook, the pict-rs gate, and the scan API
+ * ({@code POST /api/v1/media}, {@code GET /api/v1/media/{id}}, {@code GET /api/v1/media?instance=&status=}).
+ */
+public final class IngestRoutes {
+    /** Webhook bodies are small JSON documents; anything bigger is not Mastodon. */
+    static final int MAX_WEBHOOK_BYTES = 1024 * 1024;
+    private static final Duration MAX_WAIT = Duration.ofSeconds(30);
+
+    private final IngestService ingest;
+    private final ScanService scans;
+    private final InstanceService instances;
+    private final IngestMetrics metrics;
+    private final ObjectMapper json;
+    private final long maxMediaBytes;
+
+    private IngestRoutes(IngestService ingest, ScanService scans, InstanceService instances, IngestMetrics metrics,
+                         ObjectMapper json, long maxMediaBytes) {
+        this.ingest = ingest;
+        this.scans = scans;
+        this.instances = instances;
+        this.metrics = metrics;
+        this.json = json;
+        this.maxMediaBytes = maxMediaBytes;
+    }
+
+    public static void register(RoutesConfig routes, AuthGuard guard, IngestService ingest, ScanService scans,
+                                InstanceService instances, IngestMetrics metrics, ObjectMapper json, long maxMediaBytes) {
+        IngestRoutes r = new IngestRoutes(ingest, scans, instances, metrics, json, maxMediaBytes);
+        routes.post("/hooks/mastodon/{instance}", guard.selfAuthenticated(r::mastodon));
+        routes.post("/hooks/pictrs/{instance}", guard.selfAuthenticated(r::pictrs));
+        routes.post("/api/v1/media", guard.requires(Scope.SCAN, r::submit));
+        routes.get("/api/v1/media", guard.requires(Scope.SCAN, r::byStatus));
+        routes.get("/api/v1/media/{id}", guard.requires(Scope.SCAN, r::get));
+    }
+
+    private void mastodon(Context ctx) {
+        long start = System.nanoTime();
+        byte[] body = readLimited(ctx, MAX_WEBHOOK_BYTES);
+        IngestService.WebhookAnswer answer = ingest.mastodon(ctx.pathParam("instance"), body,
+                ctx.header("X-Hub-Signature"));
+        ctx.status(answer.status()).json(Map.of("result", answer.result(), "queued", answer.queued()));
+        metrics.webhookAck().record(Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private void pictrs(Context ctx) {
+        Instance instance = instances.find(ctx.pathParam("instance")).filter(i -> i.kind().equals("pictrs"))
+                .orElseThrow(() -> ApiError.notFound("no pict-rs instance named '" + ctx.pathParam("instance") + "'"));
+        String expected = instances.webhookSecret(instance).orElse(null);
+        String given = bearer(ctx);
+        if (expected == null || given == null
+                || !MessageDigest.isEqual(expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                given.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            throw new ApiError(401, "unauthorized", "missing or wrong gate secret (Authorization: Bearer <secret> or ?token=)");
+        }
+        byte[] bytes = readLimited(ctx, maxMediaBytes);
+        ScanService.GateVerdict verdict = scans.gate(instance, bytes);
+        ctx.status(verdict.accept() ? 200 : 406).json(Map.of("decision", verdict.decision(), "reason", verdict.reason(),
+                "media_id", verdict.mediaId()));
+    }
+
+    private static String bearer(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) return header.substring(7).trim();
+        return ctx.queryParam("token");
+    }
+
+    private void submit(Context ctx) throws InterruptedException {
+        ScanService.Request request;
+        String contentType = ctx.contentType() == null ? "" : ctx.contentType();
+        if (contentType.startsWith("multipart/form-data")) {
+            UploadedFile file = ctx.uploadedFile("file");
+            if (file == null) throw ApiError.badRequest("multipart request without a 'file' part");
+            if (file.size() > maxMediaBytes) throw tooLarge(file.size());
+            byte[] bytes;
+            try (InputStream in = file.content()) {
+                bytes = in.readNBytes((int) maxMediaBytes + 1);
+            } catch (IOException e) {
+                throw ApiError.badRequest("cannot read the uploaded file");
+            }
+            if (bytes.length > maxMediaBytes) throw tooLarge(bytes.length);
+            request = new ScanService.Request(instanceId(ctx.formParam("instance")), null, bytes,
+                    ctx.formParam("account"), ctx.formParam("status"), ctx.formParam("metadata"));
+        } else {
+            request = fromJson(ctx);
+        }
+        boolean wait = !"false".equalsIgnoreCase(ctx.queryParam("wait"));
+        long id = scans.submit(request, wait, MAX_WAIT);
+        MediaRecord media = scans.find(id).orElseThrow();
+        ctx.status(media.done() ? 200 : 202).json(document(media));
+    }
+
+    private ScanService.Request fromJson(Context ctx) {
+        JsonNode body;
+        try {
+            body = json.readTree(ctx.bodyInputStream());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiError.badRequest("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiError.badRequest("cannot read the request body");
+        }
+        if (body == null || !body.isObject()) {
+            throw ApiError.badRequest("expected {\"url\": ...} or {\"image_base64\": ...}, or multipart with a 'file' part");
+        }
+        String url = text(body, "url");
+        String base64 = text(body, "image_base64");
+        if ((url == null) == (base64 == null)) throw ApiError.badRequest("give exactly one of url and image_base64");
+        byte[] bytes = null;
+        if (url != null) {
+            try {
+                URI uri = URI.create(url);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw ApiError.badRequest("url must be an http(s) URL");
+                }
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest("url is not a valid URL");
+            }
+        } else {
+            if ((long) base64.length() * 3 / 4 > maxMediaBytes) throw tooLarge((long) base64.length() * 3 / 4);
+            try {
+                bytes = Base64.getMimeDecoder().decode(base64);
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest("image_base64 is not valid base64");
+            }
+        }
+        JsonNode metadata = body.get("metadata");
+        String metadataText = metadata == null || metadata.isNull() ? null : metadata.toString();
+        if (metadataText != null && metadataText.length() > 8000) throw ApiError.badRequest("metadata is over 8000 characters");
+        return new ScanService.Request(instanceId(text(body, "instance")), url, bytes, text(body, "account"),
+                text(body, "status"), metadataText);
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isValueNode()) throw ApiError.badRequest(field + " must be a string");
+        return v.asText();
+    }
+
+    private Long instanceId(String name) {
+        if (name == null || name.isBlank()) return null;
+        return instances.find(name).map(Instance::id)
+                .orElseThrow(() -> ApiError.notFound("no instance named '" + name + "'"));
+    }
+
+    private void get(Context ctx) {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ApiError.notFound("no media " + ctx.pathParam("id"));
+        }
+        MediaRecord media = scans.find(id).orElseThrow(() -> ApiError.notFound("no media " + id));
+        ctx.json(document(media));
+    }
+
+    private void byStatus(Context ctx) {
+        String instance = ctx.queryParam("instance");
+        String status = ctx.queryParam("status");
+        if (instance == null || status == null) throw ApiError.badRequest("give instance and status");
+        Long instanceId = instanceId(instance);
+        List<Map<String, Object>> media = new ArrayList<>();
+        for (MediaRecord m : scans.byStatus(instanceId, status)) media.add(document(m));
+        ctx.json(Map.of("media", media));
+    }
+
+    /** The scan API's document for one media item. */
+    private Map<String, Object> document(MediaRecord m) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("id", m.id());
+        doc.put("state", m.state());
+        doc.put("outcome", m.outcome());
+        doc.put("reason", m.reason());
+        doc.put("signals", m.signalsJson());
+        List<Map<String, Object>> matches = new ArrayList<>();
+        for (MatchRecord r : scans.matches(m.id())) {
+            Map<String, Object> match = new LinkedHashMap<>();
+            match.put("bank", r.bankName());
+            match.put("entry_id", r.entryId());
+            match.put("signal_type", r.signalType());
+            match.put("distance", r.distance());
+            match.put("variant", r.variant());
+            match.put("labels", r.labels().isEmpty() ? List.of() : List.of(r.labels().split(",")));
+            match.put("observed", r.observed());
+            match.put("vetoed", r.vetoed());
+            matches.add(match);
+        }
+        doc.put("matches", matches);
+        doc.put("decision", m.decision());
+        if (m.statusId() != null) doc.put("status", m.statusId());
+        if (m.accountId() != null) doc.put("account", m.accountId());
+        if (m.metadata() != null) {
+            try {
+                doc.put("metadata", json.readTree(m.metadata()));
+            } catch (IOException e) {
+                doc.put("metadata", m.metadata());
+            }
+        }
+        return doc;
+    }
+
+    private static ApiError tooLarge(long size) {
+        return new ApiError(413, "too_large", "media of " + size + " bytes is over the limit");
+    }
+
+    /** Reads the body, refusing (413) anything over {@code limit} without reading it all. */
+    private static byte[] readLimited(Context ctx, long limit) {
+        long declared = ctx.contentLength();
+        if (declared > limit) throw new ApiError(413, "too_large", "body of " + declared + " bytes is over the limit of " + limit);
+        try (InputStream in = ctx.bodyInputStream()) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (bytes.length > limit) throw new ApiError(413, "too_large", "body is over the limit of " + limit + " bytes");
+            return bytes;
+        } catch (IOException e) {
+            throw ApiError.badRequest("cannot read the request body");
+        }
+    }
+}

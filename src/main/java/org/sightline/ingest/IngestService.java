@@ -1,0 +1,142 @@
+package org.sightline.ingest;
+
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.sightline.ingest.mastodon.IgnoredEvent;
+import org.sightline.ingest.mastodon.MalformedEvent;
+import org.sightline.ingest.mastodon.MastodonEvent;
+import org.sightline.ingest.mastodon.MastodonWebhookParser;
+import org.sightline.ingest.mastodon.MediaRef;
+import org.sightline.ingest.mastodon.WebhookParse;
+import org.sightline.ingest.mastodon.WebhookSignature;
+import org.sightline.instances.Instance;
+import org.sightline.instances.InstanceService;
+import org.sightline.review.CaseDao;
+import org.sightline.web.ApiError;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+
+/**
+ * Turns verified webhook deliveries into queued media, durably: the delivery's dedupe key and every new
+ * media item are written in one transaction before the sender gets its answer, so a crash right after the
+ * answer loses nothing and a retried delivery creates nothing new.
+ */
+public final class IngestService {
+    private final Jdbi jdbi;
+    private final InstanceService instances;
+    private final MastodonWebhookParser parser;
+    private final IngestMetrics metrics;
+    private final Clock clock;
+    private final Runnable wakeWorkers;
+
+    public IngestService(Jdbi jdbi, InstanceService instances, MastodonWebhookParser parser, IngestMetrics metrics,
+                         Clock clock, Runnable wakeWorkers) {
+        this.jdbi = jdbi;
+        this.instances = instances;
+        this.parser = parser;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.wakeWorkers = wakeWorkers;
+    }
+
+    /** How a delivery was answered: HTTP status and a short body. */
+    public record WebhookAnswer(int status, String result, int queued) {
+    }
+
+    public WebhookAnswer mastodon(String instanceName, byte[] body, String signatureHeader) {
+        Instance instance = instances.find(instanceName)
+                .filter(i -> i.kind().equals("mastodon"))
+                .orElseThrow(() -> ApiError.notFound("no Mastodon instance named '" + instanceName + "'"));
+        String secret = instances.webhookSecret(instance).orElse(null);
+        if (secret == null || !WebhookSignature.verify(secret, body, signatureHeader)) {
+            metrics.event("unknown", "bad_signature");
+            throw new ApiError(401, "bad_signature", "X-Hub-Signature does not match this instance's webhook secret");
+        }
+        WebhookParse parsed = parser.parse(body);
+        if (parsed instanceof MalformedEvent m) {
+            metrics.event("unknown", "malformed");
+            throw ApiError.badRequest("malformed webhook: " + m.reason());
+        }
+        if (parsed instanceof IgnoredEvent ignored) {
+            metrics.event(ignored.eventType(), "ignored");
+            return new WebhookAnswer(202, "ignored", 0);
+        }
+        MastodonEvent event = (MastodonEvent) parsed;
+        String type = event.type().wireName();
+        try {
+            int queued = persist(instance, event);
+            if (queued < 0) {
+                metrics.event(type, "duplicate");
+                return new WebhookAnswer(200, "duplicate", 0);
+            }
+            metrics.event(type, "accepted");
+            if (queued > 0) wakeWorkers.run();
+            return new WebhookAnswer(202, "accepted", queued);
+        } catch (UnableToExecuteStatementException e) {
+            // two copies of one delivery raced: the unique key let one in
+            if (isUniqueViolation(e)) {
+                metrics.event(type, "duplicate");
+                return new WebhookAnswer(200, "duplicate", 0);
+            }
+            throw e;
+        }
+    }
+
+    /** Returns the number of media queued, or -1 for a duplicate delivery. */
+    private int persist(Instance instance, MastodonEvent event) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return jdbi.inTransaction(h -> {
+            WebhookEventDao events = h.attach(WebhookEventDao.class);
+            if (events.count(instance.id(), event.dedupeKey()) > 0) return -1;
+            MediaDao media = h.attach(MediaDao.class);
+            int queued = 0;
+            for (MediaRef ref : event.media()) {
+                String sourceKey = sourceKey(ref);
+                var existing = media.findBySource(instance.id(), sourceKey);
+                if (existing.isPresent()) {
+                    // seen before (an unchanged attachment of an edited post, or now reported): a report counts
+                    if (event.fromReport()) {
+                        media.addReport(existing.get().id(), event.report().reportId(), event.report().comment(),
+                                Decision.REPORT_BOOST);
+                        h.attach(CaseDao.class).raisePriority(existing.get().id(), Decision.REPORT_BOOST, now);
+                    }
+                    continue;
+                }
+                boolean report = event.fromReport();
+                media.insert(new MediaDao.NewMedia(instance.id(), "mastodon", sourceKey, ref.statusId(),
+                        ref.statusUrl(), ref.accountId(), ref.acct(), ref.attachmentId(), ref.fetchUrl().toString(),
+                        report ? event.report().reportId() : null, report ? event.report().comment() : null,
+                        report ? 1 : 0, null, null, report ? Decision.REPORT_BOOST : 0, now));
+                queued++;
+            }
+            events.insert(instance.id(), event.type().wireName(), event.dedupeKey(), queued, now);
+            return queued;
+        });
+    }
+
+    /** Attachment id plus a digest of the URL: a changed file under the same attachment is new media. */
+    static String sourceKey(MediaRef ref) {
+        return ref.attachmentId() + ":" + urlDigest(ref.fetchUrl().toString());
+    }
+
+    static String urlDigest(String url) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) return true;
+        }
+        return false;
+    }
+}

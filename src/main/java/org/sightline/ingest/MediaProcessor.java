@@ -1,0 +1,208 @@
+package org.sightline.ingest;
+
+import org.jdbi.v3.core.Jdbi;
+import org.sightline.banks.BankService;
+import org.sightline.hashing.Dihedral;
+import org.sightline.hashing.MediaException;
+import org.sightline.hashing.MediaHasher;
+import org.sightline.hashing.PdqHash;
+import org.sightline.hashing.PerceptualHashes;
+import org.sightline.hashing.Signals;
+import org.sightline.ingest.fetch.FetchResult;
+import org.sightline.ingest.fetch.MediaFetcher;
+import org.sightline.ingest.preview.Derivatives;
+import org.sightline.ingest.preview.PreviewRenderer;
+import org.sightline.matching.Matcher;
+import org.sightline.matching.SignalType;
+import org.sightline.review.ActionRequestDao;
+import org.sightline.review.CaseDao;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * One media item through fetch → decode → hash → match → decide, and the one transaction that records the
+ * result. Safe to run again on the same item (after a crash, or by two nodes racing past an expired lease):
+ * matches are replaced, a case and an action request are each created at most once.
+ */
+public final class MediaProcessor {
+    private static final Logger log = LoggerFactory.getLogger(MediaProcessor.class);
+    static final String AUTOMATIC = "sightline";
+
+    private final Jdbi jdbi;
+    private final MediaFetcher fetcher;
+    private final MediaHasher hasher;
+    private final PreviewRenderer previews;
+    private final BankService banks;
+    private final IngestMetrics metrics;
+    private final Clock clock;
+    private final int maxAttempts;
+
+    public MediaProcessor(Jdbi jdbi, MediaFetcher fetcher, MediaHasher hasher, PreviewRenderer previews,
+                          BankService banks, IngestMetrics metrics, Clock clock, int maxAttempts) {
+        this.jdbi = jdbi;
+        this.fetcher = fetcher;
+        this.hasher = hasher;
+        this.previews = previews;
+        this.banks = banks;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.maxAttempts = maxAttempts;
+    }
+
+    /** A scan of bytes in hand: the signals and derivatives, or the outcome and reason it failed with. */
+    public record Scan(String outcome, String reason, long byteSize, Signals signals, Derivatives derivatives) {
+        public static final String SCANNED = "scanned";
+
+        public boolean scanned() {
+            return SCANNED.equals(outcome);
+        }
+    }
+
+    /** Decodes, hashes and renders the previews, under the decoder's bound on images held at once. */
+    public Scan scan(byte[] bytes) {
+        long start = System.nanoTime();
+        try {
+            return hasher.decoder().decode(bytes, image -> new Scan(Scan.SCANNED, null, bytes.length,
+                    hasher.signals(image, bytes), previews.render(image)));
+        } catch (MediaException e) {
+            return new Scan(e.reason().label(), e.getMessage(), bytes.length, null, null);
+        } finally {
+            metrics.decodeHash().record(Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    /** Matches a scan against every bank (nothing for an unscanned item). */
+    public BankService.MatchOutcome match(Scan scan) {
+        if (!scan.scanned()) return new BankService.MatchOutcome(List.of(), List.of(), List.of());
+        long start = System.nanoTime();
+        try {
+            return banks.match(probes(scan.signals()));
+        } finally {
+            metrics.match().record(Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    static List<Matcher.Probe> probes(Signals s) {
+        return List.of(
+                new Matcher.Probe(SignalType.PDQ, s.pdq().hash().hex(), s.pdq().dihedral(), s.pdq().quality()),
+                new Matcher.Probe(SignalType.PHASH, PerceptualHashes.hex(s.phash()), null, null),
+                new Matcher.Probe(SignalType.DHASH, PerceptualHashes.hex(s.dhash()), null, null),
+                new Matcher.Probe(SignalType.MD5, s.md5(), null, null),
+                new Matcher.Probe(SignalType.SHA256, s.sha256(), null, null));
+    }
+
+    /**
+     * Processes a leased work item: its stored bytes or a download, then the scan. A transient download
+     * failure puts the item back with a backoff until {@code maxAttempts}; after that it is recorded as
+     * {@code fetch_failed} and goes to review.
+     */
+    public void process(long mediaId, String worker) {
+        MediaRecord media = jdbi.withExtension(MediaDao.class, d -> d.find(mediaId)).orElse(null);
+        if (media == null || media.done()) return;
+        byte[] bytes = jdbi.withExtension(MediaDao.class, d -> d.pendingBytes(mediaId)).orElse(null);
+        Scan scan;
+        if (bytes != null) {
+            scan = scan(bytes);
+        } else if (media.fetchUrl() == null) {
+            scan = new Scan("fetch_failed", "no bytes and no URL to fetch", 0, null, null);
+        } else {
+            long start = System.nanoTime();
+            FetchResult fetched = fetcher.fetch(URI.create(media.fetchUrl()));
+            metrics.fetch().record(Duration.ofNanos(System.nanoTime() - start));
+            if (fetched.isOk()) {
+                scan = scan(fetched.bytes());
+            } else if (fetched.retryable() && media.attempts() < maxAttempts) {
+                Instant next = clock.instant().plus(backoff(media.attempts()));
+                jdbi.useExtension(MediaDao.class, d -> d.retryAt(mediaId, next, fetched.reason()));
+                log.info("media {}: fetch failed ({}), retry {} of {}", mediaId, fetched.reason(), media.attempts(), maxAttempts);
+                return;
+            } else {
+                scan = new Scan(fetched.outcome().label(), fetched.reason(), 0, null, null);
+            }
+        }
+        record(media, worker, scan, match(scan));
+    }
+
+    /** 1 s, 2 s, 4 s, ... capped at 5 minutes. */
+    static Duration backoff(int attemptsSoFar) {
+        return Duration.ofSeconds(Math.min(300, 1L << Math.min(20, Math.max(0, attemptsSoFar - 1))));
+    }
+
+    /**
+     * Records the result in one transaction, unless another worker already finished the item. Returns the
+     * decision (for the synchronous callers).
+     */
+    public Decision record(MediaRecord media, String worker, Scan scan, BankService.MatchOutcome outcome) {
+        Decision decision = scan.scanned()
+                ? Decision.scanned(outcome.matches(), media.reportCount())
+                : Decision.unscanned(scan.outcome(), scan.reason(), media.reportCount());
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        boolean recorded = jdbi.inTransaction(h -> {
+            MediaDao dao = h.attach(MediaDao.class);
+            if (dao.lockProcessing(media.id()).isEmpty()) return false; // finished by someone else meanwhile
+            MatchDao matches = h.attach(MatchDao.class);
+            matches.deleteFor(media.id());
+            matches.insertAll(matchRows(media.id(), outcome));
+            dao.finish(finished(media.id(), scan, decision, now));
+            if (decision.openCase()) {
+                CaseDao cases = h.attach(CaseDao.class);
+                cases.openIfAbsent(media.id(), decision.priority(), decision.reason(),
+                        decision.automatic() ? decision.decision() : null, now);
+            }
+            if (decision.automatic()) {
+                h.attach(ActionRequestDao.class).requestIfAbsent(media.id(), decision.decision(), AUTOMATIC, now);
+            }
+            return true;
+        });
+        if (recorded) {
+            metrics.processed(scan.outcome(), decision.decision());
+            log.info("media {}: {} → {} ({} by {})", media.id(), scan.outcome(), decision.decision(),
+                    decision.reason(), worker);
+        }
+        return decision;
+    }
+
+    private static List<MatchRecord> matchRows(long mediaId, BankService.MatchOutcome outcome) {
+        List<MatchRecord> rows = new ArrayList<>();
+        for (BankService.BankMatch m : outcome.matches()) rows.add(row(mediaId, m, false));
+        for (BankService.BankMatch m : outcome.vetoed()) rows.add(row(mediaId, m, true));
+        return rows;
+    }
+
+    private static MatchRecord row(long mediaId, BankService.BankMatch m, boolean vetoed) {
+        return new MatchRecord(0, mediaId, m.bank().id(), m.bank().name(), m.match().entryId(),
+                m.match().signalType().wireName(), m.match().distance(), m.match().variant(),
+                String.join(",", m.labels()), m.match().observe(), vetoed);
+    }
+
+    private static MediaDao.Finished finished(long id, Scan scan, Decision decision, Instant now) {
+        Signals s = scan.signals();
+        Derivatives d = scan.derivatives();
+        if (s == null) {
+            return new MediaDao.Finished(id, scan.outcome(), scan.reason(), null, null, null,
+                    scan.byteSize() > 0 ? scan.byteSize() : null, null, null, null, null, null, null, null,
+                    decision.decision(), decision.priority(), null, null, now);
+        }
+        String dihedral = s.pdq().dihedral().stream().map(PdqHash::hex).collect(Collectors.joining(","));
+        return new MediaDao.Finished(id, scan.outcome(), null, s.format().label(), s.width(), s.height(),
+                scan.byteSize(), s.pdq().hash().hex(), s.pdq().quality(), dihedral,
+                PerceptualHashes.hex(s.phash()), PerceptualHashes.hex(s.dhash()), s.md5(), s.sha256(),
+                decision.decision(), decision.priority(), d.preview().bytes(), d.reveal().bytes(), now);
+    }
+
+    /** The dihedral variant names, in the order {@code pdq_dihedral} stores them. */
+    public static List<String> dihedralNames() {
+        List<String> names = new ArrayList<>();
+        for (Dihedral d : Dihedral.values()) names.add(d.label());
+        return names;
+    }
+}

@@ -1,0 +1,137 @@
+package org.sightline.ingest;
+
+import org.jdbi.v3.core.Jdbi;
+import org.sightline.banks.BankService;
+import org.sightline.instances.Instance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The synchronous ways in: the scan API (queue an item, and by default process it at once in the caller's
+ * thread) and the pict-rs gate (bytes in, a verdict within the instance's time budget).
+ */
+public final class ScanService {
+    private static final Logger log = LoggerFactory.getLogger(ScanService.class);
+
+    private final Jdbi jdbi;
+    private final MediaProcessor processor;
+    private final IngestWorkers workers;
+    private final IngestMetrics metrics;
+    private final ExecutorService gatePool;
+    private final Clock clock;
+
+    public ScanService(Jdbi jdbi, MediaProcessor processor, IngestWorkers workers, IngestMetrics metrics,
+                       ExecutorService gatePool, Clock clock) {
+        this.jdbi = jdbi;
+        this.processor = processor;
+        this.workers = workers;
+        this.metrics = metrics;
+        this.gatePool = gatePool;
+        this.clock = clock;
+    }
+
+    /** A scan request from the API: a URL to fetch or the bytes themselves, and free context. */
+    public record Request(Long instanceId, String url, byte[] bytes, String account, String status, String metadata) {
+    }
+
+    /** Queues the item; with {@code wait}, processes it now (or waits for the worker that took it). */
+    public long submit(Request request, boolean wait, Duration maxWait) throws InterruptedException {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        long id = jdbi.withExtension(MediaDao.class, dao -> dao.insert(new MediaDao.NewMedia(request.instanceId(),
+                "api", null, request.status(), null, request.account(), null, null, request.url(), null, null, 0,
+                request.metadata(), request.bytes(), 0, now)));
+        if (!wait) {
+            workers.wake();
+            return id;
+        }
+        String worker = workers.node() + "/api";
+        if (workers.claim(id, worker).isPresent()) {
+            processor.process(id, worker);
+        }
+        Instant deadline = clock.instant().plus(maxWait);
+        while (clock.instant().isBefore(deadline)) {
+            Optional<MediaRecord> m = find(id);
+            if (m.isEmpty() || m.get().done()) break;
+            Thread.sleep(50);
+        }
+        return id;
+    }
+
+    public Optional<MediaRecord> find(long id) {
+        return jdbi.withExtension(MediaDao.class, dao -> dao.find(id));
+    }
+
+    public List<MediaRecord> byStatus(long instanceId, String statusId) {
+        return jdbi.withExtension(MediaDao.class, dao -> dao.findByStatus(instanceId, statusId));
+    }
+
+    public List<MatchRecord> matches(long mediaId) {
+        return jdbi.withExtension(MatchDao.class, dao -> dao.forMedia(mediaId));
+    }
+
+    /** The pict-rs verdict: accept, or reject because a {@code reject}-policy bank matched. */
+    public record GateVerdict(boolean accept, String decision, String reason, long mediaId) {
+    }
+
+    /**
+     * Scans uploaded bytes within the instance's time budget. A failure (undecodable bytes, timeout,
+     * internal error) is decided by the instance's fail mode: open accepts and queues the upload for review,
+     * closed rejects it; either way the failure is counted and recorded.
+     */
+    public GateVerdict gate(Instance instance, byte[] bytes) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        String worker = workers.node() + "/pictrs";
+        long id = jdbi.inTransaction(h -> {
+            MediaDao dao = h.attach(MediaDao.class);
+            long mediaId = dao.insert(new MediaDao.NewMedia(instance.id(), "pictrs", null, null, null, null, null,
+                    null, null, null, null, 0, null, null, 0, now));
+            // leased past the budget, so no worker picks it up while the gate decides
+            dao.lease(mediaId, now.plusMillis(instance.timeBudgetMs()).plus(Duration.ofMinutes(2)), worker);
+            return mediaId;
+        });
+        MediaRecord media = find(id).orElseThrow();
+        Future<GateVerdict> verdict = gatePool.submit(() -> {
+            MediaProcessor.Scan scan = processor.scan(bytes);
+            BankService.MatchOutcome outcome = processor.match(scan);
+            Decision decision = processor.record(media, worker, scan, outcome);
+            if (!scan.scanned()) return failure(instance, media, scan.outcome() + ": " + scan.reason(), false);
+            boolean reject = decision.decision().equals("reject");
+            return new GateVerdict(!reject, decision.decision(), decision.reason(), id);
+        });
+        try {
+            return verdict.get(instance.timeBudgetMs(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            verdict.cancel(true);
+            return failure(instance, media, "no verdict within " + instance.timeBudgetMs() + " ms", true);
+        } catch (ExecutionException e) {
+            log.error("pict-rs gate for {} failed: {}", instance.name(), e.getCause().toString());
+            return failure(instance, media, "internal error", true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failure(instance, media, "interrupted", true);
+        }
+    }
+
+    /** Applies the fail mode; {@code record}: the failure still has to be written as a review case. */
+    private GateVerdict failure(Instance instance, MediaRecord media, String why, boolean record) {
+        metrics.pictrsFailure(instance.failMode());
+        if (record) {
+            processor.record(media, media.leasedBy(), new MediaProcessor.Scan("decode_failed",
+                    "pict-rs gate: " + why, 0, null, null), new BankService.MatchOutcome(List.of(), List.of(), List.of()));
+        }
+        return new GateVerdict(instance.failsOpen(), instance.failsOpen() ? "review" : "reject",
+                "pict-rs gate: " + why + " (fail mode " + instance.failMode() + ")", media.id());
+    }
+}

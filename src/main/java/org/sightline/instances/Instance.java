@@ -1,0 +1,34 @@
+package org.sightline.instances;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A connected server. {@code webhookSecret} and {@code apiToken} are sealed ({@link org.sightline.config.SecretBox}):
+ * open them through {@link InstanceService}, never show them.
+ */
+public record Instance(long id, String name, String kind, String baseUrl, String webhookSecret, String apiToken,
+                       String failMode, int timeBudgetMs, Instant createdAt) {
+
+    public static final String FAIL_OPEN = "open";
+    public static final String FAIL_CLOSED = "closed";
+
+    public boolean failsOpen() {
+        return !FAIL_CLOSED.equals(failMode);
+    }
+
+    /** The API view: what is configured, never the secrets themselves. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", name);
+        json.put("kind", kind);
+        json.put("url", baseUrl);
+        json.put("has_webhook_secret", webhookSecret != null);
+        json.put("has_token", apiToken != null);
+        json.put("fail_mode", failMode);
+        json.put("time_budget_ms", timeBudgetMs);
+        json.put("created_at", createdAt.toString());
+        return json;
+    }
+}

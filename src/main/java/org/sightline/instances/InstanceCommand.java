@@ -1,0 +1,84 @@
+package org.sightline.instances;
+
+import org.sightline.App;
+import org.sightline.Main;
+import org.sightline.config.Config;
+import org.sightline.web.ApiError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code instance add NAME --kind K --url U [--webhook-secret S] [--token T]}. */
+@Command(name = "instance", description = "Connected instances.", subcommands = {InstanceCommand.Add.class})
+public final class InstanceCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 2;
+    }
+
+    /** Where the instance sends its events. */
+    static String webhookPath(Instance instance) {
+        return switch (instance.kind()) {
+            case "mastodon" -> "/hooks/mastodon/" + instance.name();
+            case "pictrs" -> "/hooks/pictrs/" + instance.name();
+            default -> null;
+        };
+    }
+
+    @Command(name = "add", description = "Add an instance; prints the webhook path and a generated secret once.")
+    public static final class Add implements Callable<Integer> {
+        private final Map<String, String> env;
+        @CommandLine.Mixin
+        Main.ConfigOption configOption = new Main.ConfigOption();
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+        @Option(names = "--kind", required = true, description = "mastodon, misskey, pleroma, pictrs or generic")
+        String kind;
+        @Option(names = "--url", required = true, description = "The instance's base URL")
+        String url;
+        @Option(names = "--webhook-secret", description = "The secret the instance signs webhooks with (generated if absent)")
+        String webhookSecret;
+        @Option(names = "--token", description = "API token Sightline acts with (stored encrypted)")
+        String token;
+        @Option(names = "--fail-mode", description = "pict-rs gate on failure: open (accept and review) or closed")
+        String failMode;
+        @Option(names = "--time-budget-ms", description = "pict-rs gate time budget (default 10000)")
+        Integer timeBudgetMs;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        public Add(Map<String, String> env) {
+            this.env = env;
+        }
+
+        @Override
+        public Integer call() {
+            Config config = configOption.load(env);
+            PrintWriter out = spec.commandLine().getOut();
+            try (App.Deps deps = App.Deps.open(config)) {
+                InstanceService.Added added = deps.instances().add(new InstanceService.NewInstance(name, kind, url,
+                        webhookSecret, token, failMode, timeBudgetMs));
+                Instance i = added.instance();
+                out.println("added " + i.kind() + " instance " + i.name() + " (" + i.baseUrl() + ")");
+                String path = webhookPath(i);
+                if (path != null) out.println("webhook URL: http://" + config.httpHost() + ":" + config.httpPort() + path
+                        + "  (use your public address)");
+                if (added.generatedSecret() != null) {
+                    out.println("webhook secret (shown once): " + added.generatedSecret());
+                }
+                return 0;
+            } catch (ApiError e) {
+                throw new Main.UserError(e.getMessage());
+            }
+        }
+    }
+}

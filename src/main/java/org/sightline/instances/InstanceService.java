@@ -1,0 +1,120 @@
+package org.sightline.instances;
+
+import org.jdbi.v3.core.Jdbi;
+import org.sightline.config.SecretBox;
+import org.sightline.web.ApiError;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Adds and looks up instances; seals their secrets with the data directory's key. */
+public final class InstanceService {
+    public static final Set<String> KINDS = Set.of("mastodon", "misskey", "pleroma", "pictrs", "generic");
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+    private static final int DEFAULT_BUDGET_MS = 10_000;
+
+    private final Jdbi jdbi;
+    private final SecretBox secrets;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    public InstanceService(Jdbi jdbi, SecretBox secrets, SecureRandom random, Clock clock) {
+        this.jdbi = jdbi;
+        this.secrets = secrets;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    /** What to add. {@code webhookSecret} null: one is generated (for kinds that call Sightline). */
+    public record NewInstance(String name, String kind, String url, String webhookSecret, String apiToken,
+                              String failMode, Integer timeBudgetMs) {
+    }
+
+    /** The stored instance and, when Sightline generated it, the webhook secret to show once. */
+    public record Added(Instance instance, String generatedSecret) {
+    }
+
+    public Added add(NewInstance spec) {
+        String name = spec.name() == null ? "" : spec.name().trim();
+        if (!NAME.matcher(name).matches()) {
+            throw ApiError.badRequest("instance name must be 1-64 of a-z 0-9 _ . - (starting with a letter or digit)");
+        }
+        if (spec.kind() == null || !KINDS.contains(spec.kind())) {
+            throw ApiError.badRequest("kind must be one of mastodon, misskey, pleroma, pictrs, generic");
+        }
+        String url = normaliseUrl(spec.url());
+        String failMode = spec.failMode() == null ? Instance.FAIL_OPEN : spec.failMode();
+        if (!failMode.equals(Instance.FAIL_OPEN) && !failMode.equals(Instance.FAIL_CLOSED)) {
+            throw ApiError.badRequest("fail_mode must be open or closed");
+        }
+        int budget = spec.timeBudgetMs() == null ? DEFAULT_BUDGET_MS : spec.timeBudgetMs();
+        if (budget < 100 || budget > 120_000) throw ApiError.badRequest("time_budget_ms must be between 100 and 120000");
+        String generated = null;
+        String secret = spec.webhookSecret();
+        if (secret != null && secret.length() < 16) {
+            throw ApiError.badRequest("a webhook secret must be at least 16 characters");
+        }
+        if (secret == null && !spec.kind().equals("generic")) {
+            byte[] bytes = new byte[24];
+            random.nextBytes(bytes);
+            secret = generated = HexFormat.of().formatHex(bytes);
+        }
+        String sealedSecret = secret == null ? null : secrets.seal(secret, context(name, "webhook_secret"));
+        String sealedToken = spec.apiToken() == null || spec.apiToken().isBlank() ? null
+                : secrets.seal(spec.apiToken(), context(name, "api_token"));
+        Instance row = new Instance(0, name, spec.kind(), url, sealedSecret, sealedToken, failMode, budget, clock.instant());
+        long id = jdbi.withHandle(h -> {
+            InstanceDao dao = h.attach(InstanceDao.class);
+            if (dao.findByName(name).isPresent()) throw new ApiError(409, "conflict", "instance '" + name + "' exists");
+            return dao.insert(row);
+        });
+        return new Added(new Instance(id, name, row.kind(), url, sealedSecret, sealedToken, failMode, budget,
+                row.createdAt()), generated);
+    }
+
+    public Optional<Instance> find(String name) {
+        return jdbi.withExtension(InstanceDao.class, dao -> dao.findByName(name));
+    }
+
+    public Optional<Instance> find(long id) {
+        return jdbi.withExtension(InstanceDao.class, dao -> dao.findById(id));
+    }
+
+    public List<Instance> list() {
+        return jdbi.withExtension(InstanceDao.class, InstanceDao::list);
+    }
+
+    /** The plain webhook secret, or empty when none is configured. */
+    public Optional<String> webhookSecret(Instance instance) {
+        return Optional.ofNullable(instance.webhookSecret())
+                .map(s -> secrets.open(s, context(instance.name(), "webhook_secret")));
+    }
+
+    public Optional<String> apiToken(Instance instance) {
+        return Optional.ofNullable(instance.apiToken()).map(s -> secrets.open(s, context(instance.name(), "api_token")));
+    }
+
+    private static String context(String name, String column) {
+        return "instance:" + name + ":" + column;
+    }
+
+    private static String normaliseUrl(String url) {
+        if (url == null || url.isBlank()) throw ApiError.badRequest("url is required");
+        try {
+            URI uri = URI.create(url.trim());
+            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw ApiError.badRequest("url must be an http(s) URL with a host");
+            }
+            String s = uri.toString();
+            return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("url is not a valid URL");
+        }
+    }
+}

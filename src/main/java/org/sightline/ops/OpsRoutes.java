@@ -1,0 +1,28 @@
+package org.sightline.ops;
+
+import io.javalin.config.RoutesConfig;
+import org.sightline.auth.AuthGuard;
+import org.sightline.ingest.IngestMetrics;
+import org.sightline.ingest.IngestWorkers;
+import org.sightline.store.Database;
+
+import java.util.Map;
+
+/** Liveness, readiness and Prometheus metrics (counts and latencies only: nothing secret or personal). */
+public final class OpsRoutes {
+    private OpsRoutes() {
+    }
+
+    public static void register(RoutesConfig routes, AuthGuard guard, Database database, IngestWorkers workers,
+                                IngestMetrics metrics) {
+        routes.get("/healthz", guard.open(ctx -> ctx.json(Map.of("status", "ok"))));
+        routes.get("/readyz", guard.open(ctx -> {
+            boolean db = database.ping();
+            boolean work = workers.running();
+            ctx.status(db && work ? 200 : 503).json(Map.of("status", db && work ? "ready" : "not_ready",
+                    "database", db, "workers", work));
+        }));
+        routes.get("/metrics", guard.open(ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(metrics.scrape())));
+    }
+}

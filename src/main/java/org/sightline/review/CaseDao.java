@@ -1,0 +1,33 @@
+package org.sightline.review;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+@RegisterConstructorMapper(CaseRecord.class)
+public interface CaseDao {
+
+    /** Opens a case for the media item unless it has one (re-processing after a crash adds none). */
+    @SqlUpdate("INSERT INTO cases (media_id, state, priority, reason, auto_outcome, created_at, updated_at)"
+            + " SELECT :mediaId, 'open', :priority, :reason, :autoOutcome, :at, :at"
+            + " WHERE NOT EXISTS (SELECT 1 FROM cases WHERE media_id = :mediaId)")
+    int openIfAbsent(@Bind("mediaId") long mediaId, @Bind("priority") int priority, @Bind("reason") String reason,
+                     @Bind("autoOutcome") String autoOutcome, @Bind("at") Instant at);
+
+    @SqlUpdate("UPDATE cases SET priority = priority + :boost, updated_at = :at WHERE media_id = :mediaId")
+    int raisePriority(@Bind("mediaId") long mediaId, @Bind("boost") int boost, @Bind("at") Instant at);
+
+    @SqlQuery("SELECT * FROM cases WHERE media_id = :mediaId")
+    Optional<CaseRecord> forMedia(@Bind("mediaId") long mediaId);
+
+    @SqlQuery("SELECT * FROM cases WHERE state = 'open' ORDER BY priority DESC, id")
+    List<CaseRecord> open();
+
+    @SqlQuery("SELECT COUNT(*) FROM cases WHERE state = 'open'")
+    long countOpen();
+}

@@ -1,0 +1,53 @@
+package org.sightline.ingest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.sightline.TestServer;
+import org.sightline.ingest.mastodon.WebhookSignature;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** Builds signed Mastodon webhook deliveries from the documented status fixture. */
+final class Webhooks {
+    static final String SECRET = "e2e-webhook-secret-0123456789";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Webhooks() {
+    }
+
+    static byte[] resource(String name) {
+        try (InputStream in = Webhooks.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("missing " + name);
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A status.created (or .updated) for a status with one image at {@code url}. */
+    static byte[] status(String event, String statusId, String attachmentId, String url) {
+        try {
+            ObjectNode root = (ObjectNode) JSON.readTree(resource("/mastodon/status.created.SYNTHESIZED.body.json"));
+            root.put("event", event);
+            ObjectNode status = (ObjectNode) root.get("object");
+            status.put("id", statusId);
+            status.put("url", "https://mastodon.example/@user/" + statusId);
+            ArrayNode media = (ArrayNode) status.get("media_attachments");
+            ObjectNode attachment = (ObjectNode) media.get(0);
+            attachment.put("id", attachmentId);
+            attachment.put("url", url);
+            attachment.put("preview_url", url);
+            return JSON.writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static TestServer.Response post(TestServer server, String instance, byte[] body, String secret) {
+        return server.sendBytes("POST", "/hooks/mastodon/" + instance, "application/json", body,
+                WebhookSignature.HEADER, WebhookSignature.sign(secret, body));
+    }
+}
