@@ -8,6 +8,7 @@ import org.sightline.auth.AuthGuard;
 import org.sightline.auth.TokenService;
 import org.sightline.banks.BankRoutes;
 import org.sightline.banks.BankService;
+import org.sightline.banks.ChangeListener;
 import org.sightline.banks.MatchRoutes;
 import org.sightline.config.Config;
 import org.sightline.config.SecretBox;
@@ -46,21 +47,28 @@ public final class App {
 
     /**
      * Everything the routes need, built by {@link Main} (or by a test) with {@link #open}. Owns the database
-     * pool, the workers and the fetcher: close it after stopping the server.
+     * pool, the workers, the fetcher and, on PostgreSQL, the listener for other nodes' bank changes (null on
+     * H2): close it after stopping the server.
      */
     public record Deps(Config config, Database database, Matcher matcher, BankService banks, TokenService tokens,
                        InstanceService instances, IngestMetrics metrics, MediaFetcher fetcher, IngestWorkers workers,
-                       IngestService ingest, ScanService scans, ExecutorService gatePool) implements AutoCloseable {
+                       IngestService ingest, ScanService scans, ExecutorService gatePool, ChangeListener changes)
+            implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
         public static Deps open(Config config) {
             Database db = Database.open(config);
+            ChangeListener changes = null;
             try {
                 Clock clock = Clock.systemUTC();
                 SecureRandom random = new SecureRandom();
                 Matcher matcher = new Matcher();
-                BankService banks = new BankService(db.jdbi(), matcher, clock);
+                // On PostgreSQL several nodes may share the database: announce bank changes, and listen from
+                // before the index load so that nothing committed meanwhile is missed.
+                BankService banks = new BankService(db.jdbi(), matcher, clock, db.postgres());
+                if (db.postgres()) changes = ChangeListener.listen(db.jdbi(), banks);
                 banks.loadIndex();
+                if (changes != null) changes.start();
                 TokenService tokens = new TokenService(db.jdbi(), random, clock);
                 InstanceService instances = new InstanceService(db.jdbi(), SecretBox.forDataDir(config.dataDir()),
                         random, clock);
@@ -86,8 +94,9 @@ public final class App {
                 metrics.gauge("sightline.media.unscanned_24h", "media that could not be scanned in the last 24 h",
                         () -> media.countUnscannedSince(clock.instant().minus(Duration.ofHours(24))));
                 return new Deps(config, db, matcher, banks, tokens, instances, metrics, fetcher, workers, ingest,
-                        scans, gatePool);
+                        scans, gatePool, changes);
             } catch (RuntimeException e) {
+                if (changes != null) changes.close();
                 db.close();
                 throw e;
             }
@@ -103,6 +112,7 @@ public final class App {
             workers.close();
             gatePool.shutdownNow();
             fetcher.close();
+            if (changes != null) changes.close();
             database.close();
         }
     }

@@ -1,5 +1,6 @@
 package org.sightline.banks;
 
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.sightline.matching.Matcher;
@@ -31,11 +32,67 @@ public final class BankService {
     private final Matcher matcher;
     private final Clock clock;
     private final Map<Long, Bank> banksById = new ConcurrentHashMap<>();
+    private final boolean announce;
 
     public BankService(Jdbi jdbi, Matcher matcher, Clock clock) {
+        this(jdbi, matcher, clock, false);
+    }
+
+    /**
+     * @param announceChanges announce every change with PostgreSQL {@code NOTIFY} (in its transaction), for the
+     *                        {@link ChangeListener}s of other nodes sharing the database
+     */
+    public BankService(Jdbi jdbi, Matcher matcher, Clock clock, boolean announceChanges) {
         this.jdbi = jdbi;
         this.matcher = matcher;
         this.clock = clock;
+        this.announce = announceChanges;
+    }
+
+    /** Sends a change notice within the caller's transaction; delivered only if it commits. */
+    private void announce(Handle h, String notice) {
+        // The payload is built here from numbers only, so it can be inlined (NOTIFY takes no parameters).
+        if (announce) h.execute("NOTIFY " + ChangeListener.CHANNEL + ", '" + notice + "'");
+    }
+
+    /** Applies a change notice from {@link ChangeListener} (this node's own notices are no-ops: adds dedupe). */
+    void applyChange(String notice) {
+        String[] p = notice.split(" ");
+        switch (p[0]) {
+            case "add" -> {
+                List<EntryDao.IndexRow> rows = jdbi.onDemand(EntryDao.class).activeBetween(Long.parseLong(p[1]), Long.parseLong(p[2]));
+                List<Matcher.IndexedEntry> entries = new ArrayList<>(rows.size());
+                for (EntryDao.IndexRow r : rows) entries.add(indexed(r));
+                matcher.addAll(entries);
+            }
+            case "retract" -> jdbi.onDemand(EntryDao.class).findById(Long.parseLong(p[1]))
+                    .filter(e -> BankEntry.RETRACTED.equals(e.state()))
+                    .ifPresent(e -> matcher.retract(indexed(e)));
+            case "bank" -> jdbi.onDemand(BankDao.class).findById(Long.parseLong(p[1])).ifPresent(this::remember);
+            default -> org.slf4j.LoggerFactory.getLogger(BankService.class).warn("unknown bank change notice '{}'", notice);
+        }
+    }
+
+    /** Re-reads every bank and entry, adding what the index lacks and retracting what was retracted. */
+    void resync() {
+        for (Bank b : jdbi.onDemand(BankDao.class).list()) remember(b);
+        EntryDao dao = jdbi.onDemand(EntryDao.class);
+        long after = 0;
+        while (true) {
+            List<EntryDao.IndexRow> page = dao.activePage(after, PAGE);
+            List<Matcher.IndexedEntry> entries = new ArrayList<>(page.size());
+            for (EntryDao.IndexRow r : page) entries.add(indexed(r));
+            matcher.addAll(entries);
+            if (page.size() < PAGE) break;
+            after = page.get(page.size() - 1).id();
+        }
+        after = 0;
+        while (true) {
+            List<EntryDao.IndexRow> page = dao.retractedPage(after, PAGE);
+            for (EntryDao.IndexRow r : page) matcher.retract(indexed(r));
+            if (page.size() < PAGE) break;
+            after = page.get(page.size() - 1).id();
+        }
     }
 
     /** Loads banks and every active entry into the index; call once before serving. */
@@ -46,10 +103,7 @@ public final class BankService {
         long after = 0;
         while (true) {
             List<EntryDao.IndexRow> page = dao.activePage(after, PAGE);
-            for (EntryDao.IndexRow e : page) {
-                loader.accept(new Matcher.IndexedEntry(e.id(), Math.toIntExact(e.bankId()),
-                        SignalType.parse(e.signalType()), e.signalValue()));
-            }
+            for (EntryDao.IndexRow e : page) loader.accept(indexed(e));
             if (page.size() < PAGE) break;
             after = page.get(page.size() - 1).id();
         }
@@ -81,7 +135,11 @@ public final class BankService {
         }
         long id;
         try {
-            id = jdbi.onDemand(BankDao.class).insert(b);
+            id = jdbi.inTransaction(h -> {
+                long newId = h.attach(BankDao.class).insert(b);
+                announce(h, "bank " + newId);
+                return newId;
+            });
         } catch (UnableToExecuteStatementException e) {
             // Lost a race with another create of the same name: SQLSTATE 23505 (unique violation) on both databases.
             if (e.getCause() instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
@@ -111,7 +169,10 @@ public final class BankService {
                 threshold("phash", spec.phashThreshold(), old.phashThreshold(), 32),
                 threshold("dhash", spec.dhashThreshold(), old.dhashThreshold(), 32),
                 old.createdAt(), now());
-        jdbi.onDemand(BankDao.class).update(b);
+        jdbi.useTransaction(h -> {
+            h.attach(BankDao.class).update(b);
+            announce(h, "bank " + b.id());
+        });
         remember(b);
         return b;
     }
@@ -159,7 +220,16 @@ public final class BankService {
                 throw BankError.invalid("entry " + (i + 1) + ": " + ex.getMessage());
             }
         }
-        long[] ids = jdbi.inTransaction(h -> h.attach(EntryDao.class).insertAll(rows));
+        long[] ids = jdbi.inTransaction(h -> {
+            long[] generated = h.attach(EntryDao.class).insertAll(rows);
+            long min = Long.MAX_VALUE, max = Long.MIN_VALUE;
+            for (long id : generated) {
+                min = Math.min(min, id);
+                max = Math.max(max, id);
+            }
+            announce(h, "add " + min + " " + max);
+            return generated;
+        });
         List<BankEntry> saved = new ArrayList<>(rows.size());
         List<Matcher.IndexedEntry> forIndex = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
@@ -180,7 +250,11 @@ public final class BankService {
         BankEntry e = dao.findById(entryId).filter(x -> x.bankId() == bank.id())
                 .orElseThrow(() -> BankError.notFound("bank '" + bankName + "' has no entry " + entryId));
         if (BankEntry.RETRACTED.equals(e.state())) return e;
-        dao.retract(entryId, by, now());
+        Instant at = now();
+        jdbi.useTransaction(h -> {
+            h.attach(EntryDao.class).retract(entryId, by, at);
+            announce(h, "retract " + entryId);
+        });
         matcher.retract(indexed(e));
         return dao.findById(entryId).orElseThrow();
     }
@@ -235,6 +309,11 @@ public final class BankService {
         banksById.put(b.id(), b);
         matcher.putBank(new Matcher.MatchBank(Math.toIntExact(b.id()), b.name(), b.allow(), "observe".equals(b.mode()), b.pdqThreshold(),
                 b.phashThreshold(), b.dhashThreshold()));
+    }
+
+    private static Matcher.IndexedEntry indexed(EntryDao.IndexRow e) {
+        return new Matcher.IndexedEntry(e.id(), Math.toIntExact(e.bankId()), SignalType.parse(e.signalType()),
+                e.signalValue());
     }
 
     private static Matcher.IndexedEntry indexed(BankEntry e) {

@@ -53,4 +53,16 @@ public interface EntryDao {
             + " AND id > :afterId ORDER BY id FETCH FIRST :limit ROWS ONLY")
     @RegisterConstructorMapper(IndexRow.class)
     List<IndexRow> activePage(@Bind("afterId") long afterId, @Bind("limit") int limit);
+
+    /** Active entries with ids in a range (what one announced add may have inserted). */
+    @SqlQuery("SELECT id, bank_id, signal_type, signal_value FROM bank_entries WHERE state = 'active'"
+            + " AND id BETWEEN :from AND :to ORDER BY id")
+    @RegisterConstructorMapper(IndexRow.class)
+    List<IndexRow> activeBetween(@Bind("from") long from, @Bind("to") long to);
+
+    /** Retracted entries, in pages (re-reading the state after a lost connection). */
+    @SqlQuery("SELECT id, bank_id, signal_type, signal_value FROM bank_entries WHERE state = 'retracted'"
+            + " AND id > :afterId ORDER BY id FETCH FIRST :limit ROWS ONLY")
+    @RegisterConstructorMapper(IndexRow.class)
+    List<IndexRow> retractedPage(@Bind("afterId") long afterId, @Bind("limit") int limit);
 }

@@ -23,6 +23,7 @@ public final class Matcher {
     private final DigestIndex md5 = new DigestIndex();
     private final DigestIndex sha256 = new DigestIndex();
     private final Map<Integer, MatchBank> banks = new ConcurrentHashMap<>();
+    private final IdSet indexed = new IdSet();
 
     /** The settings of one bank that matching needs. {@code observe}: reported, but acts on nothing (an observing allow bank vetoes nothing). */
     public record MatchBank(int id, String name, boolean allow, boolean observe, int pdqThreshold, int phashThreshold,
@@ -89,8 +90,9 @@ public final class Matcher {
         }
 
         public void accept(IndexedEntry e) {
+            if (!indexed.add(e.entryId())) return;
             if (e.type() != SignalType.PDQ) {
-                add(e);
+                addOne(e);
                 return;
             }
             if (n == ids.length) {
@@ -121,18 +123,29 @@ public final class Matcher {
         addAll(List.of(e));
     }
 
-    public void addAll(List<IndexedEntry> entries) {
+    /** Adds entries not yet indexed (an entry already present, e.g. announced twice, is skipped). */
+    public synchronized void addAll(List<IndexedEntry> entries) {
         List<PdqIndex.Item> pdqItems = new ArrayList<>();
         for (IndexedEntry e : entries) {
-            switch (e.type()) {
-                case PDQ -> pdqItems.add(new PdqIndex.Item(e.entryId(), e.bankId(), PdqHash.parse(e.value())));
-                case PHASH -> phash.add(e.entryId(), e.bankId(), Long.parseUnsignedLong(e.value(), 16));
-                case DHASH -> dhash.add(e.entryId(), e.bankId(), Long.parseUnsignedLong(e.value(), 16));
-                case MD5 -> md5.add(e.entryId(), e.bankId(), e.value());
-                case SHA256 -> sha256.add(e.entryId(), e.bankId(), e.value());
+            if (!indexed.add(e.entryId())) continue;
+            if (e.type() == SignalType.PDQ) {
+                pdqItems.add(new PdqIndex.Item(e.entryId(), e.bankId(), PdqHash.parse(e.value())));
+            } else {
+                addOne(e);
             }
         }
         if (!pdqItems.isEmpty()) pdq.addAll(pdqItems);
+    }
+
+    /** One non-PDQ entry (PDQ entries go in batches, so a bulk upload publishes the index once). */
+    private void addOne(IndexedEntry e) {
+        switch (e.type()) {
+            case PDQ -> pdq.add(e.entryId(), e.bankId(), PdqHash.parse(e.value()));
+            case PHASH -> phash.add(e.entryId(), e.bankId(), Long.parseUnsignedLong(e.value(), 16));
+            case DHASH -> dhash.add(e.entryId(), e.bankId(), Long.parseUnsignedLong(e.value(), 16));
+            case MD5 -> md5.add(e.entryId(), e.bankId(), e.value());
+            case SHA256 -> sha256.add(e.entryId(), e.bankId(), e.value());
+        }
     }
 
     public void retract(IndexedEntry e) {

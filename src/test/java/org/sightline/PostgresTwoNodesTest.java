@@ -1,0 +1,83 @@
+package org.sightline;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sightline.banks.BankEntry;
+import org.sightline.banks.BankService;
+import org.sightline.config.Config;
+import org.sightline.hashing.PdqHash;
+import org.sightline.matching.Matcher;
+import org.sightline.matching.SignalType;
+import org.sightline.store.TestDatabases;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two nodes on one PostgreSQL: what one changes, the other's index follows (LISTEN/NOTIFY). */
+class PostgresTwoNodesTest {
+    @TempDir
+    Path dirA;
+    @TempDir
+    Path dirB;
+    String url;
+
+    @AfterEach
+    void drop() {
+        if (url != null) TestDatabases.dropPostgresSchema(url);
+    }
+
+    static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("not within 10 s: " + what);
+            Thread.sleep(20);
+        }
+    }
+
+    static List<Matcher.Probe> probe(String hex) {
+        return List.of(new Matcher.Probe(SignalType.PDQ, hex, null, null));
+    }
+
+    @Test
+    void adds_retractions_and_bank_changes_on_one_node_reach_the_other() throws Exception {
+        url = TestDatabases.createPostgresSchema();
+        Config a = Config.load(null, Map.of("SIGHTLINE_DATA_DIR", dirA.toString(), "SIGHTLINE_DB_URL", url,
+                "SIGHTLINE_DB_USER", TestDatabases.PG_USER));
+        Config b = a.with("data.dir", dirB);
+        PdqHash h = new PdqHash(11, 22, 33, 44);
+        String near = new PdqHash(11 ^ 0x3FF, 22, 33, 44).hex(); // 10 bits away
+
+        try (App.Deps nodeA = App.Deps.open(a); App.Deps nodeB = App.Deps.open(b)) {
+            nodeA.banks().create(new BankService.BankSpec("shared", null, null, null, null, null, null, null));
+            List<BankEntry> added = nodeA.banks().addEntries("shared", List.of(
+                    new BankService.NewEntry("pdq", h.hex(), null, null, null, null),
+                    new BankService.NewEntry("md5", "d41d8cd98f00b204e9800998ecf8427e", null, null, null, null)), "alice");
+
+            eventually("node B matches the new entry", () -> nodeB.banks().match(probe(near)).matches().size() == 1);
+            assertThat(nodeB.banks().match(List.of(new Matcher.Probe(SignalType.MD5, "d41d8cd98f00b204e9800998ecf8427e",
+                    null, null))).matches()).hasSize(1);
+            // Each node holds the entry once (node A got its own notice too).
+            Thread.sleep(200);
+            assertThat(nodeA.matcher().size(SignalType.PDQ)).isEqualTo(1);
+            assertThat(nodeB.matcher().size(SignalType.PDQ)).isEqualTo(1);
+
+            nodeA.banks().update("shared", new BankService.BankSpec(null, null, null, null, null, 5, null, null));
+            eventually("node B applies the new threshold", () -> nodeB.banks().match(probe(near)).matches().isEmpty());
+            assertThat(nodeB.banks().match(probe(h.hex())).matches()).hasSize(1);
+
+            nodeA.banks().retract("shared", added.get(0).id(), "bob");
+            eventually("node B drops the retracted entry", () -> nodeB.banks().match(probe(h.hex())).matches().isEmpty());
+
+            // A third node started later loads the current state.
+            try (App.Deps nodeC = App.Deps.open(a.with("data.dir", dirA.resolve("c")))) {
+                assertThat(nodeC.banks().match(probe(h.hex())).matches()).isEmpty();
+                assertThat(nodeC.matcher().size(SignalType.MD5)).isEqualTo(1);
+            }
+        }
+    }
+}
