@@ -55,6 +55,8 @@ public final class IngestBenchCommand implements Callable<Integer> {
     int concurrency;
     @Option(names = "--sequential", defaultValue = "30", description = "events sent one at a time for verdict latency")
     int sequential;
+    @Option(names = "--rate", defaultValue = "200", description = "webhooks per second (open loop); 0 = as fast as the senders go")
+    int rate;
     @Option(names = "--workers", description = "ingest workers (default: the server's default)")
     Integer workers;
     @CommandLine.Spec
@@ -88,8 +90,8 @@ public final class IngestBenchCommand implements Callable<Integer> {
                 String base = "http://127.0.0.1:" + app.port();
                 String imageUrl = "http://127.0.0.1:" + media.getAddress().getPort() + "/photo.jpg";
                 HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(concurrency)).build();
-                out.printf(Locale.ROOT, "%d webhooks (%d at once), each with one %.1f MP JPEG (%d KB) served on loopback; "
-                        + "%d cores%n", events, concurrency, 2.0, jpeg.length / 1024, Runtime.getRuntime().availableProcessors());
+                out.printf(Locale.ROOT, "%d webhooks (%s), each with one %.1f MP JPEG (%d KB) served on loopback; "
+                        + "%d cores%n", events, rate > 0 ? rate + " per second, open loop" : concurrency + " at once", 2.0, jpeg.length / 1024, Runtime.getRuntime().availableProcessors());
 
                 // warm-up: JIT, connection pools, the first H2 pages
                 burst(senders, 200, i -> time(client, HttpRequest.newBuilder(URI.create(base + "/healthz")).build(), 200));
@@ -98,10 +100,9 @@ public final class IngestBenchCommand implements Callable<Integer> {
                 if (processing) awaitDone(deps, 50);
                 long[] health = burst(senders, events, i -> time(client, HttpRequest.newBuilder(URI.create(base + "/healthz")).build(), 200));
                 long t0 = System.nanoTime();
-                long[] acks = burst(senders, events, i -> {
-                    byte[] body = status("s" + i, "a" + i, imageUrl);
-                    return time(client, webhook(base, body), 202);
-                });
+                long[] acks = rate > 0
+                        ? paced(client, events, rate, i -> webhook(base, status("s" + i, "a" + i, imageUrl)))
+                        : burst(senders, events, i -> time(client, webhook(base, status("s" + i, "a" + i, imageUrl)), 202));
                 long acked = System.nanoTime();
                 if (!processing) {
                     out.printf(Locale.ROOT, "no workers: acknowledgement p50 %.2f ms, p99 %.2f ms (healthz p50 %.2f, p99 %.2f)%n",
@@ -154,6 +155,28 @@ public final class IngestBenchCommand implements Callable<Integer> {
 
     private interface Timed {
         long run(int i) throws Exception;
+    }
+
+    /** Sends at a fixed rate whatever the answers' speed (open loop), so latency is not hidden by back-pressure. */
+    private static long[] paced(HttpClient client, int n, int perSecond, java.util.function.IntFunction<HttpRequest> request)
+            throws Exception {
+        long[] out = new long[n];
+        List<java.util.concurrent.CompletableFuture<?>> pending = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            long due = start + (long) (i * 1e9 / perSecond);
+            long wait = due - System.nanoTime();
+            if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            HttpRequest r = request.apply(i);
+            int k = i;
+            long sent = System.nanoTime();
+            pending.add(client.sendAsync(r, HttpResponse.BodyHandlers.ofString()).thenAccept(resp -> {
+                if (resp.statusCode() != 202) throw new IllegalStateException("expected 202, got " + resp.statusCode());
+                out[k] = System.nanoTime() - sent;
+            }));
+        }
+        for (var f : pending) f.get();
+        return out;
     }
 
     private static long[] burst(ExecutorService pool, int n, Timed task) throws Exception {

@@ -79,7 +79,7 @@ public final class IngestWorkers implements AutoCloseable {
                 try {
                     claimed = claim(worker);
                 } catch (RuntimeException e) {
-                    log.warn("claiming work failed: {}", e.getMessage());
+                    log.warn("event=claim_failed error=\"{}\"", e.getMessage());
                     claimed = Optional.empty();
                 }
                 if (claimed.isEmpty()) {
@@ -90,7 +90,7 @@ public final class IngestWorkers implements AutoCloseable {
                     processor.process(claimed.get(), worker);
                 } catch (RuntimeException e) {
                     // the lease expires and the item is retried; the cause goes to the log without payloads
-                    log.error("media {}: processing failed: {}", claimed.get(), e.toString());
+                    log.error("event=media_failed media={} error=\"{}\"", claimed.get(), e.toString());
                 }
             }
         } catch (InterruptedException e) {

@@ -123,7 +123,8 @@ public final class MediaProcessor {
             } else if (fetched.retryable() && media.attempts() < maxAttempts) {
                 Instant next = clock.instant().plus(backoff(media.attempts()));
                 jdbi.useExtension(MediaDao.class, d -> d.retryAt(mediaId, next, fetched.reason()));
-                log.info("media {}: fetch failed ({}), retry {} of {}", mediaId, fetched.reason(), media.attempts(), maxAttempts);
+                log.info("event=fetch_retry media={} attempt={} max_attempts={} reason=\"{}\"", mediaId, media.attempts(),
+                        maxAttempts, fetched.reason());
                 return;
             } else {
                 scan = new Scan(fetched.outcome().label(), fetched.reason(), 0, null, null);
@@ -165,8 +166,8 @@ public final class MediaProcessor {
         });
         if (recorded) {
             metrics.processed(scan.outcome(), decision.decision());
-            log.info("media {}: {} → {} ({} by {})", media.id(), scan.outcome(), decision.decision(),
-                    decision.reason(), worker);
+            log.info("event=media_done media={} outcome={} decision={} priority={} worker={} reason=\"{}\"", media.id(),
+                    scan.outcome(), decision.decision(), decision.priority(), worker, decision.reason());
         }
         return decision;
     }

@@ -155,6 +155,27 @@ class IngestEndToEndTest {
         assertThat(count("SELECT COUNT(*) FROM cases")).isEqualTo(1);
     }
 
+    @Test
+    void a_report_queues_the_reported_media_with_priority_and_a_later_report_raises_it() throws Exception {
+        String url = media.put("/files/bridge.jpg", image("bridge-mods/aaa-orig.jpg"));
+        TestServer.Response first = Webhooks.post(server, "social", Webhooks.report("r1", "1007", "a8", url), Webhooks.SECRET);
+        assertThat(first.status()).isEqualTo(202);
+        JsonNode m = awaitStatus("1007", 1).get(0);
+        assertThat(m.get("decision").asText()).isEqualTo("review");
+        int before = count("SELECT priority FROM cases WHERE media_id = " + m.get("id").asLong());
+        assertThat(count("SELECT report_count FROM media WHERE id = " + m.get("id").asLong())).isEqualTo(1);
+
+        Webhooks.post(server, "social", Webhooks.report("r2", "1007", "a8", url), Webhooks.SECRET);
+        assertThat(count("SELECT report_count FROM media WHERE id = " + m.get("id").asLong())).isEqualTo(2);
+        assertThat(count("SELECT priority FROM cases WHERE media_id = " + m.get("id").asLong())).isGreaterThan(before);
+        assertThat(count("SELECT COUNT(*) FROM media")).isEqualTo(1);
+        // the report bodies' emails and IPs are nowhere in the database
+        String dump = server.deps.database().jdbi().withHandle(h -> String.join("|", h.createQuery(
+                "SELECT COALESCE(report_comment, '') || COALESCE(acct, '') || COALESCE(metadata, '') FROM media")
+                .mapTo(String.class).list()));
+        assertThat(dump).doesNotContain("bobisaburger").doesNotContain("12.34.56.78").contains("please look at this");
+    }
+
     private int count(String sql) {
         return server.deps.database().jdbi().withHandle(h -> h.createQuery(sql).mapTo(Integer.class).one());
     }

@@ -46,6 +46,28 @@ final class Webhooks {
         }
     }
 
+    /** The documented report.created, its one reported status carrying one image at {@code url}. */
+    static byte[] report(String reportId, String statusId, String attachmentId, String url) {
+        try {
+            ObjectNode root = (ObjectNode) JSON.readTree(resource("/mastodon/report.created.docs-example.json"));
+            ObjectNode report = (ObjectNode) root.get("object");
+            report.put("id", reportId);
+            report.put("comment", "please look at this");
+            ObjectNode status = (ObjectNode) ((ArrayNode) report.get("statuses")).get(0);
+            status.put("id", statusId);
+            ArrayNode media = JSON.createArrayNode();
+            ObjectNode attachment = media.addObject();
+            attachment.put("id", attachmentId);
+            attachment.put("type", "image");
+            attachment.put("url", url);
+            attachment.put("preview_url", url);
+            status.set("media_attachments", media);
+            return JSON.writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static TestServer.Response post(TestServer server, String instance, byte[] body, String secret) {
         return server.sendBytes("POST", "/hooks/mastodon/" + instance, "application/json", body,
                 WebhookSignature.HEADER, WebhookSignature.sign(secret, body));
