@@ -236,7 +236,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
         return sorted[Math.max(0, idx)] / 1e6;
     }
 
-    private static byte[] status(String statusId, String attachmentId, String url) throws Exception {
+    private static byte[] status(String statusId, String attachmentId, String url) {
         Map<String, Object> attachment = new LinkedHashMap<>();
         attachment.put("id", attachmentId);
         attachment.put("type", "image");
@@ -255,7 +255,11 @@ public final class IngestBenchCommand implements Callable<Integer> {
         root.put("event", "status.created");
         root.put("created_at", "2026-01-01T00:00:00.000Z");
         root.put("object", status);
-        return new ObjectMapper().writeValueAsBytes(root);
+        try {
+            return new ObjectMapper().writeValueAsBytes(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The bundled bridge photo resized to about {@code pixels} and re-encoded as a baseline JPEG. */
