@@ -109,6 +109,9 @@ final class BoxFilter {
             oc[oi] = sc / count;
             od[oi] = sd / count;
         }
+        // Full-window phase: store the running sums, then divide them in a separate loop that the JIT
+        // vectorises (the same float division of the same operands, so the same bits).
+        int fullStart = oi;
         for (int i = 0; i < n - w; i++, ri++, li++, oi++) {
             sa += a[ri];
             sb += b[ri];
@@ -118,11 +121,15 @@ final class BoxFilter {
             sb -= b[li];
             sc -= c[li];
             sd -= d[li];
-            oa[oi] = sa / count;
-            ob[oi] = sb / count;
-            oc[oi] = sc / count;
-            od[oi] = sd / count;
+            oa[oi] = sa;
+            ob[oi] = sb;
+            oc[oi] = sc;
+            od[oi] = sd;
         }
+        divide(oa, fullStart, oi, count);
+        divide(ob, fullStart, oi, count);
+        divide(oc, fullStart, oi, count);
+        divide(od, fullStart, oi, count);
         for (int i = 0; i < half - 1; i++, li++, oi++) {
             sa -= a[li];
             sb -= b[li];
@@ -134,6 +141,11 @@ final class BoxFilter {
             oc[oi] = sc / count;
             od[oi] = sd / count;
         }
+    }
+
+    private static void divide(float[] v, int from, int to, int count) {
+        float c = count;
+        for (int i = from; i < to; i++) v[i] = v[i] / c;
     }
 
     /** {@link #filterSampled} on four rows at once, for the same reason as {@link #filter4}. */
