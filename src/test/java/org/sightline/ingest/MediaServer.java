@@ -17,6 +17,7 @@ final class MediaServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final AtomicLong delayMillis = new AtomicLong();
+    private final AtomicInteger failuresLeft = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
 
     MediaServer() {
@@ -32,7 +33,9 @@ final class MediaServer implements AutoCloseable {
             try {
                 long delay = delayMillis.get();
                 if (delay > 0) Thread.sleep(delay);
-                if (body == null) {
+                if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    exchange.sendResponseHeaders(503, -1);
+                } else if (body == null) {
                     exchange.sendResponseHeaders(404, -1);
                 } else {
                     exchange.getResponseHeaders().set("Content-Type", "image/jpeg");
@@ -57,6 +60,11 @@ final class MediaServer implements AutoCloseable {
 
     String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    /** The next {@code n} requests fail with 503 (a transient failure). */
+    void failNext(int n) {
+        failuresLeft.set(n);
     }
 
     void delay(long millis) {
