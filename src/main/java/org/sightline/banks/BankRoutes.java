@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import org.sightline.auth.AuthGuard;
 import org.sightline.auth.Scope;
 import org.sightline.web.ApiError;
+import org.sightline.web.JsonBody;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -191,15 +192,7 @@ public final class BankRoutes {
     }
 
     private JsonNode jsonBody(Context ctx) {
-        try {
-            JsonNode n = json.readTree(ctx.bodyInputStream());
-            if (n == null || n.isMissingNode()) throw ApiError.badRequest("the request body is empty");
-            return n;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw ApiError.badRequest("malformed JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw ApiError.badRequest("cannot read the request body");
-        }
+        return JsonBody.read(ctx, json);
     }
 
     private static BankService.BankSpec spec(JsonNode b) {

@@ -9,8 +9,8 @@ import org.sightline.auth.Scope;
 import org.sightline.matching.Matcher;
 import org.sightline.matching.SignalType;
 import org.sightline.web.ApiError;
+import org.sightline.web.JsonBody;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,17 +33,8 @@ public final class MatchRoutes {
     }
 
     private void match(Context ctx) {
-        JsonNode body;
-        try {
-            body = json.readTree(ctx.bodyInputStream());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw ApiError.badRequest("malformed JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw ApiError.badRequest("cannot read the request body");
-        }
-        if (body == null || !body.isObject()) {
-            throw ApiError.badRequest("expected {\"signal_type\": ..., \"hash\": ...} or {\"signals\": [...]}");
-        }
+        JsonNode body = JsonBody.object(ctx, json,
+                "{\"signal_type\": ..., \"hash\": ...} or {\"signals\": [...]}");
         List<Matcher.Probe> probes = new ArrayList<>();
         if (body.has("signals")) {
             JsonNode list = body.get("signals");

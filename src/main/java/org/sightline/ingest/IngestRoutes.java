@@ -10,6 +10,7 @@ import org.sightline.auth.Scope;
 import org.sightline.instances.Instance;
 import org.sightline.instances.InstanceService;
 import org.sightline.web.ApiError;
+import org.sightline.web.JsonBody;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -115,17 +116,8 @@ public final class IngestRoutes {
     }
 
     private ScanService.Request fromJson(Context ctx) {
-        JsonNode body;
-        try {
-            body = json.readTree(ctx.bodyInputStream());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw ApiError.badRequest("malformed JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw ApiError.badRequest("cannot read the request body");
-        }
-        if (body == null || !body.isObject()) {
-            throw ApiError.badRequest("expected {\"url\": ...} or {\"image_base64\": ...}, or multipart with a 'file' part");
-        }
+        JsonNode body = JsonBody.object(ctx, json,
+                "{\"url\": ...} or {\"image_base64\": ...}, or multipart with a 'file' part");
         String url = text(body, "url");
         String base64 = text(body, "image_base64");
         if ((url == null) == (base64 == null)) throw ApiError.badRequest("give exactly one of url and image_base64");

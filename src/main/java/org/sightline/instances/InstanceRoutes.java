@@ -6,9 +6,8 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.sightline.auth.AuthGuard;
 import org.sightline.auth.Scope;
-import org.sightline.web.ApiError;
+import org.sightline.web.JsonBody;
 
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,15 +34,7 @@ public final class InstanceRoutes {
     }
 
     private void add(Context ctx) {
-        JsonNode body;
-        try {
-            body = json.readTree(ctx.bodyInputStream());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw ApiError.badRequest("malformed JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw ApiError.badRequest("cannot read the request body");
-        }
-        if (body == null || !body.isObject()) throw ApiError.badRequest("expected a JSON object");
+        JsonNode body = JsonBody.object(ctx, json, "a JSON object");
         Integer budget = body.hasNonNull("time_budget_ms") ? body.get("time_budget_ms").asInt() : null;
         InstanceService.Added added = instances.add(new InstanceService.NewInstance(text(body, "name"),
                 text(body, "kind"), text(body, "url"), text(body, "webhook_secret"), text(body, "token"),
