@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
+import org.sightline.actions.ActionExecutor;
+import org.sightline.actions.ActionRoutes;
+import org.sightline.actions.Plugins;
+import org.sightline.actions.Quarantine;
 import org.sightline.auth.AuthGuard;
 import org.sightline.auth.TokenService;
 import org.sightline.banks.BankRoutes;
@@ -37,6 +41,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -52,7 +57,8 @@ public final class App {
      */
     public record Deps(Config config, Database database, Matcher matcher, BankService banks, TokenService tokens,
                        InstanceService instances, IngestMetrics metrics, MediaFetcher fetcher, IngestWorkers workers,
-                       IngestService ingest, ScanService scans, ExecutorService gatePool, ChangeListener changes)
+                       IngestService ingest, ScanService scans, ExecutorService gatePool, ChangeListener changes,
+                       Plugins plugins, ActionExecutor actions, Quarantine quarantine)
             implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
@@ -70,13 +76,22 @@ public final class App {
                 banks.loadIndex();
                 if (changes != null) changes.start();
                 TokenService tokens = new TokenService(db.jdbi(), random, clock);
-                InstanceService instances = new InstanceService(db.jdbi(), SecretBox.forDataDir(config.dataDir()),
+                SecretBox secrets = SecretBox.forDataDir(config.dataDir());
+                InstanceService instances = new InstanceService(db.jdbi(), secrets,
                         random, clock);
                 IngestMetrics metrics = new IngestMetrics();
                 MediaHasher hasher = new MediaHasher(new ImageDecoder(config.maxPixels(), config.decodeConcurrency()));
                 MediaFetcher fetcher = new MediaFetcher(FetchSettings.from(config));
+                Quarantine quarantine = new Quarantine(db.jdbi(), fetcher, secrets, clock,
+                        Duration.ofDays(config.integer("quarantine.retention_days", 90)));
+                Plugins plugins = Plugins.load(config, Plugins.defaultDirectory(config), List.of(quarantine));
                 MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, new PreviewRenderer(), banks,
-                        metrics, clock, config.integer("ingest.max_attempts", 5));
+                        plugins, metrics, clock, config.integer("ingest.max_attempts", 5));
+                ActionExecutor actions = new ActionExecutor(db.jdbi(), plugins, instances, clock,
+                        config.integer("actions.workers", 2), config.integer("actions.max_attempts", 6),
+                        Duration.ofMillis(config.longValue("actions.lease_ms", 120_000)),
+                        Duration.ofMillis(config.longValue("ingest.poll_ms", 500)),
+                        Duration.ofMillis(config.longValue("actions.backoff_ms", 2_000)));
                 IngestWorkers workers = new IngestWorkers(db.jdbi(), processor, clock,
                         config.integer("ingest.workers", 4),
                         Duration.ofMillis(config.longValue("ingest.lease_ms", 120_000)),
@@ -94,7 +109,7 @@ public final class App {
                 metrics.gauge("sightline.media.unscanned_24h", "media that could not be scanned in the last 24 h",
                         () -> media.countUnscannedSince(clock.instant().minus(Duration.ofHours(24))));
                 return new Deps(config, db, matcher, banks, tokens, instances, metrics, fetcher, workers, ingest,
-                        scans, gatePool, changes);
+                        scans, gatePool, changes, plugins, actions, quarantine);
             } catch (RuntimeException e) {
                 if (changes != null) changes.close();
                 db.close();
@@ -102,14 +117,16 @@ public final class App {
             }
         }
 
-        /** Starts the background work (the ingest workers). */
+        /** Starts the background work (the ingest workers and the action executor). */
         public void startWorkers() {
             workers.start();
+            actions.start();
         }
 
         @Override
         public void close() {
             workers.close();
+            actions.close();
             gatePool.shutdownNow();
             fetcher.close();
             if (changes != null) changes.close();
@@ -134,6 +151,8 @@ public final class App {
             IngestRoutes.register(config.routes, guard, deps.ingest(), deps.scans(), deps.instances(), deps.metrics(),
                     json, deps.config().maxMediaBytes());
             InstanceRoutes.register(config.routes, guard, deps.instances(), json);
+            ActionRoutes.register(config.routes, guard, deps.database().jdbi(), deps.plugins(), deps.actions(),
+                    deps.quarantine(), json, Clock.systemUTC());
             BankRoutes.register(config.routes, guard, deps.banks(), json);
             MatchRoutes.register(config.routes, guard, deps.banks(), json);
 

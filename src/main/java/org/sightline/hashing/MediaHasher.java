@@ -35,7 +35,7 @@ public final class MediaHasher {
                 digest("MD5", bytes), digest("SHA-256", bytes));
     }
 
-    static String digest(String algorithm, byte[] bytes) {
+    public static String digest(String algorithm, byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
         } catch (NoSuchAlgorithmException e) {

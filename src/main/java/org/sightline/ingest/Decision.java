@@ -60,6 +60,14 @@ public record Decision(String decision, boolean openCase, int priority, String r
         return closeness + (grave ? 100 : 0);
     }
 
+    /** Adds what the scanner plugins said: a flag or a failure sends a passing item to review. */
+    public Decision with(Classification c) {
+        if (c == null || c.empty()) return this;
+        int boost = c.error() != null ? 40 : (int) Math.round(100 * c.strongest());
+        if (decision.equals(PASS)) return new Decision(REVIEW, true, boost, c.summary());
+        return new Decision(decision, openCase, priority + boost, reason + "; " + c.summary());
+    }
+
     public boolean automatic() {
         return !decision.equals(PASS) && !decision.equals(REVIEW);
     }

@@ -46,6 +46,11 @@ public final class IngestMetrics {
                 .tag("fail_mode", failMode).register(registry).increment();
     }
 
+    public void scannerFailure(String scanner) {
+        Counter.builder("sightline.scanner.failures").description("scanner plugin errors and timeouts (media sent to review)")
+                .tag("scanner", scanner).register(registry).increment();
+    }
+
     public Timer fetch() {
         return fetch;
     }

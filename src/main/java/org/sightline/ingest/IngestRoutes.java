@@ -204,6 +204,17 @@ public final class IngestRoutes {
         }
         doc.put("matches", matches);
         doc.put("decision", m.decision());
+        List<Map<String, Object>> actions = new ArrayList<>();
+        for (var a : scans.actions(m.id())) {
+            Map<String, Object> action = new LinkedHashMap<>();
+            action.put("id", a.id());
+            action.put("action", a.action());
+            action.put("state", a.state());
+            action.put("attempts", a.attempts());
+            action.put("result", a.result());
+            actions.add(action);
+        }
+        doc.put("actions", actions);
         if (m.statusId() != null) doc.put("status", m.statusId());
         if (m.accountId() != null) doc.put("account", m.accountId());
         if (m.metadata() != null) {

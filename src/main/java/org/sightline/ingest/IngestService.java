@@ -2,6 +2,7 @@ package org.sightline.ingest;
 
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.sightline.actions.ActionDao;
 import org.sightline.ingest.mastodon.IgnoredEvent;
 import org.sightline.ingest.mastodon.MalformedEvent;
 import org.sightline.ingest.mastodon.MastodonEvent;
@@ -27,6 +28,9 @@ import java.util.HexFormat;
  * answer loses nothing and a retried delivery creates nothing new.
  */
 public final class IngestService {
+    /** How long after acting on a status its events are taken for echoes of that action. */
+    static final java.time.Duration ECHO_WINDOW = java.time.Duration.ofMinutes(15);
+
     private final Jdbi jdbi;
     private final InstanceService instances;
     private final MastodonWebhookParser parser;
@@ -94,8 +98,12 @@ public final class IngestService {
             WebhookEventDao events = h.attach(WebhookEventDao.class);
             if (events.count(instance.id(), event.dedupeKey()) > 0) return -1;
             MediaDao media = h.attach(MediaDao.class);
+            ActionDao acted = h.attach(ActionDao.class);
+            Instant echoWindow = now.minus(ECHO_WINDOW);
             int queued = 0;
             for (MediaRef ref : event.media()) {
+                // Sightline's own report or action comes back as an event about the same status: not new evidence
+                if (acted.actedOnSince(instance.id(), ref.statusId(), echoWindow) > 0) continue;
                 String sourceKey = sourceKey(ref);
                 var existing = media.findBySource(instance.id(), sourceKey);
                 if (existing.isPresent()) {

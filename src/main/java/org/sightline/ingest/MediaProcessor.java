@@ -1,7 +1,10 @@
 package org.sightline.ingest;
 
 import org.jdbi.v3.core.Jdbi;
+import org.sightline.actions.Plugins;
+import org.sightline.actions.Scanner;
 import org.sightline.banks.BankService;
+import org.sightline.instances.InstanceDao;
 import org.sightline.hashing.Dihedral;
 import org.sightline.hashing.MediaException;
 import org.sightline.hashing.MediaHasher;
@@ -25,7 +28,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -42,12 +47,14 @@ public final class MediaProcessor {
     private final MediaHasher hasher;
     private final PreviewRenderer previews;
     private final BankService banks;
+    private final Plugins plugins;
     private final IngestMetrics metrics;
     private final Clock clock;
     private final int maxAttempts;
 
     public MediaProcessor(Jdbi jdbi, MediaFetcher fetcher, MediaHasher hasher, PreviewRenderer previews,
-                          BankService banks, IngestMetrics metrics, Clock clock, int maxAttempts) {
+                          BankService banks, Plugins plugins, IngestMetrics metrics, Clock clock, int maxAttempts) {
+        this.plugins = plugins;
         this.jdbi = jdbi;
         this.fetcher = fetcher;
         this.hasher = hasher;
@@ -59,8 +66,17 @@ public final class MediaProcessor {
     }
 
     /** A scan of bytes in hand: the signals and derivatives, or the outcome and reason it failed with. */
-    public record Scan(String outcome, String reason, long byteSize, Signals signals, Derivatives derivatives) {
+    public record Scan(String outcome, String reason, long byteSize, Signals signals, Derivatives derivatives,
+                       Classification classification) {
         public static final String SCANNED = "scanned";
+
+        public Scan(String outcome, String reason, long byteSize, Signals signals, Derivatives derivatives) {
+            this(outcome, reason, byteSize, signals, derivatives, null);
+        }
+
+        Scan classified(Classification c) {
+            return new Scan(outcome, reason, byteSize, signals, derivatives, c);
+        }
 
         public boolean scanned() {
             return SCANNED.equals(outcome);
@@ -78,6 +94,31 @@ public final class MediaProcessor {
         } finally {
             metrics.decodeHash().record(Duration.ofNanos(System.nanoTime() - start));
         }
+    }
+
+    /**
+     * Runs the enabled scanner plugins on a scanned image. A scanner that fails or times out is counted and
+     * recorded as a failure, which sends the media to review.
+     */
+    public Scan classify(Scan scan, byte[] bytes, String url, Long instanceId) {
+        if (!scan.scanned()) return scan;
+        String kind = instanceId == null ? null
+                : jdbi.withExtension(InstanceDao.class, d -> d.findById(instanceId)).map(i -> i.kind()).orElse(null);
+        Map<String, Double> flagged = new LinkedHashMap<>();
+        for (Scanner scanner : plugins.scannersFor(kind)) {
+            Map<String, String> settings = plugins.settings(scanner.name());
+            double threshold = Double.parseDouble(settings.getOrDefault("threshold", "0.8"));
+            try {
+                Map<String, Double> scores = scanner.scan(bytes, scan.signals().format().mediaType(), url, settings);
+                scores.forEach((label, score) -> {
+                    if (score >= threshold) flagged.merge(label, score, Math::max);
+                });
+            } catch (Exception e) {
+                metrics.scannerFailure(scanner.name());
+                return scan.classified(new Classification(Map.of(), scanner.name() + ": " + oneLine(e)));
+            }
+        }
+        return scan.classified(new Classification(flagged, null));
     }
 
     /** Matches a scan against every bank (nothing for an unscanned item). */
@@ -111,7 +152,7 @@ public final class MediaProcessor {
         byte[] bytes = jdbi.withExtension(MediaDao.class, d -> d.pendingBytes(mediaId)).orElse(null);
         Scan scan;
         if (bytes != null) {
-            scan = scan(bytes);
+            scan = classify(scan(bytes), bytes, null, media.instanceId());
         } else if (media.fetchUrl() == null) {
             scan = new Scan("fetch_failed", "no bytes and no URL to fetch", 0, null, null);
         } else {
@@ -119,7 +160,7 @@ public final class MediaProcessor {
             FetchResult fetched = fetcher.fetch(URI.create(media.fetchUrl()));
             metrics.fetch().record(Duration.ofNanos(System.nanoTime() - start));
             if (fetched.isOk()) {
-                scan = scan(fetched.bytes());
+                scan = classify(scan(fetched.bytes()), fetched.bytes(), media.fetchUrl(), media.instanceId());
             } else if (fetched.retryable() && media.attempts() < maxAttempts) {
                 Instant next = clock.instant().plus(backoff(media.attempts()));
                 jdbi.useExtension(MediaDao.class, d -> d.retryAt(mediaId, next, fetched.reason()));
@@ -133,6 +174,12 @@ public final class MediaProcessor {
         record(media, worker, scan, match(scan));
     }
 
+    private static String oneLine(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
     /** 1 s, 2 s, 4 s, ... capped at 5 minutes. */
     static Duration backoff(int attemptsSoFar) {
         return Duration.ofSeconds(Math.min(300, 1L << Math.min(20, Math.max(0, attemptsSoFar - 1))));
@@ -144,7 +191,7 @@ public final class MediaProcessor {
      */
     public Decision record(MediaRecord media, String worker, Scan scan, BankService.MatchOutcome outcome) {
         Decision decision = scan.scanned()
-                ? Decision.scanned(outcome.matches(), media.reportCount())
+                ? Decision.scanned(outcome.matches(), media.reportCount()).with(scan.classification())
                 : Decision.unscanned(scan.outcome(), scan.reason(), media.reportCount());
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         boolean recorded = jdbi.inTransaction(h -> {

@@ -81,6 +81,10 @@ public final class ScanService {
         return jdbi.withExtension(MediaDao.class, dao -> dao.findByStatus(instanceId, statusId));
     }
 
+    public List<org.sightline.actions.ActionRequest> actions(long mediaId) {
+        return jdbi.withExtension(org.sightline.actions.ActionDao.class, dao -> dao.forMedia(mediaId));
+    }
+
     public List<MatchRecord> matches(long mediaId) {
         return jdbi.withExtension(MatchDao.class, dao -> dao.forMedia(mediaId));
     }
@@ -107,7 +111,7 @@ public final class ScanService {
         });
         MediaRecord media = find(id).orElseThrow();
         Future<GateVerdict> verdict = gatePool.submit(() -> {
-            MediaProcessor.Scan scan = processor.scan(bytes);
+            MediaProcessor.Scan scan = processor.classify(processor.scan(bytes), bytes, null, instance.id());
             BankService.MatchOutcome outcome = processor.match(scan);
             Decision decision = processor.record(media, worker, scan, outcome);
             if (!scan.scanned()) return failure(instance, media, scan.outcome() + ": " + scan.reason(), false);

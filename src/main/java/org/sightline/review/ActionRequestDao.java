@@ -16,6 +16,13 @@ public interface ActionRequestDao {
     int requestIfAbsent(@Bind("mediaId") long mediaId, @Bind("action") String action, @Bind("by") String requestedBy,
                         @Bind("at") Instant at);
 
+    /** A request with parameters (e.g. {@code {"type": "suspend"}}), unless this media already has one for the action. */
+    @SqlUpdate("INSERT INTO action_requests (media_id, action, state, requested_by, created_at, params)"
+            + " SELECT :mediaId, :action, 'pending', :by, :at, :params"
+            + " WHERE NOT EXISTS (SELECT 1 FROM action_requests WHERE media_id = :mediaId AND action = :action)")
+    int requestWithParams(@Bind("mediaId") long mediaId, @Bind("action") String action, @Bind("params") String params,
+                          @Bind("by") String requestedBy, @Bind("at") Instant at);
+
     @SqlQuery("SELECT action FROM action_requests WHERE media_id = :mediaId ORDER BY id")
     List<String> forMedia(@Bind("mediaId") long mediaId);
 }

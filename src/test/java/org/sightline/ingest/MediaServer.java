@@ -13,14 +13,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A stand-in for an instance's media storage: serves byte arrays on 127.0.0.1, optionally slowly. */
-final class MediaServer implements AutoCloseable {
+public final class MediaServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final AtomicLong delayMillis = new AtomicLong();
     private final AtomicInteger failuresLeft = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
 
-    MediaServer() {
+    public MediaServer() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -53,21 +53,21 @@ final class MediaServer implements AutoCloseable {
         server.start();
     }
 
-    String put(String path, byte[] bytes) {
+    public String put(String path, byte[] bytes) {
         files.put(path, bytes);
         return url(path);
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
     /** The next {@code n} requests fail with 503 (a transient failure). */
-    void failNext(int n) {
+    public void failNext(int n) {
         failuresLeft.set(n);
     }
 
-    void delay(long millis) {
+    public void delay(long millis) {
         delayMillis.set(millis);
     }
 

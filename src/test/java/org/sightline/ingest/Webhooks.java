@@ -11,14 +11,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /** Builds signed Mastodon webhook deliveries from the documented status fixture. */
-final class Webhooks {
-    static final String SECRET = "e2e-webhook-secret-0123456789";
+public final class Webhooks {
+    public static final String SECRET = "e2e-webhook-secret-0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Webhooks() {
     }
 
-    static byte[] resource(String name) {
+    public static byte[] resource(String name) {
         try (InputStream in = Webhooks.class.getResourceAsStream(name)) {
             if (in == null) throw new IllegalStateException("missing " + name);
             return in.readAllBytes();
@@ -28,7 +28,7 @@ final class Webhooks {
     }
 
     /** A status.created (or .updated) for a status with one image at {@code url}. */
-    static byte[] status(String event, String statusId, String attachmentId, String url) {
+    public static byte[] status(String event, String statusId, String attachmentId, String url) {
         try {
             ObjectNode root = (ObjectNode) JSON.readTree(resource("/mastodon/status.created.SYNTHESIZED.body.json"));
             root.put("event", event);
@@ -47,7 +47,7 @@ final class Webhooks {
     }
 
     /** The documented report.created, its one reported status carrying one image at {@code url}. */
-    static byte[] report(String reportId, String statusId, String attachmentId, String url) {
+    public static byte[] report(String reportId, String statusId, String attachmentId, String url) {
         try {
             ObjectNode root = (ObjectNode) JSON.readTree(resource("/mastodon/report.created.docs-example.json"));
             ObjectNode report = (ObjectNode) root.get("object");
@@ -68,7 +68,7 @@ final class Webhooks {
         }
     }
 
-    static TestServer.Response post(TestServer server, String instance, byte[] body, String secret) {
+    public static TestServer.Response post(TestServer server, String instance, byte[] body, String secret) {
         return server.sendBytes("POST", "/hooks/mastodon/" + instance, "application/json", body,
                 WebhookSignature.HEADER, WebhookSignature.sign(secret, body));
     }

@@ -1,0 +1,56 @@
+package org.sightline.actions;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Action requests as durable work items, and their attempts. */
+@RegisterConstructorMapper(ActionRequest.class)
+@RegisterConstructorMapper(ActionAttempt.class)
+public interface ActionDao {
+
+    @SqlQuery("SELECT id FROM action_requests WHERE (state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= :now))"
+            + " OR (state = 'running' AND lease_until < :now) ORDER BY id FETCH FIRST 1 ROWS ONLY FOR UPDATE SKIP LOCKED")
+    Optional<Long> lockNextDue(@Bind("now") Instant now);
+
+    @SqlUpdate("UPDATE action_requests SET state = 'running', lease_until = :until, attempts = attempts + 1,"
+            + " updated_at = :now WHERE id = :id")
+    void lease(@Bind("id") long id, @Bind("until") Instant until, @Bind("now") Instant now);
+
+    @SqlQuery("SELECT * FROM action_requests WHERE id = :id")
+    Optional<ActionRequest> find(@Bind("id") long id);
+
+    @SqlQuery("SELECT * FROM action_requests WHERE media_id = :mediaId ORDER BY id")
+    List<ActionRequest> forMedia(@Bind("mediaId") long mediaId);
+
+    @SqlUpdate("UPDATE action_requests SET state = :state, result = :result, next_attempt_at = :next, lease_until = NULL,"
+            + " updated_at = :now WHERE id = :id AND state = 'running'")
+    int settle(@Bind("id") long id, @Bind("state") String state, @Bind("result") String result,
+               @Bind("next") Instant nextAttempt, @Bind("now") Instant now);
+
+    @SqlUpdate("INSERT INTO action_attempts (request_id, attempt, plugin, outcome, http_status, detail, at)"
+            + " VALUES (:requestId, :attempt, :plugin, :outcome, :httpStatus, :detail, :at)")
+    void recordAttempt(@Bind("requestId") long requestId, @Bind("attempt") int attempt, @Bind("plugin") String plugin,
+                       @Bind("outcome") String outcome, @Bind("httpStatus") Integer httpStatus,
+                       @Bind("detail") String detail, @Bind("at") Instant at);
+
+    @SqlQuery("SELECT * FROM action_attempts WHERE request_id = :requestId ORDER BY id")
+    List<ActionAttempt> attempts(@Bind("requestId") long requestId);
+
+    /** Remembers that Sightline acted on a status, so the instance's echo of it opens no case. */
+    @SqlUpdate("INSERT INTO acted_statuses (instance_id, status_id, acted_at) SELECT :instanceId, :statusId, :at"
+            + " WHERE NOT EXISTS (SELECT 1 FROM acted_statuses WHERE instance_id = :instanceId AND status_id = :statusId)")
+    void rememberActedOn(@Bind("instanceId") long instanceId, @Bind("statusId") String statusId, @Bind("at") Instant at);
+
+    @SqlUpdate("UPDATE acted_statuses SET acted_at = :at WHERE instance_id = :instanceId AND status_id = :statusId")
+    void touchActedOn(@Bind("instanceId") long instanceId, @Bind("statusId") String statusId, @Bind("at") Instant at);
+
+    @SqlQuery("SELECT COUNT(*) FROM acted_statuses WHERE instance_id = :instanceId AND status_id = :statusId"
+            + " AND acted_at >= :since")
+    int actedOnSince(@Bind("instanceId") long instanceId, @Bind("statusId") String statusId, @Bind("since") Instant since);
+}

@@ -1,0 +1,175 @@
+package org.sightline.actions;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jdbi.v3.core.Jdbi;
+import org.sightline.ingest.MatchDao;
+import org.sightline.ingest.MatchRecord;
+import org.sightline.ingest.MediaDao;
+import org.sightline.ingest.MediaRecord;
+import org.sightline.instances.Instance;
+import org.sightline.instances.InstanceService;
+import org.sightline.store.WorkerPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Carries out action requests as durable work items: claimed like media (several nodes, leases), one
+ * attempt per claim, each attempt recorded; 5xx and timeouts are retried with backoff up to
+ * {@code actions.max_attempts}, 4xx and missing plugins fail at once with the reason.
+ */
+public final class ActionExecutor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ActionExecutor.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Jdbi jdbi;
+    private final Plugins plugins;
+    private final InstanceService instances;
+    private final Clock clock;
+    private final int maxAttempts;
+    private final Duration lease;
+    private final Duration firstBackoff;
+    private final WorkerPool pool;
+
+    public ActionExecutor(Jdbi jdbi, Plugins plugins, InstanceService instances, Clock clock, int workers,
+                          int maxAttempts, Duration lease, Duration idlePoll, Duration firstBackoff) {
+        this.jdbi = jdbi;
+        this.plugins = plugins;
+        this.instances = instances;
+        this.clock = clock;
+        this.maxAttempts = maxAttempts;
+        this.lease = lease;
+        this.firstBackoff = firstBackoff;
+        this.pool = new WorkerPool("actions", workers, idlePoll, this::claim, this::process);
+    }
+
+    public void start() {
+        pool.start();
+    }
+
+    public void wake() {
+        pool.wake();
+    }
+
+    public boolean running() {
+        return pool.running();
+    }
+
+    Optional<Long> claim(String worker) {
+        return jdbi.inTransaction(h -> {
+            ActionDao dao = h.attach(ActionDao.class);
+            Instant now = now();
+            Optional<Long> id = dao.lockNextDue(now);
+            id.ifPresent(r -> dao.lease(r, now.plus(lease), now));
+            return id;
+        });
+    }
+
+    /** One attempt at one request. */
+    void process(long requestId, String worker) {
+        ActionRequest request = jdbi.withExtension(ActionDao.class, d -> d.find(requestId)).orElse(null);
+        if (request == null || !ActionRequest.RUNNING.equals(request.state())) return;
+        MediaRecord media = jdbi.withExtension(MediaDao.class, d -> d.find(request.mediaId())).orElseThrow();
+        Instance instance = media.instanceId() == null ? null : instances.find(media.instanceId()).orElse(null);
+        Optional<Action> plugin = plugins.actionFor(request.action(), instance == null ? null : instance.kind());
+        if (plugin.isEmpty()) {
+            finish(request, "none", ActionOutcome.failed(null, "no enabled plugin carries out '" + request.action()
+                    + "' for " + (instance == null ? "media without an instance" : instance.kind() + " instances")));
+            return;
+        }
+        Action action = plugin.get();
+        if (instance != null && media.statusId() != null) {
+            // remembered before acting: the instance may echo the action back before the call returns
+            jdbi.useExtension(ActionDao.class, d -> {
+                d.rememberActedOn(instance.id(), media.statusId(), now());
+                d.touchActedOn(instance.id(), media.statusId(), now());
+            });
+        }
+        ActionOutcome outcome;
+        try {
+            outcome = action.execute(new ActionContext(request.id(), request.action(), params(request),
+                    request.requestedBy(), pluginMedia(media), pluginInstance(instance), plugins.settings(action.name())));
+            if (outcome == null) outcome = ActionOutcome.failed(null, action.name() + " returned no outcome");
+        } catch (Exception e) {
+            outcome = ActionOutcome.retry(null, action.name() + ": " + e.getClass().getSimpleName());
+        }
+        finish(request, action.name(), outcome);
+    }
+
+    private void finish(ActionRequest request, String plugin, ActionOutcome outcome) {
+        Instant now = now();
+        String detail = truncate(outcome.detail(), 1000);
+        String state;
+        Instant next = null;
+        if (outcome.status() == ActionOutcome.Status.DONE) {
+            state = ActionRequest.DONE;
+        } else if (outcome.status() == ActionOutcome.Status.RETRY && request.attempts() < maxAttempts) {
+            state = ActionRequest.PENDING;
+            next = now.plus(firstBackoff.multipliedBy(1L << Math.min(16, request.attempts() - 1)));
+        } else {
+            state = ActionRequest.FAILED;
+        }
+        String finalState = state;
+        Instant nextAttempt = next;
+        jdbi.useTransaction(h -> {
+            ActionDao dao = h.attach(ActionDao.class);
+            dao.recordAttempt(request.id(), request.attempts(), plugin, outcome.status().name().toLowerCase(),
+                    outcome.httpStatus(), detail, now);
+            dao.settle(request.id(), finalState, detail, nextAttempt, now);
+        });
+        log.info("event=action_attempt request={} media={} action={} plugin={} attempt={} outcome={} state={}",
+                request.id(), request.mediaId(), request.action(), plugin, request.attempts(),
+                outcome.status(), finalState);
+    }
+
+    private PluginMedia pluginMedia(MediaRecord m) {
+        List<PluginMedia.Evidence> evidence = new ArrayList<>();
+        for (MatchRecord r : jdbi.withExtension(MatchDao.class, d -> d.forMedia(m.id()))) {
+            if (r.observed() || r.vetoed()) continue;
+            evidence.add(new PluginMedia.Evidence(r.bankName(),
+                    r.labels().isEmpty() ? List.of() : Arrays.asList(r.labels().split(",")), r.signalType(),
+                    r.distance(), r.variant()));
+        }
+        return new PluginMedia(m.id(), m.attachmentId(), m.statusId(), m.statusUrl(), m.accountId(), m.acct(), m.reportId(), m.fetchUrl(),
+                m.pdq(), m.md5(), m.sha256(), m.decision(), evidence);
+    }
+
+    private PluginInstance pluginInstance(Instance i) {
+        if (i == null) return null;
+        return new PluginInstance(i.name(), i.kind(), i.baseUrl(), instances.apiToken(i).orElse(null));
+    }
+
+    private static Map<String, String> params(ActionRequest request) {
+        if (request.params() == null || request.params().isBlank()) return Map.of();
+        try {
+            return JSON.readValue(request.params(), new TypeReference<Map<String, String>>() { });
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static String truncate(String s, int max) {
+        if (s == null) return "";
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

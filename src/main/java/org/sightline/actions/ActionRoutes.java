@@ -1,0 +1,95 @@
+package org.sightline.actions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import org.jdbi.v3.core.Jdbi;
+import org.sightline.auth.AuthGuard;
+import org.sightline.auth.Scope;
+import org.sightline.ingest.MediaDao;
+import org.sightline.review.ActionRequestDao;
+import org.sightline.web.ApiError;
+import org.sightline.web.JsonBody;
+
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Asking for actions by API ({@code POST /api/v1/media/{id}/actions}), the plugins and their settings
+ * (secrets masked), and quarantined evidence (admins only; every export recorded).
+ */
+public final class ActionRoutes {
+    static final Set<String> REQUESTABLE = Set.of("report", "mark_sensitive", "account_action", "delete", "quarantine", "webhook");
+
+    private final Jdbi jdbi;
+    private final Plugins plugins;
+    private final ActionExecutor executor;
+    private final Quarantine quarantine;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    private ActionRoutes(Jdbi jdbi, Plugins plugins, ActionExecutor executor, Quarantine quarantine, ObjectMapper json,
+                         Clock clock) {
+        this.jdbi = jdbi;
+        this.plugins = plugins;
+        this.executor = executor;
+        this.quarantine = quarantine;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public static void register(RoutesConfig routes, AuthGuard guard, Jdbi jdbi, Plugins plugins, ActionExecutor executor,
+                                Quarantine quarantine, ObjectMapper json, Clock clock) {
+        ActionRoutes r = new ActionRoutes(jdbi, plugins, executor, quarantine, json, clock);
+        routes.post("/api/v1/media/{id}/actions", guard.requires(Scope.ADMIN, r::request));
+        routes.get("/api/v1/plugins", guard.requires(Scope.ADMIN, ctx -> ctx.json(plugins.describe())));
+        routes.get("/api/v1/quarantine", guard.requires(Scope.ADMIN, ctx -> ctx.json(Map.of("evidence",
+                quarantine.list().stream().map(Quarantine.Evidence::toJson).toList()))));
+        routes.get("/api/v1/quarantine/{id}", guard.requires(Scope.ADMIN, r::export));
+    }
+
+    private void request(Context ctx) throws Exception {
+        long mediaId = id(ctx);
+        if (jdbi.withExtension(MediaDao.class, d -> d.find(mediaId)).isEmpty()) throw ApiError.notFound("no media " + mediaId);
+        JsonNode body = JsonBody.object(ctx, json, "{\"action\": ..., \"params\": {...}}");
+        String action = body.path("action").asText("");
+        if (!REQUESTABLE.contains(action)) throw ApiError.badRequest("action must be one of " + String.join(", ", REQUESTABLE));
+        JsonNode params = body.get("params");
+        if (params != null && !params.isObject()) throw ApiError.badRequest("params must be an object of strings");
+        if (action.equals("account_action")) {
+            String type = params == null ? null : params.path("type").asText(null);
+            if (type == null || !Set.of("sensitive", "silence", "suspend").contains(type)) {
+                throw ApiError.badRequest("account_action needs params.type: sensitive, silence or suspend");
+            }
+        }
+        String by = "token:" + AuthGuard.principal(ctx).name();
+        int added = jdbi.withExtension(ActionRequestDao.class, d -> d.requestWithParams(mediaId, action,
+                params == null ? null : json.writeValueAsString(params), by, clock.instant().truncatedTo(ChronoUnit.MICROS)));
+        executor.wake();
+        ctx.status(added == 1 ? 202 : 200).json(Map.of("media_id", mediaId, "action", action,
+                "result", added == 1 ? "queued" : "already requested"));
+    }
+
+    private void export(Context ctx) {
+        long id = id(ctx);
+        var evidence = quarantine.export(id, "token:" + AuthGuard.principal(ctx).name())
+                .orElseThrow(() -> ApiError.notFound("no quarantined evidence " + id));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("evidence", evidence.getKey().toJson());
+        out.put("bytes_base64", Base64.getEncoder().encodeToString(evidence.getValue()));
+        ctx.json(out);
+    }
+
+    private static long id(Context ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ApiError.notFound("no such id " + ctx.pathParam("id"));
+        }
+    }
+}

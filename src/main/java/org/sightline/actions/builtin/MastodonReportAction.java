@@ -1,0 +1,107 @@
+package org.sightline.actions.builtin;
+
+import org.sightline.actions.Action;
+import org.sightline.actions.ActionContext;
+import org.sightline.actions.ActionOutcome;
+import org.sightline.actions.ConfigField;
+import org.sightline.actions.PluginMedia;
+
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Files a report on the instance ({@code POST /api/v1/reports}), which puts the post in the instance's own
+ * moderation queue where its moderators delete it or mark it sensitive (Mastodon has no API to do either to
+ * one status). Also used for {@code mark_sensitive}: the report asks for it. Pleroma/Akkoma accept the same call.
+ */
+public final class MastodonReportAction implements Action {
+    private final java.net.http.HttpClient client = InstanceHttp.newClient();
+    static final Set<String> LEGAL_LABELS = Set.of("csam", "ncii", "terrorism");
+
+    @Override
+    public String name() {
+        return "mastodon_report";
+    }
+
+    @Override
+    public Set<String> handles() {
+        return Set.of("report", "mark_sensitive");
+    }
+
+    @Override
+    public Set<String> instanceKinds() {
+        return Set.of("mastodon", "pleroma");
+    }
+
+    @Override
+    public List<ConfigField> configSchema() {
+        return List.of(
+                new ConfigField("forward", "forward reports about remote accounts to their instance", false, "false"),
+                new ConfigField("rule_ids", "comma-separated instance rule ids for 'violation' reports", false, ""));
+    }
+
+    /** {@code legal} for csam/ncii/terrorism, {@code spam} for spam, else {@code violation}. */
+    static String category(List<String> labels) {
+        if (labels.stream().anyMatch(LEGAL_LABELS::contains)) return "legal";
+        if (labels.contains("spam")) return "spam";
+        return "violation";
+    }
+
+    /** What the instance's moderators read: the evidence, never a list's private notes. */
+    static String comment(ActionContext c) {
+        PluginMedia m = c.media();
+        StringBuilder sb = new StringBuilder("Sightline: ");
+        sb.append(c.action().equals("mark_sensitive") ? "please mark this media sensitive. " : "reported media. ");
+        for (PluginMedia.Evidence e : m.evidence()) {
+            sb.append("Matched ").append(e.bank()).append(" (").append(e.signalType()).append(" distance ")
+                    .append(e.distance()).append(e.labels().isEmpty() ? "" : ", " + String.join("/", e.labels()))
+                    .append("). ");
+        }
+        if (m.evidence().isEmpty()) sb.append("Flagged by a moderator. ");
+        sb.append("Media ").append(m.id()).append(", attachment ").append(m.attachmentId()).append('.');
+        return sb.length() > 1000 ? sb.substring(0, 1000) : sb.toString();
+    }
+
+    @Override
+    public ActionOutcome execute(ActionContext c) {
+        if (c.instance() == null || c.instance().apiToken() == null) return InstanceHttp.missingToken(c.instance());
+        PluginMedia m = c.media();
+        if (m.accountId() == null || m.statusId() == null) {
+            return ActionOutcome.failed(null, "no account or status to report (media " + m.id() + ")");
+        }
+        String category = category(m.labels());
+        List<Map.Entry<String, String>> form = new ArrayList<>();
+        form.add(Map.entry("account_id", m.accountId()));
+        form.add(Map.entry("status_ids[]", m.statusId()));
+        form.add(Map.entry("comment", comment(c)));
+        form.add(Map.entry("category", category));
+        form.add(Map.entry("forward", String.valueOf(Boolean.parseBoolean(c.config().getOrDefault("forward", "false")))));
+        if (category.equals("violation")) {
+            for (String rule : c.config().getOrDefault("rule_ids", "").split(",")) {
+                if (!rule.isBlank()) form.add(Map.entry("rule_ids[]", rule.trim()));
+            }
+        }
+        HttpRequest request = InstanceHttp.request(c.instance(), "/api/v1/reports")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(InstanceHttp.form(form))).build();
+        InstanceHttp.Answer answer = InstanceHttp.send(client, request);
+        ActionOutcome outcome = answer.outcome("report (" + category + ")");
+        if (outcome.status() == ActionOutcome.Status.DONE) {
+            String id = reportId(answer.body());
+            return ActionOutcome.done(answer.status(), "report " + (id == null ? "filed" : id) + " (" + category + ")");
+        }
+        return outcome;
+    }
+
+    private static String reportId(String body) {
+        try {
+            var node = InstanceHttp.JSON.readTree(body);
+            return node != null && node.hasNonNull("id") ? node.get("id").asText() : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}

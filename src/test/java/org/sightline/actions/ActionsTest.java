@@ -1,0 +1,262 @@
+package org.sightline.actions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sightline.TestServer;
+import org.sightline.actions.builtin.WebhookAction;
+import org.sightline.auth.Scope;
+import org.sightline.banks.BankService;
+import org.sightline.config.Config;
+import org.sightline.ingest.MediaServer;
+import org.sightline.ingest.Webhooks;
+import org.sightline.instances.InstanceService;
+
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Decisions carried out on a fake Mastodon, a webhook receiver and the quarantine store. */
+class ActionsTest {
+    static final String BRIDGE_PDQ = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
+
+    @TempDir
+    Path data;
+    final FakeMastodon mastodon = new FakeMastodon();
+    final MediaServer media = new MediaServer();
+    TestServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) server.close();
+        media.close();
+        mastodon.close();
+    }
+
+    private TestServer start(Config extra, String bankPolicy, List<String> labels) {
+        server = new TestServer(extra.with("data.dir", data).with("fetch.allow_private_addresses", true)
+                .with("ingest.poll_ms", 50).with("actions.backoff_ms", 100));
+        server.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", mastodon.url(),
+                Webhooks.SECRET, FakeMastodon.TOKEN, null, null));
+        server.deps.banks().create(new BankService.BankSpec("known-bad", "local", bankPolicy, "enforce", labels,
+                null, null, null));
+        server.deps.banks().addEntries("known-bad", List.of(new BankService.NewEntry("pdq", BRIDGE_PDQ, labels,
+                "PRIVATE NOTE never to be sent", null, null)), "test");
+        return server;
+    }
+
+    private static byte[] image(String path) {
+        return Webhooks.resource("/pdq/images/" + path);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (Instant.now().isBefore(deadline)) {
+            if (condition.getAsBoolean()) return;
+            Thread.sleep(25);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    private long postBridge(String statusId) throws InterruptedException {
+        String url = media.put("/bridge-" + statusId + ".jpg", image("bridge-mods/aaa-orig.jpg"));
+        assertThat(Webhooks.post(server, "social", Webhooks.status("status.created", statusId, "att" + statusId, url),
+                Webhooks.SECRET).status()).isEqualTo(202);
+        await("media scanned", () -> count("SELECT COUNT(*) FROM media WHERE state = 'done' AND status_id = '" + statusId + "'") == 1);
+        return server.deps.database().jdbi().withHandle(h -> h.createQuery("SELECT id FROM media WHERE status_id = :s")
+                .bind("s", statusId).mapTo(Long.class).one());
+    }
+
+    private int count(String sql) {
+        return server.deps.database().jdbi().withHandle(h -> h.createQuery(sql).mapTo(Integer.class).one());
+    }
+
+    private String requestState(long mediaId, String action) {
+        return server.deps.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT state FROM action_requests WHERE media_id = :m AND action = :a").bind("m", mediaId)
+                .bind("a", action).mapTo(String.class).findOne().orElse("none"));
+    }
+
+    @Test
+    void a_report_policy_match_files_exactly_one_report_with_the_right_fields() throws Exception {
+        start(Config.defaults(), "report", List.of("csam"));
+        long mediaId = postBridge("5001");
+        await("report done", () -> requestState(mediaId, "report").equals("done"));
+        List<FakeMastodon.Call> reports = mastodon.calls("/api/v1/reports");
+        assertThat(reports).hasSize(1);
+        FakeMastodon.Call r = reports.get(0);
+        assertThat(r.one("category")).isEqualTo("legal");
+        assertThat(r.form().get("status_ids[]")).containsExactly("5001");
+        assertThat(r.one("account_id")).isNotBlank();
+        assertThat(r.one("forward")).isEqualTo("false");
+        assertThat(r.one("comment")).contains("known-bad").contains("distance 0").doesNotContain("PRIVATE NOTE");
+        // no account action unless someone chooses one
+        assertThat(mastodon.calls("/api/v1/admin")).isEmpty();
+        JsonNode doc = server.get("/api/v1/media/" + mediaId, server.token("reader", Scope.SCAN)).json();
+        assertThat(doc.get("actions").get(0).get("state").asText()).isEqualTo("done");
+    }
+
+    @Test
+    void an_account_action_happens_only_when_chosen() throws Exception {
+        start(Config.defaults(), "review", List.of("spam"));
+        long mediaId = postBridge("5002");
+        Thread.sleep(300);
+        assertThat(mastodon.calls).isEmpty();
+        String admin = server.token("admin", Scope.ADMIN);
+        TestServer.Response r = server.postJson("/api/v1/media/" + mediaId + "/actions", admin,
+                "{\"action\":\"account_action\",\"params\":{\"type\":\"suspend\",\"text\":\"matched known-bad\"}}");
+        assertThat(r.status()).isEqualTo(202);
+        await("account action done", () -> requestState(mediaId, "account_action").equals("done"));
+        List<FakeMastodon.Call> calls = mastodon.calls("/api/v1/admin/accounts/");
+        assertThat(calls).hasSize(1);
+        assertThat(calls.get(0).one("type")).isEqualTo("suspend");
+        assertThat(calls.get(0).one("text")).isEqualTo("matched known-bad");
+        assertThat(server.postJson("/api/v1/media/" + mediaId + "/actions", admin,
+                "{\"action\":\"account_action\",\"params\":{\"type\":\"obliterate\"}}").status()).isEqualTo(400);
+    }
+
+    @Test
+    void a_5xx_is_retried_and_succeeds() throws Exception {
+        start(Config.defaults(), "report", List.of("spam"));
+        mastodon.failNext(503);
+        long mediaId = postBridge("5003");
+        await("report done", () -> requestState(mediaId, "report").equals("done"));
+        assertThat(mastodon.calls("/api/v1/reports")).hasSize(2);
+        assertThat(count("SELECT attempts FROM action_requests WHERE media_id = " + mediaId)).isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM action_attempts")).isEqualTo(2);
+    }
+
+    @Test
+    void a_4xx_is_recorded_as_failed_with_the_reason() throws Exception {
+        start(Config.defaults(), "report", List.of("spam"));
+        mastodon.failNext(422);
+        long mediaId = postBridge("5004");
+        await("report failed", () -> requestState(mediaId, "report").equals("failed"));
+        assertThat(mastodon.calls("/api/v1/reports")).hasSize(1);
+        JsonNode action = server.get("/api/v1/media/" + mediaId, server.token("reader", Scope.SCAN)).json().get("actions").get(0);
+        assertThat(action.get("state").asText()).isEqualTo("failed");
+        assertThat(action.get("result").asText()).contains("HTTP 422");
+    }
+
+    @Test
+    void the_echo_of_our_own_report_opens_no_case() throws Exception {
+        start(Config.defaults(), "report", List.of("spam"));
+        long mediaId = postBridge("5005");
+        await("report done", () -> requestState(mediaId, "report").equals("done"));
+        int cases = count("SELECT COUNT(*) FROM cases");
+        // the instance re-renders the status after the report: an update with a new media URL
+        String again = media.put("/bridge-5005-v2.jpg", image("bridge-mods/aaa-orig.jpg"));
+        byte[] update = Webhooks.status("status.updated", "5005", "att5005b", again);
+        assertThat(Webhooks.post(server, "social", update, Webhooks.SECRET).json().get("queued").asInt()).isZero();
+        byte[] reportEcho = Webhooks.report("r-echo", "5005", "att5005", media.url("/bridge-5005.jpg"));
+        Webhooks.post(server, "social", reportEcho, Webhooks.SECRET);
+        assertThat(count("SELECT COUNT(*) FROM cases")).isEqualTo(cases);
+        assertThat(count("SELECT COUNT(*) FROM media")).isEqualTo(1);
+        assertThat(count("SELECT report_count FROM media WHERE id = " + mediaId)).isZero();
+    }
+
+    @Test
+    void the_webhook_action_signs_what_it_sends() throws Exception {
+        List<byte[]> bodies = new CopyOnWriteArrayList<>();
+        List<String> signatures = new CopyOnWriteArrayList<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/decisions", ex -> {
+            bodies.add(ex.getRequestBody().readAllBytes());
+            signatures.add(ex.getRequestHeaders().getFirst(WebhookAction.SIGNATURE_HEADER));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        receiver.start();
+        try {
+            String secret = "receiver-secret-0123456789";
+            start(Config.defaults().with("plugins.webhook.url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/decisions")
+                    .with("plugins.webhook.secret", secret), "report", List.of("spam"));
+            server.deps.instances().add(new InstanceService.NewInstance("forum", "generic", "https://forum.example",
+                    null, null, null, null));
+            String token = server.token("scanner", Scope.SCAN);
+            JsonNode doc = server.postJson("/api/v1/media", token, "{\"image_base64\":\""
+                    + Base64.getEncoder().encodeToString(image("bridge-mods/aaa-orig.jpg")) + "\",\"instance\":\"forum\"}").json();
+            long mediaId = doc.get("id").asLong();
+            await("webhook done", () -> requestState(mediaId, "report").equals("done"));
+            assertThat(bodies).hasSize(1);
+            assertThat(signatures.get(0)).isEqualTo(WebhookAction.sign(secret, bodies.get(0)));
+            String body = new String(bodies.get(0), StandardCharsets.UTF_8);
+            assertThat(body).contains("\"action\":\"report\"").contains(BRIDGE_PDQ).doesNotContain("PRIVATE NOTE");
+            assertThat(server.get("/api/v1/plugins", server.token("admin", Scope.ADMIN)).body())
+                    .contains("\"secret\":\"••••••\"").doesNotContain(secret);
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
+    void quarantine_round_trips_and_is_refused_to_non_admins() throws Exception {
+        start(Config.defaults(), "review", List.of("other"));
+        long mediaId = postBridge("5006");
+        String admin = server.token("admin", Scope.ADMIN);
+        assertThat(server.postJson("/api/v1/media/" + mediaId + "/actions", admin, "{\"action\":\"quarantine\"}").status())
+                .isEqualTo(202);
+        await("quarantined", () -> requestState(mediaId, "quarantine").equals("done"));
+        JsonNode list = server.get("/api/v1/quarantine", admin).json().get("evidence");
+        assertThat(list).hasSize(1);
+        long id = list.get(0).get("id").asLong();
+        TestServer.Response exported = server.get("/api/v1/quarantine/" + id, admin);
+        assertThat(exported.status()).as(exported.body()).isEqualTo(200);
+        JsonNode export = exported.json();
+        byte[] bytes = Base64.getDecoder().decode(export.get("bytes_base64").asText());
+        assertThat(bytes).isEqualTo(image("bridge-mods/aaa-orig.jpg"));
+        assertThat(export.get("evidence").get("sha256").asText())
+                .isEqualTo("b5b0799616df52d475a3968dc7e54f1d0724c912244ffa6175bc786375dd7298");
+        assertThat(count("SELECT COUNT(*) FROM quarantine_access")).isEqualTo(1);
+        // stored encrypted: the database never holds the plain bytes
+        byte[] stored = server.deps.database().jdbi().withHandle(h -> h.createQuery("SELECT sealed_bytes FROM quarantine")
+                .mapTo(byte[].class).one());
+        assertThat(new String(stored, StandardCharsets.US_ASCII)).startsWith("v1:")
+                .doesNotContain(Base64.getEncoder().encodeToString(bytes).substring(0, 40));
+        String moderatorTool = server.token("tool", Scope.SCAN, Scope.MATCH, Scope.BANKS_WRITE);
+        assertThat(server.get("/api/v1/quarantine/" + id, moderatorTool).status()).isEqualTo(403);
+        assertThat(server.get("/api/v1/quarantine/" + id, null).status()).isEqualTo(401);
+    }
+
+    @Test
+    void a_classifier_flag_sends_media_to_review_and_its_failure_does_too() throws Exception {
+        List<Integer> statuses = new CopyOnWriteArrayList<>(List.of(200, 500));
+        HttpServer classifier = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        classifier.createContext("/classify", ex -> {
+            ex.getRequestBody().readAllBytes();
+            int status = statuses.isEmpty() ? 200 : statuses.remove(0);
+            byte[] b = "{\"score\": 0.93}".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(status, b.length);
+            try (OutputStream o = ex.getResponseBody()) {
+                o.write(b);
+            }
+        });
+        classifier.start();
+        try {
+            start(Config.defaults().with("plugins.http_classifier.url",
+                    "http://127.0.0.1:" + classifier.getAddress().getPort() + "/classify"), "review", List.of("other"));
+            String token = server.token("scanner", Scope.SCAN);
+            String clean = Base64.getEncoder().encodeToString(image("misc-images/c.png"));
+            JsonNode flagged = server.postJson("/api/v1/media", token, "{\"image_base64\":\"" + clean + "\"}").json();
+            assertThat(flagged.get("decision").asText()).isEqualTo("review");
+            JsonNode failed = server.postJson("/api/v1/media", token, "{\"image_base64\":\"" + clean + "\"}").json();
+            assertThat(failed.get("decision").asText()).isEqualTo("review");
+            assertThat(count("SELECT COUNT(*) FROM cases WHERE reason LIKE 'classifier: sexual 0.93%'")).isEqualTo(1);
+            assertThat(count("SELECT COUNT(*) FROM cases WHERE reason LIKE 'scanner failed: http_classifier%'")).isEqualTo(1);
+            assertThat(server.get("/metrics", null).body()).contains("sightline_scanner_failures_total{scanner=\"http_classifier\"} 1.0");
+        } finally {
+            classifier.stop(0);
+        }
+    }
+}

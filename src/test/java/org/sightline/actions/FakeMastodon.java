@@ -1,0 +1,116 @@
+package org.sightline.actions;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A stand-in for a Mastodon server speaking the documented moderation endpoints: it checks the bearer token
+ * and the required parameters, records every call, and can be told to fail the next calls with a status.
+ */
+final class FakeMastodon implements AutoCloseable {
+    static final String TOKEN = "fake-mastodon-token-123";
+
+    record Call(String method, String path, Map<String, List<String>> form, String body) {
+        String one(String key) {
+            List<String> v = form.get(key);
+            return v == null || v.isEmpty() ? null : v.get(0);
+        }
+    }
+
+    private final HttpServer server;
+    final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedDeque<Integer> failures = new ConcurrentLinkedDeque<>();
+
+    FakeMastodon() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The next call answers {@code status} (once per call to this method). */
+    void failNext(int status) {
+        failures.add(status);
+    }
+
+    List<Call> calls(String pathPrefix) {
+        return calls.stream().filter(c -> c.path().startsWith(pathPrefix)).toList();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String path = ex.getRequestURI().getPath();
+            Map<String, List<String>> form = parseForm(body);
+            calls.add(new Call(ex.getRequestMethod(), path, form, body));
+            if (!("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                send(ex, 401, "{\"error\":\"The access token is invalid\"}");
+                return;
+            }
+            Integer failure = failures.poll();
+            if (failure != null) {
+                send(ex, failure, "{\"error\":\"injected failure\"}");
+                return;
+            }
+            if (path.equals("/api/v1/reports") && ex.getRequestMethod().equals("POST")) {
+                if (form.get("account_id") == null || form.get("category") == null) {
+                    send(ex, 422, "{\"error\":\"Validation failed\"}");
+                    return;
+                }
+                send(ex, 200, "{\"id\":\"" + (1000 + calls.size()) + "\",\"category\":\"" + form.get("category").get(0) + "\"}");
+            } else if (path.matches("/api/v1/admin/accounts/[^/]+/action") && ex.getRequestMethod().equals("POST")) {
+                String type = form.get("type") == null ? "" : form.get("type").get(0);
+                send(ex, List.of("none", "sensitive", "disable", "silence", "suspend").contains(type) ? 200 : 422, "{}");
+            } else {
+                send(ex, 404, "{\"error\":\"Record not found\"}");
+            }
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String json) throws IOException {
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, b.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(b);
+        }
+    }
+
+    private static Map<String, List<String>> parseForm(String body) {
+        Map<String, List<String>> form = new LinkedHashMap<>();
+        if (body.isEmpty() || body.startsWith("{")) return form;
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            form.computeIfAbsent(k, x -> Collections.synchronizedList(new ArrayList<>())).add(v);
+        }
+        return form;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
