@@ -30,6 +30,7 @@ import org.sightline.ingest.fetch.MediaFetcher;
 import org.sightline.ingest.mastodon.MastodonWebhookParser;
 import org.sightline.ingest.preview.PreviewRenderer;
 import org.sightline.instances.InstanceRoutes;
+import org.sightline.instances.MastodonConnect;
 import org.sightline.instances.InstanceService;
 import org.sightline.ops.OpsRoutes;
 import org.sightline.matching.Matcher;
@@ -58,7 +59,7 @@ public final class App {
     public record Deps(Config config, Database database, Matcher matcher, BankService banks, TokenService tokens,
                        InstanceService instances, IngestMetrics metrics, MediaFetcher fetcher, IngestWorkers workers,
                        IngestService ingest, ScanService scans, ExecutorService gatePool, ChangeListener changes,
-                       Plugins plugins, ActionExecutor actions, Quarantine quarantine)
+                       Plugins plugins, ActionExecutor actions, Quarantine quarantine, MastodonConnect connect)
             implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
@@ -109,7 +110,9 @@ public final class App {
                 metrics.gauge("sightline.media.unscanned_24h", "media that could not be scanned in the last 24 h",
                         () -> media.countUnscannedSince(clock.instant().minus(Duration.ofHours(24))));
                 return new Deps(config, db, matcher, banks, tokens, instances, metrics, fetcher, workers, ingest,
-                        scans, gatePool, changes, plugins, actions, quarantine);
+                        scans, gatePool, changes, plugins, actions, quarantine,
+                        new MastodonConnect(db.jdbi(), instances, secrets, random, config.string("http.public_url",
+                                "http://" + config.httpHost() + ":" + config.httpPort())));
             } catch (RuntimeException e) {
                 if (changes != null) changes.close();
                 db.close();
@@ -150,7 +153,7 @@ public final class App {
             OpsRoutes.register(config.routes, guard, deps.database(), deps.workers(), deps.metrics());
             IngestRoutes.register(config.routes, guard, deps.ingest(), deps.scans(), deps.instances(), deps.metrics(),
                     json, deps.config().maxMediaBytes());
-            InstanceRoutes.register(config.routes, guard, deps.instances(), json);
+            InstanceRoutes.register(config.routes, guard, deps.instances(), deps.connect(), json);
             ActionRoutes.register(config.routes, guard, deps.database().jdbi(), deps.plugins(), deps.actions(),
                     deps.quarantine(), json, Clock.systemUTC());
             BankRoutes.register(config.routes, guard, deps.banks(), json);

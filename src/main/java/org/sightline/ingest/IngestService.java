@@ -61,6 +61,7 @@ public final class IngestService {
             metrics.event("unknown", "bad_signature");
             throw new ApiError(401, "bad_signature", "X-Hub-Signature does not match this instance's webhook secret");
         }
+        instances.recordEvent(instance);
         WebhookParse parsed = parser.parse(body);
         if (parsed instanceof MalformedEvent m) {
             metrics.event("unknown", "malformed");

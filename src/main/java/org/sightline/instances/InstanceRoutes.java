@@ -15,17 +15,50 @@ import java.util.Map;
 /** {@code GET|POST /api/v1/instances}: the admin API twin of {@code instance add}. Secrets are never shown back. */
 public final class InstanceRoutes {
     private final InstanceService instances;
+    private final MastodonConnect connect;
     private final ObjectMapper json;
 
-    private InstanceRoutes(InstanceService instances, ObjectMapper json) {
+    private InstanceRoutes(InstanceService instances, MastodonConnect connect, ObjectMapper json) {
         this.instances = instances;
+        this.connect = connect;
         this.json = json;
     }
 
-    public static void register(RoutesConfig routes, AuthGuard guard, InstanceService instances, ObjectMapper json) {
-        InstanceRoutes r = new InstanceRoutes(instances, json);
+    public static void register(RoutesConfig routes, AuthGuard guard, InstanceService instances, MastodonConnect connect,
+                                ObjectMapper json) {
+        InstanceRoutes r = new InstanceRoutes(instances, connect, json);
         routes.get("/api/v1/instances", guard.requires(Scope.ADMIN, r::list));
         routes.post("/api/v1/instances", guard.requires(Scope.ADMIN, r::add));
+        routes.get("/api/v1/instances/{name}", guard.requires(Scope.ADMIN, r::get));
+        routes.post("/api/v1/instances/{name}/connect", guard.requires(Scope.ADMIN, r::connect));
+        // the instance's authorize page sends the admin's browser here; the one-time state authenticates it
+        routes.get("/instances/{name}/oauth/callback", guard.selfAuthenticated(r::callback));
+    }
+
+    private void get(Context ctx) {
+        Instance i = instances.find(ctx.pathParam("name"))
+                .orElseThrow(() -> org.sightline.web.ApiError.notFound("no instance named '" + ctx.pathParam("name") + "'"));
+        Map<String, Object> out = new LinkedHashMap<>(i.toJson());
+        out.put("webhook_path", InstanceCommand.webhookPath(i));
+        out.put("last_event_at", instances.lastEventAt(i).map(Object::toString).orElse(null));
+        ctx.json(out);
+    }
+
+    private void connect(Context ctx) {
+        JsonNode body = JsonBody.object(ctx, json, "{\"actions\": [\"report\", ...]}");
+        java.util.Set<String> actions = new java.util.LinkedHashSet<>();
+        body.path("actions").forEach(a -> actions.add(a.asText()));
+        if (actions.isEmpty()) actions.add("report");
+        ctx.json(Map.of("authorize_url", connect.start(ctx.pathParam("name"), actions)));
+    }
+
+    private void callback(Context ctx) {
+        Instance i = connect.finish(ctx.pathParam("name"), ctx.queryParam("code"), ctx.queryParam("state"));
+        ctx.json(Map.of("result", "connected", "instance", i.name(), "has_token", i.apiToken() != null,
+                "webhook_path", InstanceCommand.webhookPath(i),
+                "next", "in Administration > Webhooks, add this path on Sightline's public address with the secret"
+                        + " shown when the instance was added; GET /api/v1/instances/" + i.name()
+                        + " shows when the first verified event arrived"));
     }
 
     private void list(Context ctx) {

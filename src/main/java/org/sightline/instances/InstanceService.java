@@ -90,6 +90,18 @@ public final class InstanceService {
         return jdbi.withExtension(InstanceDao.class, InstanceDao::list);
     }
 
+    /** When the instance last sent an event that passed its signature check. */
+    public Optional<java.time.Instant> lastEventAt(Instance instance) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT last_event_at FROM instances WHERE id = :id")
+                .bind("id", instance.id()).mapTo(java.time.Instant.class).findOne());
+    }
+
+    public void recordEvent(Instance instance) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE instances SET last_event_at = :at WHERE id = :id")
+                .bind("at", clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS)).bind("id", instance.id())
+                .execute());
+    }
+
     /** The plain webhook secret, or empty when none is configured. */
     public Optional<String> webhookSecret(Instance instance) {
         return Optional.ofNullable(instance.webhookSecret())

@@ -64,6 +64,21 @@ final class FakeMastodon implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             Map<String, List<String>> form = parseForm(body);
             calls.add(new Call(ex.getRequestMethod(), path, form, body));
+            if (path.equals("/api/v1/apps") && ex.getRequestMethod().equals("POST")) {
+                if (form.get("redirect_uris") == null || form.get("scopes") == null) {
+                    send(ex, 422, "{\"error\":\"Validation failed\"}");
+                    return;
+                }
+                send(ex, 200, "{\"client_id\":\"fake-client-id\",\"client_secret\":\"fake-client-secret\"}");
+                return;
+            }
+            if (path.equals("/oauth/token") && ex.getRequestMethod().equals("POST")) {
+                boolean ok = "authorization_code".equals(first(form, "grant_type")) && "good-code".equals(first(form, "code"))
+                        && "fake-client-secret".equals(first(form, "client_secret"));
+                send(ex, ok ? 200 : 400, ok ? "{\"access_token\":\"" + TOKEN + "\",\"token_type\":\"Bearer\"}"
+                        : "{\"error\":\"invalid_grant\"}");
+                return;
+            }
             if (!("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                 send(ex, 401, "{\"error\":\"The access token is invalid\"}");
                 return;
@@ -86,6 +101,11 @@ final class FakeMastodon implements AutoCloseable {
                 send(ex, 404, "{\"error\":\"Record not found\"}");
             }
         }
+    }
+
+    private static String first(Map<String, List<String>> form, String key) {
+        List<String> v = form.get(key);
+        return v == null || v.isEmpty() ? null : v.get(0);
     }
 
     private static void send(HttpExchange ex, int status, String json) throws IOException {
