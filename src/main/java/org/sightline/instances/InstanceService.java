@@ -96,10 +96,12 @@ public final class InstanceService {
                 .bind("id", instance.id()).mapTo(java.time.Instant.class).findOne());
     }
 
+    /** Notes a verified event; at most once a minute, so a burst of webhooks does not queue on one row. */
     public void recordEvent(Instance instance) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE instances SET last_event_at = :at WHERE id = :id")
-                .bind("at", clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS)).bind("id", instance.id())
-                .execute());
+        java.time.Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        jdbi.useHandle(h -> h.createUpdate("UPDATE instances SET last_event_at = :at WHERE id = :id"
+                        + " AND (last_event_at IS NULL OR last_event_at < :stale)")
+                .bind("at", now).bind("stale", now.minusSeconds(60)).bind("id", instance.id()).execute());
     }
 
     /** The plain webhook secret, or empty when none is configured. */
