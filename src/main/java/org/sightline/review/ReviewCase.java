@@ -1,0 +1,25 @@
+package org.sightline.review;
+
+import java.time.Instant;
+
+/** A case with what the queue and the case page show of its media (no image bytes). */
+public record ReviewCase(long id, long mediaId, String state, int priority, String reason, String autoOutcome,
+                         Instant createdAt, Long claimedBy, String claimedByName, Instant claimedUntil,
+                         String decision, String decisionReason, String decidedBy, Instant decidedAt,
+                         String instanceName, String statusId, String statusUrl, String acct, String reportComment,
+                         int reportCount, String outcome, String mediaReason, String pdq, String labels,
+                         String banks) {
+
+    public static final String OPEN = "open";
+    public static final String ESCALATED = "escalated";
+    public static final String DECIDED = "decided";
+
+    public java.util.List<String> labelList() {
+        return org.sightline.banks.Labels.split(labels);
+    }
+
+    /** Claimed by someone else until a time still to come. */
+    public boolean claimedByOther(long userId, Instant now) {
+        return claimedBy != null && claimedBy != userId && claimedUntil != null && claimedUntil.isAfter(now);
+    }
+}
