@@ -24,14 +24,14 @@ public final class AuditCommand implements Callable<Integer> {
     }
 
     @Command(name = "verify", description = "Check that no audit event was edited or deleted.")
-    static final class Verify implements Callable<Integer> {
+    public static final class Verify implements Callable<Integer> {
         private final Map<String, String> env;
         @CommandLine.Mixin
         Main.ConfigOption configOption = new Main.ConfigOption();
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        Verify(Map<String, String> env) {
+        public Verify(Map<String, String> env) {
             this.env = env;
         }
 

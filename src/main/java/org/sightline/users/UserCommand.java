@@ -32,7 +32,7 @@ public final class UserCommand implements Callable<Integer> {
 
     @Command(name = "add", description = "Create a user. The password is read from standard input with"
             + " --password-stdin; otherwise one is generated and printed once.")
-    static final class Add implements Callable<Integer> {
+    public static final class Add implements Callable<Integer> {
         private final Map<String, String> env;
         @CommandLine.Mixin
         Main.ConfigOption configOption = new Main.ConfigOption();
@@ -45,7 +45,7 @@ public final class UserCommand implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        Add(Map<String, String> env) {
+        public Add(Map<String, String> env) {
             this.env = env;
         }
 
