@@ -90,12 +90,18 @@ public final class AuthGuard {
      * pict-rs gate secret) rather than by a bearer token.
      */
     public Handler selfAuthenticated(Handler handler) {
-        return handler;
+        // Wrapped like every other decision, so a test can tell guarded routes from unguarded ones.
+        return ctx -> handler.handle(ctx);
     }
 
     /** A deliberately public route (health checks). */
     public Handler open(Handler handler) {
-        return handler;
+        return ctx -> handler.handle(ctx);
+    }
+
+    /** Whether a registered handler came out of this class (each decision returns its own wrapper). */
+    public static boolean madeDecision(Handler handler) {
+        return handler.getClass().getName().startsWith(AuthGuard.class.getName() + "$$Lambda");
     }
 
     public static Principal principal(Context ctx) {

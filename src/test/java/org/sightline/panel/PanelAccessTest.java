@@ -49,6 +49,18 @@ class PanelAccessTest {
     }
 
     @Test
+    void every_registered_route_went_through_the_auth_guard() {
+        List<ParsedEndpoint> endpoints = server.app.unsafe.internalRouter.allHttpHandlers();
+        assertThat(endpoints).hasSizeGreaterThan(30);
+        for (ParsedEndpoint e : endpoints) {
+            assertThat(org.sightline.auth.AuthGuard.madeDecision(e.endpoint.handler))
+                    .as(e.endpoint.method + " " + e.endpoint.path).isTrue();
+        }
+        // and the check can fail: a bare handler is not a decision
+        assertThat(org.sightline.auth.AuthGuard.madeDecision(ctx -> ctx.result("x"))).isFalse();
+    }
+
+    @Test
     void every_route_without_credentials_is_sent_to_login_or_refused() {
         List<String> routes = routes();
         assertThat(routes).contains("GET /queue", "GET /cases/{id}", "POST /cases/{id}/confirm", "POST /media/{id}/reveal",
