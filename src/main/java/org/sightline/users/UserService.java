@@ -103,7 +103,11 @@ public final class UserService {
 
     private String openSession(User user) {
         String token = randomToken();
-        jdbi.onDemand(SessionDao.class).insert(sha256(token), user.id(), randomToken(), now());
+        Instant now = now();
+        SessionDao sessions = jdbi.onDemand(SessionDao.class);
+        // Sweeping idle sessions at each login keeps the table small without a background job.
+        sessions.deleteIdleBefore(now.minus(idleTimeout));
+        sessions.insert(sha256(token), user.id(), randomToken(), now);
         return token;
     }
 
