@@ -8,7 +8,7 @@ public record ReviewCase(long id, long mediaId, String state, int priority, Stri
                          String decision, String decisionReason, String decidedBy, Instant decidedAt,
                          String instanceName, String statusId, String statusUrl, String acct, String reportComment,
                          int reportCount, String outcome, String mediaReason, String pdq, String labels,
-                         String banks) {
+                         String banks, boolean hasPreview) {
 
     public static final String OPEN = "open";
     public static final String ESCALATED = "escalated";

@@ -182,7 +182,7 @@ public final class ReviewService {
                 c.claimedBy(), c.claimedByName(), c.claimedUntil(), c.decision(), c.decisionReason(), c.decidedBy(),
                 c.decidedAt(), c.instanceName(), c.statusId(), c.statusUrl(), c.acct(), c.reportComment(),
                 c.reportCount(), c.outcome(), c.mediaReason(), c.pdq(), String.join(",", labels),
-                String.join(",", bankNames));
+                String.join(",", bankNames), c.hasPreview());
     }
 
     private static String required(String reason) {

@@ -238,6 +238,28 @@ class ReviewPanelTest {
     }
 
     @Test
+    void media_that_could_not_be_decoded_is_queued_without_an_image_and_can_be_decided() {
+        String token = server.token("raw", org.sightline.auth.Scope.SCAN);
+        String b64 = java.util.Base64.getEncoder().encodeToString("this is not an image".getBytes());
+        TestServer.Response r = server.postJson("/api/v1/media", token, "{\"image_base64\":\"" + b64 + "\"}");
+        assertThat(r.json().get("outcome").asText()).isEqualTo("unsupported");
+        long media = r.json().get("id").asLong();
+        long id = server.deps.database().jdbi().onDemand(org.sightline.review.CaseDao.class).forMedia(media)
+                .orElseThrow().id();
+        assertThat(mia.get("/queue?outcome=unsupported").body()).contains("data-case=\"" + id + "\"").contains("no image");
+        String page = mia.get("/cases/" + id).body();
+        assertThat(page).contains("id=\"no-image\"").doesNotContain("id=\"reveal\"").contains("unsupported");
+        assertThat(mia.get("/media/" + media + "/preview").status()).isEqualTo(404);
+        assertThat(mia.postForm("/media/" + media + "/reveal").status()).isEqualTo(404);
+        assertThat(audit("reveal")).isEmpty();
+        // Nothing to add to a bank without a hash.
+        assertThat(mia.postForm("/cases/" + id + "/dismiss", "reason", "junk", "allow_bank", "known-good").status())
+                .isEqualTo(400);
+        assertThat(mia.postForm("/cases/" + id + "/dismiss", "reason", "not an image at all").status()).isIn(302, 303);
+        assertThat(server.deps.review().find(id).orElseThrow().decision()).isEqualTo("dismiss");
+    }
+
+    @Test
     void pages_escape_what_remote_servers_send() {
         server.deps.database().jdbi().useHandle(h -> h.createUpdate("UPDATE media SET acct = :a, report_comment = :c")
                 .bind("a", "<script>alert(1)</script>").bind("c", "\"><img src=x onerror=alert(2)>").execute());
