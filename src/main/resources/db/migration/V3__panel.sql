@@ -80,3 +80,10 @@ ALTER TABLE cases ADD COLUMN first_action_at TIMESTAMP WITH TIME ZONE;
 
 -- Who asked for an action and why (moderators' decisions add to what bank policy requested).
 ALTER TABLE action_requests ADD COLUMN case_id BIGINT;
+
+-- The media a moderator confirmed or dismissed into a bank: its stored preview is the entry's reference image,
+-- shown beside later matches of that entry.
+CREATE TABLE entry_references (
+    entry_id  BIGINT NOT NULL PRIMARY KEY,
+    media_id  BIGINT NOT NULL REFERENCES media (id)
+);

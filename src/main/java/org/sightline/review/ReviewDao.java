@@ -102,4 +102,12 @@ public interface ReviewDao {
 
     @SqlQuery("SELECT DISTINCT mm.bank_name FROM media_matches mm WHERE mm.media_id = :mediaId AND mm.vetoed = FALSE")
     List<String> banksOf(@Bind("mediaId") long mediaId);
+
+    @SqlUpdate("INSERT INTO entry_references (entry_id, media_id) VALUES (:entryId, :mediaId)")
+    void addReference(@Bind("entryId") long entryId, @Bind("mediaId") long mediaId);
+
+    /** The reference media of an entry, if it was added from a case and that media still has a preview. */
+    @SqlQuery("SELECT r.media_id FROM entry_references r JOIN media m ON m.id = r.media_id"
+            + " WHERE r.entry_id = :entryId AND m.preview IS NOT NULL")
+    Optional<Long> referenceOf(@Bind("entryId") long entryId);
 }

@@ -108,6 +108,7 @@ public final class ReviewRoutes {
             Optional<BankEntry> entry = banks.entry(mr.entryId());
             e.put("entry", entry.orElse(null));
             e.put("provenance", entry.map(ReviewRoutes::provenance).orElse("entry no longer stored"));
+            review.referenceOf(mr.entryId()).filter(ref -> ref != c.mediaId()).ifPresent(ref -> e.put("reference", ref));
             evidence.add(e);
         }
         Map<String, Object> m = new HashMap<>();

@@ -107,8 +107,8 @@ public final class ReviewService {
                 + (actions.isEmpty() ? "" : " actions=" + String.join(",", actions)) + note(d.note());
         decide(c, user, ReviewCase.DECIDED, "confirm", nzTrim(d.note()), new ArrayList<>(actions), detail);
         if (bank != null) {
-            banks.addEntries(bank.name(), List.of(new BankService.NewEntry("pdq", c.pdq(), labels,
-                    "confirmed in case " + c.id(), null, null)), user.name());
+            remember(c, banks.addEntries(bank.name(), List.of(new BankService.NewEntry("pdq", c.pdq(), labels,
+                    "confirmed in case " + c.id(), null, null)), user.name()));
         }
     }
 
@@ -119,8 +119,8 @@ public final class ReviewService {
         decide(c, user, ReviewCase.DECIDED, "dismiss", r, List.of(),
                 "reason=" + r + (bank == null ? "" : " allow_bank=" + bank.name()));
         if (bank != null) {
-            banks.addEntries(bank.name(), List.of(new BankService.NewEntry("pdq", c.pdq(), List.of(),
-                    "dismissed in case " + c.id() + ": " + r, null, null)), user.name());
+            remember(c, banks.addEntries(bank.name(), List.of(new BankService.NewEntry("pdq", c.pdq(), List.of(),
+                    "dismissed in case " + c.id() + ": " + r, null, null)), user.name()));
         }
     }
 
@@ -129,6 +129,18 @@ public final class ReviewService {
         ReviewCase c = decidable(id, user);
         if (!ReviewCase.OPEN.equals(c.state())) throw new ReviewError(409, "case " + id + " is already escalated");
         decide(c, user, ReviewCase.ESCALATED, "escalate", r, List.of(), "reason=" + r);
+    }
+
+    /** Keeps the case's media as the reference image of the entries made from it. */
+    private void remember(ReviewCase c, List<org.sightline.banks.BankEntry> entries) {
+        if (!c.hasPreview()) return;
+        ReviewDao dao = jdbi.onDemand(ReviewDao.class);
+        for (org.sightline.banks.BankEntry e : entries) dao.addReference(e.id(), c.mediaId());
+    }
+
+    /** The media whose preview shows what an entry looked like, for a side-by-side view. */
+    public Optional<Long> referenceOf(long entryId) {
+        return jdbi.onDemand(ReviewDao.class).referenceOf(entryId);
     }
 
     private ReviewCase decidable(long id, User user) {

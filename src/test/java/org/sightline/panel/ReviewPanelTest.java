@@ -210,6 +210,19 @@ class ReviewPanelTest {
     }
 
     @Test
+    void a_later_match_of_a_confirmed_entry_is_shown_beside_the_case_it_came_from() {
+        long first = PanelFixtures.cases(server, 1).get(0);
+        mia.get("/cases/" + first);
+        assertThat(mia.get("/cases/" + first).body()).doesNotContain("Side by side");
+        mia.postForm("/cases/" + first + "/confirm", "label", "spam", "bank", "known-bad");
+        long later = PanelFixtures.cases(server, 1).get(0);
+        String page = mia.get("/cases/" + later).body();
+        long reference = PanelFixtures.mediaOf(server, first);
+        assertThat(page).contains("Side by side with entry").contains("src=\"/media/" + reference + "/preview\"")
+                .contains("reference (media " + reference + ") · pdq distance 0");
+    }
+
+    @Test
     void the_case_page_shows_evidence_context_and_history() {
         long id = PanelFixtures.cases(server, 1).get(0);
         String body = mia.get("/cases/" + id).body();
