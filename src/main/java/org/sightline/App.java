@@ -15,6 +15,7 @@ import org.sightline.review.ReviewService;
 import org.sightline.users.AccountRoutes;
 import org.sightline.users.PasswordHasher;
 import org.sightline.users.UserService;
+import org.sightline.web.ClientAddress;
 import org.sightline.web.Cookies;
 import org.sightline.web.PebbleRenderer;
 import org.sightline.web.StaticRoutes;
@@ -163,7 +164,8 @@ public final class App {
 
             // the moderator panel (HTML, session cookie, CSRF token on every form)
             StaticRoutes.register(config.routes, guard);
-            AccountRoutes.register(config.routes, guard, deps.users(), deps.audit(), cookies, deps.random());
+            AccountRoutes.register(config.routes, guard, deps.users(), deps.audit(), cookies, deps.random(),
+                    new ClientAddress(deps.config().bool("http.forwarded_for", false)));
             DashboardRoutes.register(config.routes, guard, deps.dashboard());
             ReviewRoutes.register(config.routes, guard, deps.review(), deps.banks(), deps.audit(),
                     deps.database().jdbi(), deps.clock());

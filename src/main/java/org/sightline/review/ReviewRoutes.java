@@ -17,7 +17,6 @@ import org.sightline.users.Role;
 import org.sightline.web.Page;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -192,9 +191,5 @@ public final class ReviewRoutes {
     private static String q(Context ctx, String name) {
         String v = ctx.queryParam(name);
         return v == null ? "" : v.trim();
-    }
-
-    static Duration age(Instant from, Instant now) {
-        return Duration.between(from, now);
     }
 }

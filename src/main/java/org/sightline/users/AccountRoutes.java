@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.sightline.audit.AuditLog;
 import org.sightline.auth.AuthGuard;
+import org.sightline.web.ClientAddress;
 import org.sightline.web.Cookies;
 import org.sightline.web.Page;
 
@@ -22,17 +23,20 @@ public final class AccountRoutes {
     private final AuditLog audit;
     private final Cookies cookies;
     private final SecureRandom random;
+    private final ClientAddress addresses;
 
-    private AccountRoutes(UserService users, AuditLog audit, Cookies cookies, SecureRandom random) {
+    private AccountRoutes(UserService users, AuditLog audit, Cookies cookies, SecureRandom random,
+                          ClientAddress addresses) {
         this.users = users;
         this.audit = audit;
         this.cookies = cookies;
         this.random = random;
+        this.addresses = addresses;
     }
 
     public static void register(RoutesConfig routes, AuthGuard guard, UserService users, AuditLog audit,
-                                Cookies cookies, SecureRandom random) {
-        AccountRoutes r = new AccountRoutes(users, audit, cookies, random);
+                                Cookies cookies, SecureRandom random, ClientAddress addresses) {
+        AccountRoutes r = new AccountRoutes(users, audit, cookies, random, addresses);
         // The login and invitation forms are public by nature; they check a pre-session CSRF cookie themselves.
         routes.get("/login", guard.open(r::loginForm));
         routes.post("/login", guard.open(r::login));
@@ -84,7 +88,7 @@ public final class AccountRoutes {
             return;
         }
         String name = ctx.formParam("username");
-        LoginResult result = users.login(name, ctx.formParam("password"), ctx.ip());
+        LoginResult result = users.login(name, ctx.formParam("password"), addresses.of(ctx));
         switch (result.outcome()) {
             case OK -> {
                 cookies.set(ctx, Cookies.SESSION, result.token());

@@ -207,6 +207,36 @@ class PanelAccessTest {
     }
 
     @Test
+    void behind_a_proxy_logins_are_throttled_by_the_forwarded_address() {
+        server.close();
+        server = new TestServer(Config.defaults().with("data.dir", data).with("ingest.workers", 0)
+                .with("http.forwarded_for", true));
+        server.deps.users().create("mia", Role.MODERATOR, PASSWORD);
+        for (int i = 0; i < 5; i++) {
+            assertThat(loginFrom("198.51.100.7", "guess" + i, "wrong password")).isEqualTo(401);
+        }
+        assertThat(loginFrom("198.51.100.7", "mia", PASSWORD)).isEqualTo(429);
+        // A forged first hop does not help the attacker; another client of the same proxy is not locked out.
+        assertThat(loginFrom("203.0.113.1, 198.51.100.7", "mia", PASSWORD)).isEqualTo(429);
+        assertThat(loginFrom("192.0.2.20", "mia", PASSWORD)).isEqualTo(302);
+    }
+
+    int loginFrom(String forwardedFor, String name, String password) {
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String body = "csrf=" + "t".repeat(24) + "&username=" + name + "&password=" + password.replace(" ", "+");
+            return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.base + "/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Cookie", "sightline_pre=" + "t".repeat(24))
+                    .header("X-Forwarded-For", forwardedFor)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void an_invitation_link_makes_one_account_once() {
         server.deps.users().create("ada", Role.ADMIN, PASSWORD);
         PanelClient ada = new PanelClient(server.base);
