@@ -165,7 +165,8 @@ public final class App {
             // the moderator panel (HTML, session cookie, CSRF token on every form)
             StaticRoutes.register(config.routes, guard);
             AccountRoutes.register(config.routes, guard, deps.users(), deps.audit(), cookies, deps.random(),
-                    new ClientAddress(deps.config().bool("http.forwarded_for", false)));
+                    new ClientAddress(deps.config().bool("http.forwarded_for", false)),
+                    deps.config().string("http.public_url", null));
             DashboardRoutes.register(config.routes, guard, deps.dashboard());
             ReviewRoutes.register(config.routes, guard, deps.review(), deps.banks(), deps.audit(),
                     deps.database().jdbi(), deps.clock());

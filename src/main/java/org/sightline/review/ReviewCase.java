@@ -14,6 +14,13 @@ public record ReviewCase(long id, long mediaId, String state, int priority, Stri
     public static final String ESCALATED = "escalated";
     public static final String DECIDED = "decided";
 
+    /** The post's URL as a link only when it is http(s): it comes from a remote server ({@code javascript:} …). */
+    public String statusLink() {
+        if (statusUrl == null) return null;
+        String u = statusUrl.trim().toLowerCase(java.util.Locale.ROOT);
+        return u.startsWith("https://") || u.startsWith("http://") ? statusUrl.trim() : null;
+    }
+
     public java.util.List<String> labelList() {
         return org.sightline.banks.Labels.split(labels);
     }

@@ -24,9 +24,11 @@ public final class AccountRoutes {
     private final Cookies cookies;
     private final SecureRandom random;
     private final ClientAddress addresses;
+    private final String publicUrl;
 
     private AccountRoutes(UserService users, AuditLog audit, Cookies cookies, SecureRandom random,
-                          ClientAddress addresses) {
+                          ClientAddress addresses, String publicUrl) {
+        this.publicUrl = publicUrl == null || publicUrl.isBlank() ? null : publicUrl.replaceAll("/+$", "");
         this.users = users;
         this.audit = audit;
         this.cookies = cookies;
@@ -35,8 +37,8 @@ public final class AccountRoutes {
     }
 
     public static void register(RoutesConfig routes, AuthGuard guard, UserService users, AuditLog audit,
-                                Cookies cookies, SecureRandom random, ClientAddress addresses) {
-        AccountRoutes r = new AccountRoutes(users, audit, cookies, random, addresses);
+                                Cookies cookies, SecureRandom random, ClientAddress addresses, String publicUrl) {
+        AccountRoutes r = new AccountRoutes(users, audit, cookies, random, addresses, publicUrl);
         // The login and invitation forms are public by nature; they check a pre-session CSRF cookie themselves.
         routes.get("/login", guard.open(r::loginForm));
         routes.post("/login", guard.open(r::login));
@@ -162,7 +164,7 @@ public final class AccountRoutes {
         }
         String token = users.invite(role, s.user().name(), Duration.ofDays(7));
         audit.append(s.user().name(), "invite", "role:" + role.wireName(), "");
-        String base = ctx.scheme() + "://" + ctx.host();
+        String base = publicUrl != null ? publicUrl : ctx.scheme() + "://" + ctx.host();
         Page.render(ctx, "users.peb", Map.of("users", users.list(), "roles", List.of("viewer", "moderator", "admin"),
                 "inviteLink", base + "/invite/" + token, "inviteRole", role.wireName()));
     }

@@ -237,6 +237,19 @@ class PanelAccessTest {
     }
 
     @Test
+    void invitation_links_use_the_configured_public_url() {
+        server.close();
+        server = new TestServer(Config.defaults().with("data.dir", data).with("ingest.workers", 0)
+                .with("http.public_url", "https://sightline.example/"));
+        server.deps.users().create("ada", Role.ADMIN, PASSWORD);
+        PanelClient ada = new PanelClient(server.base);
+        ada.login("ada", PASSWORD);
+        ada.get("/users");
+        assertThat(ada.postForm("/users/invitations", "role", "viewer").body())
+                .containsPattern("value=\"https://sightline\\.example/invite/[A-Za-z0-9_-]{43}\"");
+    }
+
+    @Test
     void an_invitation_link_makes_one_account_once() {
         server.deps.users().create("ada", Role.ADMIN, PASSWORD);
         PanelClient ada = new PanelClient(server.base);

@@ -282,5 +282,9 @@ class ReviewPanelTest {
         String body = mia.get("/cases/" + id).body();
         assertThat(body).doesNotContain("<script>alert(1)</script>").contains("&lt;script&gt;alert(1)&lt;/script&gt;")
                 .doesNotContain("<img src=x");
+        server.deps.database().jdbi().useHandle(h -> h.createUpdate("UPDATE media SET status_url = 'javascript:alert(3)'").execute());
+        assertThat(mia.get("/cases/" + id).body()).doesNotContain("javascript:alert").doesNotContain("id=\"status-link\"");
+        server.deps.database().jdbi().useHandle(h -> h.createUpdate("UPDATE media SET status_url = 'https://social.example/@a/1'").execute());
+        assertThat(mia.get("/cases/" + id).body()).contains("href=\"https://social.example/@a/1\"");
     }
 }
