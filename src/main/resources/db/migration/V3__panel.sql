@@ -9,6 +9,7 @@ CREATE TABLE users (
     blur_strength    INTEGER       NOT NULL,
     greyscale        BOOLEAN       NOT NULL,
     reveal_confirm   BOOLEAN       NOT NULL,
+    disabled         BOOLEAN       NOT NULL,
     created_at       TIMESTAMP WITH TIME ZONE NOT NULL,
     CONSTRAINT users_name_unique UNIQUE (name)
 );

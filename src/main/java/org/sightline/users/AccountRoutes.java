@@ -51,6 +51,8 @@ public final class AccountRoutes {
         routes.post("/settings", guard.session(Role.VIEWER, r::saveSettings));
         routes.get("/users", guard.session(Role.ADMIN, r::usersPage));
         routes.post("/users/invitations", guard.session(Role.ADMIN, r::invite));
+        routes.post("/users/{name}/role", guard.session(Role.ADMIN, r::changeRole));
+        routes.post("/users/{name}/access", guard.session(Role.ADMIN, r::changeAccess));
     }
 
     private String preSessionToken(Context ctx) {
@@ -167,6 +169,38 @@ public final class AccountRoutes {
         String base = publicUrl != null ? publicUrl : ctx.scheme() + "://" + ctx.host();
         Page.render(ctx, "users.peb", Map.of("users", users.list(), "roles", List.of("viewer", "moderator", "admin"),
                 "inviteLink", base + "/invite/" + token, "inviteRole", role.wireName()));
+    }
+
+    private void changeRole(Context ctx) {
+        PanelSession s = AuthGuard.panelSession(ctx);
+        try {
+            Role role = Role.parse(ctx.formParam("role"));
+            User u = users.setRole(s.user(), ctx.pathParam("name"), role);
+            audit.append(s.user().name(), "user_role", "user:" + u.name(), "role=" + u.role());
+        } catch (IllegalArgumentException e) {
+            usersError(ctx, e.getMessage());
+            return;
+        }
+        ctx.redirect("/users");
+    }
+
+    private void changeAccess(Context ctx) {
+        PanelSession s = AuthGuard.panelSession(ctx);
+        boolean disable = "disable".equals(ctx.formParam("access"));
+        try {
+            User u = users.setDisabled(s.user(), ctx.pathParam("name"), disable);
+            audit.append(s.user().name(), disable ? "user_disable" : "user_enable", "user:" + u.name(), "");
+        } catch (IllegalArgumentException e) {
+            usersError(ctx, e.getMessage());
+            return;
+        }
+        ctx.redirect("/users");
+    }
+
+    private void usersError(Context ctx, String message) {
+        ctx.status(400);
+        Page.render(ctx, "users.peb", Map.of("users", users.list(), "roles", List.of("viewer", "moderator", "admin"),
+                "error", message));
     }
 
     private void inviteForm(Context ctx) {

@@ -31,6 +31,9 @@ public interface SessionDao {
     @SqlUpdate("DELETE FROM sessions WHERE user_id = :userId AND id <> :keep")
     void deleteOthers(@Bind("userId") long userId, @Bind("keep") long keepSessionId);
 
+    @SqlUpdate("DELETE FROM sessions WHERE user_id = :userId")
+    void deleteAll(@Bind("userId") long userId);
+
     @SqlUpdate("DELETE FROM sessions WHERE last_seen_at < :before")
     void deleteIdleBefore(@Bind("before") Instant before);
 }

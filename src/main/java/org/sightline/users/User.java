@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /** A panel account with its wellness settings (the password hash is never read into this record). */
 public record User(long id, String name, String role, int blurStrength, boolean greyscale, boolean revealConfirm,
-                   Instant createdAt) {
+                   boolean disabled, Instant createdAt) {
     public Role roleValue() {
         return Role.parse(role);
     }

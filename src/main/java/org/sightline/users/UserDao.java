@@ -12,10 +12,10 @@ import java.util.Optional;
 
 @RegisterConstructorMapper(User.class)
 public interface UserDao {
-    String COLUMNS = "id, name, role, blur_strength, greyscale, reveal_confirm, created_at";
+    String COLUMNS = "id, name, role, blur_strength, greyscale, reveal_confirm, disabled, created_at";
 
-    @SqlUpdate("INSERT INTO users (name, role, password_hash, blur_strength, greyscale, reveal_confirm, created_at)"
-            + " VALUES (:name, :role, :hash, 6, TRUE, TRUE, :at)")
+    @SqlUpdate("INSERT INTO users (name, role, password_hash, blur_strength, greyscale, reveal_confirm, disabled,"
+            + " created_at) VALUES (:name, :role, :hash, 6, TRUE, TRUE, FALSE, :at)")
     @GetGeneratedKeys("id")
     long insert(@Bind("name") String name, @Bind("role") String role, @Bind("hash") String passwordHash,
                 @Bind("at") Instant at);
@@ -29,7 +29,13 @@ public interface UserDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM users ORDER BY name")
     List<User> list();
 
-    @SqlQuery("SELECT password_hash FROM users WHERE name = :name")
+    @SqlUpdate("UPDATE users SET role = :role WHERE id = :id")
+    void setRole(@Bind("id") long id, @Bind("role") String role);
+
+    @SqlUpdate("UPDATE users SET disabled = :disabled WHERE id = :id")
+    void setDisabled(@Bind("id") long id, @Bind("disabled") boolean disabled);
+
+    @SqlQuery("SELECT password_hash FROM users WHERE name = :name AND disabled = FALSE")
     Optional<String> passwordHash(@Bind("name") String name);
 
     @SqlUpdate("UPDATE users SET password_hash = :hash WHERE id = :id")

@@ -125,7 +125,7 @@ public final class UserService {
         }
         // Writing once a minute is enough for an idle timeout measured in minutes.
         if (row.get().lastSeenAt().plusSeconds(60).isBefore(now)) sessions.touch(row.get().id(), now);
-        return jdbi.onDemand(UserDao.class).findById(row.get().userId())
+        return jdbi.onDemand(UserDao.class).findById(row.get().userId()).filter(u -> !u.disabled())
                 .map(u -> new PanelSession(row.get().id(), u, row.get().csrfToken()));
     }
 
@@ -142,6 +142,34 @@ public final class UserService {
         dao.setPassword(session.user().id(), hasher.hash(replacement));
         jdbi.onDemand(SessionDao.class).deleteOthers(session.user().id(), session.id());
         return true;
+    }
+
+    /** Changes another user's role; their sessions end so the new role applies at once. */
+    public User setRole(User admin, String name, Role role) {
+        User u = otherUser(admin, name);
+        jdbi.useTransaction(h -> {
+            h.attach(UserDao.class).setRole(u.id(), role.wireName());
+            h.attach(SessionDao.class).deleteAll(u.id());
+        });
+        return jdbi.onDemand(UserDao.class).findById(u.id()).orElseThrow();
+    }
+
+    /** Disables (or re-enables) another user: a disabled user cannot log in and their sessions end. */
+    public User setDisabled(User admin, String name, boolean disabled) {
+        User u = otherUser(admin, name);
+        jdbi.useTransaction(h -> {
+            h.attach(UserDao.class).setDisabled(u.id(), disabled);
+            h.attach(SessionDao.class).deleteAll(u.id());
+        });
+        return jdbi.onDemand(UserDao.class).findById(u.id()).orElseThrow();
+    }
+
+    private User otherUser(User admin, String name) {
+        User u = jdbi.onDemand(UserDao.class).findByName(name == null ? "" : name)
+                .orElseThrow(() -> new IllegalArgumentException("no user named '" + name + "'"));
+        // An admin cannot lock themself out; another admin (or the CLI) must do it.
+        if (u.id() == admin.id()) throw new IllegalArgumentException("you cannot change your own role or access");
+        return u;
     }
 
     public void setWellness(User user, int blurStrength, boolean greyscale, boolean revealConfirm) {

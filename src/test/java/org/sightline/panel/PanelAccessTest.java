@@ -237,6 +237,37 @@ class PanelAccessTest {
     }
 
     @Test
+    void an_admin_changes_roles_and_disables_users_whose_sessions_end_at_once() {
+        server.deps.users().create("ada", Role.ADMIN, PASSWORD);
+        server.deps.users().create("mia", Role.MODERATOR, PASSWORD);
+        PanelClient ada = new PanelClient(server.base);
+        ada.login("ada", PASSWORD);
+        PanelClient mia = new PanelClient(server.base);
+        mia.login("mia", PASSWORD);
+        assertThat(mia.get("/banks").status()).isEqualTo(200);
+
+        ada.get("/users");
+        assertThat(ada.postForm("/users/mia/role", "role", "viewer").status()).isIn(302, 303);
+        assertThat(server.deps.users().find("mia").orElseThrow().role()).isEqualTo("viewer");
+        assertThat(mia.get("/queue").status()).isIn(302, 303);
+        mia.login("mia", PASSWORD);
+        assertThat(mia.get("/banks").status()).isEqualTo(403);
+
+        assertThat(ada.postForm("/users/mia/access", "access", "disable").status()).isIn(302, 303);
+        assertThat(mia.get("/queue").status()).isIn(302, 303);
+        assertThat(mia.login("mia", PASSWORD).status()).isEqualTo(401);
+        assertThat(ada.postForm("/users/mia/access", "access", "enable").status()).isIn(302, 303);
+        assertThat(mia.login("mia", PASSWORD).status()).isIn(302, 303);
+
+        // An admin cannot lock themself out, and only admins manage users.
+        assertThat(ada.postForm("/users/ada/role", "role", "viewer").status()).isEqualTo(400);
+        assertThat(ada.postForm("/users/ada/access", "access", "disable").status()).isEqualTo(400);
+        assertThat(mia.postForm("/users/ada/access", "access", "disable").status()).isEqualTo(403);
+        assertThat(server.deps.audit().search("ada", "", "user:mia", Long.MAX_VALUE, 10)).extracting(e -> e.action())
+                .containsExactly("user_enable", "user_disable", "user_role");
+    }
+
+    @Test
     void invitation_links_use_the_configured_public_url() {
         server.close();
         server = new TestServer(Config.defaults().with("data.dir", data).with("ingest.workers", 0)
