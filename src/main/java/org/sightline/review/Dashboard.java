@@ -41,7 +41,7 @@ public final class Dashboard {
     public Figures figures(User viewer) {
         ReviewDao dao = jdbi.onDemand(ReviewDao.class);
         Instant now = clock.instant();
-        Duration oldest = dao.oldestOpen().map(t -> Duration.between(t, now)).orElse(Duration.ZERO);
+        Duration oldest = dao.oldestOpen().map(t -> Duration.between(t, now)).orElse(null);
         Map<LocalDate, Long> perDay = new TreeMap<>();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         for (int i = 6; i >= 0; i--) perDay.put(today.minusDays(i), 0L);

@@ -143,7 +143,10 @@ class PanelBrowserTest {
         press("\n");
         wait.until(ExpectedConditions.urlContains("/cases/" + ids.get(1)));
         assertThat(driver.findElement(By.id("media")).getAttribute("src")).endsWith("/preview");
+        // Tall enough to show the evidence and history below the decision forms.
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1500));
         screenshot("case.png");
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
 
         // r reveals after the confirmation prompt; the audit log records it.
         assertThat(server.deps.audit().search("", "reveal", "", Long.MAX_VALUE, 10)).isEmpty();
@@ -186,8 +189,10 @@ class PanelBrowserTest {
         // The dashboard shows the cleared queue, the decisions and nia's one reveal.
         go("/");
         assertThat(driver.findElement(By.id("open-count")).getText()).isEqualTo("0");
+        assertThat(driver.findElement(By.id("oldest")).getText()).isEqualTo("oldest waiting –");
         assertThat(driver.findElement(By.id("dismiss-rates")).getText()).contains("known-bad 20 1 5 %");
         assertThat(driver.findElement(By.id("reveals")).getText()).contains("nia 1");
+        screenshot("dashboard.png");
         assertThat(server.deps.audit().search("", "reveal", "", Long.MAX_VALUE, 10)).hasSize(1);
         assertThat(server.deps.audit().verify().ok()).isTrue();
     }

@@ -234,7 +234,7 @@ class ReviewPanelTest {
     void the_dashboard_counts_the_queue_decisions_dismissals_and_reveals() {
         List<Long> ids = PanelFixtures.cases(server, 3);
         String before = mia.get("/").body();
-        assertThat(before).contains("id=\"open-count\">3<");
+        assertThat(before).contains("id=\"open-count\">3<").containsPattern("oldest waiting \\d+ s");
         mia.get("/cases/" + ids.get(0));
         mia.postForm("/media/" + PanelFixtures.mediaOf(server, ids.get(0)) + "/reveal");
         mia.postForm("/cases/" + ids.get(0) + "/dismiss", "reason", "fine");
