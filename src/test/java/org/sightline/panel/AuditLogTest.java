@@ -13,6 +13,7 @@ import org.sightline.users.Role;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,6 +56,27 @@ class AuditLogTest {
         Run r = run("audit", "verify");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("ok: 5 events");
+    }
+
+    @Test
+    void concurrent_appends_keep_one_unbroken_chain() throws Exception {
+        AuditLog audit = server.deps.audit();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 25; i++) audit.append("t" + thread, "reveal", "media:" + i, "");
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        AuditLog.Verification v = audit.verify();
+        assertThat(v.ok()).as(v.problem()).isTrue();
+        assertThat(v.events()).isEqualTo(105);
     }
 
     @Test

@@ -26,6 +26,35 @@ class PostgresPanelTest {
     }
 
     @Test
+    void two_nodes_append_to_one_audit_chain_on_postgres() throws Exception {
+        url = TestDatabases.createPostgresSchema();
+        Map<String, String> env = Map.of("SIGHTLINE_DATA_DIR", dir.toString(), "SIGHTLINE_DB_URL", url,
+                "SIGHTLINE_DB_USER", TestDatabases.PG_USER, "SIGHTLINE_INGEST_WORKERS", "0");
+        try (TestServer a = new TestServer(Config.load(null, env)); TestServer b = new TestServer(Config.load(null, env))) {
+            Thread ta = new Thread(() -> {
+                for (int i = 0; i < 40; i++) a.deps.audit().append("node-a", "reveal", "media:" + i, "");
+            });
+            Thread tb = new Thread(() -> {
+                for (int i = 0; i < 40; i++) b.deps.audit().append("node-b", "reveal", "media:" + i, "");
+            });
+            ta.start();
+            tb.start();
+            ta.join(60_000);
+            tb.join(60_000);
+            var v = a.deps.audit().verify();
+            assertThat(v.ok()).as(v.problem()).isTrue();
+            assertThat(v.events()).isEqualTo(80);
+            // A session opened on one node is good on the other.
+            a.deps.users().create("mia", Role.MODERATOR, "correct horse battery");
+            PanelClient mia = new PanelClient(a.base);
+            mia.login("mia", "correct horse battery");
+            PanelClient sameCookie = new PanelClient(b.base);
+            sameCookie.cookies.putAll(mia.cookies);
+            assertThat(sameCookie.get("/queue").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void a_moderator_works_cases_on_postgres() {
         url = TestDatabases.createPostgresSchema();
         Config config = Config.load(null, Map.of("SIGHTLINE_DATA_DIR", dir.toString(), "SIGHTLINE_DB_URL", url,
