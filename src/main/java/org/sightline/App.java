@@ -176,8 +176,14 @@ public final class App {
             config.routes.exception(ApiError.class, (e, ctx) ->
                     ctx.status(e.status()).json(Map.of("error", e.code(), "message", e.getMessage())));
             config.routes.exception(Exception.class, (e, ctx) -> {
-                org.slf4j.LoggerFactory.getLogger(App.class)
-                        .error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                // The route's pattern, not the path: a path can carry a secret (an invitation token).
+                String route;
+                try {
+                    route = ctx.endpoint().path;
+                } catch (RuntimeException noEndpoint) {
+                    route = "(no route)";
+                }
+                org.slf4j.LoggerFactory.getLogger(App.class).error("unhandled error on {} {}", ctx.method(), route, e);
                 ctx.status(HttpStatus.INTERNAL_SERVER_ERROR)
                         .json(Map.of("error", "internal", "message", "internal error; see the server log"));
             });
