@@ -8,7 +8,21 @@ import org.sightline.actions.ActionExecutor;
 import org.sightline.actions.ActionRoutes;
 import org.sightline.actions.Plugins;
 import org.sightline.actions.Quarantine;
+import org.sightline.audit.AuditLog;
+import org.sightline.audit.AuditRoutes;
 import org.sightline.auth.AuthGuard;
+import org.sightline.banks.BankPanelRoutes;
+import org.sightline.review.Dashboard;
+import org.sightline.review.DashboardRoutes;
+import org.sightline.review.ReviewRoutes;
+import org.sightline.review.ReviewService;
+import org.sightline.users.AccountRoutes;
+import org.sightline.users.PasswordHasher;
+import org.sightline.users.UserService;
+import org.sightline.web.ClientAddress;
+import org.sightline.web.Cookies;
+import org.sightline.web.PebbleRenderer;
+import org.sightline.web.StaticRoutes;
 import org.sightline.auth.TokenService;
 import org.sightline.banks.BankRoutes;
 import org.sightline.banks.BankService;
@@ -59,7 +73,9 @@ public final class App {
     public record Deps(Config config, Database database, Matcher matcher, BankService banks, TokenService tokens,
                        InstanceService instances, IngestMetrics metrics, MediaFetcher fetcher, IngestWorkers workers,
                        IngestService ingest, ScanService scans, ExecutorService gatePool, ChangeListener changes,
-                       Plugins plugins, ActionExecutor actions, Quarantine quarantine, MastodonConnect connect)
+                       Plugins plugins, ActionExecutor actions, Quarantine quarantine, MastodonConnect connect,
+                       UserService users, AuditLog audit, ReviewService review, Dashboard dashboard, SecureRandom random,
+                       Clock clock)
             implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
@@ -109,10 +125,19 @@ public final class App {
                 metrics.gauge("sightline.queue.depth", "media waiting or being processed", media::countUnfinished);
                 metrics.gauge("sightline.media.unscanned_24h", "media that could not be scanned in the last 24 h",
                         () -> media.countUnscannedSince(clock.instant().minus(Duration.ofHours(24))));
+                UserService users = new UserService(db.jdbi(), new PasswordHasher(random), random, clock,
+                        Duration.ofMinutes(config.longValue("panel.idle_timeout_minutes", 30)),
+                        config.integer("panel.login_max_failures", 5),
+                        Duration.ofMinutes(config.longValue("panel.login_failure_window_minutes", 15)));
+                AuditLog audit = new AuditLog(db.jdbi(), clock);
+                ReviewService review = new ReviewService(db.jdbi(), banks, audit, clock,
+                        Duration.ofMinutes(config.longValue("panel.claim_minutes", 10)));
+                Dashboard dashboard = new Dashboard(db.jdbi(), audit, clock);
                 return new Deps(config, db, matcher, banks, tokens, instances, metrics, fetcher, workers, ingest,
                         scans, gatePool, changes, plugins, actions, quarantine,
                         new MastodonConnect(db.jdbi(), instances, secrets, random, config.string("http.public_url",
-                                "http://" + config.httpHost() + ":" + config.httpPort())));
+                                "http://" + config.httpHost() + ":" + config.httpPort())),
+                        users, audit, review, dashboard, random, clock);
             } catch (RuntimeException e) {
                 if (changes != null) changes.close();
                 db.close();
@@ -143,9 +168,11 @@ public final class App {
     /** Returns an unstarted server with every route registered. */
     public static Javalin create(Deps deps) {
         ObjectMapper json = new ObjectMapper();
-        AuthGuard guard = new AuthGuard(deps.tokens());
+        AuthGuard guard = new AuthGuard(deps.tokens(), deps.users());
+        Cookies cookies = new Cookies(deps.config().bool("http.secure_cookies", false));
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            config.fileRenderer(new PebbleRenderer());
             // room for a maximum-size image sent as base64 in JSON
             config.http.maxRequestSize = deps.config().maxMediaBytes() * 4 / 3 + 1024 * 1024;
             config.jsonMapper(new JavalinJackson(json, false));
@@ -159,11 +186,28 @@ public final class App {
             BankRoutes.register(config.routes, guard, deps.banks(), json);
             MatchRoutes.register(config.routes, guard, deps.banks(), json);
 
+            // the moderator panel (HTML, session cookie, CSRF token on every form)
+            StaticRoutes.register(config.routes, guard);
+            AccountRoutes.register(config.routes, guard, deps.users(), deps.audit(), cookies, deps.random(),
+                    new ClientAddress(deps.config().bool("http.forwarded_for", false)),
+                    deps.config().string("http.public_url", null));
+            DashboardRoutes.register(config.routes, guard, deps.dashboard());
+            ReviewRoutes.register(config.routes, guard, deps.review(), deps.banks(), deps.audit(),
+                    deps.database().jdbi(), deps.clock());
+            BankPanelRoutes.register(config.routes, guard, deps.banks(), deps.audit());
+            AuditRoutes.register(config.routes, guard, deps.audit());
+
             config.routes.exception(ApiError.class, (e, ctx) ->
                     ctx.status(e.status()).json(Map.of("error", e.code(), "message", e.getMessage())));
             config.routes.exception(Exception.class, (e, ctx) -> {
-                org.slf4j.LoggerFactory.getLogger(App.class)
-                        .error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                // The route's pattern, not the path: a path can carry a secret (an invitation token).
+                String route;
+                try {
+                    route = ctx.endpoint().path;
+                } catch (RuntimeException noEndpoint) {
+                    route = "(no route)";
+                }
+                org.slf4j.LoggerFactory.getLogger(App.class).error("unhandled error on {} {}", ctx.method(), route, e);
                 ctx.status(HttpStatus.INTERNAL_SERVER_ERROR)
                         .json(Map.of("error", "internal", "message", "internal error; see the server log"));
             });

@@ -21,7 +21,8 @@ import java.util.concurrent.CountDownLatch;
 /** The command line, and the one place where Sightline's parts are built and wired together. */
 @Command(name = "sightline", mixinStandardHelpOptions = true,
         description = "Image-moderation companion server for the fediverse.",
-        subcommands = {Main.Serve.class, HashCommand.class, Main.Token.class, InstanceCommand.class, Main.Bench.class})
+        subcommands = {Main.Serve.class, HashCommand.class, Main.Token.class, InstanceCommand.class,
+                org.sightline.users.UserCommand.class, org.sightline.audit.AuditCommand.class, Main.Bench.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -190,6 +190,11 @@ public final class BankService {
         return Optional.ofNullable(banksById.get(bankId));
     }
 
+    /** One entry by id, whatever its bank and state (the evidence of a case names it). */
+    public Optional<BankEntry> entry(long entryId) {
+        return jdbi.onDemand(EntryDao.class).findById(entryId);
+    }
+
     public long countActive(long bankId) {
         return jdbi.onDemand(EntryDao.class).countActive(bankId);
     }

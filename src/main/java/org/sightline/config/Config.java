@@ -80,7 +80,7 @@ public final class Config {
 
     /** Keys whose names contain underscores, so their environment form can be mapped back unambiguously. */
     private static final String[] KNOWN_KEYS = {
-            "http.host", "http.port", "http.secure_cookies", "data.dir", "db.url", "db.user", "db.password", "db.pool_size",
+            "http.host", "http.port", "http.secure_cookies", "http.forwarded_for", "http.public_url", "data.dir", "db.url", "db.user", "db.password", "db.pool_size",
             "fetch.allow_private_addresses", "fetch.timeout_ms", "fetch.max_redirects",
             "media.max_bytes", "media.max_pixels", "decode.concurrency",
     };

@@ -21,11 +21,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A stand-in for a Mastodon server speaking the documented moderation endpoints: it checks the bearer token
  * and the required parameters, records every call, and can be told to fail the next calls with a status.
  */
-final class FakeMastodon implements AutoCloseable {
-    static final String TOKEN = "fake-mastodon-token-123";
+public final class FakeMastodon implements AutoCloseable {
+    public static final String TOKEN = "fake-mastodon-token-123";
 
-    record Call(String method, String path, Map<String, List<String>> form, String body) {
-        String one(String key) {
+    public record Call(String method, String path, Map<String, List<String>> form, String body) {
+        public String one(String key) {
             List<String> v = form.get(key);
             return v == null || v.isEmpty() ? null : v.get(0);
         }
@@ -35,7 +35,7 @@ final class FakeMastodon implements AutoCloseable {
     final List<Call> calls = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedDeque<Integer> failures = new ConcurrentLinkedDeque<>();
 
-    FakeMastodon() {
+    public FakeMastodon() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -45,7 +45,7 @@ final class FakeMastodon implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
@@ -54,7 +54,7 @@ final class FakeMastodon implements AutoCloseable {
         failures.add(status);
     }
 
-    List<Call> calls(String pathPrefix) {
+    public List<Call> calls(String pathPrefix) {
         return calls.stream().filter(c -> c.path().startsWith(pathPrefix)).toList();
     }
 

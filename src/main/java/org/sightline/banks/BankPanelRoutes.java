@@ -1,0 +1,194 @@
+package org.sightline.banks;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import org.sightline.audit.AuditLog;
+import org.sightline.auth.AuthGuard;
+import org.sightline.users.PanelSession;
+import org.sightline.users.Role;
+import org.sightline.web.Page;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The panel's banks page: list with counts, entries, settings, uploads of {@code pdq <hex>} lines, retraction. */
+public final class BankPanelRoutes {
+    private static final int MAX_UPLOAD = 5 * 1024 * 1024;
+    private final BankService banks;
+    private final AuditLog audit;
+
+    private BankPanelRoutes(BankService banks, AuditLog audit) {
+        this.banks = banks;
+        this.audit = audit;
+    }
+
+    public static void register(RoutesConfig routes, AuthGuard guard, BankService banks, AuditLog audit) {
+        BankPanelRoutes r = new BankPanelRoutes(banks, audit);
+        routes.get("/banks", guard.session(Role.MODERATOR, r::list));
+        routes.post("/banks", guard.session(Role.ADMIN, r::create));
+        routes.get("/banks/{name}", guard.session(Role.MODERATOR, r::bank));
+        routes.post("/banks/{name}/settings", guard.session(Role.ADMIN, r::settings));
+        routes.post("/banks/{name}/entries", guard.session(Role.ADMIN, r::addEntries));
+        routes.post("/banks/{name}/entries/{id}/retract", guard.session(Role.ADMIN, r::retract));
+    }
+
+    private void list(Context ctx) {
+        list(ctx, null);
+    }
+
+    private void list(Context ctx, String error) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Bank b : banks.list()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("bank", b);
+            row.put("count", banks.countActive(b.id()));
+            rows.add(row);
+        }
+        Map<String, Object> m = new HashMap<>();
+        m.put("rows", rows);
+        m.put("kinds", Bank.KINDS);
+        m.put("policies", Bank.POLICIES);
+        m.put("modes", Bank.MODES);
+        m.put("labels", Labels.TAXONOMY);
+        if (error != null) {
+            m.put("error", error);
+            ctx.status(400);
+        }
+        Page.render(ctx, "banks.peb", m);
+    }
+
+    private void create(Context ctx) {
+        PanelSession s = AuthGuard.panelSession(ctx);
+        try {
+            Bank b = banks.create(new BankService.BankSpec(ctx.formParam("name"), ctx.formParam("kind"),
+                    ctx.formParam("policy"), ctx.formParam("mode"), ctx.formParams("label"), null, null, null));
+            audit.append(s.user().name(), "bank_create", "bank:" + b.name(), "kind=" + b.kind() + " policy=" + b.policy());
+        } catch (BankError e) {
+            list(ctx, e.getMessage());
+            return;
+        }
+        ctx.redirect("/banks");
+    }
+
+    private void bank(Context ctx) {
+        bank(ctx, null, null);
+    }
+
+    private void bank(Context ctx, String error, String done) {
+        Bank b;
+        try {
+            b = banks.get(ctx.pathParam("name"));
+        } catch (BankError e) {
+            Page.error(ctx, 404, e.getMessage());
+            return;
+        }
+        List<BankEntry> entries = new ArrayList<>();
+        // The newest 500 in id order are enough to find and retract a mistake; the API exports all.
+        banks.forEachEntry(b.name(), true, e -> {
+            entries.add(e);
+            if (entries.size() > 500) entries.remove(0);
+        });
+        Map<String, Object> m = new HashMap<>();
+        m.put("bank", b);
+        m.put("count", banks.countActive(b.id()));
+        m.put("entries", entries);
+        m.put("policies", Bank.POLICIES);
+        m.put("modes", Bank.MODES);
+        m.put("labels", Labels.TAXONOMY);
+        if (error != null) {
+            m.put("error", error);
+            ctx.status(400);
+        }
+        if (done != null) m.put("done", done);
+        Page.render(ctx, "bank.peb", m);
+    }
+
+    private void settings(Context ctx) {
+        PanelSession s = AuthGuard.panelSession(ctx);
+        String name = ctx.pathParam("name");
+        try {
+            Bank b = banks.update(name, new BankService.BankSpec(null, null, ctx.formParam("policy"),
+                    ctx.formParam("mode"), ctx.formParams("label"), intOrNull(ctx.formParam("pdq_threshold")),
+                    intOrNull(ctx.formParam("phash_threshold")), intOrNull(ctx.formParam("dhash_threshold"))));
+            audit.append(s.user().name(), "bank_update", "bank:" + b.name(), "policy=" + b.policy() + " mode=" + b.mode()
+                    + " labels=" + b.labels() + " pdq=" + b.pdqThreshold() + " phash=" + b.phashThreshold()
+                    + " dhash=" + b.dhashThreshold());
+        } catch (BankError e) {
+            bank(ctx, e.getMessage(), null);
+            return;
+        }
+        ctx.redirect("/banks/" + name);
+    }
+
+    /** A pasted text or an uploaded file of {@code <signal_type> <value>} lines; all or none are added. */
+    private void addEntries(Context ctx) throws IOException {
+        PanelSession s = AuthGuard.panelSession(ctx);
+        String name = ctx.pathParam("name");
+        String text = ctx.formParam("lines");
+        UploadedFile file = ctx.uploadedFile("file");
+        if (file != null && file.size() > 0) {
+            if (file.size() > MAX_UPLOAD) {
+                bank(ctx, "the file is larger than 5 MB; use the API for large lists", null);
+                return;
+            }
+            try (InputStream in = file.content()) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+        List<BankService.NewEntry> entries = new ArrayList<>();
+        String note = ctx.formParam("note");
+        List<String> labels = ctx.formParams("label");
+        String[] lines = text == null ? new String[0] : text.split("\\R");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            String[] parts = line.split("\\s+");
+            if (parts.length != 2) {
+                bank(ctx, "line " + (i + 1) + ": expected '<signal_type> <value>', e.g. 'pdq <64 hex digits>'", null);
+                return;
+            }
+            entries.add(new BankService.NewEntry(parts[0], parts[1], labels, note == null || note.isBlank() ? null : note,
+                    null, null));
+        }
+        try {
+            List<BankEntry> saved = banks.addEntries(name, entries, s.user().name());
+            audit.append(s.user().name(), "bank_add", "bank:" + name, "entries=" + saved.size());
+            bank(ctx, null, saved.size() + " entries added");
+        } catch (BankError e) {
+            bank(ctx, e.getMessage(), null);
+        }
+    }
+
+    private void retract(Context ctx) {
+        PanelSession s = AuthGuard.panelSession(ctx);
+        String name = ctx.pathParam("name");
+        try {
+            long id = Long.parseLong(ctx.pathParam("id"));
+            banks.retract(name, id, s.user().name());
+            audit.append(s.user().name(), "bank_retract", "bank:" + name, "entry=" + id);
+        } catch (NumberFormatException e) {
+            Page.error(ctx, 404, "no such entry");
+            return;
+        } catch (BankError e) {
+            bank(ctx, e.getMessage(), null);
+            return;
+        }
+        ctx.redirect("/banks/" + name);
+    }
+
+    private static Integer intOrNull(String s) {
+        if (s == null || s.isBlank()) return null;
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            throw BankError.invalid("thresholds must be whole numbers, got '" + s + "'");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package org.sightline.review;
+
+import org.jdbi.v3.core.Jdbi;
+import org.sightline.audit.AuditDao;
+import org.sightline.audit.AuditLog;
+import org.sightline.ingest.MediaDao;
+import org.sightline.users.Role;
+import org.sightline.users.User;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The dashboard's figures. Percentiles and per-day counts are computed in Java, portable across databases. */
+public final class Dashboard {
+    private final Jdbi jdbi;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public Dashboard(Jdbi jdbi, AuditLog audit, Clock clock) {
+        this.jdbi = jdbi;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    public record BankRate(String bank, long decided, long dismissed, int dismissPercent) {
+    }
+
+    public record Figures(long open, long escalated, Duration oldestOpenAge, Map<LocalDate, Long> decisionsPerDay,
+                          Duration firstActionP50, Duration firstActionP95, List<BankRate> dismissRates,
+                          long unscanned24h, List<AuditDao.RevealCount> reveals) {
+    }
+
+    /** Reveal counts of the last 30 days: everyone's for admins, one's own for anyone else. */
+    public Figures figures(User viewer) {
+        ReviewDao dao = jdbi.onDemand(ReviewDao.class);
+        Instant now = clock.instant();
+        Duration oldest = dao.oldestOpen().map(t -> Duration.between(t, now)).orElse(null);
+        Map<LocalDate, Long> perDay = new TreeMap<>();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        for (int i = 6; i >= 0; i--) perDay.put(today.minusDays(i), 0L);
+        List<Long> firstActionMillis = new ArrayList<>();
+        for (ReviewDao.DecidedRow r : dao.decidedSince(now.minus(Duration.ofDays(30)))) {
+            LocalDate d = LocalDate.ofInstant(r.decidedAt(), ZoneOffset.UTC);
+            if (perDay.containsKey(d)) perDay.merge(d, 1L, Long::sum);
+            Instant first = r.firstActionAt() != null ? r.firstActionAt() : r.decidedAt();
+            firstActionMillis.add(Math.max(0, Duration.between(r.createdAt(), first).toMillis()));
+        }
+        firstActionMillis.sort(null);
+        List<BankRate> rates = new ArrayList<>();
+        for (ReviewDao.BankDecisions b : dao.decisionsPerBank()) {
+            rates.add(new BankRate(b.bankName(), b.decided(), b.dismissed(),
+                    b.decided() == 0 ? 0 : (int) Math.round(100.0 * b.dismissed() / b.decided())));
+        }
+        List<AuditDao.RevealCount> reveals = new ArrayList<>();
+        for (AuditDao.RevealCount rc : audit.revealCounts(now.minus(Duration.ofDays(30)))) {
+            if (viewer.can(Role.ADMIN) || rc.actor().equals(viewer.name())) reveals.add(rc);
+        }
+        long unscanned = jdbi.onDemand(MediaDao.class).countUnscannedSince(now.minus(Duration.ofHours(24)));
+        return new Figures(dao.countState(ReviewCase.OPEN), dao.countState(ReviewCase.ESCALATED), oldest, perDay,
+                percentile(firstActionMillis, 50), percentile(firstActionMillis, 95), rates, unscanned, reveals);
+    }
+
+    /** Nearest-rank percentile; null when nothing was decided. */
+    static Duration percentile(List<Long> sortedMillis, int p) {
+        if (sortedMillis.isEmpty()) return null;
+        int rank = (int) Math.ceil(p / 100.0 * sortedMillis.size());
+        return Duration.ofMillis(sortedMillis.get(Math.max(0, rank - 1)));
+    }
+
+    /** "3 d 4 h", "5 h 2 min", "40 s": a duration as a moderator reads it. */
+    public static String human(Duration d) {
+        if (d == null) return "–";
+        long s = d.toSeconds();
+        if (s >= 86400) return s / 86400 + " d " + (s % 86400) / 3600 + " h";
+        if (s >= 3600) return s / 3600 + " h " + (s % 3600) / 60 + " min";
+        if (s >= 60) return s / 60 + " min " + s % 60 + " s";
+        return s + " s";
+    }
+}

@@ -1,0 +1,195 @@
+package org.sightline.review;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import org.jdbi.v3.core.Jdbi;
+import org.sightline.audit.AuditLog;
+import org.sightline.auth.AuthGuard;
+import org.sightline.banks.Bank;
+import org.sightline.banks.BankEntry;
+import org.sightline.banks.BankService;
+import org.sightline.banks.Labels;
+import org.sightline.ingest.MatchDao;
+import org.sightline.ingest.MatchRecord;
+import org.sightline.ingest.MediaDao;
+import org.sightline.users.PanelSession;
+import org.sightline.users.Role;
+import org.sightline.web.Page;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The queue, the case page, the preview and the audited reveal, and the three decisions. */
+public final class ReviewRoutes {
+    private final ReviewService review;
+    private final BankService banks;
+    private final AuditLog audit;
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    private ReviewRoutes(ReviewService review, BankService banks, AuditLog audit, Jdbi jdbi, Clock clock) {
+        this.review = review;
+        this.banks = banks;
+        this.audit = audit;
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    public static void register(RoutesConfig routes, AuthGuard guard, ReviewService review, BankService banks,
+                                AuditLog audit, Jdbi jdbi, Clock clock) {
+        ReviewRoutes r = new ReviewRoutes(review, banks, audit, jdbi, clock);
+        routes.get("/queue", guard.session(Role.VIEWER, r::queue));
+        routes.get("/cases/next", guard.session(Role.VIEWER, r::next));
+        routes.get("/cases/{id}", guard.session(Role.VIEWER, r::casePage));
+        routes.post("/cases/{id}/confirm", guard.session(Role.MODERATOR, r::confirm));
+        routes.post("/cases/{id}/dismiss", guard.session(Role.MODERATOR, r::dismiss));
+        routes.post("/cases/{id}/escalate", guard.session(Role.MODERATOR, r::escalate));
+        routes.get("/media/{id}/preview", guard.session(Role.VIEWER, r::preview));
+        routes.post("/media/{id}/reveal", guard.session(Role.MODERATOR, r::reveal));
+        routes.exception(ReviewError.class, (e, ctx) -> Page.error(ctx, e.status(), e.getMessage()));
+    }
+
+    private ReviewService.Filter filter(Context ctx) {
+        return new ReviewService.Filter(q(ctx, "instance"), q(ctx, "outcome"), q(ctx, "bank"), q(ctx, "label"),
+                "escalated".equals(ctx.queryParam("state")));
+    }
+
+    private void queue(Context ctx) {
+        ReviewService.Filter f = filter(ctx);
+        long me = AuthGuard.panelSession(ctx).user().id();
+        Instant now = clock.instant();
+        List<QueueRow> rows = new ArrayList<>();
+        for (ReviewCase c : review.queue(f, 200)) {
+            rows.add(new QueueRow(c, c.claimedByOther(me, now), c.claimedBy() != null && c.claimedBy() == me
+                    && c.claimedUntil() != null && c.claimedUntil().isAfter(now)));
+        }
+        Map<String, Object> m = new HashMap<>();
+        m.put("rows", rows);
+        m.put("filter", f);
+        m.put("labels", Labels.TAXONOMY);
+        m.put("banks", banks.list());
+        Page.render(ctx, "queue.peb", m);
+    }
+
+    /** A queue line: the case and how its claim stands for the viewer. */
+    public record QueueRow(ReviewCase c, boolean claimedByOther, boolean mine) {
+    }
+
+    /** The first case of the queue that nobody else holds: the keyboard flow goes from case to case. */
+    private void next(Context ctx) {
+        PanelSession s = AuthGuard.panelSession(ctx);
+        Instant now = clock.instant();
+        ReviewService.Filter f = filter(ctx);
+        for (ReviewCase c : review.queue(f, 200)) {
+            if (!c.claimedByOther(s.user().id(), now)) {
+                ctx.redirect("/cases/" + c.id());
+                return;
+            }
+        }
+        ctx.redirect("/queue?empty=1");
+    }
+
+    private void casePage(Context ctx) {
+        PanelSession s = AuthGuard.panelSession(ctx);
+        long id = id(ctx);
+        ReviewCase c = review.open(id, s.user());
+        List<MatchRecord> matches = jdbi.onDemand(MatchDao.class).forMedia(c.mediaId());
+        List<Map<String, Object>> evidence = new ArrayList<>();
+        for (MatchRecord mr : matches) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("match", mr);
+            Optional<BankEntry> entry = banks.entry(mr.entryId());
+            e.put("entry", entry.orElse(null));
+            e.put("provenance", entry.map(ReviewRoutes::provenance).orElse("entry no longer stored"));
+            review.referenceOf(mr.entryId()).filter(ref -> ref != c.mediaId()).ifPresent(ref -> e.put("reference", ref));
+            evidence.add(e);
+        }
+        Map<String, Object> m = new HashMap<>();
+        m.put("c", c);
+        m.put("evidence", evidence);
+        m.put("actions", review.actions(c.mediaId()));
+        List<Object> history = new ArrayList<>(audit.search("", "", "case:" + id, Long.MAX_VALUE, 100));
+        history.addAll(audit.search("", "", "media:" + c.mediaId(), Long.MAX_VALUE, 100));
+        m.put("history", history);
+        m.put("canDecide", review.mayDecide(s.user(), c) && !c.claimedByOther(s.user().id(), clock.instant()));
+        m.put("claimedByOther", c.claimedByOther(s.user().id(), clock.instant()));
+        m.put("labels", Labels.TAXONOMY);
+        List<Bank> local = new ArrayList<>(), allow = new ArrayList<>();
+        for (Bank b : banks.list()) {
+            if (b.allow()) allow.add(b);
+            else if ("local".equals(b.kind())) local.add(b);
+        }
+        m.put("localBanks", local);
+        m.put("allowBanks", allow);
+        m.put("actionChoices", ReviewService.ACTIONS);
+        m.put("claimMinutes", review.claimFor().toMinutes());
+        Page.render(ctx, "case.peb", m);
+    }
+
+    private static String provenance(BankEntry e) {
+        if (e.sourceList() == null) return "local, added by " + e.addedBy();
+        return "list " + e.sourceList() + (e.sourceSeq() == null ? "" : " #" + e.sourceSeq()) + ", published by " + e.addedBy();
+    }
+
+    private void confirm(Context ctx) {
+        PanelSession s = AuthGuard.panelSession(ctx);
+        long id = id(ctx);
+        List<String> actions = new ArrayList<>(ctx.formParams("action"));
+        if (ctx.formParam("share") != null && !actions.contains("share")) actions.add("share");
+        review.confirm(id, s.user(), new ReviewService.Confirm(ctx.formParams("label"), ctx.formParam("bank"),
+                actions, ctx.formParam("note")));
+        ctx.redirect("/cases/next");
+    }
+
+    private void dismiss(Context ctx) {
+        review.dismiss(id(ctx), AuthGuard.panelSession(ctx).user(), ctx.formParam("reason"), ctx.formParam("allow_bank"));
+        ctx.redirect("/cases/next");
+    }
+
+    private void escalate(Context ctx) {
+        review.escalate(id(ctx), AuthGuard.panelSession(ctx).user(), ctx.formParam("reason"));
+        ctx.redirect("/cases/next");
+    }
+
+    private void preview(Context ctx) {
+        byte[] bytes = jdbi.onDemand(MediaDao.class).preview(id(ctx)).orElse(null);
+        if (bytes == null) {
+            ctx.status(404).contentType("text/plain; charset=utf-8").result("no preview for this media");
+            return;
+        }
+        ctx.header("Cache-Control", "private, max-age=300").contentType("image/jpeg").result(bytes);
+    }
+
+    /** Writes the audit event first: nobody sees the unblurred image without the log saying so. */
+    private void reveal(Context ctx) {
+        PanelSession s = AuthGuard.panelSession(ctx);
+        long id = id(ctx);
+        byte[] bytes = jdbi.onDemand(MediaDao.class).reveal(id).orElse(null);
+        if (bytes == null) {
+            ctx.status(404).contentType("text/plain; charset=utf-8").result("no stored image for this media");
+            return;
+        }
+        String caseRef = jdbi.onDemand(CaseDao.class).forMedia(id).map(c -> "case=" + c.id()).orElse("");
+        audit.append(s.user().name(), "reveal", "media:" + id, caseRef);
+        ctx.header("Cache-Control", "no-store").contentType("image/jpeg").result(bytes);
+    }
+
+    private static long id(Context ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new ReviewError(404, "no such item");
+        }
+    }
+
+    private static String q(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        return v == null ? "" : v.trim();
+    }
+}

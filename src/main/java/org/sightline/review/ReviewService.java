@@ -1,0 +1,232 @@
+package org.sightline.review;
+
+import org.jdbi.v3.core.Jdbi;
+import org.sightline.audit.AuditLog;
+import org.sightline.banks.Bank;
+import org.sightline.banks.BankError;
+import org.sightline.banks.BankService;
+import org.sightline.banks.Labels;
+import org.sightline.users.Role;
+import org.sightline.users.User;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The review queue: claims, and the three decisions. A decision, the actions it queues and its audit event
+ * commit together; a moderator decides only a case nobody else holds a live claim on.
+ */
+public final class ReviewService {
+    /** Actions a moderator may queue with a confirmation (carried out by the action plug-ins). */
+    public static final List<String> ACTIONS = List.of("mark_sensitive", "report", "share", "quarantine",
+            "account_sensitive", "account_silence", "account_suspend");
+
+    private final Jdbi jdbi;
+    private final BankService banks;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Duration claimFor;
+
+    public ReviewService(Jdbi jdbi, BankService banks, AuditLog audit, Clock clock, Duration claimFor) {
+        this.jdbi = jdbi;
+        this.banks = banks;
+        this.audit = audit;
+        this.clock = clock;
+        this.claimFor = claimFor;
+    }
+
+    public Duration claimFor() {
+        return claimFor;
+    }
+
+    /** Queue filters; empty strings mean "any". */
+    public record Filter(String instance, String outcome, String bank, String label, boolean escalated) {
+    }
+
+    public List<ReviewCase> queue(Filter f, int limit) {
+        ReviewDao dao = jdbi.onDemand(ReviewDao.class);
+        String s1 = f.escalated() ? ReviewCase.ESCALATED : ReviewCase.OPEN;
+        List<ReviewCase> rows = dao.queue(s1, s1, nz(f.instance()), nz(f.outcome()), nz(f.bank()), nz(f.label()), limit);
+        List<ReviewCase> out = new ArrayList<>(rows.size());
+        for (ReviewCase c : rows) out.add(withMatches(dao, c));
+        return out;
+    }
+
+    public Optional<ReviewCase> find(long id) {
+        ReviewDao dao = jdbi.onDemand(ReviewDao.class);
+        return dao.find(id).map(c -> withMatches(dao, c));
+    }
+
+    /** Claims the case for a user who may decide it; returns the case as it now stands. */
+    public ReviewCase open(long id, User user) {
+        ReviewDao dao = jdbi.onDemand(ReviewDao.class);
+        ReviewCase c = dao.find(id).orElseThrow(() -> new ReviewError(404, "no case " + id));
+        if (mayDecide(user, c)) {
+            Instant now = now();
+            dao.claim(id, user.id(), now, now.plus(claimFor));
+        }
+        return find(id).orElseThrow();
+    }
+
+    public List<ReviewDao.ActionRow> actions(long mediaId) {
+        return jdbi.onDemand(ReviewDao.class).actions(mediaId);
+    }
+
+    /** Moderators decide open cases; escalated ones are for admins. Viewers decide nothing. */
+    public boolean mayDecide(User user, ReviewCase c) {
+        if (ReviewCase.OPEN.equals(c.state())) return user.can(Role.MODERATOR);
+        if (ReviewCase.ESCALATED.equals(c.state())) return user.can(Role.ADMIN);
+        return false;
+    }
+
+    public record Confirm(List<String> labels, String addToBank, List<String> actions, String note) {
+    }
+
+    public void confirm(long id, User user, Confirm d) {
+        List<String> labels;
+        try {
+            labels = Labels.validate(d.labels());
+        } catch (BankError e) {
+            throw new ReviewError(400, e.getMessage());
+        }
+        if (labels.isEmpty()) throw new ReviewError(400, "choose at least one label");
+        Set<String> actions = new LinkedHashSet<>();
+        for (String a : d.actions()) {
+            if (!ACTIONS.contains(a)) throw new ReviewError(400, "unknown action '" + a + "'");
+            actions.add(a);
+        }
+        ReviewCase c = decidable(id, user);
+        Bank bank = bankFor(d.addToBank(), false, c);
+        String detail = "labels=" + String.join(",", labels) + (bank == null ? "" : " bank=" + bank.name())
+                + (actions.isEmpty() ? "" : " actions=" + String.join(",", actions)) + note(d.note());
+        decide(c, user, ReviewCase.DECIDED, "confirm", nzTrim(d.note()), new ArrayList<>(actions), detail);
+        if (bank != null) {
+            remember(c, banks.addEntries(bank.name(), List.of(new BankService.NewEntry("pdq", c.pdq(), labels,
+                    "confirmed in case " + c.id(), null, null)), user.name()));
+        }
+    }
+
+    public void dismiss(long id, User user, String reason, String allowBank) {
+        String r = required(reason);
+        ReviewCase c = decidable(id, user);
+        Bank bank = bankFor(allowBank, true, c);
+        decide(c, user, ReviewCase.DECIDED, "dismiss", r, List.of(),
+                "reason=" + r + (bank == null ? "" : " allow_bank=" + bank.name()));
+        if (bank != null) {
+            remember(c, banks.addEntries(bank.name(), List.of(new BankService.NewEntry("pdq", c.pdq(), List.of(),
+                    "dismissed in case " + c.id() + ": " + r, null, null)), user.name()));
+        }
+    }
+
+    public void escalate(long id, User user, String reason) {
+        String r = required(reason);
+        ReviewCase c = decidable(id, user);
+        if (!ReviewCase.OPEN.equals(c.state())) throw new ReviewError(409, "case " + id + " is already escalated");
+        decide(c, user, ReviewCase.ESCALATED, "escalate", r, List.of(), "reason=" + r);
+    }
+
+    /** Keeps the case's media as the reference image of the entries made from it. */
+    private void remember(ReviewCase c, List<org.sightline.banks.BankEntry> entries) {
+        if (!c.hasPreview()) return;
+        ReviewDao dao = jdbi.onDemand(ReviewDao.class);
+        for (org.sightline.banks.BankEntry e : entries) dao.addReference(e.id(), c.mediaId());
+    }
+
+    /** The media whose preview shows what an entry looked like, for a side-by-side view. */
+    public Optional<Long> referenceOf(long entryId) {
+        return jdbi.onDemand(ReviewDao.class).referenceOf(entryId);
+    }
+
+    private ReviewCase decidable(long id, User user) {
+        ReviewCase c = find(id).orElseThrow(() -> new ReviewError(404, "no case " + id));
+        if (!user.can(Role.MODERATOR)) throw new ReviewError(403, "viewers cannot decide cases");
+        if (!mayDecide(user, c)) {
+            throw new ReviewError(ReviewCase.DECIDED.equals(c.state()) ? 409 : 403,
+                    ReviewCase.DECIDED.equals(c.state()) ? "case " + id + " is already decided"
+                            : "escalated cases are decided by admins");
+        }
+        if (c.claimedByOther(user.id(), now())) {
+            throw new ReviewError(409, "case " + id + " is claimed by " + c.claimedByName());
+        }
+        return c;
+    }
+
+    private Bank bankFor(String name, boolean allow, ReviewCase c) {
+        if (name == null || name.isBlank()) return null;
+        Bank b;
+        try {
+            b = banks.get(name.trim());
+        } catch (BankError e) {
+            throw new ReviewError(400, e.getMessage());
+        }
+        if (b.allow() != allow) {
+            throw new ReviewError(400, allow ? "bank '" + b.name() + "' is not an allow-bank"
+                    : "bank '" + b.name() + "' is an allow-bank");
+        }
+        if (c.pdq() == null) throw new ReviewError(400, "this media has no PDQ hash to add to a bank");
+        return b;
+    }
+
+    private void decide(ReviewCase c, User user, String newState, String decision, String reason,
+                        List<String> actions, String detail) {
+        Instant now = now();
+        jdbi.useTransaction(h -> {
+            ReviewDao dao = h.attach(ReviewDao.class);
+            if (dao.decide(c.id(), c.state(), newState, decision, reason, user.name(), user.id(), now) != 1) {
+                throw new ReviewError(409, "case " + c.id() + " changed meanwhile; reload it");
+            }
+            for (String a : actions) {
+                // account_suspend etc. are one plugin action with the type as its parameter
+                if (a.startsWith("account_")) {
+                    dao.requestActionWithParams(c.mediaId(), c.id(), "account_action",
+                            "{\"type\":\"" + a.substring("account_".length()) + "\"}", user.name(), now);
+                } else {
+                    dao.requestAction(c.mediaId(), c.id(), a, user.name(), now);
+                }
+            }
+            audit.append(h, user.name(), decision, "case:" + c.id(), detail);
+        });
+    }
+
+    private ReviewCase withMatches(ReviewDao dao, ReviewCase c) {
+        Set<String> labels = new LinkedHashSet<>();
+        for (String l : dao.labelsOf(c.mediaId())) labels.addAll(Labels.split(l));
+        List<String> bankNames = dao.banksOf(c.mediaId());
+        return new ReviewCase(c.id(), c.mediaId(), c.state(), c.priority(), c.reason(), c.autoOutcome(), c.createdAt(),
+                c.claimedBy(), c.claimedByName(), c.claimedUntil(), c.decision(), c.decisionReason(), c.decidedBy(),
+                c.decidedAt(), c.instanceName(), c.statusId(), c.statusUrl(), c.acct(), c.reportComment(),
+                c.reportCount(), c.outcome(), c.mediaReason(), c.pdq(), String.join(",", labels),
+                String.join(",", bankNames), c.hasPreview());
+    }
+
+    private static String required(String reason) {
+        String r = nzTrim(reason);
+        if (r.isEmpty()) throw new ReviewError(400, "a reason is required");
+        if (r.length() > 2000) throw new ReviewError(400, "the reason is too long (2000 characters at most)");
+        return r;
+    }
+
+    private static String note(String note) {
+        String n = nzTrim(note);
+        return n.isEmpty() ? "" : " note=" + n;
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s.trim();
+    }
+
+    private static String nzTrim(String s) {
+        return s == null ? "" : s.trim();
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,246 @@
+package org.sightline.users;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import org.sightline.audit.AuditLog;
+import org.sightline.auth.AuthGuard;
+import org.sightline.web.ClientAddress;
+import org.sightline.web.Cookies;
+import org.sightline.web.Page;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Login, logout, password change, invitations, the users page and the wellness settings. */
+public final class AccountRoutes {
+    private final UserService users;
+    private final AuditLog audit;
+    private final Cookies cookies;
+    private final SecureRandom random;
+    private final ClientAddress addresses;
+    private final String publicUrl;
+
+    private AccountRoutes(UserService users, AuditLog audit, Cookies cookies, SecureRandom random,
+                          ClientAddress addresses, String publicUrl) {
+        this.publicUrl = publicUrl == null || publicUrl.isBlank() ? null : publicUrl.replaceAll("/+$", "");
+        this.users = users;
+        this.audit = audit;
+        this.cookies = cookies;
+        this.random = random;
+        this.addresses = addresses;
+    }
+
+    public static void register(RoutesConfig routes, AuthGuard guard, UserService users, AuditLog audit,
+                                Cookies cookies, SecureRandom random, ClientAddress addresses, String publicUrl) {
+        AccountRoutes r = new AccountRoutes(users, audit, cookies, random, addresses, publicUrl);
+        // The login and invitation forms are public by nature; they check a pre-session CSRF cookie themselves.
+        routes.get("/login", guard.open(r::loginForm));
+        routes.post("/login", guard.open(r::login));
+        routes.get("/invite/{token}", guard.open(r::inviteForm));
+        routes.post("/invite/{token}", guard.open(r::acceptInvite));
+        routes.post("/logout", guard.session(Role.VIEWER, r::logout));
+        routes.get("/password", guard.session(Role.VIEWER, ctx -> Page.render(ctx, "password.peb", Map.of())));
+        routes.post("/password", guard.session(Role.VIEWER, r::changePassword));
+        routes.get("/settings", guard.session(Role.VIEWER, ctx -> Page.render(ctx, "settings.peb", Map.of())));
+        routes.post("/settings", guard.session(Role.VIEWER, r::saveSettings));
+        routes.get("/users", guard.session(Role.ADMIN, r::usersPage));
+        routes.post("/users/invitations", guard.session(Role.ADMIN, r::invite));
+        routes.post("/users/{name}/role", guard.session(Role.ADMIN, r::changeRole));
+        routes.post("/users/{name}/access", guard.session(Role.ADMIN, r::changeAccess));
+    }
+
+    private String preSessionToken(Context ctx) {
+        String t = ctx.cookie(Cookies.PRE_SESSION);
+        if (t == null || t.length() < 20 || t.length() > 100) {
+            byte[] b = new byte[24];
+            random.nextBytes(b);
+            t = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+            cookies.set(ctx, Cookies.PRE_SESSION, t);
+        }
+        return t;
+    }
+
+    private static boolean preSessionValid(Context ctx) {
+        String cookie = ctx.cookie(Cookies.PRE_SESSION);
+        String field = ctx.formParam("csrf");
+        return cookie != null && field != null
+                && MessageDigest.isEqual(cookie.getBytes(StandardCharsets.UTF_8), field.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void publicPage(Context ctx, int status, String template, Map<String, Object> model) {
+        Map<String, Object> m = new HashMap<>(model);
+        m.put("csrf", preSessionToken(ctx));
+        ctx.status(status);
+        org.sightline.web.StaticRoutes.securityHeaders(ctx);
+        ctx.render(template, m);
+    }
+
+    private void loginForm(Context ctx) {
+        publicPage(ctx, 200, "login.peb", Map.of("next", safeNext(ctx.queryParam("next"))));
+    }
+
+    private void login(Context ctx) {
+        String next = safeNext(ctx.formParam("next"));
+        if (!preSessionValid(ctx)) {
+            publicPage(ctx, 403, "login.peb", Map.of("next", next, "error", "The form expired. Please try again."));
+            return;
+        }
+        String name = ctx.formParam("username");
+        LoginResult result = users.login(name, ctx.formParam("password"), addresses.of(ctx));
+        switch (result.outcome()) {
+            case OK -> {
+                cookies.set(ctx, Cookies.SESSION, result.token());
+                cookies.clear(ctx, Cookies.PRE_SESSION);
+                audit.append(result.user().name(), "login", "user:" + result.user().name(), "");
+                ctx.redirect(next);
+            }
+            case THROTTLED -> publicPage(ctx, 429, "login.peb", Map.of("next", next, "username", nz(name),
+                    "error", "Too many failed logins for this account or address. Wait 15 minutes and try again."));
+            default -> publicPage(ctx, 401, "login.peb", Map.of("next", next, "username", nz(name),
+                    "error", "Wrong user name or password."));
+        }
+    }
+
+    private void logout(Context ctx) {
+        users.logout(ctx.cookie(Cookies.SESSION));
+        cookies.clear(ctx, Cookies.SESSION);
+        ctx.redirect("/login");
+    }
+
+    private void changePassword(Context ctx) {
+        PanelSession s = AuthGuard.panelSession(ctx);
+        String replacement = ctx.formParam("new_password");
+        if (replacement == null || !replacement.equals(ctx.formParam("confirm_password"))) {
+            ctx.status(400);
+            Page.render(ctx, "password.peb", Map.of("error", "The two new passwords differ."));
+            return;
+        }
+        try {
+            if (!users.changePassword(s, ctx.formParam("current_password"), replacement)) {
+                ctx.status(400);
+                Page.render(ctx, "password.peb", Map.of("error", "The current password is wrong."));
+                return;
+            }
+        } catch (IllegalArgumentException e) {
+            ctx.status(400);
+            Page.render(ctx, "password.peb", Map.of("error", e.getMessage()));
+            return;
+        }
+        audit.append(s.user().name(), "password_change", "user:" + s.user().name(), "");
+        Page.render(ctx, "password.peb", Map.of("done", true));
+    }
+
+    private void saveSettings(Context ctx) {
+        PanelSession s = AuthGuard.panelSession(ctx);
+        try {
+            int blur = Integer.parseInt(nz(ctx.formParam("blur_strength")).trim());
+            users.setWellness(s.user(), blur, ctx.formParam("greyscale") != null, ctx.formParam("reveal_confirm") != null);
+        } catch (IllegalArgumentException e) {
+            ctx.status(400);
+            Page.render(ctx, "settings.peb", Map.of("error", "Blur strength must be a whole number from 0 to 40."));
+            return;
+        }
+        ctx.redirect("/settings?saved=1");
+    }
+
+    private void usersPage(Context ctx) {
+        Page.render(ctx, "users.peb", Map.of("users", users.list(), "roles", List.of("viewer", "moderator", "admin")));
+    }
+
+    private void invite(Context ctx) {
+        PanelSession s = AuthGuard.panelSession(ctx);
+        Role role;
+        try {
+            role = Role.parse(ctx.formParam("role"));
+        } catch (IllegalArgumentException e) {
+            ctx.status(400);
+            Page.render(ctx, "users.peb", Map.of("users", users.list(), "roles", List.of("viewer", "moderator", "admin"),
+                    "error", e.getMessage()));
+            return;
+        }
+        String token = users.invite(role, s.user().name(), Duration.ofDays(7));
+        audit.append(s.user().name(), "invite", "role:" + role.wireName(), "");
+        String base = publicUrl != null ? publicUrl : ctx.scheme() + "://" + ctx.host();
+        Page.render(ctx, "users.peb", Map.of("users", users.list(), "roles", List.of("viewer", "moderator", "admin"),
+                "inviteLink", base + "/invite/" + token, "inviteRole", role.wireName()));
+    }
+
+    private void changeRole(Context ctx) {
+        PanelSession s = AuthGuard.panelSession(ctx);
+        try {
+            Role role = Role.parse(ctx.formParam("role"));
+            User u = users.setRole(s.user(), ctx.pathParam("name"), role);
+            audit.append(s.user().name(), "user_role", "user:" + u.name(), "role=" + u.role());
+        } catch (IllegalArgumentException e) {
+            usersError(ctx, e.getMessage());
+            return;
+        }
+        ctx.redirect("/users");
+    }
+
+    private void changeAccess(Context ctx) {
+        PanelSession s = AuthGuard.panelSession(ctx);
+        boolean disable = "disable".equals(ctx.formParam("access"));
+        try {
+            User u = users.setDisabled(s.user(), ctx.pathParam("name"), disable);
+            audit.append(s.user().name(), disable ? "user_disable" : "user_enable", "user:" + u.name(), "");
+        } catch (IllegalArgumentException e) {
+            usersError(ctx, e.getMessage());
+            return;
+        }
+        ctx.redirect("/users");
+    }
+
+    private void usersError(Context ctx, String message) {
+        ctx.status(400);
+        Page.render(ctx, "users.peb", Map.of("users", users.list(), "roles", List.of("viewer", "moderator", "admin"),
+                "error", message));
+    }
+
+    private void inviteForm(Context ctx) {
+        var inv = users.pendingInvitation(ctx.pathParam("token"));
+        if (inv.isEmpty()) {
+            publicPage(ctx, 404, "invite.peb", Map.of("gone", true));
+            return;
+        }
+        publicPage(ctx, 200, "invite.peb", Map.of("role", inv.get().role()));
+    }
+
+    private void acceptInvite(Context ctx) {
+        String token = ctx.pathParam("token");
+        if (!preSessionValid(ctx)) {
+            publicPage(ctx, 403, "invite.peb", Map.of("error", "The form expired. Please try again."));
+            return;
+        }
+        String password = ctx.formParam("password");
+        if (password == null || !password.equals(ctx.formParam("confirm_password"))) {
+            publicPage(ctx, 400, "invite.peb", Map.of("error", "The two passwords differ.",
+                    "username", nz(ctx.formParam("username"))));
+            return;
+        }
+        try {
+            User u = users.accept(token, ctx.formParam("username"), password);
+            audit.append(u.name(), "invitation_accepted", "user:" + u.name(), "role=" + u.role());
+        } catch (IllegalArgumentException e) {
+            publicPage(ctx, 400, "invite.peb", Map.of("error", e.getMessage(), "username", nz(ctx.formParam("username"))));
+            return;
+        }
+        ctx.redirect("/login");
+    }
+
+    /** Only a local path: never an open redirect to another site. */
+    static String safeNext(String next) {
+        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.contains("\\")) return "/";
+        return next;
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

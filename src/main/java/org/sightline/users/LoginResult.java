@@ -1,0 +1,14 @@
+package org.sightline.users;
+
+/** The outcome of a login attempt; {@code token} is set only on success. */
+public record LoginResult(Outcome outcome, String token, User user) {
+    public enum Outcome { OK, BAD_CREDENTIALS, THROTTLED }
+
+    static LoginResult ok(String token, User user) {
+        return new LoginResult(Outcome.OK, token, user);
+    }
+
+    static LoginResult failed(Outcome outcome) {
+        return new LoginResult(outcome, null, null);
+    }
+}

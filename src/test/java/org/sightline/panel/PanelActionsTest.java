@@ -1,0 +1,74 @@
+package org.sightline.panel;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sightline.TestServer;
+import org.sightline.actions.FakeMastodon;
+import org.sightline.banks.BankService;
+import org.sightline.config.Config;
+import org.sightline.ingest.MediaServer;
+import org.sightline.ingest.Webhooks;
+import org.sightline.instances.InstanceService;
+import org.sightline.users.Role;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** From a case confirmed in the panel to the report and the chosen account action on the instance. */
+class PanelActionsTest {
+    @TempDir
+    Path data;
+
+    @Test
+    void a_confirmed_case_reports_and_suspends_on_the_instance_and_the_case_shows_it() throws Exception {
+        try (FakeMastodon mastodon = new FakeMastodon(); MediaServer media = new MediaServer();
+             TestServer server = new TestServer(Config.defaults().with("data.dir", data)
+                     .with("fetch.allow_private_addresses", true).with("ingest.poll_ms", 50))) {
+            server.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", mastodon.url(),
+                    Webhooks.SECRET, FakeMastodon.TOKEN, null, null));
+            server.deps.banks().create(new BankService.BankSpec("known-bad", "local", "review", "enforce",
+                    List.of("spam"), null, null, null));
+            server.deps.banks().addEntries("known-bad", List.of(new BankService.NewEntry("pdq",
+                    "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22", List.of("spam"), null, null, null)), "t");
+            String url = media.put("/b.jpg", Webhooks.resource("/pdq/images/bridge-mods/aaa-orig.jpg"));
+            Webhooks.post(server, "social", Webhooks.status("status.created", "7001", "att7001", url), Webhooks.SECRET);
+            long caseId = await(() -> server.deps.database().jdbi().withHandle(h -> h.createQuery(
+                    "SELECT id FROM cases").mapTo(Long.class).findOne().orElse(0L)));
+
+            server.deps.users().create("mia", Role.MODERATOR, "correct horse battery");
+            PanelClient mia = new PanelClient(server.base);
+            mia.login("mia", "correct horse battery");
+            assertThat(mia.get("/cases/" + caseId).body()).contains("account_suspend");
+            assertThat(mia.postForm("/cases/" + caseId + "/confirm", "label", "spam", "action", "report",
+                    "action", "account_suspend").status()).isIn(302, 303);
+
+            await(() -> (long) mastodon.calls("/api/v1/admin/accounts/").size());
+            await(() -> (long) mastodon.calls("/api/v1/reports").size());
+            assertThat(mastodon.calls("/api/v1/reports")).hasSize(1);
+            assertThat(mastodon.calls("/api/v1/reports").get(0).one("category")).isEqualTo("spam");
+            assertThat(mastodon.calls("/api/v1/admin/accounts/").get(0).one("type")).isEqualTo("suspend");
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+            String page = "";
+            while (Instant.now().isBefore(deadline)) {
+                page = mia.get("/cases/" + caseId).body();
+                if (page.contains("report — done") && page.contains("account_action — done")) break;
+                Thread.sleep(50);
+            }
+            assertThat(page).contains("report — done").contains("account_action — done");
+        }
+    }
+
+    private static long await(java.util.function.LongSupplier value) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (Instant.now().isBefore(deadline)) {
+            long v = value.getAsLong();
+            if (v > 0) return v;
+            Thread.sleep(25);
+        }
+        throw new AssertionError("timed out");
+    }
+}
