@@ -43,6 +43,7 @@ import org.sightline.ingest.fetch.FetchSettings;
 import org.sightline.ingest.fetch.MediaFetcher;
 import org.sightline.ingest.mastodon.MastodonWebhookParser;
 import org.sightline.ingest.preview.PreviewRenderer;
+import org.sightline.instances.InstancePanelRoutes;
 import org.sightline.instances.InstanceRoutes;
 import org.sightline.instances.MastodonConnect;
 import org.sightline.instances.InstanceService;
@@ -135,8 +136,7 @@ public final class App {
                 Dashboard dashboard = new Dashboard(db.jdbi(), audit, clock);
                 return new Deps(config, db, matcher, banks, tokens, instances, metrics, fetcher, workers, ingest,
                         scans, gatePool, changes, plugins, actions, quarantine,
-                        new MastodonConnect(db.jdbi(), instances, secrets, random, config.string("http.public_url",
-                                "http://" + config.httpHost() + ":" + config.httpPort())),
+                        new MastodonConnect(db.jdbi(), instances, secrets, random, config.publicUrl()),
                         users, audit, review, dashboard, random, clock);
             } catch (RuntimeException e) {
                 if (changes != null) changes.close();
@@ -181,6 +181,8 @@ public final class App {
             IngestRoutes.register(config.routes, guard, deps.ingest(), deps.scans(), deps.instances(), deps.metrics(),
                     json, deps.config().maxMediaBytes());
             InstanceRoutes.register(config.routes, guard, deps.instances(), deps.connect(), json);
+            InstancePanelRoutes.register(config.routes, guard, deps.instances(), deps.connect(), deps.plugins(),
+                    deps.audit(), deps.config().publicUrl());
             ActionRoutes.register(config.routes, guard, deps.database().jdbi(), deps.plugins(), deps.actions(),
                     deps.quarantine(), json, Clock.systemUTC());
             BankRoutes.register(config.routes, guard, deps.banks(), json);

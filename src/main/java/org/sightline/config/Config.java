@@ -137,6 +137,12 @@ public final class Config {
         return integer("http.port", 8080);
     }
 
+    /** The address instances and browsers reach this server on (for webhook, callback and invitation links). */
+    public String publicUrl() {
+        String url = string("http.public_url", "http://" + httpHost() + ":" + httpPort());
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
     public long maxMediaBytes() {
         return longValue("media.max_bytes", 20L * 1024 * 1024);
     }

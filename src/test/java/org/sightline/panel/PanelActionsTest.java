@@ -62,6 +62,34 @@ class PanelActionsTest {
         }
     }
 
+    @Test
+    void an_admin_adds_and_connects_an_instance_from_the_panel_and_moderators_cannot() throws Exception {
+        try (FakeMastodon mastodon = new FakeMastodon();
+             TestServer server = new TestServer(Config.defaults().with("data.dir", data).with("ingest.workers", 0)
+                     .with("http.public_url", "https://sightline.example"))) {
+            server.deps.users().create("ada", Role.ADMIN, "correct horse battery");
+            server.deps.users().create("mia", Role.MODERATOR, "correct horse battery");
+            PanelClient ada = new PanelClient(server.base);
+            ada.login("ada", "correct horse battery");
+            ada.get("/instances");
+            PanelClient.Page added = ada.postForm("/instances", "name", "social", "kind", "mastodon", "url", mastodon.url());
+            assertThat(added.status()).isEqualTo(201);
+            assertThat(added.body()).contains("https://sightline.example/hooks/mastodon/social").contains("id=\"webhook-secret\"");
+            PanelClient.Page connect = ada.postForm("/instances/social/connect", "action", "report");
+            assertThat(connect.status()).isIn(302, 303);
+            assertThat(connect.location()).startsWith(mastodon.url() + "/oauth/authorize?").contains("scope=write%3Areports");
+            assertThat(ada.get("/instances").body()).contains("none yet").contains("http_classifier");
+            assertThat(server.deps.audit().search("", "instance_add", "", Long.MAX_VALUE, 10)).hasSize(1);
+
+            PanelClient mia = new PanelClient(server.base);
+            mia.login("mia", "correct horse battery");
+            mia.get("/queue");
+            assertThat(mia.get("/instances").status()).isEqualTo(403);
+            assertThat(mia.postForm("/instances", "name", "evil", "kind", "generic", "url", "https://e.example").status())
+                    .isEqualTo(403);
+        }
+    }
+
     private static long await(java.util.function.LongSupplier value) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
         while (Instant.now().isBefore(deadline)) {

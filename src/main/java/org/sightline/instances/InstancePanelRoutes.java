@@ -1,0 +1,93 @@
+package org.sightline.instances;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import org.sightline.actions.Plugins;
+import org.sightline.audit.AuditLog;
+import org.sightline.auth.AuthGuard;
+import org.sightline.users.Role;
+import org.sightline.web.ApiError;
+import org.sightline.web.Page;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** The admins' {@code /instances} page: add an instance, connect it with OAuth, see its webhook and the plugins. */
+public final class InstancePanelRoutes {
+    private final InstanceService instances;
+    private final MastodonConnect connect;
+    private final Plugins plugins;
+    private final AuditLog audit;
+    private final String publicUrl;
+
+    private InstancePanelRoutes(InstanceService instances, MastodonConnect connect, Plugins plugins, AuditLog audit,
+                                String publicUrl) {
+        this.instances = instances;
+        this.connect = connect;
+        this.plugins = plugins;
+        this.audit = audit;
+        this.publicUrl = publicUrl;
+    }
+
+    public static void register(RoutesConfig routes, AuthGuard guard, InstanceService instances, MastodonConnect connect,
+                                Plugins plugins, AuditLog audit, String publicUrl) {
+        InstancePanelRoutes r = new InstancePanelRoutes(instances, connect, plugins, audit, publicUrl);
+        routes.get("/instances", guard.session(Role.ADMIN, ctx -> r.page(ctx, 200, Map.of())));
+        routes.post("/instances", guard.session(Role.ADMIN, r::add));
+        routes.post("/instances/{name}/connect", guard.session(Role.ADMIN, r::connect));
+    }
+
+    private void page(Context ctx, int status, Map<String, Object> extra) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Instance i : instances.list()) {
+            Map<String, Object> row = new HashMap<>();
+            row.put("name", i.name());
+            row.put("kind", i.kind());
+            row.put("url", i.baseUrl());
+            row.put("webhookPath", InstanceCommand.webhookPath(i));
+            row.put("hasToken", i.apiToken() != null);
+            row.put("lastEvent", instances.lastEventAt(i).map(Object::toString).orElse(null));
+            rows.add(row);
+        }
+        Map<String, Object> model = new HashMap<>(extra);
+        model.put("instances", rows);
+        model.put("kinds", new TreeSet<>(InstanceService.KINDS));
+        model.put("plugins", plugins.describe().entrySet());
+        model.put("publicUrl", publicUrl);
+        ctx.status(status);
+        Page.render(ctx, "instances.peb", model);
+    }
+
+    private void add(Context ctx) {
+        String admin = AuthGuard.panelSession(ctx).user().name();
+        try {
+            InstanceService.Added added = instances.add(new InstanceService.NewInstance(ctx.formParam("name"),
+                    ctx.formParam("kind"), ctx.formParam("url"), null, null, null, null));
+            audit.append(admin, "instance_add", "instance:" + added.instance().name(), "kind=" + added.instance().kind());
+            Map<String, Object> extra = new HashMap<>();
+            extra.put("added", Map.of("name", added.instance().name(), "kind", added.instance().kind()));
+            String path = InstanceCommand.webhookPath(added.instance());
+            extra.put("webhookPath", path == null ? "" : path);
+            if (added.generatedSecret() != null) extra.put("secret", added.generatedSecret());
+            page(ctx, 201, extra);
+        } catch (ApiError e) {
+            page(ctx, e.status(), Map.of("error", e.getMessage()));
+        }
+    }
+
+    private void connect(Context ctx) {
+        String name = ctx.pathParam("name");
+        try {
+            String authorize = connect.start(name, new LinkedHashSet<>(ctx.formParams("action")));
+            audit.append(AuthGuard.panelSession(ctx).user().name(), "instance_connect", "instance:" + name,
+                    "actions=" + String.join(",", ctx.formParams("action")));
+            ctx.redirect(authorize);
+        } catch (ApiError e) {
+            page(ctx, e.status(), Map.of("error", e.getMessage()));
+        }
+    }
+}
