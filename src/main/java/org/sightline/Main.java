@@ -82,6 +82,18 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** A command that only groups subcommands: on its own it prints its usage and fails. */
+    public abstract static class CommandGroup implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(spec.commandLine().getErr());
+            return 2;
+        }
+    }
+
     /** Options shared by every command that reads the configuration. */
     public static class ConfigOption {
         @Option(names = "--config", description = "YAML configuration file (environment variables SIGHTLINE_* override it)")
@@ -94,15 +106,7 @@ public final class Main implements Callable<Integer> {
 
     @Command(name = "bench", description = "Benchmarks that report ratios against a baseline measured in the same run.",
             subcommands = {HashBenchCommand.class, MatchBenchCommand.class, IngestBenchCommand.class})
-    static final class Bench implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            spec.commandLine().usage(spec.commandLine().getOut());
-            return 2;
-        }
+    static final class Bench extends CommandGroup {
     }
 
     @Command(name = "serve", description = "Run the server (defaults: 127.0.0.1:8080, data in ./data).")
@@ -138,15 +142,7 @@ public final class Main implements Callable<Integer> {
 
     /** {@code token create NAME --scopes ...}: API tokens. */
     @Command(name = "token", description = "API tokens.", subcommands = {Main.TokenCreate.class})
-    static final class Token implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            spec.commandLine().usage(spec.commandLine().getOut());
-            return 0;
-        }
+    static final class Token extends CommandGroup {
     }
 
     @Command(name = "create", description = "Create an API token and print it (once: only its hash is stored).")

@@ -13,15 +13,7 @@ import java.util.concurrent.Callable;
 
 /** {@code audit verify}: walks the hash chain; exit 0 when whole, 1 naming the first bad event. */
 @Command(name = "audit", description = "The audit log.", subcommands = {AuditCommand.Verify.class})
-public final class AuditCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 2;
-    }
+public final class AuditCommand extends Main.CommandGroup {
 
     @Command(name = "verify", description = "Check that no audit event was edited or deleted.")
     public static final class Verify implements Callable<Integer> {

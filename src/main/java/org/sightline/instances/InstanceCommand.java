@@ -15,15 +15,7 @@ import java.util.concurrent.Callable;
 
 /** {@code instance add NAME --kind K --url U [--webhook-secret S] [--token T]}. */
 @Command(name = "instance", description = "Connected instances.", subcommands = {InstanceCommand.Add.class})
-public final class InstanceCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 2;
-    }
+public final class InstanceCommand extends Main.CommandGroup {
 
     /** Where the instance sends its events. */
     static String webhookPath(Instance instance) {

@@ -20,15 +20,7 @@ import java.util.concurrent.Callable;
 
 /** {@code user add NAME --role admin|moderator|viewer}: panel accounts (the first admin starts here). */
 @Command(name = "user", description = "Panel accounts.", subcommands = {UserCommand.Add.class})
-public final class UserCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 2;
-    }
+public final class UserCommand extends Main.CommandGroup {
 
     @Command(name = "add", description = "Create a user. The password is read from standard input with"
             + " --password-stdin; otherwise one is generated and printed once.")
