@@ -94,18 +94,19 @@ public final class App {
                 banks.loadIndex();
                 if (changes != null) changes.start();
                 TokenService tokens = new TokenService(db.jdbi(), random, clock);
+                AuditLog audit = new AuditLog(db.jdbi(), clock);
                 SecretBox secrets = SecretBox.forDataDir(config.dataDir());
                 InstanceService instances = new InstanceService(db.jdbi(), secrets,
                         random, clock);
                 IngestMetrics metrics = new IngestMetrics();
                 MediaHasher hasher = new MediaHasher(new ImageDecoder(config.maxPixels(), config.decodeConcurrency()));
                 MediaFetcher fetcher = new MediaFetcher(FetchSettings.from(config));
-                Quarantine quarantine = new Quarantine(db.jdbi(), fetcher, secrets, clock,
+                Quarantine quarantine = new Quarantine(db.jdbi(), fetcher, secrets, audit, clock,
                         Duration.ofDays(config.integer("quarantine.retention_days", 90)));
                 Plugins plugins = Plugins.load(config, Plugins.defaultDirectory(config), List.of(quarantine));
                 MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, new PreviewRenderer(), banks,
                         plugins, metrics, clock, config.integer("ingest.max_attempts", 5));
-                ActionExecutor actions = new ActionExecutor(db.jdbi(), plugins, instances, clock,
+                ActionExecutor actions = new ActionExecutor(db.jdbi(), plugins, instances, audit, clock,
                         config.integer("actions.workers", 2), config.integer("actions.max_attempts", 6),
                         Duration.ofMillis(config.longValue("actions.lease_ms", 120_000)),
                         Duration.ofMillis(config.longValue("ingest.poll_ms", 500)),
@@ -130,7 +131,6 @@ public final class App {
                         Duration.ofMinutes(config.longValue("panel.idle_timeout_minutes", 30)),
                         config.integer("panel.login_max_failures", 5),
                         Duration.ofMinutes(config.longValue("panel.login_failure_window_minutes", 15)));
-                AuditLog audit = new AuditLog(db.jdbi(), clock);
                 ReviewService review = new ReviewService(db.jdbi(), banks, audit, clock,
                         Duration.ofMinutes(config.longValue("panel.claim_minutes", 10)));
                 Dashboard dashboard = new Dashboard(db.jdbi(), audit, clock);

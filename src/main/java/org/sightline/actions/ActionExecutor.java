@@ -3,6 +3,7 @@ package org.sightline.actions;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdbi.v3.core.Jdbi;
+import org.sightline.audit.AuditLog;
 import org.sightline.ingest.MatchDao;
 import org.sightline.ingest.MatchRecord;
 import org.sightline.ingest.MediaDao;
@@ -36,17 +37,19 @@ public final class ActionExecutor implements AutoCloseable {
     private final Jdbi jdbi;
     private final Plugins plugins;
     private final InstanceService instances;
+    private final AuditLog audit;
     private final Clock clock;
     private final int maxAttempts;
     private final Duration lease;
     private final Duration firstBackoff;
     private final WorkerPool pool;
 
-    public ActionExecutor(Jdbi jdbi, Plugins plugins, InstanceService instances, Clock clock, int workers,
+    public ActionExecutor(Jdbi jdbi, Plugins plugins, InstanceService instances, AuditLog audit, Clock clock, int workers,
                           int maxAttempts, Duration lease, Duration idlePoll, Duration firstBackoff) {
         this.jdbi = jdbi;
         this.plugins = plugins;
         this.instances = instances;
+        this.audit = audit;
         this.clock = clock;
         this.maxAttempts = maxAttempts;
         this.lease = lease;
@@ -127,6 +130,9 @@ public final class ActionExecutor implements AutoCloseable {
             dao.recordAttempt(request.id(), request.attempts(), plugin, outcome.status().name().toLowerCase(),
                     outcome.httpStatus(), detail, now);
             dao.settle(request.id(), finalState, detail, nextAttempt, now);
+            // every attempt and its outcome in the hash-chained audit log, in the same transaction
+            audit.append(h, plugin, "action_" + outcome.status().name().toLowerCase(), "media:" + request.mediaId(),
+                    request.action() + " attempt " + request.attempts() + " → " + finalState + ": " + detail);
         });
         log.info("event=action_attempt request={} media={} action={} plugin={} attempt={} outcome={} state={}",
                 request.id(), request.mediaId(), request.action(), plugin, request.attempts(),

@@ -1,6 +1,7 @@
 package org.sightline.actions;
 
 import org.jdbi.v3.core.Jdbi;
+import org.sightline.audit.AuditLog;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -30,13 +31,15 @@ public final class Quarantine implements Action {
     private final Jdbi jdbi;
     private final MediaFetcher fetcher;
     private final SecretBox box;
+    private final AuditLog audit;
     private final Clock clock;
     private final Duration retention;
 
-    public Quarantine(Jdbi jdbi, MediaFetcher fetcher, SecretBox box, Clock clock, Duration retention) {
+    public Quarantine(Jdbi jdbi, MediaFetcher fetcher, SecretBox box, AuditLog audit, Clock clock, Duration retention) {
         this.jdbi = jdbi;
         this.fetcher = fetcher;
         this.box = box;
+        this.audit = audit;
         this.clock = clock;
         this.retention = retention;
     }
@@ -146,6 +149,7 @@ public final class Quarantine implements Action {
             Optional<Evidence> e = dao.find(id);
             if (e.isEmpty()) return Optional.empty();
             dao.recordAccess(id, admin, clock.instant().truncatedTo(ChronoUnit.MICROS));
+            audit.append(h, admin, "quarantine_export", "quarantine:" + id, "media:" + e.get().mediaId());
             String sealed = new String(dao.sealed(id).orElseThrow(), java.nio.charset.StandardCharsets.US_ASCII);
             byte[] bytes = Base64.getDecoder().decode(box.open(sealed, context(e.get().requestId())));
             return Optional.of(Map.entry(e.get(), bytes));

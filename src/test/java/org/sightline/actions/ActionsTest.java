@@ -135,6 +135,9 @@ class ActionsTest {
         assertThat(mastodon.calls("/api/v1/reports")).hasSize(2);
         assertThat(count("SELECT attempts FROM action_requests WHERE media_id = " + mediaId)).isEqualTo(2);
         assertThat(count("SELECT COUNT(*) FROM action_attempts")).isEqualTo(2);
+        // each attempt and its outcome is in the hash-chained audit log
+        assertThat(server.deps.audit().search("", "action_retry", "", Long.MAX_VALUE, 10)).hasSize(1);
+        assertThat(server.deps.audit().search("", "action_done", "", Long.MAX_VALUE, 10)).hasSize(1);
     }
 
     @Test
@@ -219,6 +222,7 @@ class ActionsTest {
         assertThat(export.get("evidence").get("sha256").asText())
                 .isEqualTo("b5b0799616df52d475a3968dc7e54f1d0724c912244ffa6175bc786375dd7298");
         assertThat(count("SELECT COUNT(*) FROM quarantine_access")).isEqualTo(1);
+        assertThat(server.deps.audit().search("", "quarantine_export", "", Long.MAX_VALUE, 10)).hasSize(1);
         // stored encrypted: the database never holds the plain bytes
         byte[] stored = server.deps.database().jdbi().withHandle(h -> h.createQuery("SELECT sealed_bytes FROM quarantine")
                 .mapTo(byte[].class).one());
