@@ -12,6 +12,12 @@ import org.sightline.banks.ChangeListener;
 import org.sightline.banks.MatchRoutes;
 import org.sightline.config.Config;
 import org.sightline.config.SecretBox;
+import org.sightline.federation.FederationRoutes;
+import org.sightline.federation.KeyFiles;
+import org.sightline.federation.PublishService;
+import org.sightline.federation.RetroMatcher;
+import org.sightline.federation.SubscriptionService;
+import org.sightline.federation.SyncScheduler;
 import org.sightline.hashing.ImageDecoder;
 import org.sightline.hashing.MediaHasher;
 import org.sightline.ingest.IngestMetrics;
@@ -52,7 +58,9 @@ public final class App {
      */
     public record Deps(Config config, Database database, Matcher matcher, BankService banks, TokenService tokens,
                        InstanceService instances, IngestMetrics metrics, MediaFetcher fetcher, IngestWorkers workers,
-                       IngestService ingest, ScanService scans, ExecutorService gatePool, ChangeListener changes)
+                       IngestService ingest, ScanService scans, ExecutorService gatePool, ChangeListener changes,
+                       PublishService lists, SubscriptionService subscriptions, MediaFetcher listFetcher,
+                       SyncScheduler listSync)
             implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
@@ -93,8 +101,21 @@ public final class App {
                 metrics.gauge("sightline.queue.depth", "media waiting or being processed", media::countUnfinished);
                 metrics.gauge("sightline.media.unscanned_24h", "media that could not be scanned in the last 24 h",
                         () -> media.countUnscannedSince(clock.instant().minus(Duration.ofHours(24))));
+                PublishService lists = new PublishService(db.jdbi(), banks, new KeyFiles(config.dataDir()), clock,
+                        random, config.integer("lists.page_size", 10_000),
+                        config.get("lists.publisher").orElse(config.get("lists.public_url").orElse(null)));
+                // list documents are larger than media: the same SSRF-safe fetcher with its own size cap
+                MediaFetcher listFetcher = new MediaFetcher(FetchSettings.from(config)
+                        .withMaxBytes(config.longValue("lists.max_document_bytes", 512L * 1024 * 1024))
+                        .withTimeoutMillis(config.longValue("lists.fetch_timeout_ms", 120_000)));
+                SubscriptionService subscriptions = new SubscriptionService(db.jdbi(), banks, listFetcher,
+                        SecretBox.forDataDir(config.dataDir()),
+                        new RetroMatcher(db.jdbi(), banks, clock, Duration.ofDays(config.integer("lists.retro_days", 30))),
+                        clock, config.longValue("lists.flood_max_per_hour", 100));
+                SyncScheduler listSync = new SyncScheduler(subscriptions,
+                        Duration.ofSeconds(config.longValue("lists.sync_interval_s", 900)));
                 return new Deps(config, db, matcher, banks, tokens, instances, metrics, fetcher, workers, ingest,
-                        scans, gatePool, changes);
+                        scans, gatePool, changes, lists, subscriptions, listFetcher, listSync);
             } catch (RuntimeException e) {
                 if (changes != null) changes.close();
                 db.close();
@@ -102,16 +123,19 @@ public final class App {
             }
         }
 
-        /** Starts the background work (the ingest workers). */
+        /** Starts the background work (the ingest workers, the scheduled list syncs). */
         public void startWorkers() {
             workers.start();
+            listSync.start();
         }
 
         @Override
         public void close() {
+            listSync.close();
             workers.close();
             gatePool.shutdownNow();
             fetcher.close();
+            listFetcher.close();
             if (changes != null) changes.close();
             database.close();
         }
@@ -136,6 +160,8 @@ public final class App {
             InstanceRoutes.register(config.routes, guard, deps.instances(), json);
             BankRoutes.register(config.routes, guard, deps.banks(), json);
             MatchRoutes.register(config.routes, guard, deps.banks(), json);
+            FederationRoutes.register(config.routes, guard, deps.lists(), deps.subscriptions(), json,
+                    deps.config().get("lists.public_url").orElse(null));
 
             config.routes.exception(ApiError.class, (e, ctx) ->
                     ctx.status(e.status()).json(Map.of("error", e.code(), "message", e.getMessage())));

@@ -3,6 +3,7 @@ package org.sightline;
 import io.javalin.Javalin;
 import org.sightline.config.Config;
 import org.sightline.config.ConfigException;
+import org.sightline.federation.ListCommands;
 import org.sightline.hashing.HashBenchCommand;
 import org.sightline.hashing.HashCommand;
 import org.sightline.ingest.IngestBenchCommand;
@@ -21,7 +22,8 @@ import java.util.concurrent.CountDownLatch;
 /** The command line, and the one place where Sightline's parts are built and wired together. */
 @Command(name = "sightline", mixinStandardHelpOptions = true,
         description = "Image-moderation companion server for the fediverse.",
-        subcommands = {Main.Serve.class, HashCommand.class, Main.Token.class, InstanceCommand.class, Main.Bench.class})
+        subcommands = {Main.Serve.class, HashCommand.class, Main.Token.class, InstanceCommand.class,
+                ListCommands.Keygen.class, ListCommands.ListCommand.class, Main.Bench.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -1,0 +1,80 @@
+package org.sightline.federation;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Published lists, their change logs and subscriber tokens. */
+@RegisterConstructorMapper(ListDao.PublishedList.class)
+@RegisterConstructorMapper(ListDao.ChangeRow.class)
+public interface ListDao {
+
+    record PublishedList(long id, String name, long bankId, String visibility, String description, long lastSeq,
+                         Instant createdAt) {
+        public boolean restricted() {
+            return "subscribers".equals(visibility);
+        }
+    }
+
+    record ChangeRow(long listId, long seq, String op, long entryId, Long refSeq, String signalType,
+                     String signalValue, String labels, String note, Instant createdAt) {
+    }
+
+    @SqlUpdate("INSERT INTO published_lists (name, bank_id, visibility, description, last_seq, created_at)"
+            + " VALUES (:name, :bankId, :visibility, :description, 0, :at)")
+    @GetGeneratedKeys("id")
+    long insert(@Bind("name") String name, @Bind("bankId") long bankId, @Bind("visibility") String visibility,
+                @Bind("description") String description, @Bind("at") Instant at);
+
+    @SqlQuery("SELECT * FROM published_lists WHERE name = :name")
+    Optional<PublishedList> findByName(@Bind("name") String name);
+
+    @SqlQuery("SELECT * FROM published_lists WHERE bank_id = :bankId")
+    Optional<PublishedList> findByBank(@Bind("bankId") long bankId);
+
+    @SqlQuery("SELECT * FROM published_lists ORDER BY name")
+    List<PublishedList> list();
+
+    /** Takes {@code n} sequence numbers; the row lock held until commit keeps concurrent changes in order. */
+    @SqlUpdate("UPDATE published_lists SET last_seq = last_seq + :n WHERE id = :id")
+    int reserve(@Bind("id") long id, @Bind("n") long n);
+
+    @SqlQuery("SELECT last_seq FROM published_lists WHERE id = :id")
+    long lastSeq(@Bind("id") long id);
+
+    @SqlBatch("INSERT INTO list_changes (list_id, seq, op, entry_id, ref_seq, signal_type, signal_value, labels, note,"
+            + " created_at) VALUES (:listId, :seq, :op, :entryId, :refSeq, :signalType, :signalValue, :labels, :note,"
+            + " :createdAt)")
+    void insertChanges(@BindMethods List<ChangeRow> rows);
+
+    @SqlQuery("SELECT seq FROM list_changes WHERE list_id = :listId AND entry_id = :entryId AND op = 'add'")
+    Optional<Long> addSeqOf(@Bind("listId") long listId, @Bind("entryId") long entryId);
+
+    /** Changes after {@code since} up to {@code upTo}, in order. */
+    @SqlQuery("SELECT * FROM list_changes WHERE list_id = :listId AND seq > :since AND seq <= :upTo ORDER BY seq"
+            + " FETCH FIRST :limit ROWS ONLY")
+    List<ChangeRow> changes(@Bind("listId") long listId, @Bind("since") long since, @Bind("upTo") long upTo,
+                            @Bind("limit") int limit);
+
+    /** Adds up to {@code upTo} not retracted by then: the snapshot at {@code upTo}, a page after {@code afterSeq}. */
+    @SqlQuery("SELECT * FROM list_changes c WHERE c.list_id = :listId AND c.op = 'add' AND c.seq > :afterSeq"
+            + " AND c.seq <= :upTo AND NOT EXISTS (SELECT 1 FROM list_changes r WHERE r.list_id = c.list_id"
+            + " AND r.op = 'retract' AND r.ref_seq = c.seq AND r.seq <= :upTo) ORDER BY c.seq FETCH FIRST :limit ROWS ONLY")
+    List<ChangeRow> activeAt(@Bind("listId") long listId, @Bind("upTo") long upTo, @Bind("afterSeq") long afterSeq,
+                             @Bind("limit") int limit);
+
+    @SqlUpdate("INSERT INTO list_tokens (list_id, name, token_hash, created_at) VALUES (:listId, :name, :hash, :at)")
+    void insertToken(@Bind("listId") long listId, @Bind("name") String name, @Bind("hash") String hash,
+                     @Bind("at") Instant at);
+
+    @SqlQuery("SELECT COUNT(*) FROM list_tokens WHERE list_id = :listId AND token_hash = :hash")
+    int countToken(@Bind("listId") long listId, @Bind("hash") String hash);
+}
