@@ -113,7 +113,8 @@ public final class App {
                         new RetroMatcher(db.jdbi(), banks, clock, Duration.ofDays(config.integer("lists.retro_days", 30))),
                         clock, config.longValue("lists.flood_max_per_hour", 100));
                 SyncScheduler listSync = new SyncScheduler(subscriptions,
-                        Duration.ofSeconds(config.longValue("lists.sync_interval_s", 900)));
+                        Duration.ofSeconds(config.longValue("lists.sync_interval_s", 900)),
+                        Duration.ofSeconds(config.longValue("lists.flood_check_s", 60)));
                 return new Deps(config, db, matcher, banks, tokens, instances, metrics, fetcher, workers, ingest,
                         scans, gatePool, changes, lists, subscriptions, listFetcher, listSync);
             } catch (RuntimeException e) {

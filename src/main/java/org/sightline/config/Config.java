@@ -84,7 +84,7 @@ public final class Config {
             "fetch.allow_private_addresses", "fetch.timeout_ms", "fetch.max_redirects",
             "media.max_bytes", "media.max_pixels", "decode.concurrency",
             "lists.public_url", "lists.page_size", "lists.max_document_bytes", "lists.fetch_timeout_ms",
-            "lists.retro_days", "lists.flood_max_per_hour", "lists.sync_interval_s",
+            "lists.retro_days", "lists.flood_max_per_hour", "lists.sync_interval_s", "lists.flood_check_s",
     };
 
     public Config with(String key, Object value) {

@@ -378,6 +378,10 @@ public final class SubscriptionService {
         return true;
     }
 
+    public void checkFloodAll() {
+        for (SubscriptionDao.Subscription s : list()) checkFlood(s.id());
+    }
+
     private void tripFlood(SubscriptionDao.Subscription s, long matched) {
         Bank b = bank(s);
         banks.update(b.name(), new BankService.BankSpec(null, null, null, "observe", null, null, null, null));

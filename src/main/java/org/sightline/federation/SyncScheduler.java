@@ -5,15 +5,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** Syncs every subscription on a fixed interval (and checks flood control); one daemon thread per app. */
+/**
+ * Syncs every subscription on a fixed interval, and checks flood control more often (matches at scan time
+ * count too); one daemon thread per app.
+ */
 public final class SyncScheduler implements AutoCloseable {
     private final SubscriptionService subscriptions;
     private final Duration interval;
+    private final Duration floodInterval;
     private ScheduledExecutorService timer;
 
-    public SyncScheduler(SubscriptionService subscriptions, Duration interval) {
+    public SyncScheduler(SubscriptionService subscriptions, Duration interval, Duration floodInterval) {
         this.subscriptions = subscriptions;
         this.interval = interval;
+        this.floodInterval = floodInterval;
     }
 
     /** Starts the schedule; an interval of zero or less means never (on-demand syncs only). */
@@ -25,6 +30,19 @@ public final class SyncScheduler implements AutoCloseable {
             return t;
         });
         timer.scheduleWithFixedDelay(this::runOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        if (floodInterval.toMillis() > 0) {
+            timer.scheduleWithFixedDelay(this::checkFlood, floodInterval.toMillis(), floodInterval.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void checkFlood() {
+        try {
+            subscriptions.checkFloodAll();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(SyncScheduler.class).warn("event=list_flood_check_failed error={}",
+                    e.getClass().getSimpleName());
+        }
     }
 
     private void runOnce() {

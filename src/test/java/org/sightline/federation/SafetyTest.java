@@ -143,6 +143,21 @@ class SafetyTest {
     }
 
     @Test
+    void the_scheduled_sync_applies_new_changes_by_itself_and_stops_with_the_server() throws Exception {
+        b = new TestServer(Config.defaults().with("data.dir", dir).with("lists.sync_interval_s", 1)
+                .with("fetch.allow_private_addresses", true));
+        admin = b.token("admin", Scope.ADMIN);
+        pub.serveKey(key.publicKey(), null);
+        long sub = subscribe("observe", List.of(FakePublisher.add(1, BRIDGE)), 1);
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (b.get("/api/v1/subscriptions/" + sub, admin).json().get("sequence").asLong() < 1) {
+            assertThat(System.nanoTime()).as("scheduled sync within 15 s").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        assertThat(activeValues(sub)).containsExactly(BRIDGE);
+    }
+
+    @Test
     void rollback_restores_the_entries_active_at_an_earlier_sequence_and_pauses_the_subscription() {
         start(100);
         long sub = subscribe("enforce", List.of(FakePublisher.add(1, BRIDGE), FakePublisher.add(2, H2)), 2);
