@@ -225,6 +225,11 @@ public final class SubscriptionService {
             URI uri = URI.create(s.url() + "/changes?since=" + seq);
             Fetched f = fetch(s, uri);
             if (f.notModified) break;
+            if (f.gone() && pages == 0) {
+                // a list published as a static file has no change pages: it is current while its snapshot is
+                upToDateSnapshot(s, keys, seq);
+                break;
+            }
             ListFormat.Document doc = verified(s, f, keys);
             if (doc.snapshot()) {
                 if (doc.sequence() < seq) {
@@ -441,7 +446,20 @@ public final class SubscriptionService {
 
     // ---- fetching and verifying ----
 
-    private record Fetched(URI uri, byte[] body, Map<String, String> headers, boolean notModified) {
+    /** Checks that the snapshot of a list without change pages is still at {@code seq}. */
+    private void upToDateSnapshot(SubscriptionDao.Subscription s, Keys keys, long seq) {
+        ListFormat.Document doc = verified(s, fetch(s, URI.create(s.url())), keys);
+        if (!doc.snapshot()) throw new SyncException("expected the list's snapshot at " + s.url() + ", got a " + doc.type() + " document");
+        if (doc.sequence() < seq) {
+            throw new SyncException("sequence went backwards: got a snapshot at " + doc.sequence() + ", already at " + seq);
+        }
+        if (doc.sequence() > seq) {
+            throw new SyncException("the list moved to " + doc.sequence() + " but serves no changes since " + seq
+                    + "; roll back and re-subscribe to take its new snapshot");
+        }
+    }
+
+    private record Fetched(URI uri, byte[] body, Map<String, String> headers, boolean notModified, boolean gone) {
     }
 
     private Fetched fetch(SubscriptionDao.Subscription s, URI uri) {
@@ -449,9 +467,32 @@ public final class SubscriptionService {
         headers.put("Accept", "application/json");
         if (s.token() != null) headers.put("Authorization", "Bearer " + secrets.open(s.token(), "list-token"));
         FetchResult r = fetcher.fetch(uri, headers);
-        if (r.status() == 304) return new Fetched(uri, new byte[0], Map.of(), true);
+        if (r.status() == 304) return new Fetched(uri, new byte[0], Map.of(), true, false);
+        if (r.outcome() == FetchResult.Outcome.GONE && uri.getRawQuery() != null) {
+            return new Fetched(uri, new byte[0], Map.of(), false, true);
+        }
         if (!r.isOk()) throw new SyncException("cannot fetch " + MediaFetcher.redact(uri) + ": " + r.reason());
-        return new Fetched(uri, r.bytes(), r.headers(), false);
+        Map<String, String> got = r.headers();
+        if (!got.containsKey(ListFormat.SIGNATURE_HEADER.toLowerCase(Locale.ROOT)) && uri.getRawQuery() == null
+                && !uri.getPath().endsWith("/key")) {
+            got = companionSignature(s, uri, headers, got);
+        }
+        return new Fetched(uri, r.bytes(), got, false, false);
+    }
+
+    /** A file served without signature headers may have its signature beside it, in FILE.sig. */
+    private Map<String, String> companionSignature(SubscriptionDao.Subscription s, URI uri, Map<String, String> request,
+                                                   Map<String, String> got) {
+        FetchResult sig = fetcher.fetch(URI.create(uri + ".sig"), request);
+        if (!sig.isOk()) return got;
+        String[] p = new String(sig.bytes(), java.nio.charset.StandardCharsets.UTF_8).strip().split("\\s+");
+        if (p.length != 3 || !p[0].equals("ed25519")) {
+            throw new SyncException(MediaFetcher.redact(uri) + ".sig is not 'ed25519 <key id> <signature>'");
+        }
+        Map<String, String> out = new HashMap<>(got);
+        out.put(ListFormat.KEY_ID_HEADER.toLowerCase(Locale.ROOT), p[1]);
+        out.put(ListFormat.SIGNATURE_HEADER.toLowerCase(Locale.ROOT), p[2]);
+        return out;
     }
 
     /** Checks the signature against the pinned key (or one it rotated to), then parses and checks the header. */
@@ -459,7 +500,7 @@ public final class SubscriptionService {
         String where = MediaFetcher.redact(f.uri());
         String signature = f.headers().get(ListFormat.SIGNATURE_HEADER.toLowerCase(Locale.ROOT));
         String keyId = f.headers().get(ListFormat.KEY_ID_HEADER.toLowerCase(Locale.ROOT));
-        if (signature == null || keyId == null) throw new SyncException(where + " is not signed (no " + ListFormat.SIGNATURE_HEADER + " / " + ListFormat.KEY_ID_HEADER + ")");
+        if (signature == null || keyId == null) throw new SyncException(where + " is not signed (no " + ListFormat.SIGNATURE_HEADER + " / " + ListFormat.KEY_ID_HEADER + " headers, no .sig file)");
         PublicKey key = keys.resolve(keyId.trim());
         if (!key.verifyBase64(f.body(), signature)) {
             throw new SyncException("bad signature on " + where + " (key " + key.keyId() + "): the document was altered or signed by another key");
