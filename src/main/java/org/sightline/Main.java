@@ -94,7 +94,8 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "bench", description = "Benchmarks that report ratios against a baseline measured in the same run.",
-            subcommands = {HashBenchCommand.class, MatchBenchCommand.class, IngestBenchCommand.class})
+            subcommands = {HashBenchCommand.class, MatchBenchCommand.class, IngestBenchCommand.class,
+                    org.sightline.federation.ListBenchCommand.class})
     static final class Bench implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

@@ -25,7 +25,7 @@ public interface ListDao {
     }
 
     record ChangeRow(long listId, long seq, String op, long entryId, Long refSeq, String signalType,
-                     String signalValue, String labels, String note, Instant createdAt) {
+                     String signalValue, String labels, String note, Instant createdAt, Long retractedSeq) {
     }
 
     @SqlUpdate("INSERT INTO published_lists (name, bank_id, visibility, description, last_seq, created_at)"
@@ -64,10 +64,13 @@ public interface ListDao {
     List<ChangeRow> changes(@Bind("listId") long listId, @Bind("since") long since, @Bind("upTo") long upTo,
                             @Bind("limit") int limit);
 
+    /** Marks an add as retracted by the change {@code seq}. */
+    @SqlUpdate("UPDATE list_changes SET retracted_seq = :seq WHERE list_id = :listId AND seq = :ref AND op = 'add'")
+    int markRetracted(@Bind("listId") long listId, @Bind("ref") long ref, @Bind("seq") long seq);
+
     /** Adds up to {@code upTo} not retracted by then: the snapshot at {@code upTo}, a page after {@code afterSeq}. */
-    @SqlQuery("SELECT * FROM list_changes c WHERE c.list_id = :listId AND c.op = 'add' AND c.seq > :afterSeq"
-            + " AND c.seq <= :upTo AND NOT EXISTS (SELECT 1 FROM list_changes r WHERE r.list_id = c.list_id"
-            + " AND r.op = 'retract' AND r.ref_seq = c.seq AND r.seq <= :upTo) ORDER BY c.seq FETCH FIRST :limit ROWS ONLY")
+    @SqlQuery("SELECT * FROM list_changes WHERE list_id = :listId AND seq > :afterSeq AND seq <= :upTo AND op = 'add'"
+            + " AND (retracted_seq IS NULL OR retracted_seq > :upTo) ORDER BY seq FETCH FIRST :limit ROWS ONLY")
     List<ChangeRow> activeAt(@Bind("listId") long listId, @Bind("upTo") long upTo, @Bind("afterSeq") long afterSeq,
                              @Bind("limit") int limit);
 

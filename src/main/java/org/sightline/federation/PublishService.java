@@ -178,23 +178,23 @@ public final class PublishService implements BankService.EntryHook {
         ListDao d = h.attach(ListDao.class);
         Optional<ListDao.PublishedList> list = d.findByBank(bank.id());
         if (list.isEmpty()) return;
-        List<ListDao.ChangeRow> rows = new ArrayList<>();
+        List<BankEntry> logged = new ArrayList<>();
         List<Long> refs = new ArrayList<>();
         for (BankEntry e : entries) {
-            Optional<Long> ref = d.addSeqOf(list.get().id(), e.id());
-            if (ref.isEmpty()) continue; // retracted before the bank was published: never in the list
-            refs.add(ref.get());
-            rows.add(null);
+            // an entry retracted before the bank was published was never in the list
+            d.addSeqOf(list.get().id(), e.id()).ifPresent(ref -> {
+                logged.add(e);
+                refs.add(ref);
+            });
         }
         if (refs.isEmpty()) return;
-        long last = reserve(d, list.get().id(), refs.size());
-        long seq = last - refs.size();
-        int i = 0;
-        for (BankEntry e : entries) {
-            Optional<Long> ref = d.addSeqOf(list.get().id(), e.id());
-            if (ref.isEmpty()) continue;
-            rows.set(i++, new ListDao.ChangeRow(list.get().id(), ++seq, ListFormat.RETRACT, e.id(), ref.get(),
-                    e.signalType(), e.signalValue(), e.labels(), null, at));
+        long seq = reserve(d, list.get().id(), refs.size()) - refs.size();
+        List<ListDao.ChangeRow> rows = new ArrayList<>(refs.size());
+        for (int i = 0; i < logged.size(); i++) {
+            BankEntry e = logged.get(i);
+            rows.add(new ListDao.ChangeRow(list.get().id(), ++seq, ListFormat.RETRACT, e.id(), refs.get(i),
+                    e.signalType(), e.signalValue(), e.labels(), null, at, null));
+            d.markRetracted(list.get().id(), refs.get(i), seq);
         }
         d.insertChanges(rows);
     }
@@ -206,7 +206,7 @@ public final class PublishService implements BankService.EntryHook {
         List<ListDao.ChangeRow> rows = new ArrayList<>(entries.size());
         for (BankEntry e : entries) {
             rows.add(new ListDao.ChangeRow(listId, ++seq, ListFormat.ADD, e.id(), null, e.signalType(), e.signalValue(),
-                    e.labels(), e.note(), at));
+                    e.labels(), e.note(), at, null));
         }
         for (int i = 0; i < rows.size(); i += 5000) d.insertChanges(rows.subList(i, Math.min(rows.size(), i + 5000)));
     }
