@@ -1,6 +1,8 @@
 package org.sightline.federation;
 
+import org.jdbi.v3.core.result.ResultIterator;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.FetchSize;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
@@ -68,11 +70,15 @@ public interface ListDao {
     @SqlUpdate("UPDATE list_changes SET retracted_seq = :seq WHERE list_id = :listId AND seq = :ref AND op = 'add'")
     int markRetracted(@Bind("listId") long listId, @Bind("ref") long ref, @Bind("seq") long seq);
 
-    /** Adds up to {@code upTo} not retracted by then: the snapshot at {@code upTo}, a page after {@code afterSeq}. */
-    @SqlQuery("SELECT * FROM list_changes WHERE list_id = :listId AND seq > :afterSeq AND seq <= :upTo AND op = 'add'"
-            + " AND (retracted_seq IS NULL OR retracted_seq > :upTo) ORDER BY seq FETCH FIRST :limit ROWS ONLY")
-    List<ChangeRow> activeAt(@Bind("listId") long listId, @Bind("upTo") long upTo, @Bind("afterSeq") long afterSeq,
-                             @Bind("limit") int limit);
+    /**
+     * Adds up to {@code upTo} not retracted by then: the snapshot at {@code upTo}, streamed in one pass (paging with
+     * an offset key made H2 rescan from the start for every page). Close the iterator; call within a transaction
+     * so PostgreSQL streams through a cursor instead of loading every row.
+     */
+    @SqlQuery("SELECT * FROM list_changes WHERE list_id = :listId AND seq <= :upTo AND op = 'add'"
+            + " AND (retracted_seq IS NULL OR retracted_seq > :upTo) ORDER BY seq")
+    @FetchSize(5000)
+    ResultIterator<ChangeRow> activeAt(@Bind("listId") long listId, @Bind("upTo") long upTo);
 
     @SqlUpdate("INSERT INTO list_tokens (list_id, name, token_hash, created_at) VALUES (:listId, :name, :hash, :at)")
     void insertToken(@Bind("listId") long listId, @Bind("name") String name, @Bind("hash") String hash,

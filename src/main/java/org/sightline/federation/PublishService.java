@@ -2,6 +2,7 @@ package org.sightline.federation;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.result.ResultIterator;
 import org.sightline.banks.Bank;
 import org.sightline.banks.BankEntry;
 import org.sightline.banks.BankError;
@@ -21,7 +22,6 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -32,7 +32,6 @@ import java.util.regex.Pattern;
  */
 public final class PublishService implements BankService.EntryHook {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
-    private static final int PAGE = 10_000;
 
     private final Jdbi jdbi;
     private final BankService banks;
@@ -130,7 +129,7 @@ public final class PublishService implements BankService.EntryHook {
         SignedDocument cached = snapshots.get(l.name());
         if (cached != null && cached.etag().equals(etag)) return cached;
         long upTo = l.lastSeq();
-        byte[] body = ListFormat.snapshot(header(l, base, key), upTo, () -> new ActivePages(l.id(), upTo));
+        byte[] body = withActive(l.id(), upTo, entries -> ListFormat.snapshot(header(l, base, key), upTo, entries));
         SignedDocument doc = new SignedDocument(body, key.signBase64(body), key.keyId(), upTo, etag);
         snapshots.put(l.name(), doc);
         return doc;
@@ -157,9 +156,32 @@ public final class PublishService implements BankService.EntryHook {
 
     /** {@code pdq <hex>} lines of the active PDQ entries, for tools that cannot verify signatures. */
     public void exportPdq(ListDao.PublishedList l, java.util.function.Consumer<String> line) {
-        for (ListFormat.Change c : (Iterable<ListFormat.Change>) () -> new ActivePages(l.id(), l.lastSeq())) {
-            if ("pdq".equals(c.signalType())) line.accept("pdq " + c.value());
-        }
+        withActive(l.id(), l.lastSeq(), entries -> {
+            for (ListFormat.Change c : entries) {
+                if ("pdq".equals(c.signalType())) line.accept("pdq " + c.value());
+            }
+            return null;
+        });
+    }
+
+    /** Runs {@code use} over the entries active at {@code upTo}, streamed from the database in one query. */
+    private <T> T withActive(long listId, long upTo, java.util.function.Function<Iterable<ListFormat.Change>, T> use) {
+        return jdbi.inTransaction(h -> {
+            try (ResultIterator<ListDao.ChangeRow> rows = h.attach(ListDao.class).activeAt(listId, upTo)) {
+                Iterator<ListFormat.Change> changes = new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return rows.hasNext();
+                    }
+
+                    @Override
+                    public ListFormat.Change next() {
+                        return change(rows.next());
+                    }
+                };
+                return use.apply(() -> changes);
+            }
+        });
     }
 
     public SigningKey signingKey() {
@@ -223,38 +245,6 @@ public final class PublishService implements BankService.EntryHook {
     static ListFormat.Change change(ListDao.ChangeRow r) {
         return new ListFormat.Change(r.seq(), r.op(), r.signalType(), r.signalValue(), Labels.split(r.labels()),
                 r.note(), r.createdAt().truncatedTo(ChronoUnit.SECONDS).toString(), r.refSeq());
-    }
-
-    /** The active entries at {@code upTo}, read page by page so a large snapshot is streamed, not held. */
-    private final class ActivePages implements Iterator<ListFormat.Change> {
-        private final long listId;
-        private final long upTo;
-        private List<ListDao.ChangeRow> page = List.of();
-        private int pos;
-        private long after;
-        private boolean done;
-
-        ActivePages(long listId, long upTo) {
-            this.listId = listId;
-            this.upTo = upTo;
-        }
-
-        @Override
-        public boolean hasNext() {
-            if (pos < page.size()) return true;
-            if (done) return false;
-            page = jdbi.withExtension(ListDao.class, d -> d.activeAt(listId, upTo, after, PAGE));
-            pos = 0;
-            if (page.size() < PAGE) done = true;
-            if (!page.isEmpty()) after = page.get(page.size() - 1).seq();
-            return !page.isEmpty();
-        }
-
-        @Override
-        public ListFormat.Change next() {
-            if (!hasNext()) throw new NoSuchElementException();
-            return change(page.get(pos++));
-        }
     }
 
     private Instant now() {
