@@ -48,6 +48,7 @@ public final class FederationRoutes {
         routes.patch("/api/v1/subscriptions/{id}", guard.requires(Scope.ADMIN, r::updateSubscription));
         routes.post("/api/v1/subscriptions/{id}/sync", guard.requires(Scope.ADMIN, r::sync));
         routes.post("/api/v1/subscriptions/{id}/rollback", guard.requires(Scope.ADMIN, r::rollback));
+        routes.get("/api/v1/list-alerts", guard.requires(Scope.ADMIN, r::alerts));
         routes.exception(SyncException.class, (e, ctx) ->
                 ctx.status(422).json(Map.of("error", "sync_refused", "message", e.getMessage())));
     }
@@ -183,6 +184,16 @@ public final class FederationRoutes {
         SubscriptionService.SyncResult r = subscriptions.rollback(id(ctx), b.get("sequence").asLong());
         ctx.json(Map.of("to_seq", r.toSeq(), "re_added", r.added(), "retracted", r.retracted(),
                 "subscription", view(subscriptions.get(id(ctx)), false)));
+    }
+
+    /** The latest safety alerts of every subscription, newest first (for the admins' dashboard). */
+    private void alerts(Context ctx) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SubscriptionDao.Alert a : subscriptions.recentAlerts()) {
+            out.add(Map.of("subscription", a.subscriptionId(), "kind", a.kind(), "message", a.message(),
+                    "at", a.createdAt().toString()));
+        }
+        ctx.json(Map.of("alerts", out));
     }
 
     private Map<String, Object> view(SubscriptionDao.Subscription s, boolean detail) {

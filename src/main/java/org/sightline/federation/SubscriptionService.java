@@ -123,6 +123,10 @@ public final class SubscriptionService {
         return jdbi.withExtension(SubscriptionDao.class, d -> d.recentSyncs(id, n));
     }
 
+    public List<SubscriptionDao.Alert> recentAlerts() {
+        return jdbi.withExtension(SubscriptionDao.class, SubscriptionDao::recentAlerts);
+    }
+
     public List<SubscriptionDao.Alert> alerts(long id) {
         return jdbi.withExtension(SubscriptionDao.class, d -> d.alerts(id));
     }

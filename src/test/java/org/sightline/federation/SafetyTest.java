@@ -122,6 +122,9 @@ class SafetyTest {
         assertThat(s.get("alerts")).hasSize(1);
         assertThat(s.get("alerts").get(0).get("kind").asText()).isEqualTo("flood");
         assertThat(s.get("alerts").get(0).get("message").asText()).contains("matched 2 distinct media");
+        JsonNode all = b.get("/api/v1/list-alerts", admin).json().get("alerts");
+        assertThat(all).hasSize(1);
+        assertThat(all.get(0).get("subscription").asLong()).isEqualTo(sub);
         // from now on it acts on nothing
         assertThat(scan("dih/bridge-6-flipy.jpg").get("decision").asText()).isEqualTo("pass");
     }
