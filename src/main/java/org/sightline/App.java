@@ -30,6 +30,12 @@ import org.sightline.banks.ChangeListener;
 import org.sightline.banks.MatchRoutes;
 import org.sightline.config.Config;
 import org.sightline.config.SecretBox;
+import org.sightline.federation.FederationRoutes;
+import org.sightline.federation.KeyFiles;
+import org.sightline.federation.PublishService;
+import org.sightline.federation.RetroMatcher;
+import org.sightline.federation.SubscriptionService;
+import org.sightline.federation.SyncScheduler;
 import org.sightline.hashing.ImageDecoder;
 import org.sightline.hashing.MediaHasher;
 import org.sightline.ingest.IngestMetrics;
@@ -76,7 +82,8 @@ public final class App {
                        IngestService ingest, ScanService scans, ExecutorService gatePool, ChangeListener changes,
                        Plugins plugins, ActionExecutor actions, Quarantine quarantine, MastodonConnect connect,
                        UserService users, AuditLog audit, ReviewService review, Dashboard dashboard, SecureRandom random,
-                       Clock clock)
+                       Clock clock, PublishService lists, SubscriptionService subscriptions, MediaFetcher listFetcher,
+                       SyncScheduler listSync)
             implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
@@ -134,10 +141,24 @@ public final class App {
                 ReviewService review = new ReviewService(db.jdbi(), banks, audit, clock,
                         Duration.ofMinutes(config.longValue("panel.claim_minutes", 10)));
                 Dashboard dashboard = new Dashboard(db.jdbi(), audit, clock);
+                PublishService lists = new PublishService(db.jdbi(), banks, new KeyFiles(config.dataDir()), clock,
+                        random, config.integer("lists.page_size", 10_000),
+                        config.get("lists.publisher").orElse(config.get("lists.public_url").orElse(null)));
+                // list documents are larger than media: the same SSRF-safe fetcher with its own size cap
+                MediaFetcher listFetcher = new MediaFetcher(FetchSettings.from(config)
+                        .withMaxBytes(config.longValue("lists.max_document_bytes", 512L * 1024 * 1024))
+                        .withTimeoutMillis(config.longValue("lists.fetch_timeout_ms", 120_000)));
+                SubscriptionService subscriptions = new SubscriptionService(db.jdbi(), banks, listFetcher,
+                        secrets,
+                        new RetroMatcher(db.jdbi(), banks, clock, Duration.ofDays(config.integer("lists.retro_days", 30))),
+                        clock, config.longValue("lists.flood_max_per_hour", 100));
+                SyncScheduler listSync = new SyncScheduler(subscriptions,
+                        Duration.ofSeconds(config.longValue("lists.sync_interval_s", 900)),
+                        Duration.ofSeconds(config.longValue("lists.flood_check_s", 60)));
                 return new Deps(config, db, matcher, banks, tokens, instances, metrics, fetcher, workers, ingest,
                         scans, gatePool, changes, plugins, actions, quarantine,
                         new MastodonConnect(db.jdbi(), instances, secrets, random, config.publicUrl()),
-                        users, audit, review, dashboard, random, clock);
+                        users, audit, review, dashboard, random, clock, lists, subscriptions, listFetcher, listSync);
             } catch (RuntimeException e) {
                 if (changes != null) changes.close();
                 db.close();
@@ -145,18 +166,21 @@ public final class App {
             }
         }
 
-        /** Starts the background work (the ingest workers and the action executor). */
+        /** Starts the background work (the ingest workers, the action executor, the scheduled list syncs). */
         public void startWorkers() {
             workers.start();
             actions.start();
+            listSync.start();
         }
 
         @Override
         public void close() {
+            listSync.close();
             workers.close();
             actions.close();
             gatePool.shutdownNow();
             fetcher.close();
+            listFetcher.close();
             if (changes != null) changes.close();
             database.close();
         }
@@ -187,6 +211,8 @@ public final class App {
                     deps.quarantine(), json, Clock.systemUTC());
             BankRoutes.register(config.routes, guard, deps.banks(), json);
             MatchRoutes.register(config.routes, guard, deps.banks(), json);
+            FederationRoutes.register(config.routes, guard, deps.lists(), deps.subscriptions(), json,
+                    deps.config().get("lists.public_url").orElse(null));
 
             // the moderator panel (HTML, session cookie, CSRF token on every form)
             StaticRoutes.register(config.routes, guard);

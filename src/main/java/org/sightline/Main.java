@@ -3,6 +3,7 @@ package org.sightline;
 import io.javalin.Javalin;
 import org.sightline.config.Config;
 import org.sightline.config.ConfigException;
+import org.sightline.federation.ListCommands;
 import org.sightline.hashing.HashBenchCommand;
 import org.sightline.hashing.HashCommand;
 import org.sightline.ingest.IngestBenchCommand;
@@ -22,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "sightline", mixinStandardHelpOptions = true,
         description = "Image-moderation companion server for the fediverse.",
         subcommands = {Main.Serve.class, HashCommand.class, Main.Token.class, InstanceCommand.class,
-                org.sightline.users.UserCommand.class, org.sightline.audit.AuditCommand.class, Main.Bench.class})
+                org.sightline.users.UserCommand.class, org.sightline.audit.AuditCommand.class,
+                ListCommands.Keygen.class, ListCommands.ListCommand.class, Main.Bench.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -105,7 +107,8 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "bench", description = "Benchmarks that report ratios against a baseline measured in the same run.",
-            subcommands = {HashBenchCommand.class, MatchBenchCommand.class, IngestBenchCommand.class})
+            subcommands = {HashBenchCommand.class, MatchBenchCommand.class, IngestBenchCommand.class,
+                    org.sightline.federation.ListBenchCommand.class})
     static final class Bench extends CommandGroup {
     }
 

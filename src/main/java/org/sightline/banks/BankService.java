@@ -33,6 +33,21 @@ public final class BankService {
     private final Clock clock;
     private final Map<Long, Bank> banksById = new ConcurrentHashMap<>();
     private final boolean announce;
+    private final List<EntryHook> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Called inside the transaction of every add and retraction, so that what it writes (a published list's
+     * change log) commits or rolls back with the bank change.
+     */
+    public interface EntryHook {
+        void added(Handle h, Bank bank, List<BankEntry> entries);
+
+        void retracted(Handle h, Bank bank, List<BankEntry> entries, Instant at);
+    }
+
+    public void addHook(EntryHook hook) {
+        hooks.add(hook);
+    }
 
     public BankService(Jdbi jdbi, Matcher matcher, Clock clock) {
         this(jdbi, matcher, clock, false);
@@ -211,7 +226,34 @@ public final class BankService {
     public List<BankEntry> addEntries(String bankName, List<NewEntry> entries, String addedBy) {
         Bank bank = get(bankName);
         if (entries.isEmpty()) throw BankError.invalid("no entries given");
-        Instant now = now();
+        List<BankEntry> rows = validated(bank, entries, addedBy, now());
+        List<BankEntry> saved = jdbi.inTransaction(h -> insert(h, bank, rows));
+        List<Matcher.IndexedEntry> forIndex = new ArrayList<>(saved.size());
+        for (BankEntry s : saved) forIndex.add(indexed(s));
+        matcher.addAll(forIndex);
+        return saved;
+    }
+
+    private List<BankEntry> insert(Handle h, Bank bank, List<BankEntry> rows) {
+        if (rows.isEmpty()) return List.of();
+        long[] ids = h.attach(EntryDao.class).insertAll(rows);
+        long min = Long.MAX_VALUE, max = Long.MIN_VALUE;
+        for (long id : ids) {
+            min = Math.min(min, id);
+            max = Math.max(max, id);
+        }
+        announce(h, "add " + min + " " + max);
+        List<BankEntry> saved = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            BankEntry r = rows.get(i);
+            saved.add(new BankEntry(ids[i], r.bankId(), r.signalType(), r.signalValue(), r.labels(), r.note(),
+                    r.addedBy(), r.sourceList(), r.sourceSeq(), r.state(), r.createdAt(), null, null));
+        }
+        for (EntryHook hook : hooks) hook.added(h, bank, saved);
+        return saved;
+    }
+
+    private List<BankEntry> validated(Bank bank, List<NewEntry> entries, String addedBy, Instant now) {
         List<BankEntry> rows = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
             NewEntry e = entries.get(i);
@@ -225,27 +267,42 @@ public final class BankService {
                 throw BankError.invalid("entry " + (i + 1) + ": " + ex.getMessage());
             }
         }
-        long[] ids = jdbi.inTransaction(h -> {
-            long[] generated = h.attach(EntryDao.class).insertAll(rows);
-            long min = Long.MAX_VALUE, max = Long.MIN_VALUE;
-            for (long id : generated) {
-                min = Math.min(min, id);
-                max = Math.max(max, id);
+        return rows;
+    }
+
+    /** What {@link #applyAtomically} did. */
+    public record Applied(List<BankEntry> added, List<BankEntry> retracted) {
+    }
+
+    /**
+     * Adds and retracts entries of one bank in a single transaction together with {@code alsoInTransaction}
+     * (all or nothing), then updates the index. Retracting an entry that is not active fails the whole batch.
+     */
+    public Applied applyAtomically(String bankName, List<NewEntry> adds, List<Long> retractIds, String by,
+                                   Consumer<Handle> alsoInTransaction) {
+        Bank bank = get(bankName);
+        Instant now = now();
+        List<BankEntry> rows = validated(bank, adds, by, now);
+        Applied applied = jdbi.inTransaction(h -> {
+            EntryDao dao = h.attach(EntryDao.class);
+            List<BankEntry> retracted = new ArrayList<>(retractIds.size());
+            for (long id : retractIds) {
+                BankEntry e = dao.findById(id).filter(x -> x.bankId() == bank.id() && BankEntry.ACTIVE.equals(x.state()))
+                        .orElseThrow(() -> BankError.invalid("bank '" + bankName + "' has no active entry " + id));
+                if (dao.retract(id, by, now) != 1) throw BankError.conflict("entry " + id + " was retracted meanwhile");
+                announce(h, "retract " + id);
+                retracted.add(e);
             }
-            announce(h, "add " + min + " " + max);
-            return generated;
+            if (!retracted.isEmpty()) for (EntryHook hook : hooks) hook.retracted(h, bank, retracted, now);
+            List<BankEntry> added = insert(h, bank, rows);
+            alsoInTransaction.accept(h);
+            return new Applied(added, retracted);
         });
-        List<BankEntry> saved = new ArrayList<>(rows.size());
-        List<Matcher.IndexedEntry> forIndex = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            BankEntry r = rows.get(i);
-            BankEntry s = new BankEntry(ids[i], r.bankId(), r.signalType(), r.signalValue(), r.labels(), r.note(),
-                    r.addedBy(), r.sourceList(), r.sourceSeq(), r.state(), r.createdAt(), null, null);
-            saved.add(s);
-            forIndex.add(indexed(s));
-        }
+        for (BankEntry e : applied.retracted()) matcher.retract(indexed(e));
+        List<Matcher.IndexedEntry> forIndex = new ArrayList<>(applied.added().size());
+        for (BankEntry s : applied.added()) forIndex.add(indexed(s));
         matcher.addAll(forIndex);
-        return saved;
+        return applied;
     }
 
     /** Retracts an active entry of the bank: it stops matching at once; the row keeps who and when. */
@@ -257,8 +314,10 @@ public final class BankService {
         if (BankEntry.RETRACTED.equals(e.state())) return e;
         Instant at = now();
         jdbi.useTransaction(h -> {
-            h.attach(EntryDao.class).retract(entryId, by, at);
-            announce(h, "retract " + entryId);
+            if (h.attach(EntryDao.class).retract(entryId, by, at) == 1) {
+                announce(h, "retract " + entryId);
+                for (EntryHook hook : hooks) hook.retracted(h, bank, List.of(e), at);
+            }
         });
         matcher.retract(indexed(e));
         return dao.findById(entryId).orElseThrow();

@@ -83,6 +83,8 @@ public final class Config {
             "http.host", "http.port", "http.secure_cookies", "http.forwarded_for", "http.public_url", "data.dir", "db.url", "db.user", "db.password", "db.pool_size",
             "fetch.allow_private_addresses", "fetch.timeout_ms", "fetch.max_redirects",
             "media.max_bytes", "media.max_pixels", "decode.concurrency",
+            "lists.public_url", "lists.page_size", "lists.max_document_bytes", "lists.fetch_timeout_ms",
+            "lists.retro_days", "lists.flood_max_per_hour", "lists.sync_interval_s", "lists.flood_check_s",
     };
 
     public Config with(String key, Object value) {

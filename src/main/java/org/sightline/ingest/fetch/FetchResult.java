@@ -2,6 +2,7 @@ package org.sightline.ingest.fetch;
 
 import java.net.URI;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What one fetch produced.
@@ -14,9 +15,10 @@ import java.util.Locale;
  * @param finalUri    the URI of the last request made (after redirects)
  * @param reason      one line for logs and the review queue: never bytes, never a query string
  * @param retryable   whether a later attempt may succeed (5xx, 408/429, timeouts, connection errors)
+ * @param headers     the response headers of a successful fetch, names in lower case (empty otherwise)
  */
 public record FetchResult(Outcome outcome, int status, byte[] bytes, String contentType, URI finalUri,
-                          String reason, boolean retryable) {
+                          String reason, boolean retryable, Map<String, String> headers) {
 
     public enum Outcome {
         OK, TOO_LARGE, FETCH_FAILED, GONE;
@@ -29,22 +31,22 @@ public record FetchResult(Outcome outcome, int status, byte[] bytes, String cont
 
     private static final byte[] NONE = new byte[0];
 
-    static FetchResult ok(int status, byte[] bytes, String contentType, URI finalUri) {
+    static FetchResult ok(int status, byte[] bytes, String contentType, URI finalUri, Map<String, String> headers) {
         return new FetchResult(Outcome.OK, status, bytes, contentType, finalUri,
-                "fetched " + bytes.length + " bytes", false);
+                "fetched " + bytes.length + " bytes", false, headers);
     }
 
     static FetchResult tooLarge(int status, URI finalUri, String reason) {
-        return new FetchResult(Outcome.TOO_LARGE, status, NONE, null, finalUri, reason, false);
+        return new FetchResult(Outcome.TOO_LARGE, status, NONE, null, finalUri, reason, false, Map.of());
     }
 
     static FetchResult gone(int status, URI finalUri) {
         return new FetchResult(Outcome.GONE, status, NONE, null, finalUri,
-                "HTTP " + status + " from " + MediaFetcher.redact(finalUri), false);
+                "HTTP " + status + " from " + MediaFetcher.redact(finalUri), false, Map.of());
     }
 
     static FetchResult failed(int status, URI finalUri, String reason, boolean retryable) {
-        return new FetchResult(Outcome.FETCH_FAILED, status, NONE, null, finalUri, reason, retryable);
+        return new FetchResult(Outcome.FETCH_FAILED, status, NONE, null, finalUri, reason, retryable, Map.of());
     }
 
     public boolean isOk() {

@@ -20,7 +20,9 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -90,6 +92,14 @@ public final class MediaFetcher implements AutoCloseable {
 
     /** Fetches {@code uri}; never throws for anything the remote side or the network does. */
     public FetchResult fetch(URI uri) {
+        return fetch(uri, Map.of());
+    }
+
+    /**
+     * Fetches {@code uri} sending {@code requestHeaders} too (e.g. a subscriber's bearer token); they are sent
+     * to redirect targets only on the same scheme, host and port, so a redirect cannot carry them elsewhere.
+     */
+    public FetchResult fetch(URI uri, Map<String, String> requestHeaders) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMillis());
         URI current = uri;
         for (int redirects = 0; ; redirects++) {
@@ -104,6 +114,11 @@ public final class MediaFetcher implements AutoCloseable {
                     .timeout(remaining, TimeUnit.MILLISECONDS)
                     .idleTimeout(settings.timeoutMillis(), TimeUnit.MILLISECONDS)
                     .headers(h -> h.put(HttpHeader.ACCEPT, "image/*, */*;q=0.5"));
+            if (sameOrigin(uri, current)) {
+                for (Map.Entry<String, String> e : requestHeaders.entrySet()) {
+                    request.headers(h -> h.put(e.getKey(), e.getValue()));
+                }
+            }
             InputStreamResponseListener listener = new InputStreamResponseListener();
             request.send(listener);
             Response response;
@@ -186,7 +201,9 @@ public final class MediaFetcher implements AutoCloseable {
             return failure(status, uri, e);
         }
         String contentType = response.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        return FetchResult.ok(status, body.toByteArray(), contentType, uri);
+        Map<String, String> headers = new HashMap<>();
+        for (HttpField f : response.getHeaders()) headers.putIfAbsent(f.getName().toLowerCase(Locale.ROOT), f.getValue());
+        return FetchResult.ok(status, body.toByteArray(), contentType, uri, Map.copyOf(headers));
     }
 
     /** Drops a response whose body is not wanted; the connection is not reused. */
@@ -238,6 +255,11 @@ public final class MediaFetcher implements AutoCloseable {
         if (uri.getHost() == null || uri.getHost().isEmpty()) return "URL has no host";
         if (uri.getRawUserInfo() != null) return "URL carries credentials";
         return null;
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+                && a.getPort() == b.getPort();
     }
 
     private static boolean isRedirect(int status) {

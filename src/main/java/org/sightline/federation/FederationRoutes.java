@@ -1,0 +1,280 @@
+package org.sightline.federation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import org.sightline.auth.AuthGuard;
+import org.sightline.auth.Scope;
+import org.sightline.banks.Bank;
+import org.sightline.web.ApiError;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** HTTP handlers of the published lists ({@code /lists/...}) and of {@code /api/v1/lists}, {@code /api/v1/subscriptions}. */
+public final class FederationRoutes {
+    private final PublishService lists;
+    private final SubscriptionService subscriptions;
+    private final ObjectMapper json;
+    private final String publicUrl;
+
+    private FederationRoutes(PublishService lists, SubscriptionService subscriptions, ObjectMapper json, String publicUrl) {
+        this.lists = lists;
+        this.subscriptions = subscriptions;
+        this.json = json;
+        this.publicUrl = publicUrl;
+    }
+
+    /** @param publicUrl this instance's public base URL (lists' ids start with it); null: taken from each request */
+    public static void register(RoutesConfig routes, AuthGuard guard, PublishService lists,
+                                SubscriptionService subscriptions, ObjectMapper json, String publicUrl) {
+        FederationRoutes r = new FederationRoutes(lists, subscriptions, json, publicUrl);
+        routes.post("/api/v1/lists", guard.requires(Scope.ADMIN, r::publish));
+        routes.get("/api/v1/lists", guard.requires(Scope.ADMIN, r::listLists));
+        routes.post("/api/v1/lists/{name}/tokens", guard.requires(Scope.ADMIN, r::createToken));
+        // The published documents: public, or checked against subscriber tokens by the handler itself.
+        routes.get("/lists/{name}", guard.selfAuthenticated(r::snapshot));
+        routes.get("/lists/{name}/changes", guard.selfAuthenticated(r::changes));
+        routes.get("/lists/{name}/key", guard.selfAuthenticated(r::key));
+        routes.get("/lists/{name}/pdq.txt", guard.selfAuthenticated(r::exportPdq));
+        routes.post("/api/v1/subscriptions", guard.requires(Scope.ADMIN, r::subscribe));
+        routes.get("/api/v1/subscriptions", guard.requires(Scope.ADMIN, r::listSubscriptions));
+        routes.get("/api/v1/subscriptions/{id}", guard.requires(Scope.ADMIN, r::getSubscription));
+        routes.patch("/api/v1/subscriptions/{id}", guard.requires(Scope.ADMIN, r::updateSubscription));
+        routes.post("/api/v1/subscriptions/{id}/sync", guard.requires(Scope.ADMIN, r::sync));
+        routes.post("/api/v1/subscriptions/{id}/rollback", guard.requires(Scope.ADMIN, r::rollback));
+        routes.get("/api/v1/list-alerts", guard.requires(Scope.ADMIN, r::alerts));
+        routes.exception(SyncException.class, (e, ctx) ->
+                ctx.status(422).json(Map.of("error", "sync_refused", "message", e.getMessage())));
+    }
+
+    private String base(Context ctx) {
+        if (publicUrl != null) return publicUrl;
+        return ctx.scheme() + "://" + ctx.host();
+    }
+
+    private void publish(Context ctx) {
+        JsonNode b = body(ctx);
+        ListDao.PublishedList l = lists.publish(text(b, "name"), text(b, "bank"), text(b, "visibility"),
+                text(b, "description"));
+        ctx.status(201).json(listView(l, base(ctx)));
+    }
+
+    private void listLists(Context ctx) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ListDao.PublishedList l : lists.list()) out.add(listView(l, base(ctx)));
+        ctx.json(Map.of("lists", out));
+    }
+
+    private void createToken(Context ctx) {
+        JsonNode b = body(ctx);
+        String token = lists.createToken(ctx.pathParam("name"), text(b, "subscriber"));
+        ctx.status(201).json(Map.of("token", token));
+    }
+
+    private ListDao.PublishedList readable(Context ctx) {
+        ListDao.PublishedList l = lists.get(ctx.pathParam("name"));
+        String header = ctx.header("Authorization");
+        String bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        if (!lists.mayRead(l, bearer)) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new ApiError(401, "unauthorized", "this list is for subscribers: send Authorization: Bearer <list token>");
+        }
+        return l;
+    }
+
+    private void snapshot(Context ctx) {
+        ListDao.PublishedList l = readable(ctx);
+        String etag = lists.snapshotEtag(l, base(ctx));
+        if (notModified(ctx, etag)) return;
+        send(ctx, lists.snapshot(l, base(ctx)));
+    }
+
+    private void changes(Context ctx) {
+        ListDao.PublishedList l = readable(ctx);
+        long since;
+        try {
+            since = Long.parseLong(ctx.queryParam("since") == null ? "0" : ctx.queryParam("since"));
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("since must be a sequence number");
+        }
+        if (since < 0) throw ApiError.badRequest("since must be 0 or more");
+        String etag = lists.changesEtag(l, since, base(ctx));
+        if (notModified(ctx, etag)) return;
+        send(ctx, lists.changes(l, since, base(ctx)));
+    }
+
+    private void key(Context ctx) {
+        readable(ctx);
+        ctx.contentType("application/json").result(lists.keyDocument());
+    }
+
+    private void exportPdq(Context ctx) {
+        ListDao.PublishedList l = readable(ctx);
+        StringBuilder sb = new StringBuilder();
+        lists.exportPdq(l, line -> sb.append(line).append('\n'));
+        ctx.contentType("text/plain; charset=utf-8").result(sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private boolean notModified(Context ctx, String etag) {
+        String inm = ctx.header("If-None-Match");
+        ctx.header("ETag", etag);
+        if (inm != null && inm.trim().equals(etag)) {
+            ctx.status(304);
+            return true;
+        }
+        return false;
+    }
+
+    private static void send(Context ctx, PublishService.SignedDocument d) {
+        ctx.header(ListFormat.SIGNATURE_HEADER, d.signature());
+        ctx.header(ListFormat.KEY_ID_HEADER, d.keyId());
+        ctx.header(ListFormat.SEQUENCE_HEADER, String.valueOf(d.sequence()));
+        ctx.header("ETag", d.etag());
+        ctx.header("Cache-Control", "no-cache");
+        ctx.contentType("application/json").result(d.body());
+    }
+
+    private void subscribe(Context ctx) {
+        JsonNode b = body(ctx);
+        SubscriptionDao.Subscription s = subscriptions.subscribe(text(b, "url"), text(b, "key"), text(b, "mode"),
+                text(b, "policy"), text(b, "token"), text(b, "bank"));
+        ctx.status(201).json(view(s, false));
+    }
+
+    private void listSubscriptions(Context ctx) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SubscriptionDao.Subscription s : subscriptions.list()) out.add(view(s, false));
+        ctx.json(Map.of("subscriptions", out));
+    }
+
+    private void getSubscription(Context ctx) {
+        ctx.json(view(subscriptions.get(id(ctx)), true));
+    }
+
+    private void updateSubscription(Context ctx) {
+        JsonNode b = body(ctx);
+        Boolean paused = b.has("paused") ? b.get("paused").asBoolean() : null;
+        ctx.json(view(subscriptions.update(id(ctx), text(b, "mode"), paused), true));
+    }
+
+    private void sync(Context ctx) {
+        long id = id(ctx);
+        SubscriptionService.SyncResult r = subscriptions.sync(id);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("from_seq", r.fromSeq());
+        out.put("to_seq", r.toSeq());
+        out.put("added", r.added());
+        out.put("retracted", r.retracted());
+        out.put("samples", r.samples());
+        out.put("retroactive_matches", r.retroactiveMatches());
+        out.put("cases_opened", r.casesOpened());
+        out.put("subscription", view(subscriptions.get(id), false));
+        ctx.json(out);
+    }
+
+    private void rollback(Context ctx) {
+        JsonNode b = body(ctx);
+        if (!b.has("sequence") || !b.get("sequence").canConvertToLong()) throw ApiError.badRequest("give the sequence to roll back to: {\"sequence\": N}");
+        SubscriptionService.SyncResult r = subscriptions.rollback(id(ctx), b.get("sequence").asLong());
+        ctx.json(Map.of("to_seq", r.toSeq(), "re_added", r.added(), "retracted", r.retracted(),
+                "subscription", view(subscriptions.get(id(ctx)), false)));
+    }
+
+    /** The latest safety alerts of every subscription, newest first (for the admins' dashboard). */
+    private void alerts(Context ctx) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SubscriptionDao.Alert a : subscriptions.recentAlerts()) {
+            out.add(Map.of("subscription", a.subscriptionId(), "kind", a.kind(), "message", a.message(),
+                    "at", a.createdAt().toString()));
+        }
+        ctx.json(Map.of("alerts", out));
+    }
+
+    private Map<String, Object> view(SubscriptionDao.Subscription s, boolean detail) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Bank bank = subscriptions.bank(s);
+        m.put("id", s.id());
+        m.put("url", s.url());
+        m.put("key_id", s.keyId());
+        m.put("bank", bank.name());
+        m.put("mode", bank.mode());
+        m.put("paused", s.paused());
+        m.put("list_name", s.listName());
+        m.put("publisher", s.publisher());
+        m.put("sequence", s.lastSeq());
+        m.put("last_sync_at", s.lastSyncAt() == null ? null : s.lastSyncAt().toString());
+        m.put("last_error", s.lastError());
+        if (detail) {
+            List<Map<String, Object>> syncs = new ArrayList<>();
+            for (SubscriptionDao.SyncRecord r : subscriptions.syncs(s.id(), 10)) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("kind", r.kind());
+                x.put("from_seq", r.fromSeq());
+                x.put("to_seq", r.toSeq());
+                x.put("added", r.added());
+                x.put("retracted", r.retracted());
+                x.put("samples", readList(r.samples()));
+                x.put("error", r.error());
+                x.put("at", r.createdAt().toString());
+                syncs.add(x);
+            }
+            m.put("syncs", syncs);
+            m.put("last_diff", syncs.stream().filter(x -> x.get("error") == null).findFirst().orElse(null));
+            List<Map<String, Object>> alerts = new ArrayList<>();
+            for (SubscriptionDao.Alert a : subscriptions.alerts(s.id())) {
+                alerts.add(Map.of("kind", a.kind(), "message", a.message(), "at", a.createdAt().toString()));
+            }
+            m.put("alerts", alerts);
+        }
+        return m;
+    }
+
+    private Object readList(String s) {
+        try {
+            return json.readTree(s);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static Map<String, Object> listView(ListDao.PublishedList l, String base) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", l.name());
+        m.put("url", base + "/lists/" + l.name());
+        m.put("visibility", l.visibility());
+        m.put("description", l.description());
+        m.put("sequence", l.lastSeq());
+        return m;
+    }
+
+    private static long id(Context ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("subscription id must be a number");
+        }
+    }
+
+    private JsonNode body(Context ctx) {
+        try {
+            JsonNode n = json.readTree(ctx.bodyInputStream());
+            if (n == null || !n.isObject()) throw ApiError.badRequest("expected a JSON object");
+            return n;
+        } catch (IOException e) {
+            throw ApiError.badRequest("malformed JSON");
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isTextual()) throw ApiError.badRequest(field + " must be a string");
+        return v.asText();
+    }
+}

@@ -1,0 +1,265 @@
+package org.sightline.federation;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.result.ResultIterator;
+import org.sightline.banks.Bank;
+import org.sightline.banks.BankEntry;
+import org.sightline.banks.BankError;
+import org.sightline.banks.BankService;
+import org.sightline.banks.Labels;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Publishing banks as signed lists: keeps each published bank's change log (written inside the bank change's
+ * transaction through {@link BankService.EntryHook}), and builds the signed snapshot and change pages.
+ */
+public final class PublishService implements BankService.EntryHook {
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+
+    private final Jdbi jdbi;
+    private final BankService banks;
+    private final KeyFiles keys;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final int pageSize;
+    private final String publisher;
+    /** The last snapshot built per list: rebuilding a large list for every subscriber would be wasteful. */
+    private final Map<String, SignedDocument> snapshots = new ConcurrentHashMap<>();
+
+    /** A document and what travels with it. */
+    public record SignedDocument(byte[] body, String signature, String keyId, long sequence, String etag) {
+    }
+
+    public PublishService(Jdbi jdbi, BankService banks, KeyFiles keys, Clock clock, SecureRandom random, int pageSize,
+                          String publisher) {
+        this.jdbi = jdbi;
+        this.banks = banks;
+        this.keys = keys;
+        this.clock = clock;
+        this.random = random;
+        this.pageSize = pageSize;
+        this.publisher = publisher;
+        banks.addHook(this);
+    }
+
+    /** Publishes a local bank: its active entries become adds 1..n, in entry id order. */
+    public ListDao.PublishedList publish(String name, String bankName, String visibility, String description) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw BankError.invalid("list name must be 1-64 characters of a-z, 0-9, '_', '.', '-'");
+        }
+        String vis = visibility == null ? "public" : visibility;
+        if (!vis.equals("public") && !vis.equals("subscribers")) {
+            throw BankError.invalid("visibility must be 'public' or 'subscribers', got '" + visibility + "'");
+        }
+        Bank bank = banks.get(bankName);
+        if (!"local".equals(bank.kind())) throw BankError.invalid("only a local bank can be published; '" + bankName + "' is " + bank.kind());
+        signingKey(); // fail before publishing anything when there is no key
+        ListDao dao = jdbi.onDemand(ListDao.class);
+        if (dao.findByName(name).isPresent()) throw BankError.conflict("a list named '" + name + "' already exists");
+        if (dao.findByBank(bank.id()).isPresent()) throw BankError.conflict("bank '" + bankName + "' is already published");
+        Instant now = now();
+        jdbi.useTransaction(h -> {
+            ListDao d = h.attach(ListDao.class);
+            long id = d.insert(name, bank.id(), vis, description, now);
+            List<BankEntry> active = new ArrayList<>();
+            banks.forEachEntry(bankName, false, active::add);
+            appendAdds(d, id, active, now);
+        });
+        return dao.findByName(name).orElseThrow();
+    }
+
+    public List<ListDao.PublishedList> list() {
+        return jdbi.onDemand(ListDao.class).list();
+    }
+
+    public ListDao.PublishedList get(String name) {
+        return jdbi.onDemand(ListDao.class).findByName(name)
+                .orElseThrow(() -> BankError.notFound("no list named '" + name + "'"));
+    }
+
+    /** A token for one subscriber of a restricted list; returned once, stored as its SHA-256. */
+    public String createToken(String listName, String subscriber) {
+        ListDao.PublishedList l = get(listName);
+        if (subscriber == null || subscriber.isBlank() || subscriber.length() > 100) {
+            throw BankError.invalid("name the subscriber (1-100 characters)");
+        }
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        String token = "stl_list_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        jdbi.useExtension(ListDao.class, d -> d.insertToken(l.id(), subscriber, sha256(token), now()));
+        return token;
+    }
+
+    /** Whether a request with {@code bearer} (may be null) may read the list. */
+    public boolean mayRead(ListDao.PublishedList l, String bearer) {
+        if (!l.restricted()) return true;
+        if (bearer == null || bearer.length() > 200) return false;
+        return jdbi.withExtension(ListDao.class, d -> d.countToken(l.id(), sha256(bearer))) > 0;
+    }
+
+    public String snapshotEtag(ListDao.PublishedList l, String base) {
+        return "\"s" + l.lastSeq() + "-" + shortHash(base + "|" + signingKey().keyId()) + "\"";
+    }
+
+    public String changesEtag(ListDao.PublishedList l, long since, String base) {
+        return "\"c" + since + "-" + l.lastSeq() + "-" + shortHash(base + "|" + signingKey().keyId()) + "\"";
+    }
+
+    /** The snapshot at the list's current sequence. */
+    public SignedDocument snapshot(ListDao.PublishedList l, String base) {
+        SigningKey key = signingKey();
+        String etag = snapshotEtag(l, base);
+        SignedDocument cached = snapshots.get(l.name());
+        if (cached != null && cached.etag().equals(etag)) return cached;
+        long upTo = l.lastSeq();
+        byte[] body = withActive(l.id(), upTo, entries -> ListFormat.snapshot(header(l, base, key), upTo, entries));
+        SignedDocument doc = new SignedDocument(body, key.signBase64(body), key.keyId(), upTo, etag);
+        snapshots.put(l.name(), doc);
+        return doc;
+    }
+
+    /** Changes after {@code since}, at most one page; {@code next} points at the following page. */
+    public SignedDocument changes(ListDao.PublishedList l, long since, String base) {
+        if (since < 0) throw BankError.invalid("since must be 0 or more");
+        SigningKey key = signingKey();
+        long latest = l.lastSeq();
+        List<ListDao.ChangeRow> rows = jdbi.withExtension(ListDao.class, d -> d.changes(l.id(), since, latest, pageSize));
+        List<ListFormat.Change> changes = new ArrayList<>(rows.size());
+        for (ListDao.ChangeRow r : rows) changes.add(change(r));
+        long seq = rows.isEmpty() ? Math.min(since, latest) : rows.get(rows.size() - 1).seq();
+        String next = seq < latest ? base + "/lists/" + l.name() + "/changes?since=" + seq : null;
+        byte[] body = ListFormat.changes(header(l, base, key), since, seq, latest, next, changes);
+        return new SignedDocument(body, key.signBase64(body), key.keyId(), seq, changesEtag(l, since, base));
+    }
+
+    /** The public key document, with the rotation statements that lead to it. */
+    public byte[] keyDocument() {
+        return ListFormat.keyDocument(signingKey().publicKey(), keys.rotations());
+    }
+
+    /** {@code pdq <hex>} lines of the active PDQ entries, for tools that cannot verify signatures. */
+    public void exportPdq(ListDao.PublishedList l, java.util.function.Consumer<String> line) {
+        withActive(l.id(), l.lastSeq(), entries -> {
+            for (ListFormat.Change c : entries) {
+                if ("pdq".equals(c.signalType())) line.accept("pdq " + c.value());
+            }
+            return null;
+        });
+    }
+
+    /** Runs {@code use} over the entries active at {@code upTo}, streamed from the database in one query. */
+    private <T> T withActive(long listId, long upTo, java.util.function.Function<Iterable<ListFormat.Change>, T> use) {
+        return jdbi.inTransaction(h -> {
+            try (ResultIterator<ListDao.ChangeRow> rows = h.attach(ListDao.class).activeAt(listId, upTo)) {
+                Iterator<ListFormat.Change> changes = new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return rows.hasNext();
+                    }
+
+                    @Override
+                    public ListFormat.Change next() {
+                        return change(rows.next());
+                    }
+                };
+                return use.apply(() -> changes);
+            }
+        });
+    }
+
+    public SigningKey signingKey() {
+        Optional<SigningKey> k = keys.load();
+        return k.orElseThrow(() -> BankError.invalid("this instance has no publishing key; run 'sightline keygen'"));
+    }
+
+    @Override
+    public void added(Handle h, Bank bank, List<BankEntry> entries) {
+        ListDao d = h.attach(ListDao.class);
+        d.findByBank(bank.id()).ifPresent(l -> appendAdds(d, l.id(), entries, now()));
+    }
+
+    @Override
+    public void retracted(Handle h, Bank bank, List<BankEntry> entries, Instant at) {
+        ListDao d = h.attach(ListDao.class);
+        Optional<ListDao.PublishedList> list = d.findByBank(bank.id());
+        if (list.isEmpty()) return;
+        List<BankEntry> logged = new ArrayList<>();
+        List<Long> refs = new ArrayList<>();
+        for (BankEntry e : entries) {
+            // an entry retracted before the bank was published was never in the list
+            d.addSeqOf(list.get().id(), e.id()).ifPresent(ref -> {
+                logged.add(e);
+                refs.add(ref);
+            });
+        }
+        if (refs.isEmpty()) return;
+        long seq = reserve(d, list.get().id(), refs.size()) - refs.size();
+        List<ListDao.ChangeRow> rows = new ArrayList<>(refs.size());
+        for (int i = 0; i < logged.size(); i++) {
+            BankEntry e = logged.get(i);
+            rows.add(new ListDao.ChangeRow(list.get().id(), ++seq, ListFormat.RETRACT, e.id(), refs.get(i),
+                    e.signalType(), e.signalValue(), e.labels(), null, at, null));
+            d.markRetracted(list.get().id(), refs.get(i), seq);
+        }
+        d.insertChanges(rows);
+    }
+
+    private void appendAdds(ListDao d, long listId, List<BankEntry> entries, Instant at) {
+        if (entries.isEmpty()) return;
+        long last = reserve(d, listId, entries.size());
+        long seq = last - entries.size();
+        List<ListDao.ChangeRow> rows = new ArrayList<>(entries.size());
+        for (BankEntry e : entries) {
+            rows.add(new ListDao.ChangeRow(listId, ++seq, ListFormat.ADD, e.id(), null, e.signalType(), e.signalValue(),
+                    e.labels(), e.note(), at, null));
+        }
+        for (int i = 0; i < rows.size(); i += 5000) d.insertChanges(rows.subList(i, Math.min(rows.size(), i + 5000)));
+    }
+
+    private static long reserve(ListDao d, long listId, int n) {
+        if (d.reserve(listId, n) != 1) throw new IllegalStateException("published list " + listId + " vanished");
+        return d.lastSeq(listId);
+    }
+
+    private ListFormat.Header header(ListDao.PublishedList l, String base, SigningKey key) {
+        return new ListFormat.Header(base + "/lists/" + l.name(), l.name(), l.description(), publisher, key.keyId());
+    }
+
+    static ListFormat.Change change(ListDao.ChangeRow r) {
+        return new ListFormat.Change(r.seq(), r.op(), r.signalType(), r.signalValue(), Labels.split(r.labels()),
+                r.note(), r.createdAt().truncatedTo(ChronoUnit.SECONDS).toString(), r.refSeq());
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String shortHash(String s) {
+        return sha256(s).substring(0, 12);
+    }
+}
