@@ -49,6 +49,7 @@ import org.sightline.ingest.fetch.FetchSettings;
 import org.sightline.ingest.fetch.MediaFetcher;
 import org.sightline.ingest.mastodon.MastodonWebhookParser;
 import org.sightline.ingest.preview.PreviewRenderer;
+import org.sightline.federation.Trust;
 import org.sightline.instances.InstancePanelRoutes;
 import org.sightline.instances.InstanceRoutes;
 import org.sightline.instances.MastodonConnect;
@@ -83,7 +84,7 @@ public final class App {
                        Plugins plugins, ActionExecutor actions, Quarantine quarantine, MastodonConnect connect,
                        UserService users, AuditLog audit, ReviewService review, Dashboard dashboard, SecureRandom random,
                        Clock clock, PublishService lists, SubscriptionService subscriptions, MediaFetcher listFetcher,
-                       SyncScheduler listSync)
+                       SyncScheduler listSync, Trust trust)
             implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
@@ -111,8 +112,9 @@ public final class App {
                 Quarantine quarantine = new Quarantine(db.jdbi(), fetcher, secrets, audit, clock,
                         Duration.ofDays(config.integer("quarantine.retention_days", 90)));
                 Plugins plugins = Plugins.load(config, Plugins.defaultDirectory(config), List.of(quarantine));
+                Trust trust = new Trust(db.jdbi(), clock, config.integer("lists.quorum", 1));
                 MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, new PreviewRenderer(), banks,
-                        plugins, metrics, clock, config.integer("ingest.max_attempts", 5));
+                        plugins, trust, metrics, clock, config.integer("ingest.max_attempts", 5));
                 ActionExecutor actions = new ActionExecutor(db.jdbi(), plugins, instances, audit, clock,
                         config.integer("actions.workers", 2), config.integer("actions.max_attempts", 6),
                         Duration.ofMillis(config.longValue("actions.lease_ms", 120_000)),
@@ -158,7 +160,8 @@ public final class App {
                 return new Deps(config, db, matcher, banks, tokens, instances, metrics, fetcher, workers, ingest,
                         scans, gatePool, changes, plugins, actions, quarantine,
                         new MastodonConnect(db.jdbi(), instances, secrets, random, config.publicUrl()),
-                        users, audit, review, dashboard, random, clock, lists, subscriptions, listFetcher, listSync);
+                        users, audit, review, dashboard, random, clock, lists, subscriptions, listFetcher, listSync,
+                        trust);
             } catch (RuntimeException e) {
                 if (changes != null) changes.close();
                 db.close();
@@ -211,7 +214,7 @@ public final class App {
                     deps.quarantine(), json, Clock.systemUTC());
             BankRoutes.register(config.routes, guard, deps.banks(), json);
             MatchRoutes.register(config.routes, guard, deps.banks(), json);
-            FederationRoutes.register(config.routes, guard, deps.lists(), deps.subscriptions(), json,
+            FederationRoutes.register(config.routes, guard, deps.lists(), deps.subscriptions(), deps.trust(), json,
                     deps.config().get("lists.public_url").orElse(null));
 
             // the moderator panel (HTML, session cookie, CSRF token on every form)

@@ -22,8 +22,11 @@ public final class FederationRoutes {
     private final SubscriptionService subscriptions;
     private final ObjectMapper json;
     private final String publicUrl;
+    private final Trust trust;
 
-    private FederationRoutes(PublishService lists, SubscriptionService subscriptions, ObjectMapper json, String publicUrl) {
+    private FederationRoutes(PublishService lists, SubscriptionService subscriptions, Trust trust, ObjectMapper json,
+                             String publicUrl) {
+        this.trust = trust;
         this.lists = lists;
         this.subscriptions = subscriptions;
         this.json = json;
@@ -32,8 +35,8 @@ public final class FederationRoutes {
 
     /** @param publicUrl this instance's public base URL (lists' ids start with it); null: taken from each request */
     public static void register(RoutesConfig routes, AuthGuard guard, PublishService lists,
-                                SubscriptionService subscriptions, ObjectMapper json, String publicUrl) {
-        FederationRoutes r = new FederationRoutes(lists, subscriptions, json, publicUrl);
+                                SubscriptionService subscriptions, Trust trust, ObjectMapper json, String publicUrl) {
+        FederationRoutes r = new FederationRoutes(lists, subscriptions, trust, json, publicUrl);
         routes.post("/api/v1/lists", guard.requires(Scope.ADMIN, r::publish));
         routes.get("/api/v1/lists", guard.requires(Scope.ADMIN, r::listLists));
         routes.post("/api/v1/lists/{name}/tokens", guard.requires(Scope.ADMIN, r::createToken));
@@ -154,13 +157,19 @@ public final class FederationRoutes {
     }
 
     private void getSubscription(Context ctx) {
-        ctx.json(view(subscriptions.get(id(ctx)), true));
+        Map<String, Object> out = new LinkedHashMap<>(view(subscriptions.get(id(ctx)), true));
+        out.put("trust", trust.forSubscription(id(ctx)));
+        ctx.json(out);
     }
 
     private void updateSubscription(Context ctx) {
         JsonNode b = body(ctx);
         Boolean paused = b.has("paused") ? b.get("paused").asBoolean() : null;
-        ctx.json(view(subscriptions.update(id(ctx), text(b, "mode"), paused), true));
+        // trust belongs to the publisher (its key): every list it signs gets the same
+        if (b.hasNonNull("trust")) trust.setForSubscription(id(ctx), text(b, "trust"));
+        Map<String, Object> out = new LinkedHashMap<>(view(subscriptions.update(id(ctx), text(b, "mode"), paused), true));
+        out.put("trust", trust.forSubscription(id(ctx)));
+        ctx.json(out);
     }
 
     private void sync(Context ctx) {

@@ -68,6 +68,26 @@ public record Decision(String decision, boolean openCase, int priority, String r
         return new Decision(decision, openCase, priority + boost, reason + "; " + c.summary());
     }
 
+    /**
+     * Holds an automatic outcome back (to review) unless a local bank asked for it, or the subscribed lists
+     * behind it pass the trust rule: one publisher trusted {@code high}, or {@code quorum} lists of publishers
+     * trusted {@code normal} or more. {@code trustBySubscribedBank} names the subscribed banks among the matches.
+     */
+    public Decision withQuorum(List<BankService.BankMatch> matches, java.util.Map<Long, String> trustBySubscribedBank,
+                               int quorum) {
+        if (!automatic()) return this;
+        java.util.Set<Long> counting = new java.util.HashSet<>();
+        for (BankService.BankMatch m : matches) {
+            if (m.match().observe() || !SEVERITY.contains(m.bank().policy()) || m.bank().policy().equals(REVIEW)) continue;
+            String trust = trustBySubscribedBank.get(m.bank().id());
+            if (trust == null || trust.equals("high")) return this; // a local bank, or a fully trusted publisher
+            if (trust.equals("normal")) counting.add(m.bank().id());
+        }
+        if (counting.size() >= quorum) return this;
+        return new Decision(REVIEW, true, priority, reason + "; automatic " + decision + " held for review: "
+                + counting.size() + " of " + quorum + " trusted lists carry it");
+    }
+
     public boolean automatic() {
         return !decision.equals(PASS) && !decision.equals(REVIEW);
     }

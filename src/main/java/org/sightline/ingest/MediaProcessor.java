@@ -4,6 +4,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.sightline.actions.Plugins;
 import org.sightline.actions.Scanner;
 import org.sightline.banks.BankService;
+import org.sightline.federation.Trust;
 import org.sightline.instances.InstanceDao;
 import org.sightline.hashing.Dihedral;
 import org.sightline.hashing.MediaException;
@@ -48,13 +49,16 @@ public final class MediaProcessor {
     private final PreviewRenderer previews;
     private final BankService banks;
     private final Plugins plugins;
+    private final Trust trust;
     private final IngestMetrics metrics;
     private final Clock clock;
     private final int maxAttempts;
 
     public MediaProcessor(Jdbi jdbi, MediaFetcher fetcher, MediaHasher hasher, PreviewRenderer previews,
-                          BankService banks, Plugins plugins, IngestMetrics metrics, Clock clock, int maxAttempts) {
+                          BankService banks, Plugins plugins, Trust trust, IngestMetrics metrics, Clock clock,
+                          int maxAttempts) {
         this.plugins = plugins;
+        this.trust = trust;
         this.jdbi = jdbi;
         this.fetcher = fetcher;
         this.hasher = hasher;
@@ -190,9 +194,7 @@ public final class MediaProcessor {
      * decision (for the synchronous callers).
      */
     public Decision record(MediaRecord media, String worker, Scan scan, BankService.MatchOutcome outcome) {
-        Decision decision = scan.scanned()
-                ? Decision.scanned(outcome.matches(), media.reportCount()).with(scan.classification())
-                : Decision.unscanned(scan.outcome(), scan.reason(), media.reportCount());
+        Decision decision = decide(media, scan, outcome);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         boolean recorded = jdbi.inTransaction(h -> {
             MediaDao dao = h.attach(MediaDao.class);
@@ -217,6 +219,14 @@ public final class MediaProcessor {
                     scan.outcome(), decision.decision(), decision.priority(), worker, decision.reason());
         }
         return decision;
+    }
+
+    private Decision decide(MediaRecord media, Scan scan, BankService.MatchOutcome outcome) {
+        if (!scan.scanned()) return Decision.unscanned(scan.outcome(), scan.reason(), media.reportCount());
+        Decision d = Decision.scanned(outcome.matches(), media.reportCount()).with(scan.classification());
+        if (!d.automatic()) return d;
+        return d.withQuorum(outcome.matches(), trust.forBanks(outcome.matches().stream()
+                .map(m -> m.bank().id()).collect(Collectors.toSet())), trust.quorum());
     }
 
     private static List<MatchRecord> matchRows(long mediaId, BankService.MatchOutcome outcome) {
