@@ -10,12 +10,14 @@ import org.sightline.banks.BankService;
 import org.sightline.config.Config;
 import org.sightline.federation.KeyFiles;
 import org.sightline.federation.ShareDao;
+import org.sightline.store.TestDatabases;
 import org.sightline.users.Role;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,9 +46,12 @@ class SharingPanelTest {
         server.deps.lists().publish("shared", "outgoing", "public", "hashes our moderators agreed to share");
     }
 
+    String pgUrl;
+
     @AfterEach
     void stop() {
         if (server != null) server.close();
+        if (pgUrl != null) TestDatabases.dropPostgresSchema(pgUrl);
     }
 
     PanelClient login(String name) {
@@ -189,5 +194,21 @@ class SharingPanelTest {
         assertThat(request(id).state()).isEqualTo("pending");
         List<String> approvers = server.deps.database().jdbi().withExtension(ShareDao.class, d -> d.approvers(id));
         assertThat(approvers).isEmpty();
+    }
+
+    @Test
+    void approvals_and_publication_work_on_postgres() {
+        pgUrl = TestDatabases.createPostgresSchema();
+        startPublishing(Config.load(null, Map.of("SIGHTLINE_DATA_DIR", data.toString(), "SIGHTLINE_DB_URL", pgUrl,
+                "SIGHTLINE_DB_USER", TestDatabases.PG_USER)).with("lists.share_approvals", 2));
+        long id = proposeByMia();
+        for (String moderator : List.of("max", "mo")) {
+            PanelClient c = login(moderator);
+            c.get("/sharing");
+            assertThat(c.postForm("/sharing/" + id + "/approve").status()).isEqualTo(200);
+        }
+        assertThat(request(id).state()).isEqualTo("done");
+        assertThat(outgoing()).singleElement().satisfies(e -> assertThat(e.labelList()).containsExactly("spam", "sexual"));
+        assertThat(server.get("/lists/shared", null).body()).contains(pdq);
     }
 }
