@@ -29,10 +29,14 @@ import org.sightline.banks.BankService;
 import org.sightline.banks.ChangeListener;
 import org.sightline.banks.MatchRoutes;
 import org.sightline.config.Config;
+import org.sightline.config.ConfigException;
 import org.sightline.config.SecretBox;
 import org.sightline.federation.FederationRoutes;
 import org.sightline.federation.KeyFiles;
 import org.sightline.federation.PublishService;
+import org.sightline.federation.ShareService;
+import org.sightline.federation.SharePanelRoutes;
+import org.sightline.federation.SubscriptionPanelRoutes;
 import org.sightline.federation.RetroMatcher;
 import org.sightline.federation.SubscriptionService;
 import org.sightline.federation.SyncScheduler;
@@ -192,6 +196,16 @@ public final class App {
     private App() {
     }
 
+    /** Share approvals: {@code lists.share_approvals} approvers besides the proposer, into {@code lists.share_bank}. */
+    static ShareService shares(Deps deps) {
+        int approvals = deps.config().integer("lists.share_approvals", 1);
+        if (approvals != 1 && approvals != 2) {
+            throw new ConfigException("lists.share_approvals must be 1 or 2, got " + approvals);
+        }
+        return new ShareService(deps.database().jdbi(), deps.banks(), deps.lists(), deps.audit(), deps.clock(),
+                approvals, deps.config().get("lists.share_bank").orElse(null));
+    }
+
     /** Returns an unstarted server with every route registered. */
     public static Javalin create(Deps deps) {
         ObjectMapper json = new ObjectMapper();
@@ -227,6 +241,8 @@ public final class App {
                     deps.database().jdbi(), deps.clock());
             BankPanelRoutes.register(config.routes, guard, deps.banks(), deps.audit());
             AuditRoutes.register(config.routes, guard, deps.audit());
+            SubscriptionPanelRoutes.register(config.routes, guard, deps.subscriptions(), deps.audit());
+            SharePanelRoutes.register(config.routes, guard, shares(deps));
 
             config.routes.exception(ApiError.class, (e, ctx) ->
                     ctx.status(e.status()).json(Map.of("error", e.code(), "message", e.getMessage())));

@@ -106,7 +106,7 @@ public final class ReviewService {
         Bank bank = bankFor(d.addToBank(), false, c);
         String detail = "labels=" + String.join(",", labels) + (bank == null ? "" : " bank=" + bank.name())
                 + (actions.isEmpty() ? "" : " actions=" + String.join(",", actions)) + note(d.note());
-        decide(c, user, ReviewCase.DECIDED, "confirm", nzTrim(d.note()), new ArrayList<>(actions), detail);
+        decide(c, user, ReviewCase.DECIDED, "confirm", nzTrim(d.note()), new ArrayList<>(actions), labels, detail);
         if (bank != null) {
             remember(c, banks.addEntries(bank.name(), List.of(new BankService.NewEntry("pdq", c.pdq(), labels,
                     "confirmed in case " + c.id(), null, null)), user.name()));
@@ -117,7 +117,7 @@ public final class ReviewService {
         String r = required(reason);
         ReviewCase c = decidable(id, user);
         Bank bank = bankFor(allowBank, true, c);
-        decide(c, user, ReviewCase.DECIDED, "dismiss", r, List.of(),
+        decide(c, user, ReviewCase.DECIDED, "dismiss", r, List.of(), List.of(),
                 "reason=" + r + (bank == null ? "" : " allow_bank=" + bank.name()));
         if (bank != null) {
             remember(c, banks.addEntries(bank.name(), List.of(new BankService.NewEntry("pdq", c.pdq(), List.of(),
@@ -129,7 +129,7 @@ public final class ReviewService {
         String r = required(reason);
         ReviewCase c = decidable(id, user);
         if (!ReviewCase.OPEN.equals(c.state())) throw new ReviewError(409, "case " + id + " is already escalated");
-        decide(c, user, ReviewCase.ESCALATED, "escalate", r, List.of(), "reason=" + r);
+        decide(c, user, ReviewCase.ESCALATED, "escalate", r, List.of(), List.of(), "reason=" + r);
     }
 
     /** Keeps the case's media as the reference image of the entries made from it. */
@@ -175,7 +175,7 @@ public final class ReviewService {
     }
 
     private void decide(ReviewCase c, User user, String newState, String decision, String reason,
-                        List<String> actions, String detail) {
+                        List<String> actions, List<String> labels, String detail) {
         Instant now = now();
         jdbi.useTransaction(h -> {
             ReviewDao dao = h.attach(ReviewDao.class);
@@ -187,6 +187,10 @@ public final class ReviewService {
                 if (a.startsWith("account_")) {
                     dao.requestActionWithParams(c.mediaId(), c.id(), "account_action",
                             "{\"type\":\"" + a.substring("account_".length()) + "\"}", user.name(), now);
+                } else if (a.equals("share")) {
+                    // the approvers publish the hash with the labels chosen here (taxonomy words: no escaping needed)
+                    dao.requestActionWithParams(c.mediaId(), c.id(), a, "{\"labels\":\"" + Labels.join(labels) + "\"}",
+                            user.name(), now);
                 } else {
                     dao.requestAction(c.mediaId(), c.id(), a, user.name(), now);
                 }

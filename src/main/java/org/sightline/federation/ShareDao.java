@@ -1,0 +1,47 @@
+package org.sightline.federation;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The {@code share} action requests and their approvals. */
+@RegisterConstructorMapper(ShareDao.ShareRequest.class)
+public interface ShareDao {
+    /** {@code params} holds the labels of the case decision, as JSON. */
+    record ShareRequest(long id, long mediaId, Long caseId, String state, String requestedBy, Instant createdAt,
+                        String params, String pdq, boolean hasPreview) {
+    }
+
+    String SELECT = "SELECT r.id, r.media_id, r.case_id, r.state, r.requested_by, r.created_at, r.params, m.pdq,"
+            + " CASE WHEN m.preview IS NULL THEN FALSE ELSE TRUE END AS has_preview"
+            + " FROM action_requests r JOIN media m ON m.id = r.media_id WHERE r.action = 'share'";
+
+    @SqlQuery(SELECT + " AND r.state = 'pending' ORDER BY r.created_at, r.id")
+    List<ShareRequest> pending();
+
+    @SqlQuery(SELECT + " AND r.id = :id")
+    Optional<ShareRequest> find(@Bind("id") long id);
+
+    @SqlQuery("SELECT approver FROM share_approvals WHERE request_id = :id ORDER BY id")
+    List<String> approvers(@Bind("id") long requestId);
+
+    /** 1 when recorded, 0 when this approver had already approved. */
+    @SqlUpdate("INSERT INTO share_approvals (request_id, approver, approved_at)"
+            + " SELECT :id, :approver, :at WHERE NOT EXISTS"
+            + " (SELECT 1 FROM share_approvals WHERE request_id = :id AND approver = :approver)")
+    int approve(@Bind("id") long requestId, @Bind("approver") String approver, @Bind("at") Instant at);
+
+    /** Ends a pending request: 1 when it was still pending, 0 when someone else ended it first. */
+    @SqlUpdate("UPDATE action_requests SET state = :state, result = :result, updated_at = :at"
+            + " WHERE id = :id AND action = 'share' AND state = 'pending'")
+    int finish(@Bind("id") long id, @Bind("state") String state, @Bind("result") String result, @Bind("at") Instant at);
+
+    /** Records what became of a request already ended (the publish after a completed approval). */
+    @SqlUpdate("UPDATE action_requests SET state = :state, result = :result, updated_at = :at WHERE id = :id")
+    void setResult(@Bind("id") long id, @Bind("state") String state, @Bind("result") String result, @Bind("at") Instant at);
+}

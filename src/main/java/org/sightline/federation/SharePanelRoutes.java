@@ -1,0 +1,89 @@
+package org.sightline.federation;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import org.sightline.auth.AuthGuard;
+import org.sightline.users.Role;
+import org.sightline.users.User;
+import org.sightline.web.ApiError;
+import org.sightline.web.Page;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The moderators' {@code /sharing} page: approve or reject proposals to share a confirmed case's hash. */
+public final class SharePanelRoutes {
+    private final ShareService shares;
+
+    private SharePanelRoutes(ShareService shares) {
+        this.shares = shares;
+    }
+
+    public static void register(RoutesConfig routes, AuthGuard guard, ShareService shares) {
+        SharePanelRoutes r = new SharePanelRoutes(shares);
+        routes.get("/sharing", guard.session(Role.MODERATOR, ctx -> r.page(ctx, 200, Map.of())));
+        routes.post("/sharing/{id}/approve", guard.session(Role.MODERATOR, r::approve));
+        routes.post("/sharing/{id}/reject", guard.session(Role.MODERATOR, r::reject));
+    }
+
+    private void page(Context ctx, int status, Map<String, Object> extra) {
+        User me = AuthGuard.panelSession(ctx).user();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (ShareService.Proposal p : shares.pending()) {
+            ShareDao.ShareRequest r = p.request();
+            Map<String, Object> row = new HashMap<>();
+            row.put("id", r.id());
+            row.put("mediaId", r.mediaId());
+            row.put("caseId", r.caseId());
+            row.put("hasPreview", r.hasPreview());
+            row.put("pdq", r.pdq());
+            row.put("labels", String.join(", ", p.labels()));
+            row.put("proposer", r.requestedBy());
+            row.put("at", r.createdAt().toString());
+            row.put("approvers", String.join(", ", p.approvers()));
+            row.put("mayApprove", !me.name().equals(r.requestedBy()) && !p.approvers().contains(me.name()));
+            rows.add(row);
+        }
+        Map<String, Object> model = new HashMap<>(extra);
+        model.put("proposals", rows);
+        model.put("needed", shares.approvalsNeeded());
+        try {
+            model.put("bank", shares.targetBank().name());
+        } catch (ApiError e) {
+            model.put("bankError", e.getMessage());
+        }
+        ctx.status(status);
+        Page.render(ctx, "sharing.peb", model);
+    }
+
+    private void approve(Context ctx) {
+        User me = AuthGuard.panelSession(ctx).user();
+        try {
+            ShareService.Approved a = shares.approve(id(ctx), me);
+            page(ctx, 200, Map.of("message", a.entry() != null
+                    ? "Approved: the hash is in bank " + a.bank().name() + " (entry " + a.entry().id() + ") and published."
+                    : "Approved; " + a.missing() + " more approval(s) needed before it is published."));
+        } catch (ApiError e) {
+            page(ctx, e.status(), Map.of("error", e.getMessage()));
+        }
+    }
+
+    private void reject(Context ctx) {
+        try {
+            shares.reject(id(ctx), AuthGuard.panelSession(ctx).user(), ctx.formParam("reason"));
+            page(ctx, 200, Map.of("message", "Rejected: the hash will not be shared."));
+        } catch (ApiError e) {
+            page(ctx, e.status(), Map.of("error", e.getMessage()));
+        }
+    }
+
+    private static long id(Context ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ApiError.notFound("no share request " + ctx.pathParam("id"));
+        }
+    }
+}

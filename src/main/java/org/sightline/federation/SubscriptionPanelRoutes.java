@@ -1,0 +1,193 @@
+package org.sightline.federation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import org.sightline.audit.AuditLog;
+import org.sightline.auth.AuthGuard;
+import org.sightline.banks.BankError;
+import org.sightline.users.Role;
+import org.sightline.web.ApiError;
+import org.sightline.web.Page;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The admins' {@code /subscriptions} page: subscriptions, their sync diffs and alerts, and what to do with them. */
+public final class SubscriptionPanelRoutes {
+    private static final int SYNCS_SHOWN = 5;
+
+    private final SubscriptionService subscriptions;
+    private final AuditLog audit;
+    private final ObjectMapper json = new ObjectMapper();
+
+    private SubscriptionPanelRoutes(SubscriptionService subscriptions, AuditLog audit) {
+        this.subscriptions = subscriptions;
+        this.audit = audit;
+    }
+
+    public static void register(RoutesConfig routes, AuthGuard guard, SubscriptionService subscriptions, AuditLog audit) {
+        SubscriptionPanelRoutes r = new SubscriptionPanelRoutes(subscriptions, audit);
+        routes.get("/subscriptions", guard.session(Role.ADMIN, ctx -> r.page(ctx, 200, Map.of())));
+        routes.post("/subscriptions", guard.session(Role.ADMIN, r::add));
+        routes.post("/subscriptions/{id}/sync", guard.session(Role.ADMIN, r::sync));
+        routes.post("/subscriptions/{id}/mode", guard.session(Role.ADMIN, r::mode));
+        routes.post("/subscriptions/{id}/pause", guard.session(Role.ADMIN, r::pause));
+        routes.post("/subscriptions/{id}/rollback", guard.session(Role.ADMIN, r::rollback));
+    }
+
+    /** A change that may be refused: the refusal is shown on the page with its status. */
+    private interface Change {
+        String run(String admin);
+    }
+
+    private void change(Context ctx, Change c) {
+        String admin = AuthGuard.panelSession(ctx).user().name();
+        try {
+            page(ctx, 200, Map.of("message", c.run(admin)));
+        } catch (SyncException e) {
+            page(ctx, 422, Map.of("error", "Sync refused: " + e.getMessage()));
+        } catch (BankError e) {
+            page(ctx, switch (e.kind()) {
+                case NOT_FOUND -> 404;
+                case CONFLICT -> 409;
+                case INVALID -> 400;
+            }, Map.of("error", e.getMessage()));
+        } catch (ApiError e) {
+            page(ctx, e.status(), Map.of("error", e.getMessage()));
+        }
+    }
+
+    private void add(Context ctx) {
+        change(ctx, admin -> {
+            String mode = ctx.formParam("mode");
+            SubscriptionDao.Subscription s = subscriptions.subscribe(ctx.formParam("url"), ctx.formParam("key"),
+                    mode == null || mode.isBlank() ? "observe" : mode, null, blankToNull(ctx.formParam("token")), null);
+            audit.append(admin, "subscription_add", "subscription:" + s.id(),
+                    "url=" + s.url() + " key=" + s.keyId() + " mode=" + subscriptions.bank(s).mode());
+            return "Subscribed to " + s.url() + " (" + subscriptions.bank(s).mode() + "). Sync it to see what it holds.";
+        });
+    }
+
+    private void sync(Context ctx) {
+        change(ctx, admin -> {
+            long id = id(ctx);
+            try {
+                SubscriptionService.SyncResult r = subscriptions.sync(id);
+                audit.append(admin, "subscription_sync", "subscription:" + id, "from=" + r.fromSeq() + " to=" + r.toSeq()
+                        + " added=" + r.added() + " retracted=" + r.retracted());
+                return "Synced subscription " + id + " to sequence " + r.toSeq() + ": " + r.added() + " added, "
+                        + r.retracted() + " retracted.";
+            } catch (SyncException e) {
+                audit.append(admin, "subscription_sync", "subscription:" + id, "refused: " + e.getMessage());
+                throw e;
+            }
+        });
+    }
+
+    private void mode(Context ctx) {
+        change(ctx, admin -> {
+            long id = id(ctx);
+            String mode = ctx.formParam("mode");
+            if (!"enforce".equals(mode) && !"observe".equals(mode)) throw ApiError.badRequest("mode must be enforce or observe");
+            subscriptions.update(id, mode, null);
+            audit.append(admin, "subscription_mode", "subscription:" + id, "mode=" + mode);
+            return "Subscription " + id + " now " + (mode.equals("enforce") ? "enforces" : "observes") + ".";
+        });
+    }
+
+    private void pause(Context ctx) {
+        change(ctx, admin -> {
+            long id = id(ctx);
+            boolean paused = "true".equals(ctx.formParam("paused"));
+            subscriptions.update(id, null, paused);
+            audit.append(admin, paused ? "subscription_pause" : "subscription_resume", "subscription:" + id, "");
+            return "Subscription " + id + (paused ? " paused." : " resumed.");
+        });
+    }
+
+    private void rollback(Context ctx) {
+        change(ctx, admin -> {
+            long id = id(ctx);
+            long seq;
+            try {
+                seq = Long.parseLong(String.valueOf(ctx.formParam("sequence")).trim());
+            } catch (NumberFormatException e) {
+                throw ApiError.badRequest("give the sequence number to roll back to");
+            }
+            SubscriptionService.SyncResult r = subscriptions.rollback(id, seq);
+            audit.append(admin, "subscription_rollback", "subscription:" + id, "to=" + r.toSeq()
+                    + " re_added=" + r.added() + " retracted=" + r.retracted());
+            return "Rolled subscription " + id + " back to sequence " + r.toSeq() + ": " + r.added() + " re-added, "
+                    + r.retracted() + " retracted.";
+        });
+    }
+
+    private void page(Context ctx, int status, Map<String, Object> extra) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (SubscriptionDao.Subscription s : subscriptions.list()) {
+            Map<String, Object> row = new HashMap<>();
+            row.put("id", s.id());
+            row.put("url", s.url());
+            row.put("keyId", s.keyId());
+            row.put("mode", subscriptions.bank(s).mode());
+            row.put("bank", subscriptions.bank(s).name());
+            row.put("paused", s.paused());
+            row.put("lastSync", s.lastSyncAt() == null ? null : s.lastSyncAt().toString());
+            row.put("sequence", s.lastSeq());
+            row.put("error", s.lastError());
+            List<Map<String, Object>> syncs = new ArrayList<>();
+            for (SubscriptionDao.SyncRecord r : subscriptions.syncs(s.id(), SYNCS_SHOWN)) {
+                Map<String, Object> x = new HashMap<>();
+                x.put("kind", r.kind());
+                x.put("from", r.fromSeq());
+                x.put("to", r.toSeq());
+                x.put("added", r.added());
+                x.put("retracted", r.retracted());
+                x.put("samples", samples(r.samples()));
+                x.put("error", r.error());
+                x.put("at", r.createdAt().toString());
+                syncs.add(x);
+            }
+            row.put("syncs", syncs);
+            List<Map<String, Object>> alerts = new ArrayList<>();
+            for (SubscriptionDao.Alert a : subscriptions.alerts(s.id())) {
+                alerts.add(Map.of("kind", a.kind(), "message", a.message(), "at", a.createdAt().toString()));
+            }
+            row.put("alerts", alerts);
+            rows.add(row);
+        }
+        Map<String, Object> model = new HashMap<>(extra);
+        model.put("subscriptions", rows);
+        ctx.status(status);
+        Page.render(ctx, "subscriptions.peb", model);
+    }
+
+    private List<String> samples(String stored) {
+        List<String> out = new ArrayList<>();
+        if (stored == null) return out;
+        try {
+            JsonNode n = json.readTree(stored);
+            if (n != null && n.isArray()) n.forEach(v -> out.add(v.isTextual() ? v.asText() : v.toString()));
+        } catch (IOException e) {
+            // an unreadable sample list shows as none
+        }
+        return out;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static long id(Context ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ApiError.notFound("no subscription " + ctx.pathParam("id"));
+        }
+    }
+}
