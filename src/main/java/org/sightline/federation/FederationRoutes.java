@@ -219,6 +219,7 @@ public final class FederationRoutes {
         m.put("sequence", s.lastSeq());
         m.put("last_sync_at", s.lastSyncAt() == null ? null : s.lastSyncAt().toString());
         m.put("last_error", s.lastError());
+        m.put("matched_media_7d", subscriptions.matchedMedia(s, java.time.Instant.now().minus(java.time.Duration.ofDays(7))));
         if (detail) {
             List<Map<String, Object>> syncs = new ArrayList<>();
             for (SubscriptionDao.SyncRecord r : subscriptions.syncs(s.id(), 10)) {

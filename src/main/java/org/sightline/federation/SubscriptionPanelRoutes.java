@@ -140,6 +140,7 @@ public final class SubscriptionPanelRoutes {
             row.put("lastSync", s.lastSyncAt() == null ? null : s.lastSyncAt().toString());
             row.put("sequence", s.lastSeq());
             row.put("error", s.lastError());
+            row.put("matched7d", subscriptions.matchedMedia(s, java.time.Instant.now().minus(java.time.Duration.ofDays(7))));
             List<Map<String, Object>> syncs = new ArrayList<>();
             for (SubscriptionDao.SyncRecord r : subscriptions.syncs(s.id(), SYNCS_SHOWN)) {
                 Map<String, Object> x = new HashMap<>();

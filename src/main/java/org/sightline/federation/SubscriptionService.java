@@ -119,6 +119,14 @@ public final class SubscriptionService {
         return banks.cached(s.bankId()).orElseThrow(() -> new IllegalStateException("bank " + s.bankId() + " missing"));
     }
 
+    /**
+     * Distinct media this subscription's entries matched since {@code since}: in observe mode, what it would
+     * have acted on — the figure an admin looks at before switching it to enforce.
+     */
+    public long matchedMedia(SubscriptionDao.Subscription s, java.time.Instant since) {
+        return jdbi.withExtension(SubscriptionDao.class, d -> d.distinctMediaMatchedSince(s.bankId(), since));
+    }
+
     public List<SubscriptionDao.SyncRecord> syncs(long id, int n) {
         return jdbi.withExtension(SubscriptionDao.class, d -> d.recentSyncs(id, n));
     }

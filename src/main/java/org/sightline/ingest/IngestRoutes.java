@@ -231,10 +231,16 @@ public final class IngestRoutes {
         return new ApiError(413, "too_large", "media of " + size + " bytes is over the limit");
     }
 
-    /** Reads the body, refusing (413) anything over {@code limit} without reading it all. */
+    /**
+     * Reads the body, refusing (413) anything over {@code limit}. A body a little over the limit is read up to
+     * the limit first, so the refusal is not lost to a connection closed under a client still sending; only an
+     * absurd declared length is refused unread.
+     */
     private static byte[] readLimited(Context ctx, long limit) {
         long declared = ctx.contentLength();
-        if (declared > limit) throw new ApiError(413, "too_large", "body of " + declared + " bytes is over the limit of " + limit);
+        if (declared > 4 * limit) {
+            throw new ApiError(413, "too_large", "body of " + declared + " bytes is over the limit of " + limit);
+        }
         try (InputStream in = ctx.bodyInputStream()) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
             if (bytes.length > limit) throw new ApiError(413, "too_large", "body is over the limit of " + limit + " bytes");

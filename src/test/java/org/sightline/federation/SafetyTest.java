@@ -84,6 +84,8 @@ class SafetyTest {
         assertThat(r.get("matches")).hasSize(1);
         assertThat(r.get("matches").get(0).get("observed").asBoolean()).isTrue();
         assertThat(hasCase(r.get("id").asLong())).isFalse();
+        // what it would have acted on, for the admin deciding whether to enforce: the retroactive and the new match
+        assertThat(b.get("/api/v1/subscriptions/" + sub, admin).json().get("matched_media_7d").asLong()).isEqualTo(2);
     }
 
     @Test

@@ -94,6 +94,9 @@ class TwoInstancesTest {
         assertThat(hit.get("matches").get(0).get("bank").asText()).startsWith("sub-127.0.0.1-shared");
         assertThat(hit.get("decision").asText()).isEqualTo("review");
 
+        // the subscription counts the media its entries matched (in observe mode: what it would have acted on)
+        assertThat(b.get("/api/v1/subscriptions/" + sub, adminB).json().get("matched_media_7d").asLong()).isEqualTo(1);
+
         // the entry on B carries its provenance
         JsonNode bankName = b.get("/api/v1/subscriptions/" + sub, adminB).json().get("bank");
         JsonNode entries = b.get("/api/v1/banks/" + bankName.asText() + "/entries", adminB).json().get("entries");
