@@ -90,15 +90,7 @@ public final class ListCommands {
     }
 
     @Command(name = "list", description = "Signed list files.", subcommands = {Sign.class, Verify.class})
-    public static final class ListCommand implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            spec.commandLine().usage(spec.commandLine().getOut());
-            return 2;
-        }
+    public static final class ListCommand extends Main.CommandGroup {
     }
 
     @Command(name = "sign", description = "Write FILE.sig, the data directory key's detached signature of FILE.")
