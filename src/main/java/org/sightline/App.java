@@ -196,6 +196,20 @@ public final class App {
     private App() {
     }
 
+    /**
+     * A request refused before its body was read (401 from the pict-rs gate, 413, ...): read what is left, up to
+     * the request size limit, so the server does not close the connection under a client still sending and
+     * the client does get the answer.
+     */
+    private static void discardUnreadBody(io.javalin.http.Context ctx, long max) {
+        if (ctx.contentLength() > max) return;
+        try {
+            ctx.req().getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (java.io.IOException | IllegalStateException ignored) {
+            // the client went away or the body was already consumed: nothing to keep
+        }
+    }
+
     /** Share approvals: {@code lists.share_approvals} approvers besides the proposer, into {@code lists.share_bank}. */
     static ShareService shares(Deps deps) {
         int approvals = deps.config().integer("lists.share_approvals", 1);
@@ -244,8 +258,11 @@ public final class App {
             SubscriptionPanelRoutes.register(config.routes, guard, deps.subscriptions(), deps.audit());
             SharePanelRoutes.register(config.routes, guard, shares(deps));
 
-            config.routes.exception(ApiError.class, (e, ctx) ->
-                    ctx.status(e.status()).json(Map.of("error", e.code(), "message", e.getMessage())));
+            long maxRequest = config.http.maxRequestSize;
+            config.routes.exception(ApiError.class, (e, ctx) -> {
+                discardUnreadBody(ctx, maxRequest);
+                ctx.status(e.status()).json(Map.of("error", e.code(), "message", e.getMessage()));
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 // The route's pattern, not the path: a path can carry a secret (an invitation token).
                 String route;
