@@ -187,7 +187,7 @@ public final class ImageDecoder {
     }
 
     /** The first line of an exception's message, without class names or stack frames. */
-    static String oneLine(Throwable e) {
+    public static String oneLine(Throwable e) {
         String m = e.getMessage();
         if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
         int nl = m.indexOf('\n');

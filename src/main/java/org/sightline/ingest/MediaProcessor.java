@@ -7,6 +7,7 @@ import org.sightline.banks.BankService;
 import org.sightline.federation.Trust;
 import org.sightline.instances.InstanceDao;
 import org.sightline.hashing.Dihedral;
+import org.sightline.hashing.ImageDecoder;
 import org.sightline.hashing.MediaException;
 import org.sightline.hashing.MediaHasher;
 import org.sightline.hashing.PdqHash;
@@ -119,7 +120,7 @@ public final class MediaProcessor {
                 });
             } catch (Exception e) {
                 metrics.scannerFailure(scanner.name());
-                return scan.classified(new Classification(Map.of(), scanner.name() + ": " + oneLine(e)));
+                return scan.classified(new Classification(Map.of(), scanner.name() + ": " + ImageDecoder.oneLine(e)));
             }
         }
         return scan.classified(new Classification(flagged, null));
@@ -176,12 +177,6 @@ public final class MediaProcessor {
             }
         }
         record(media, worker, scan, match(scan));
-    }
-
-    private static String oneLine(Exception e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
     }
 
     /** 1 s, 2 s, 4 s, ... capped at 5 minutes. */
