@@ -50,7 +50,7 @@ public interface ActionDao {
     void rememberActedOn(@Bind("instanceId") long instanceId, @Bind("statusId") String statusId, @Bind("at") Instant at);
 
     @SqlUpdate("UPDATE acted_statuses SET acted_at = :at WHERE instance_id = :instanceId AND status_id = :statusId")
-    void touchActedOn(@Bind("instanceId") long instanceId, @Bind("statusId") String statusId, @Bind("at") Instant at);
+    int touchActedOn(@Bind("instanceId") long instanceId, @Bind("statusId") String statusId, @Bind("at") Instant at);
 
     @SqlQuery("SELECT COUNT(*) FROM acted_statuses WHERE instance_id = :instanceId AND status_id = :statusId"
             + " AND acted_at >= :since")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.audit.AuditLog;
+import org.sightline.ingest.IngestService;
 import org.sightline.ingest.MatchDao;
 import org.sightline.ingest.MatchRecord;
 import org.sightline.ingest.MediaDao;
@@ -94,10 +95,7 @@ public final class ActionExecutor implements AutoCloseable {
         Action action = plugin.get();
         if (instance != null && media.statusId() != null) {
             // remembered before acting: the instance may echo the action back before the call returns
-            jdbi.useExtension(ActionDao.class, d -> {
-                d.rememberActedOn(instance.id(), media.statusId(), now());
-                d.touchActedOn(instance.id(), media.statusId(), now());
-            });
+            rememberActedOn(instance.id(), media.statusId());
         }
         ActionOutcome outcome;
         try {
@@ -108,6 +106,21 @@ public final class ActionExecutor implements AutoCloseable {
             outcome = ActionOutcome.retry(null, action.name() + ": " + e.getClass().getSimpleName());
         }
         finish(request, action.name(), outcome);
+    }
+
+    /**
+     * Two actions on one status (a report and an account action) run on two workers at once: both may find no
+     * row and insert, and the loser's unique violation just means the row is there.
+     */
+    private void rememberActedOn(long instanceId, String statusId) {
+        jdbi.useExtension(ActionDao.class, d -> {
+            if (d.touchActedOn(instanceId, statusId, now()) > 0) return;
+            try {
+                d.rememberActedOn(instanceId, statusId, now());
+            } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+                if (!IngestService.isUniqueViolation(e)) throw e;
+            }
+        });
     }
 
     private void finish(ActionRequest request, String plugin, ActionOutcome outcome) {

@@ -3,6 +3,7 @@ package org.sightline.ingest;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.sightline.actions.ActionDao;
+import org.sightline.hashing.MediaHasher;
 import org.sightline.ingest.mastodon.IgnoredEvent;
 import org.sightline.ingest.mastodon.MalformedEvent;
 import org.sightline.ingest.mastodon.MastodonEvent;
@@ -20,7 +21,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 
 /**
  * Turns verified webhook deliveries into queued media, durably: the delivery's dedupe key and every new
@@ -130,19 +130,11 @@ public final class IngestService {
 
     /** Attachment id plus a digest of the URL: a changed file under the same attachment is new media. */
     static String sourceKey(MediaRef ref) {
-        return ref.attachmentId() + ":" + urlDigest(ref.fetchUrl().toString());
+        return ref.attachmentId() + ":" + MediaHasher.digest("SHA-256",
+                ref.fetchUrl().toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 
-    static String urlDigest(String url) {
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static boolean isUniqueViolation(Throwable e) {
+    public static boolean isUniqueViolation(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) return true;
         }
