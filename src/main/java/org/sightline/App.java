@@ -6,6 +6,8 @@ import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import org.sightline.actions.ActionExecutor;
 import org.sightline.actions.ActionRoutes;
+import org.sightline.actions.PluginSettingsRoutes;
+import org.sightline.actions.PluginSettingsStore;
 import org.sightline.actions.Plugins;
 import org.sightline.actions.Quarantine;
 import org.sightline.audit.AuditLog;
@@ -115,7 +117,9 @@ public final class App {
                 MediaFetcher fetcher = new MediaFetcher(FetchSettings.from(config));
                 Quarantine quarantine = new Quarantine(db.jdbi(), fetcher, secrets, audit, clock,
                         Duration.ofDays(config.integer("quarantine.retention_days", 90)));
-                Plugins plugins = Plugins.load(config, Plugins.defaultDirectory(config), List.of(quarantine));
+                PluginSettingsStore pluginSettings = new PluginSettingsStore(db.jdbi(), secrets, audit, clock,
+                        Duration.ofMillis(config.longValue("plugins.refresh_ms", 5_000)));
+                Plugins plugins = Plugins.load(config, Plugins.defaultDirectory(config), List.of(quarantine), pluginSettings);
                 Trust trust = new Trust(db.jdbi(), clock, config.integer("lists.quorum", 1));
                 MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, new PreviewRenderer(), banks,
                         plugins, trust, metrics, clock, config.integer("ingest.max_attempts", 5));
@@ -236,10 +240,11 @@ public final class App {
             IngestRoutes.register(config.routes, guard, deps.ingest(), deps.scans(), deps.instances(), deps.metrics(),
                     json, deps.config().maxMediaBytes());
             InstanceRoutes.register(config.routes, guard, deps.instances(), deps.connect(), json);
-            InstancePanelRoutes.register(config.routes, guard, deps.instances(), deps.connect(), deps.plugins(),
-                    deps.audit(), deps.config().publicUrl());
+            InstancePanelRoutes.register(config.routes, guard, deps.instances(), deps.connect(), deps.audit(),
+                    deps.config().publicUrl());
             ActionRoutes.register(config.routes, guard, deps.database().jdbi(), deps.plugins(), deps.actions(),
                     deps.quarantine(), json, Clock.systemUTC());
+            PluginSettingsRoutes.register(config.routes, guard, deps.plugins(), json);
             BankRoutes.register(config.routes, guard, deps.banks(), json);
             MatchRoutes.register(config.routes, guard, deps.banks(), json);
             FederationRoutes.register(config.routes, guard, deps.lists(), deps.subscriptions(), deps.trust(), json,

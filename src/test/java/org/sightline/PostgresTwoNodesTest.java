@@ -80,4 +80,31 @@ class PostgresTwoNodesTest {
             }
         }
     }
+
+    @Test
+    void plugin_settings_changed_on_one_node_reach_the_other() throws Exception {
+        url = TestDatabases.createPostgresSchema();
+        Config a = Config.load(null, Map.of("SIGHTLINE_DATA_DIR", dirA.toString(), "SIGHTLINE_DB_URL", url,
+                "SIGHTLINE_DB_USER", TestDatabases.PG_USER)).with("plugins.refresh_ms", 200);
+        try (App.Deps nodeA = App.Deps.open(a)) {
+            // nodes sharing a database share the secret key, as the README asks
+            java.nio.file.Files.copy(dirA.resolve("secret.key"), dirB.resolve("secret.key"));
+            try (App.Deps nodeB = App.Deps.open(a.with("data.dir", dirB))) {
+                assertThat(nodeB.plugins().settings("webhook")).doesNotContainKey("url");
+                nodeA.plugins().update("webhook", Map.of("url", "https://hooks.example/sightline",
+                        "secret", "shared-secret-123"), null, "ada");
+                eventually("node B sees the new URL", () -> "https://hooks.example/sightline"
+                        .equals(nodeB.plugins().settings("webhook").get("url")));
+                assertThat(nodeB.plugins().settings("webhook").get("secret")).isEqualTo("shared-secret-123");
+                // a node with another secret.key cannot open the secret: it sees it unset, and everything else still works
+                try (App.Deps stranger = App.Deps.open(a.with("data.dir", dirB.resolve("other")))) {
+                    assertThat(stranger.plugins().settings("webhook")).containsEntry("url", "https://hooks.example/sightline")
+                            .doesNotContainKey("secret");
+                }
+                nodeA.plugins().update("webhook", Map.of(), false, "ada");
+                eventually("node B switches the plugin off", () -> !nodeB.plugins().switchedOn("webhook"));
+                assertThat(nodeB.plugins().actionFor("report", null)).isEmpty();
+            }
+        }
+    }
 }

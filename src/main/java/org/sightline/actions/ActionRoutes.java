@@ -20,8 +20,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Asking for actions by API ({@code POST /api/v1/media/{id}/actions}), the plugins and their settings
- * (secrets masked), and quarantined evidence (admins only; every export recorded).
+ * Asking for actions by API ({@code POST /api/v1/media/{id}/actions}) and quarantined evidence (admins
+ * only; every export recorded). Plugin settings are in {@link PluginSettingsRoutes}.
  */
 public final class ActionRoutes {
     static final Set<String> REQUESTABLE = Set.of("report", "mark_sensitive", "account_action", "delete", "quarantine", "webhook");
@@ -47,7 +47,6 @@ public final class ActionRoutes {
                                 Quarantine quarantine, ObjectMapper json, Clock clock) {
         ActionRoutes r = new ActionRoutes(jdbi, plugins, executor, quarantine, json, clock);
         routes.post("/api/v1/media/{id}/actions", guard.requires(Scope.ADMIN, r::request));
-        routes.get("/api/v1/plugins", guard.requires(Scope.ADMIN, ctx -> ctx.json(plugins.describe())));
         routes.get("/api/v1/quarantine", guard.requires(Scope.ADMIN, ctx -> ctx.json(Map.of("evidence",
                 quarantine.list().stream().map(Quarantine.Evidence::toJson).toList()))));
         routes.get("/api/v1/quarantine/{id}", guard.requires(Scope.ADMIN, r::export));

@@ -2,6 +2,7 @@ package org.sightline.actions;
 
 import org.sightline.config.Config;
 import org.sightline.config.ConfigException;
+import org.sightline.web.ApiError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,27 +24,43 @@ import java.util.stream.Stream;
 /**
  * The actions and scanners this server has: the built-in ones and those in {@code *.jar} files of the
  * {@code plugins/} directory beside the data directory, all found with {@link ServiceLoader}. Each plugin's
- * settings are read from the configuration under {@code plugins.<name>.<field>}.
+ * settings are read from the configuration under {@code plugins.<name>.<field>}; an admin's changes on the
+ * settings page ({@link PluginSettingsStore}) override them. Every plugin also has an on/off switch
+ * ({@code plugins.<name>.enabled}, default on).
  */
 public final class Plugins {
     private static final Logger log = LoggerFactory.getLogger(Plugins.class);
+    /** The switch every plugin has besides its own fields. */
+    public static final String SWITCH = "enabled";
+    private static final int MAX_VALUE_CHARS = 2000;
 
     private final List<Action> actions;
     private final List<Scanner> scanners;
-    private final Map<String, Map<String, String>> settings = new HashMap<>();
+    private final Map<String, Plugin> byName = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> configured = new HashMap<>();
+    private final Map<String, Boolean> configuredSwitch = new HashMap<>();
+    private final PluginSettingsStore store;
 
-    public Plugins(List<Action> actions, List<Scanner> scanners, Config config) {
+    public Plugins(List<Action> actions, List<Scanner> scanners, Config config, PluginSettingsStore store) {
         this.actions = List.copyOf(actions);
         this.scanners = List.copyOf(scanners);
-        for (Action a : actions) settings.put(a.name(), read(config, a.name(), a.configSchema()));
-        for (Scanner s : scanners) settings.put(s.name(), read(config, s.name(), s.configSchema()));
+        this.store = store;
+        List<Plugin> all = new ArrayList<>(actions);
+        all.addAll(scanners);
+        for (Plugin p : all) {
+            if (byName.putIfAbsent(p.name(), p) != null) {
+                throw new ConfigException("two plugins are named '" + p.name() + "'");
+            }
+            configured.put(p.name(), read(config, p.name(), p.configSchema()));
+            configuredSwitch.put(p.name(), configValue(config, p.name(), SWITCH).map(Boolean::parseBoolean).orElse(true));
+        }
     }
 
     /**
      * Discovers the plugins on the class path and in {@code pluginDir} (if it exists), after {@code builtIn}
      * (actions that need the server's own parts, such as quarantine, and cannot be made by ServiceLoader).
      */
-    public static Plugins load(Config config, Path pluginDir, List<Action> builtIn) {
+    public static Plugins load(Config config, Path pluginDir, List<Action> builtIn, PluginSettingsStore store) {
         ClassLoader loader = loader(pluginDir);
         List<Action> actions = new ArrayList<>(builtIn);
         ServiceLoader.load(Action.class, loader).forEach(actions::add);
@@ -51,7 +68,7 @@ public final class Plugins {
         ServiceLoader.load(Scanner.class, loader).forEach(scanners::add);
         log.info("event=plugins_loaded actions={} scanners={}", actions.stream().map(Action::name).toList(),
                 scanners.stream().map(Scanner::name).toList());
-        return new Plugins(actions, scanners, config);
+        return new Plugins(actions, scanners, config, store);
     }
 
     /** The default plugin directory: {@code plugins/} beside the data directory. */
@@ -77,13 +94,15 @@ public final class Plugins {
     private static Map<String, String> read(Config config, String plugin, List<ConfigField> schema) {
         Map<String, String> values = new LinkedHashMap<>();
         for (ConfigField f : schema) {
-            // plugins.webhook.url in YAML; SIGHTLINE_PLUGINS_WEBHOOK_URL arrives as plugins.webhook_url
-            Optional<String> v = config.get("plugins." + plugin + "." + f.name())
-                    .or(() -> config.get("plugins." + plugin + "_" + f.name()));
-            String value = v.orElse(f.defaultValue());
+            String value = configValue(config, plugin, f.name()).orElse(f.defaultValue());
             if (value != null) values.put(f.name(), value);
         }
         return Map.copyOf(values);
+    }
+
+    /** plugins.webhook.url in YAML; SIGHTLINE_PLUGINS_WEBHOOK_URL arrives as plugins.webhook_url. */
+    private static Optional<String> configValue(Config config, String plugin, String field) {
+        return config.get("plugins." + plugin + "." + field).or(() -> config.get("plugins." + plugin + "_" + field));
     }
 
     public List<Action> actions() {
@@ -94,8 +113,26 @@ public final class Plugins {
         return scanners;
     }
 
+    /** A plugin's settings now: the configuration with the settings page's changes on top (unset fields absent). */
     public Map<String, String> settings(String plugin) {
-        return settings.getOrDefault(plugin, Map.of());
+        Map<String, String> values = new HashMap<>(configured.getOrDefault(plugin, Map.of()));
+        store.stored(plugin).forEach((field, stored) -> {
+            if (field.equals(SWITCH)) return;
+            if (stored.value().isEmpty()) values.remove(field);
+            else values.put(field, stored.value());
+        });
+        return Map.copyOf(values);
+    }
+
+    /** Whether the plugin is switched on (settings page first, then {@code plugins.<name>.enabled}). */
+    public boolean switchedOn(String plugin) {
+        PluginSettingsStore.Stored stored = store.stored(plugin).get(SWITCH);
+        return stored != null ? Boolean.parseBoolean(stored.value()) : configuredSwitch.getOrDefault(plugin, false);
+    }
+
+    /** Switched on and its settings let it run. */
+    private boolean usable(Plugin p) {
+        return switchedOn(p.name()) && p.enabled(settings(p.name()));
     }
 
     /**
@@ -105,34 +142,101 @@ public final class Plugins {
     public Optional<Action> actionFor(String action, String kind) {
         Optional<Action> specific = actions.stream()
                 .filter(a -> a.handles().contains(action) && kind != null && a.instanceKinds().contains(kind))
-                .filter(a -> a.enabled(settings(a.name()))).findFirst();
+                .filter(this::usable).findFirst();
         return specific.or(() -> actions.stream()
                 .filter(a -> a.handles().contains(action) && a.instanceKinds().isEmpty())
-                .filter(a -> a.enabled(settings(a.name()))).findFirst());
+                .filter(this::usable).findFirst());
     }
 
     /** The scanners whose settings enable them for media of an instance of {@code kind}. */
     public List<Scanner> scannersFor(String kind) {
         return scanners.stream()
                 .filter(s -> s.instanceKinds().isEmpty() || kind != null && s.instanceKinds().contains(kind))
-                .filter(s -> s.enabled(settings(s.name()))).toList();
+                .filter(this::usable).toList();
     }
 
-    /** What the settings page shows: each plugin's fields with secret values masked. */
-    public Map<String, Map<String, String>> describe() {
-        Map<String, Map<String, String>> out = new LinkedHashMap<>();
-        List<Object> all = new ArrayList<>(actions);
-        all.addAll(scanners);
-        for (Object p : all) {
-            String name = p instanceof Action a ? a.name() : ((Scanner) p).name();
-            List<ConfigField> schema = p instanceof Action a ? a.configSchema() : ((Scanner) p).configSchema();
-            Map<String, String> fields = new LinkedHashMap<>();
-            for (ConfigField f : schema) {
-                String v = settings(name).get(f.name());
-                fields.put(f.name(), v == null ? "" : f.secret() ? "••••••" : v);
+    /** One field as the settings page shows it; {@code value} of a set secret is masked. */
+    public record FieldView(String name, String description, String type, boolean secret, String value,
+                            String source, String updatedBy, String updatedAt) {
+    }
+
+    /**
+     * One plugin as the settings page shows it. {@code ready}: its settings let it run (e.g. its URL is set);
+     * it acts only when also switched {@code on}.
+     */
+    public record PluginView(String name, String kind, List<String> handles, List<String> instanceKinds, boolean on,
+                             boolean ready, List<FieldView> fields) {
+    }
+
+    /** What the settings page and {@code GET /api/v1/plugins} show: every plugin, secret values masked. */
+    public List<PluginView> describe() {
+        List<PluginView> out = new ArrayList<>();
+        for (Plugin p : byName.values()) {
+            Map<String, PluginSettingsStore.Stored> stored = store.stored(p.name());
+            Map<String, String> fromConfig = configured.getOrDefault(p.name(), Map.of());
+            Map<String, String> now = settings(p.name());
+            List<FieldView> fields = new ArrayList<>();
+            for (ConfigField f : p.configSchema()) {
+                PluginSettingsStore.Stored s = stored.get(f.name());
+                String value = now.get(f.name());
+                String configuredValue = fromConfig.get(f.name());
+                String source = s != null ? "settings page" : configuredValue == null ? "unset"
+                        : configuredValue.equals(f.defaultValue()) ? "default" : "configuration";
+                fields.add(new FieldView(f.name(), f.description(), f.type().name().toLowerCase(), f.secret(),
+                        value == null ? "" : f.secret() ? "••••••" : value, source,
+                        s == null ? null : s.updatedBy(), s == null ? null : s.updatedAt().toString()));
             }
-            out.put(name, fields);
+            List<String> handles = p instanceof Action a ? a.handles().stream().sorted().toList() : List.of("scan");
+            out.add(new PluginView(p.name(), p instanceof Action ? "action" : "scanner", handles,
+                    p.instanceKinds().stream().sorted().toList(), switchedOn(p.name()), p.enabled(now), fields));
         }
         return out;
+    }
+
+    /**
+     * An admin's change to one plugin: {@code values} by field (a value, "" to unset, null to go back to the
+     * configuration) and optionally the switch. Every value is checked against its field's type and then by
+     * the plugin itself, on the settings as they would be; nothing is saved unless all are fine.
+     *
+     * @throws ApiError 404 for an unknown plugin, 400 naming every problem
+     */
+    public void update(String plugin, Map<String, String> values, Boolean on, String by) {
+        Plugin p = byName.get(plugin);
+        if (p == null) throw ApiError.notFound("no plugin '" + plugin + "'");
+        Map<String, ConfigField> schema = new LinkedHashMap<>();
+        p.configSchema().forEach(f -> schema.put(f.name(), f));
+        List<String> problems = new ArrayList<>();
+        Map<String, String> before = settings(plugin);
+        Map<String, PluginSettingsStore.Stored> stored = store.stored(plugin);
+        Map<String, String> after = new HashMap<>(before);
+        List<PluginSettingsStore.Change> changes = new ArrayList<>();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            ConfigField f = schema.get(e.getKey());
+            if (f == null) {
+                problems.add(plugin + " has no setting '" + e.getKey() + "'");
+                continue;
+            }
+            String value = e.getValue() == null ? null : e.getValue().strip();
+            // the page sends every field: only real changes become overrides
+            if (value == null ? !stored.containsKey(f.name()) : value.equals(before.getOrDefault(f.name(), ""))) continue;
+            String effective = value != null ? value : configured.getOrDefault(plugin, Map.of()).get(f.name());
+            if (value != null && value.length() > MAX_VALUE_CHARS) {
+                problems.add(f.name() + " is over " + MAX_VALUE_CHARS + " characters");
+                continue;
+            }
+            String problem = f.problem(effective);
+            if (problem != null) problems.add(problem);
+            if (effective == null || effective.isEmpty()) after.remove(f.name());
+            else after.put(f.name(), effective);
+            changes.add(new PluginSettingsStore.Change(f.name(), value, f.secret()));
+        }
+        if (problems.isEmpty()) problems.addAll(p.checkSettings(Map.copyOf(after)));
+        if (!problems.isEmpty()) throw ApiError.badRequest(String.join("; ", problems));
+        if (on != null && on != switchedOn(plugin)) {
+            changes.add(new PluginSettingsStore.Change(SWITCH, on.toString(), false));
+        }
+        store.apply(plugin, changes, by);
+        log.info("event=plugin_settings plugin={} fields={} by={}", plugin,
+                changes.stream().map(PluginSettingsStore.Change::field).toList(), by);
     }
 }

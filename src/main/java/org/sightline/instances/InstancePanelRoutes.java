@@ -2,7 +2,6 @@ package org.sightline.instances;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import org.sightline.actions.Plugins;
 import org.sightline.audit.AuditLog;
 import org.sightline.auth.AuthGuard;
 import org.sightline.users.Role;
@@ -16,26 +15,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-/** The admins' {@code /instances} page: add an instance, connect it with OAuth, see its webhook and the plugins. */
+/** The admins' {@code /instances} page: add an instance, connect it with OAuth, see its webhook. */
 public final class InstancePanelRoutes {
     private final InstanceService instances;
     private final MastodonConnect connect;
-    private final Plugins plugins;
     private final AuditLog audit;
     private final String publicUrl;
 
-    private InstancePanelRoutes(InstanceService instances, MastodonConnect connect, Plugins plugins, AuditLog audit,
+    private InstancePanelRoutes(InstanceService instances, MastodonConnect connect, AuditLog audit,
                                 String publicUrl) {
         this.instances = instances;
         this.connect = connect;
-        this.plugins = plugins;
         this.audit = audit;
         this.publicUrl = publicUrl;
     }
 
     public static void register(RoutesConfig routes, AuthGuard guard, InstanceService instances, MastodonConnect connect,
-                                Plugins plugins, AuditLog audit, String publicUrl) {
-        InstancePanelRoutes r = new InstancePanelRoutes(instances, connect, plugins, audit, publicUrl);
+                                AuditLog audit, String publicUrl) {
+        InstancePanelRoutes r = new InstancePanelRoutes(instances, connect, audit, publicUrl);
         routes.get("/instances", guard.session(Role.ADMIN, ctx -> r.page(ctx, 200, Map.of())));
         routes.post("/instances", guard.session(Role.ADMIN, r::add));
         routes.post("/instances/{name}/connect", guard.session(Role.ADMIN, r::connect));
@@ -56,7 +53,6 @@ public final class InstancePanelRoutes {
         Map<String, Object> model = new HashMap<>(extra);
         model.put("instances", rows);
         model.put("kinds", new TreeSet<>(InstanceService.KINDS));
-        model.put("plugins", plugins.describe().entrySet());
         model.put("publicUrl", publicUrl);
         ctx.status(status);
         Page.render(ctx, "instances.peb", model);

@@ -197,7 +197,7 @@ class ActionsTest {
             String body = new String(bodies.get(0), StandardCharsets.UTF_8);
             assertThat(body).contains("\"action\":\"report\"").contains(BRIDGE_PDQ).doesNotContain("PRIVATE NOTE");
             assertThat(server.get("/api/v1/plugins", server.token("admin", Scope.ADMIN)).body())
-                    .contains("\"secret\":\"••••••\"").doesNotContain(secret);
+                    .contains("\"value\":\"••••••\"").doesNotContain(secret);
         } finally {
             receiver.stop(0);
         }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,10 +36,25 @@ public final class HttpClassifierScanner implements Scanner {
 
     @Override
     public List<ConfigField> configSchema() {
-        return List.of(new ConfigField("url", "classifier endpoint receiving the image bytes", false, null),
+        return List.of(new ConfigField("url", "classifier endpoint receiving the image bytes", false, null, ConfigField.Type.URL),
                 new ConfigField("token", "bearer token for the classifier, if it needs one", true, null),
-                new ConfigField("timeout_ms", "time allowed per image", false, "5000"),
-                new ConfigField("threshold", "score from which a label sends the media to review", false, "0.8"));
+                new ConfigField("timeout_ms", "time allowed per image", false, "5000", ConfigField.Type.INTEGER),
+                new ConfigField("threshold", "score from which a label sends the media to review", false, "0.8",
+                        ConfigField.Type.NUMBER));
+    }
+
+    @Override
+    public List<String> checkSettings(Map<String, String> settings) {
+        List<String> problems = new ArrayList<>();
+        String timeout = settings.get("timeout_ms");
+        if (timeout != null && (Long.parseLong(timeout) < 100 || Long.parseLong(timeout) > 60_000)) {
+            problems.add("timeout_ms must be from 100 to 60000");
+        }
+        String threshold = settings.get("threshold");
+        if (threshold != null && (Double.parseDouble(threshold) <= 0 || Double.parseDouble(threshold) > 1)) {
+            problems.add("threshold must be above 0 and at most 1");
+        }
+        return problems;
     }
 
     @Override

@@ -39,7 +39,8 @@ public final class MastodonAccountAction implements Action {
 
     @Override
     public List<ConfigField> configSchema() {
-        return List.of(new ConfigField("send_email_notification", "tell the account by email", false, "true"));
+        return List.of(new ConfigField("send_email_notification", "tell the account by email", false, "true",
+                ConfigField.Type.BOOLEAN));
     }
 
     @Override

@@ -39,8 +39,16 @@ public final class MastodonReportAction implements Action {
     @Override
     public List<ConfigField> configSchema() {
         return List.of(
-                new ConfigField("forward", "forward reports about remote accounts to their instance", false, "false"),
+                new ConfigField("forward", "forward reports about remote accounts to their instance", false, "false",
+                        ConfigField.Type.BOOLEAN),
                 new ConfigField("rule_ids", "comma-separated instance rule ids for 'violation' reports", false, ""));
+    }
+
+    @Override
+    public List<String> checkSettings(Map<String, String> settings) {
+        String rules = settings.getOrDefault("rule_ids", "");
+        return rules.isBlank() || rules.matches("\\s*\\d+\\s*(,\\s*\\d+\\s*)*") ? List.of()
+                : List.of("rule_ids must be numbers separated by commas, e.g. 1,4");
     }
 
     /** {@code legal} for csam/ncii/terrorism, {@code spam} for spam, else {@code violation}. */

@@ -45,7 +45,7 @@ public final class WebhookAction implements Action {
 
     @Override
     public List<ConfigField> configSchema() {
-        return List.of(new ConfigField("url", "where decisions are POSTed", false, null),
+        return List.of(new ConfigField("url", "where decisions are POSTed", false, null, ConfigField.Type.URL),
                 new ConfigField("secret", "HMAC-SHA256 key for the signature header", true, null));
     }
 
