@@ -54,6 +54,7 @@ import org.sightline.ingest.ScanService;
 import org.sightline.ingest.fetch.FetchSettings;
 import org.sightline.ingest.fetch.MediaFetcher;
 import org.sightline.ingest.mastodon.MastodonWebhookParser;
+import org.sightline.ingest.misskey.MisskeyPoller;
 import org.sightline.ingest.preview.PreviewRenderer;
 import org.sightline.federation.Trust;
 import org.sightline.instances.InstancePanelRoutes;
@@ -90,7 +91,7 @@ public final class App {
                        Plugins plugins, ActionExecutor actions, Quarantine quarantine, MastodonConnect connect,
                        UserService users, AuditLog audit, ReviewService review, Dashboard dashboard, SecureRandom random,
                        Clock clock, PublishService lists, SubscriptionService subscriptions, MediaFetcher listFetcher,
-                       SyncScheduler listSync, Trust trust)
+                       SyncScheduler listSync, Trust trust, MisskeyPoller misskeyPolls)
             implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
@@ -165,11 +166,14 @@ public final class App {
                 SyncScheduler listSync = new SyncScheduler(subscriptions,
                         Duration.ofSeconds(config.longValue("lists.sync_interval_s", 900)),
                         Duration.ofSeconds(config.longValue("lists.flood_check_s", 60)));
+                MisskeyPoller misskeyPolls = new MisskeyPoller(db.jdbi(), instances, workers::wake, clock,
+                        Duration.ofSeconds(config.longValue("misskey.poll_interval_s", 60)),
+                        config.get("misskey.origin").orElse("local"), config.integer("misskey.max_pages", 10));
                 return new Deps(config, db, matcher, banks, tokens, instances, metrics, fetcher, workers, ingest,
                         scans, gatePool, changes, plugins, actions, quarantine,
                         new MastodonConnect(db.jdbi(), instances, secrets, random, config.publicUrl()),
                         users, audit, review, dashboard, random, clock, lists, subscriptions, listFetcher, listSync,
-                        trust);
+                        trust, misskeyPolls);
             } catch (RuntimeException e) {
                 if (changes != null) changes.close();
                 db.close();
@@ -177,15 +181,20 @@ public final class App {
             }
         }
 
-        /** Starts the background work (the ingest workers, the action executor, the scheduled list syncs). */
+        /**
+         * Starts the background work (the ingest workers, the action executor, the scheduled list syncs, the
+         * Misskey polls).
+         */
         public void startWorkers() {
             workers.start();
             actions.start();
             listSync.start();
+            misskeyPolls.start();
         }
 
         @Override
         public void close() {
+            misskeyPolls.close();
             listSync.close();
             workers.close();
             actions.close();

@@ -1,0 +1,303 @@
+package org.sightline.ingest.misskey;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.sightline.ingest.IngestService;
+import org.sightline.ingest.MediaDao;
+import org.sightline.instances.Instance;
+import org.sightline.instances.InstanceService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Misskey has no instance-wide webhook for new media, so Sightline asks: every {@code interval} it lists the
+ * images uploaded since the last poll ({@code POST /api/admin/drive/files}, a moderator's token with
+ * {@code read:admin:drive}) and queues each one like a webhook's attachment (drive file id as the attachment,
+ * uploader as the account). The first poll only notes where "now" is. Each page's media and the new cursor
+ * commit together, so a crash re-reads at most one page and duplicates are recognised by their source key; a
+ * lease lets one node of a shared database poll an instance at a time.
+ */
+public final class MisskeyPoller implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MisskeyPoller.class);
+    static final int PAGE = 100;
+    /**
+     * The cursor of an instance that had no image at all when first polled: below every Misskey id (they are
+     * alphanumeric), so the next poll starts from its first image.
+     */
+    private static final String FROM_THE_START = "0";
+
+    /** What the panel and API show about an instance's polling. */
+    public record PollState(String cursorId, Instant polledAt, long filesQueued, String lastError, Instant errorAt) {
+    }
+
+    public interface Dao {
+        @SqlUpdate("INSERT INTO instance_polls (instance_id, files_queued) VALUES (:id, 0)")
+        void create(@Bind("id") long instanceId);
+
+        @SqlQuery("SELECT cursor_id, polled_at, files_queued, last_error, error_at FROM instance_polls"
+                + " WHERE instance_id = :id")
+        @RegisterConstructorMapper(PollState.class)
+        Optional<PollState> state(@Bind("id") long instanceId);
+
+        /** Takes the poll if nobody holds it and it is due. */
+        @SqlUpdate("UPDATE instance_polls SET lease_until = :until, leased_by = :node WHERE instance_id = :id"
+                + " AND (lease_until IS NULL OR lease_until < :now) AND (polled_at IS NULL OR polled_at <= :due)")
+        int claim(@Bind("id") long instanceId, @Bind("node") String node, @Bind("now") Instant now,
+                  @Bind("until") Instant until, @Bind("due") Instant due);
+
+        @SqlUpdate("UPDATE instance_polls SET cursor_id = :cursor, files_queued = files_queued + :queued"
+                + " WHERE instance_id = :id AND leased_by = :node")
+        int advance(@Bind("id") long instanceId, @Bind("node") String node, @Bind("cursor") String cursor,
+                    @Bind("queued") int queued);
+
+        @SqlUpdate("UPDATE instance_polls SET polled_at = :now, last_error = NULL, error_at = NULL,"
+                + " lease_until = NULL, leased_by = NULL WHERE instance_id = :id AND leased_by = :node")
+        void released(@Bind("id") long instanceId, @Bind("node") String node, @Bind("now") Instant now);
+
+        @SqlUpdate("UPDATE instance_polls SET polled_at = :now, last_error = :error, error_at = :now,"
+                + " lease_until = NULL, leased_by = NULL WHERE instance_id = :id AND leased_by = :node")
+        void failed(@Bind("id") long instanceId, @Bind("node") String node, @Bind("now") Instant now,
+                    @Bind("error") String error);
+    }
+
+    /** A poll that could not be made; {@code getMessage()} is safe to show (never the token or a body). */
+    static final class PollFailure extends Exception {
+        PollFailure(String message) {
+            super(message);
+        }
+    }
+
+    private final Jdbi jdbi;
+    private final InstanceService instances;
+    private final Runnable wakeWorkers;
+    private final Clock clock;
+    private final Duration interval;
+    private final String origin;
+    private final int maxPages;
+    private final String node = "misskey-" + UUID.randomUUID().toString().substring(0, 8);
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private ScheduledExecutorService timer;
+
+    /**
+     * @param origin   which uploads to scan: {@code local} (this instance's users), {@code remote} or {@code combined}
+     * @param maxPages pages of {@value PAGE} images read per instance and round at most (the rest next round)
+     */
+    public MisskeyPoller(Jdbi jdbi, InstanceService instances, Runnable wakeWorkers, Clock clock, Duration interval,
+                         String origin, int maxPages) {
+        if (!List.of("local", "remote", "combined").contains(origin)) {
+            throw new org.sightline.config.ConfigException("misskey.origin must be local, remote or combined, got " + origin);
+        }
+        this.jdbi = jdbi;
+        this.instances = instances;
+        this.wakeWorkers = wakeWorkers;
+        this.clock = clock;
+        this.interval = interval;
+        this.origin = origin;
+        this.maxPages = maxPages;
+    }
+
+    /** Starts polling every Misskey instance with a token; an interval of zero or less means never. */
+    public synchronized void start() {
+        if (timer != null || interval.isZero() || interval.isNegative()) return;
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "misskey-poll");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::pollAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void pollAll() {
+        for (Instance i : instances.list()) {
+            if (!i.kind().equals("misskey") || i.apiToken() == null) continue;
+            try {
+                poll(i, false);
+            } catch (RuntimeException e) {
+                // keep the schedule alive; the next round tries again
+                log.warn("event=misskey_poll_failed instance={} error={}", i.name(), e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /**
+     * Polls one instance now if it is due ({@code force}: even if not) and no other node is at it; returns the
+     * number of images queued, or empty when this node did not poll.
+     */
+    public Optional<Integer> poll(Instance instance, boolean force) {
+        Optional<String> token = instances.apiToken(instance);
+        if (token.isEmpty()) return Optional.empty();
+        Instant now = now();
+        Dao dao = jdbi.onDemand(Dao.class);
+        if (dao.state(instance.id()).isEmpty()) {
+            try {
+                dao.create(instance.id());
+            } catch (RuntimeException e) {
+                if (!IngestService.isUniqueViolation(e)) throw e; // another node created it first
+            }
+        }
+        Instant due = force ? now : now.minus(interval).plusMillis(interval.toMillis() / 10);
+        if (dao.claim(instance.id(), node, now, now.plus(Duration.ofMinutes(5)), due) != 1) return Optional.empty();
+        String error = null;
+        int queued = 0;
+        try {
+            String cursor = dao.state(instance.id()).map(PollState::cursorId).orElse(null);
+            if (cursor == null) {
+                // first poll: remember the newest image and scan what comes after it
+                List<JsonNode> newest = list(instance, token.get(), null, 1);
+                String start = newest.isEmpty() ? FROM_THE_START : newest.get(0).path("id").asText(FROM_THE_START);
+                dao.advance(instance.id(), node, start, 0);
+            } else {
+                for (int page = 0; page < maxPages; page++) {
+                    List<JsonNode> files = list(instance, token.get(), cursor, PAGE);
+                    if (files.isEmpty()) break;
+                    QueuedPage done = queuePage(instance, cursor, files);
+                    cursor = done.cursor();
+                    queued += done.added();
+                    if (files.size() < PAGE) break;
+                }
+            }
+            instances.recordEvent(instance);
+        } catch (PollFailure e) {
+            error = e.getMessage();
+            log.warn("event=misskey_poll_failed instance={} reason=\"{}\"", instance.name(), error);
+        } finally {
+            if (error == null) dao.released(instance.id(), node, now());
+            else dao.failed(instance.id(), node, now(), truncate(error));
+        }
+        if (queued > 0) {
+            wakeWorkers.run();
+            log.info("event=misskey_polled instance={} queued={}", instance.name(), queued);
+        }
+        return Optional.of(queued);
+    }
+
+    public Optional<PollState> state(Instance instance) {
+        return jdbi.withExtension(Dao.class, d -> d.state(instance.id()));
+    }
+
+    private record QueuedPage(String cursor, int added) {
+    }
+
+    /** Queues one page's new images and moves the cursor past them in one transaction. */
+    private QueuedPage queuePage(Instance instance, String cursor, List<JsonNode> files) {
+        Instant now = now();
+        return jdbi.inTransaction(h -> {
+            MediaDao media = h.attach(MediaDao.class);
+            int added = 0;
+            for (JsonNode f : files) {
+                String id = f.path("id").asText("");
+                String url = f.path("url").asText("");
+                if (id.isEmpty() || !f.path("type").asText("").startsWith("image/")
+                        || !(url.startsWith("https://") || url.startsWith("http://"))) {
+                    continue;
+                }
+                String sourceKey = "file:" + id;
+                if (media.findBySource(instance.id(), sourceKey).isPresent()) continue;
+                JsonNode user = f.path("user");
+                String acct = user.hasNonNull("username")
+                        ? user.get("username").asText() + (user.hasNonNull("host") ? "@" + user.get("host").asText() : "")
+                        : null;
+                media.insert(new MediaDao.NewMedia(instance.id(), "misskey", sourceKey, null, null,
+                        f.path("userId").asText(null), acct, id, url, null, null, 0, null, null, 0, now));
+                added++;
+            }
+            // Misskey's own order: the last of the page is the newest
+            String last = files.get(files.size() - 1).path("id").asText(cursor);
+            h.attach(Dao.class).advance(instance.id(), node, last, added);
+            return new QueuedPage(last, added);
+        });
+    }
+
+    /** One page of image files, oldest first. */
+    private List<JsonNode> list(Instance instance, String token, String sinceId, int limit) throws PollFailure {
+        ObjectNode body = json.createObjectNode().put("i", token).put("limit", limit).put("origin", origin)
+                .put("type", "image/*");
+        if (sinceId != null) body.put("sinceId", sinceId);
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(instance.baseUrl() + "/api/admin/drive/files"))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .header("User-Agent", "Sightline/0.1 (+media scanning)")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+        } catch (IllegalArgumentException e) {
+            throw new PollFailure("bad instance URL");
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new PollFailure("connection failed: " + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PollFailure("interrupted");
+        }
+        JsonNode answer;
+        try {
+            answer = json.readTree(response.body());
+        } catch (IOException e) {
+            answer = null;
+        }
+        if (response.statusCode() != 200) {
+            String code = answer == null ? "" : answer.path("error").path("code").asText("");
+            throw new PollFailure("admin/drive/files answered HTTP " + response.statusCode()
+                    + (code.isEmpty() ? "" : " " + code) + hint(code));
+        }
+        if (answer == null || !answer.isArray()) throw new PollFailure("admin/drive/files did not answer a JSON array");
+        List<JsonNode> files = new ArrayList<>();
+        answer.forEach(files::add);
+        if (sinceId == null) Collections.reverse(files); // without sinceId Misskey lists newest first
+        return files;
+    }
+
+    /** What the admin can do about the usual refusals. */
+    private static String hint(String code) {
+        return switch (code) {
+            case "AUTHENTICATION_FAILED", "CREDENTIAL_REQUIRED" -> ": the API token is not valid";
+            case "PERMISSION_DENIED" -> ": the token lacks the read:admin:drive permission";
+            case "ACCESS_DENIED" -> ": the token's account is not a moderator";
+            default -> "";
+        };
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= 500 ? s : s.substring(0, 500);
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+            timer = null;
+        }
+    }
+}
