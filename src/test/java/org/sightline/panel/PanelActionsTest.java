@@ -78,7 +78,7 @@ class PanelActionsTest {
             PanelClient.Page connect = ada.postForm("/instances/social/connect", "action", "report");
             assertThat(connect.status()).isIn(302, 303);
             assertThat(connect.location()).startsWith(mastodon.url() + "/oauth/authorize?").contains("scope=write%3Areports");
-            assertThat(ada.get("/instances").body()).contains("none yet").contains("http_classifier");
+            assertThat(ada.get("/instances").body()).contains("none yet").contains("/settings/plugins");
             assertThat(server.deps.audit().search("", "instance_add", "", Long.MAX_VALUE, 10)).hasSize(1);
 
             PanelClient mia = new PanelClient(server.base);
