@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-/** The admins' {@code /instances} page: add an instance, connect it with OAuth, see its webhook and the plugins. */
+/**
+ * The admins' {@code /instances} page: add an instance, connect it with OAuth or paste a token created on it,
+ * see its webhook and the plugins.
+ */
 public final class InstancePanelRoutes {
     private final InstanceService instances;
     private final MastodonConnect connect;
@@ -39,6 +42,7 @@ public final class InstancePanelRoutes {
         routes.get("/instances", guard.session(Role.ADMIN, ctx -> r.page(ctx, 200, Map.of())));
         routes.post("/instances", guard.session(Role.ADMIN, r::add));
         routes.post("/instances/{name}/connect", guard.session(Role.ADMIN, r::connect));
+        routes.post("/instances/{name}/token", guard.session(Role.ADMIN, r::token));
     }
 
     private void page(Context ctx, int status, Map<String, Object> extra) {
@@ -74,6 +78,18 @@ public final class InstancePanelRoutes {
             extra.put("webhookPath", path == null ? "" : path);
             if (added.generatedSecret() != null) extra.put("secret", added.generatedSecret());
             page(ctx, 201, extra);
+        } catch (ApiError e) {
+            page(ctx, e.status(), Map.of("error", e.getMessage()));
+        }
+    }
+
+    /** Stores a pasted token; the audit event and the page name the instance, never the token. */
+    private void token(Context ctx) {
+        String name = ctx.pathParam("name");
+        try {
+            Instance instance = instances.setApiToken(name, ctx.formParam("token"));
+            audit.append(AuthGuard.panelSession(ctx).user().name(), "instance_token", "instance:" + instance.name(), "");
+            page(ctx, 200, Map.of("tokenSet", instance.name()));
         } catch (ApiError e) {
             page(ctx, e.status(), Map.of("error", e.getMessage()));
         }
