@@ -248,9 +248,9 @@ public final class App {
             OpsRoutes.register(config.routes, guard, deps.database(), deps.workers(), deps.metrics());
             IngestRoutes.register(config.routes, guard, deps.ingest(), deps.scans(), deps.instances(), deps.metrics(),
                     json, deps.config().maxMediaBytes());
-            InstanceRoutes.register(config.routes, guard, deps.instances(), deps.connect(), json);
-            InstancePanelRoutes.register(config.routes, guard, deps.instances(), deps.connect(), deps.audit(),
-                    deps.config().publicUrl());
+            InstanceRoutes.register(config.routes, guard, deps.instances(), deps.connect(), deps.misskeyPolls(), json);
+            InstancePanelRoutes.register(config.routes, guard, deps.instances(), deps.connect(), deps.misskeyPolls(),
+                    deps.audit(), deps.config().publicUrl());
             ActionRoutes.register(config.routes, guard, deps.database().jdbi(), deps.plugins(), deps.actions(),
                     deps.quarantine(), json, Clock.systemUTC());
             PluginSettingsRoutes.register(config.routes, guard, deps.plugins(), json);

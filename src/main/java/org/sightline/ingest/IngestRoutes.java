@@ -105,7 +105,8 @@ public final class IngestRoutes {
             }
             if (bytes.length > maxMediaBytes) throw tooLarge(bytes.length);
             request = new ScanService.Request(instanceId(ctx.formParam("instance")), null, bytes,
-                    ctx.formParam("account"), ctx.formParam("status"), ctx.formParam("metadata"));
+                    sourceId("account", ctx.formParam("account")), sourceId("status", ctx.formParam("status")),
+                    sourceId("attachment", ctx.formParam("attachment")), ctx.formParam("metadata"));
         } else {
             request = fromJson(ctx);
         }
@@ -143,8 +144,16 @@ public final class IngestRoutes {
         JsonNode metadata = body.get("metadata");
         String metadataText = metadata == null || metadata.isNull() ? null : metadata.toString();
         if (metadataText != null && metadataText.length() > 8000) throw ApiError.badRequest("metadata is over 8000 characters");
-        return new ScanService.Request(instanceId(text(body, "instance")), url, bytes, text(body, "account"),
-                text(body, "status"), metadataText);
+        return new ScanService.Request(instanceId(text(body, "instance")), url, bytes,
+                sourceId("account", text(body, "account")), sourceId("status", text(body, "status")),
+                sourceId("attachment", text(body, "attachment")), metadataText);
+    }
+
+    /** The instance's own ids (account, status, attachment) are stored in columns of 64 characters. */
+    private static String sourceId(String field, String value) {
+        if (value == null || value.isBlank()) return null;
+        if (value.length() > 64) throw ApiError.badRequest(field + " must be at most 64 characters");
+        return value;
     }
 
     private static String text(JsonNode body, String field) {
@@ -217,6 +226,7 @@ public final class IngestRoutes {
         doc.put("actions", actions);
         if (m.statusId() != null) doc.put("status", m.statusId());
         if (m.accountId() != null) doc.put("account", m.accountId());
+        if (m.attachmentId() != null) doc.put("attachment", m.attachmentId());
         if (m.metadata() != null) {
             try {
                 doc.put("metadata", json.readTree(m.metadata()));

@@ -46,15 +46,19 @@ public final class ScanService {
         return processor;
     }
 
-    /** A scan request from the API: a URL to fetch or the bytes themselves, and free context. */
-    public record Request(Long instanceId, String url, byte[] bytes, String account, String status, String metadata) {
+    /**
+     * A scan request from the API: a URL to fetch or the bytes themselves, and free context. {@code attachment}
+     * is the instance's own id of the file (a Misskey drive file id), which actions act on.
+     */
+    public record Request(Long instanceId, String url, byte[] bytes, String account, String status, String attachment,
+                          String metadata) {
     }
 
     /** Queues the item; with {@code wait}, processes it now (or waits for the worker that took it). */
     public long submit(Request request, boolean wait, Duration maxWait) throws InterruptedException {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         long id = jdbi.withExtension(MediaDao.class, dao -> dao.insert(new MediaDao.NewMedia(request.instanceId(),
-                "api", null, request.status(), null, request.account(), null, null, request.url(), null, null, 0,
+                "api", null, request.status(), null, request.account(), null, request.attachment(), request.url(), null, null, 0,
                 request.metadata(), request.bytes(), 0, now)));
         if (!wait) {
             workers.wake();

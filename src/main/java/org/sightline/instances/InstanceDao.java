@@ -24,6 +24,9 @@ public interface InstanceDao {
     @SqlQuery("SELECT * FROM instances WHERE id = :id")
     Optional<Instance> findById(@Bind("id") long id);
 
+    @SqlUpdate("UPDATE instances SET api_token = :token WHERE id = :id")
+    void setApiToken(@Bind("id") long id, @Bind("token") String sealedToken);
+
     @SqlQuery("SELECT * FROM instances ORDER BY name")
     List<Instance> list();
 }

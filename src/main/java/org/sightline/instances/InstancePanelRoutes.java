@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.sightline.audit.AuditLog;
 import org.sightline.auth.AuthGuard;
+import org.sightline.ingest.misskey.MisskeyPoller;
 import org.sightline.users.Role;
 import org.sightline.web.ApiError;
 import org.sightline.web.Page;
@@ -13,29 +14,37 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
-/** The admins' {@code /instances} page: add an instance, connect it with OAuth, see its webhook. */
+/**
+ * The admins' {@code /instances} page: add an instance, connect it with OAuth or paste a token created on it,
+ * see its webhook (or, for Misskey, its polls).
+ */
 public final class InstancePanelRoutes {
     private final InstanceService instances;
     private final MastodonConnect connect;
+    private final MisskeyPoller polls;
     private final AuditLog audit;
     private final String publicUrl;
 
-    private InstancePanelRoutes(InstanceService instances, MastodonConnect connect, AuditLog audit,
+    private InstancePanelRoutes(InstanceService instances, MastodonConnect connect, MisskeyPoller polls, AuditLog audit,
                                 String publicUrl) {
         this.instances = instances;
         this.connect = connect;
+        this.polls = polls;
         this.audit = audit;
         this.publicUrl = publicUrl;
     }
 
     public static void register(RoutesConfig routes, AuthGuard guard, InstanceService instances, MastodonConnect connect,
-                                AuditLog audit, String publicUrl) {
-        InstancePanelRoutes r = new InstancePanelRoutes(instances, connect, audit, publicUrl);
+                                MisskeyPoller polls, AuditLog audit, String publicUrl) {
+        InstancePanelRoutes r = new InstancePanelRoutes(instances, connect, polls, audit, publicUrl);
         routes.get("/instances", guard.session(Role.ADMIN, ctx -> r.page(ctx, 200, Map.of())));
         routes.post("/instances", guard.session(Role.ADMIN, r::add));
         routes.post("/instances/{name}/connect", guard.session(Role.ADMIN, r::connect));
+        routes.post("/instances/{name}/token", guard.session(Role.ADMIN, r::token));
+        routes.post("/instances/{name}/poll", guard.session(Role.ADMIN, r::poll));
     }
 
     private void page(Context ctx, int status, Map<String, Object> extra) {
@@ -48,6 +57,7 @@ public final class InstancePanelRoutes {
             row.put("webhookPath", InstanceCommand.webhookPath(i));
             row.put("hasToken", i.apiToken() != null);
             row.put("lastEvent", instances.lastEventAt(i).map(Object::toString).orElse(null));
+            if (i.kind().equals("misskey")) row.put("poll", polls.state(i).orElse(null));
             rows.add(row);
         }
         Map<String, Object> model = new HashMap<>(extra);
@@ -73,6 +83,38 @@ public final class InstancePanelRoutes {
         } catch (ApiError e) {
             page(ctx, e.status(), Map.of("error", e.getMessage()));
         }
+    }
+
+    /** Stores a pasted token; the audit event and the page name the instance, never the token. */
+    private void token(Context ctx) {
+        String name = ctx.pathParam("name");
+        try {
+            Instance instance = instances.setApiToken(name, ctx.formParam("token"));
+            audit.append(AuthGuard.panelSession(ctx).user().name(), "instance_token", "instance:" + instance.name(), "");
+            page(ctx, 200, Map.of("tokenSet", instance.name()));
+        } catch (ApiError e) {
+            page(ctx, e.status(), Map.of("error", e.getMessage()));
+        }
+    }
+
+    private void poll(Context ctx) {
+        String name = ctx.pathParam("name");
+        Instance instance = instances.find(name).orElse(null);
+        if (instance == null || !instance.kind().equals("misskey") || instance.apiToken() == null) {
+            page(ctx, 400, Map.of("error", "only a Misskey instance with a token can be polled"));
+            return;
+        }
+        Optional<Integer> queued = polls.poll(instance, true);
+        if (queued.isEmpty()) {
+            page(ctx, 409, Map.of("error", "another node is polling " + name + " right now; try again in a moment"));
+            return;
+        }
+        String error = polls.state(instance).map(MisskeyPoller.PollState::lastError).orElse(null);
+        if (error != null) {
+            page(ctx, 502, Map.of("error", "Polling " + name + " failed: " + error));
+            return;
+        }
+        page(ctx, 200, Map.of("polled", Map.of("name", name, "queued", queued.get())));
     }
 
     private void connect(Context ctx) {

@@ -6,41 +6,65 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.sightline.auth.AuthGuard;
 import org.sightline.auth.Scope;
+import org.sightline.ingest.misskey.MisskeyPoller;
+import org.sightline.web.ApiError;
 import org.sightline.web.JsonBody;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code GET|POST /api/v1/instances}: the admin API twin of {@code instance add}. Secrets are never shown back. */
 public final class InstanceRoutes {
     private final InstanceService instances;
     private final MastodonConnect connect;
+    private final MisskeyPoller polls;
     private final ObjectMapper json;
 
-    private InstanceRoutes(InstanceService instances, MastodonConnect connect, ObjectMapper json) {
+    private InstanceRoutes(InstanceService instances, MastodonConnect connect, MisskeyPoller polls, ObjectMapper json) {
         this.instances = instances;
         this.connect = connect;
+        this.polls = polls;
         this.json = json;
     }
 
     public static void register(RoutesConfig routes, AuthGuard guard, InstanceService instances, MastodonConnect connect,
-                                ObjectMapper json) {
-        InstanceRoutes r = new InstanceRoutes(instances, connect, json);
+                                MisskeyPoller polls, ObjectMapper json) {
+        InstanceRoutes r = new InstanceRoutes(instances, connect, polls, json);
         routes.get("/api/v1/instances", guard.requires(Scope.ADMIN, r::list));
         routes.post("/api/v1/instances", guard.requires(Scope.ADMIN, r::add));
         routes.get("/api/v1/instances/{name}", guard.requires(Scope.ADMIN, r::get));
         routes.post("/api/v1/instances/{name}/connect", guard.requires(Scope.ADMIN, r::connect));
+        routes.post("/api/v1/instances/{name}/poll", guard.requires(Scope.ADMIN, r::poll));
         // the instance's authorize page sends the admin's browser here; the one-time state authenticates it
         routes.get("/instances/{name}/oauth/callback", guard.selfAuthenticated(r::callback));
     }
 
     private void get(Context ctx) {
-        Instance i = instances.find(ctx.pathParam("name"))
-                .orElseThrow(() -> org.sightline.web.ApiError.notFound("no instance named '" + ctx.pathParam("name") + "'"));
+        Instance i = named(ctx);
         Map<String, Object> out = new LinkedHashMap<>(i.toJson());
         out.put("webhook_path", InstanceCommand.webhookPath(i));
         out.put("last_event_at", instances.lastEventAt(i).map(Object::toString).orElse(null));
+        if (i.kind().equals("misskey")) out.put("poll", polls.state(i).map(MisskeyPoller.PollState::toJson).orElse(null));
+        ctx.json(out);
+    }
+
+    private Instance named(Context ctx) {
+        return instances.find(ctx.pathParam("name"))
+                .orElseThrow(() -> ApiError.notFound("no instance named '" + ctx.pathParam("name") + "'"));
+    }
+
+    /** Polls a Misskey instance now (the admin's "did it work?" after setting a token). */
+    private void poll(Context ctx) {
+        Instance i = named(ctx);
+        if (!i.kind().equals("misskey")) throw ApiError.badRequest("only Misskey instances are polled");
+        if (i.apiToken() == null) throw ApiError.badRequest("instance " + i.name() + " has no API token yet");
+        Optional<Integer> queued = polls.poll(i, true);
+        if (queued.isEmpty()) throw new ApiError(409, "busy", "another node is polling " + i.name() + " right now");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("queued", queued.get());
+        out.put("poll", polls.state(i).map(MisskeyPoller.PollState::toJson).orElse(null));
         ctx.json(out);
     }
 

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 public final class InstanceService {
     public static final Set<String> KINDS = Set.of("mastodon", "misskey", "pleroma", "pictrs", "generic");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+    /** Printable ASCII without spaces: a pasted token with a stray line break or space is a paste mistake. */
+    private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]+");
     private static final int DEFAULT_BUDGET_MS = 10_000;
 
     private final Jdbi jdbi;
@@ -108,6 +110,23 @@ public final class InstanceService {
     public Optional<String> webhookSecret(Instance instance) {
         return Optional.ofNullable(instance.webhookSecret())
                 .map(s -> secrets.open(s, context(instance.name(), "webhook_secret")));
+    }
+
+    /**
+     * Stores (or replaces) a token an admin created on the instance, for kinds without an OAuth flow here
+     * (Misskey, Pleroma, generic). Sealed like every secret; the caller must not log or echo it.
+     */
+    public Instance setApiToken(String name, String token) {
+        Instance instance = find(name).orElseThrow(() -> ApiError.notFound("no instance named '" + name + "'"));
+        if (instance.kind().equals("pictrs")) throw ApiError.badRequest("pict-rs instances take no actions: no token needed");
+        String t = token == null ? "" : token.trim();
+        if (t.isEmpty()) throw ApiError.badRequest("paste the instance's API token");
+        if (t.length() > 1024 || !TOKEN.matcher(t).matches()) {
+            throw ApiError.badRequest("an API token is up to 1024 printable characters without spaces");
+        }
+        jdbi.useExtension(InstanceDao.class, dao -> dao.setApiToken(instance.id(),
+                secrets.seal(t, context(instance.name(), "api_token"))));
+        return find(instance.id()).orElseThrow();
     }
 
     public Optional<String> apiToken(Instance instance) {

@@ -24,8 +24,11 @@ import java.util.Set;
  * commit together; a moderator decides only a case nobody else holds a live claim on.
  */
 public final class ReviewService {
-    /** Actions a moderator may queue with a confirmation (carried out by the action plug-ins). */
-    public static final List<String> ACTIONS = List.of("mark_sensitive", "report", "share", "quarantine",
+    /**
+     * Actions a moderator may queue with a confirmation (carried out by the action plug-ins). {@code delete}
+     * deletes the post where a plugin can (Pleroma, Misskey); elsewhere it fails with the reason.
+     */
+    public static final List<String> ACTIONS = List.of("mark_sensitive", "report", "delete", "share", "quarantine",
             "account_sensitive", "account_silence", "account_suspend");
 
     private final Jdbi jdbi;

@@ -86,6 +86,10 @@ class ScanApiAndGateTest {
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.png\"\r\n"
                 + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.writeBytes(IngestEndToEndTest.image("misc-images/c.png"));
+        for (String[] field : new String[][]{{"status", "9note"}, {"account", "9user"}, {"attachment", "9file"}}) {
+            body.writeBytes(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field[0] + "\"\r\n\r\n"
+                    + field[1]).getBytes(StandardCharsets.UTF_8));
+        }
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.base + "/api/v1/media"))
                 .header("Authorization", "Bearer " + token)
@@ -93,6 +97,9 @@ class ScanApiAndGateTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).contains("\"format\":\"png\"").contains("\"decision\":\"pass\"");
+        // the instance's own ids come back as given: note, user and drive file
+        assertThat(r.body()).contains("\"status\":\"9note\"").contains("\"account\":\"9user\"")
+                .contains("\"attachment\":\"9file\"");
     }
 
     @Test
@@ -141,6 +148,8 @@ class ScanApiAndGateTest {
         assertThat(scanJson("{\"image_base64\":\"@@@\"}", "").status()).isEqualTo(400);
         assertThat(scanJson("{\"url\":\"file:///etc/passwd\"}", "").status()).isEqualTo(400);
         assertThat(scanJson("{\"url\":\"https://x.example/a.jpg\",\"instance\":\"nope\"}", "").status()).isEqualTo(404);
+        assertThat(scanJson("{\"url\":\"https://x.example/a.jpg\",\"attachment\":\"" + "x".repeat(65) + "\"}", "").json()
+                .get("message").asText()).isEqualTo("attachment must be at most 64 characters");
         assertThat(server.send("POST", "/api/v1/media", null, "application/json", "{}", null).status()).isEqualTo(401);
         String matchOnly = server.token("matcher", Scope.MATCH);
         assertThat(server.send("POST", "/api/v1/media", matchOnly, "application/json", "{}", null).status()).isEqualTo(403);

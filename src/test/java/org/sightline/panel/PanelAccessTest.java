@@ -66,7 +66,9 @@ class PanelAccessTest {
     void every_route_without_credentials_is_sent_to_login_or_refused() {
         List<String> routes = routes();
         assertThat(routes).contains("GET /queue", "GET /cases/{id}", "POST /cases/{id}/confirm", "POST /media/{id}/reveal",
-                "GET /audit", "GET /", "GET /banks", "GET /settings", "POST /users/invitations");
+                "GET /audit", "GET /", "GET /banks", "GET /settings", "POST /users/invitations",
+                "POST /instances/{name}/token", "POST /instances/{name}/poll", "GET /settings/plugins",
+                "POST /settings/plugins/{name}", "PUT /api/v1/plugins/{name}", "POST /api/v1/instances/{name}/poll");
         PanelClient anonymous = new PanelClient(server.base);
         int checked = 0;
         for (String route : routes) {

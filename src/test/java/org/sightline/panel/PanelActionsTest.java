@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sightline.TestServer;
 import org.sightline.actions.FakeMastodon;
+import org.sightline.actions.FakeMisskey;
 import org.sightline.banks.BankService;
 import org.sightline.config.Config;
 import org.sightline.ingest.MediaServer;
@@ -87,6 +88,74 @@ class PanelActionsTest {
             assertThat(mia.get("/instances").status()).isEqualTo(403);
             assertThat(mia.postForm("/instances", "name", "evil", "kind", "generic", "url", "https://e.example").status())
                     .isEqualTo(403);
+        }
+    }
+
+    @Test
+    void an_admin_pastes_a_misskey_token_and_a_confirmed_delete_uses_it() throws Exception {
+        try (FakeMisskey misskey = new FakeMisskey();
+             TestServer server = new TestServer(Config.defaults().with("data.dir", data).with("ingest.poll_ms", 50)
+                     .with("misskey.poll_interval_s", 0))) {
+            server.deps.instances().add(new InstanceService.NewInstance("mk", "misskey", misskey.url(), null, null,
+                    null, null));
+            server.deps.users().create("ada", Role.ADMIN, "correct horse battery");
+            server.deps.users().create("mia", Role.MODERATOR, "correct horse battery");
+            PanelClient ada = new PanelClient(server.base);
+            ada.login("ada", "correct horse battery");
+            assertThat(ada.get("/instances").body()).contains("action=\"/instances/mk/token\"").contains("Set token");
+
+            // forms need the session's CSRF token, a pasted token must look like one, and moderators cannot set one
+            assertThat(ada.post("/instances/mk/token", "token", FakeMisskey.TOKEN).status()).isEqualTo(403);
+            PanelClient.Page pasteMistake = ada.postForm("/instances/mk/token", "token", "two words");
+            assertThat(pasteMistake.status()).isEqualTo(400);
+            assertThat(pasteMistake.body()).contains("without spaces");
+            PanelClient mia = new PanelClient(server.base);
+            mia.login("mia", "correct horse battery");
+            mia.get("/queue");
+            assertThat(mia.postForm("/instances/mk/token", "token", "moderator-token").status()).isEqualTo(403);
+            assertThat(server.deps.instances().find("mk").orElseThrow().apiToken()).isNull();
+
+            PanelClient.Page set = ada.postForm("/instances/mk/token", "token", FakeMisskey.TOKEN);
+            assertThat(set.status()).isEqualTo(200);
+            assertThat(set.body()).contains("id=\"token-set\"").contains("connected").contains("Replace token")
+                    .doesNotContain(FakeMisskey.TOKEN);
+            var stored = server.deps.instances().find("mk").orElseThrow();
+            assertThat(stored.apiToken()).isNotNull().doesNotContain(FakeMisskey.TOKEN);
+            assertThat(server.deps.instances().apiToken(stored)).contains(FakeMisskey.TOKEN);
+            var audited = server.deps.audit().search("ada", "instance_token", "instance:mk", Long.MAX_VALUE, 10);
+            assertThat(audited).hasSize(1);
+            assertThat(audited.get(0).toString()).doesNotContain(FakeMisskey.TOKEN);
+
+            // "Poll now" checks the token at once; a refusal is shown with what to do about it
+            assertThat(set.body()).contains("action=\"/instances/mk/poll\"");
+            PanelClient.Page polled = ada.postForm("/instances/mk/poll");
+            assertThat(polled.status()).isEqualTo(200);
+            assertThat(polled.body()).contains("id=\"polled\"").contains("0 new image(s) queued");
+            assertThat(misskey.calls("admin/drive/files")).hasSize(1);
+            misskey.failNext(400, "PERMISSION_DENIED");
+            PanelClient.Page refused = ada.postForm("/instances/mk/poll");
+            assertThat(refused.status()).isEqualTo(502);
+            assertThat(refused.body()).contains("the token lacks the read:admin:drive permission").contains("poll-error");
+            assertThat(mia.postForm("/instances/mk/poll").status()).isEqualTo(403);
+
+            // a case confirmed with "delete the post" deletes the note through the stored token
+            server.deps.banks().create(new BankService.BankSpec("known-bad", "local", "review", "enforce",
+                    List.of("spam"), null, null, null));
+            server.deps.banks().addEntries("known-bad", List.of(new BankService.NewEntry("pdq",
+                    "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22", List.of("spam"), null, null, null)), "t");
+            misskey.note("9note", new FakeMisskey.File("9file", "0".repeat(32)));
+            String b64 = java.util.Base64.getEncoder().encodeToString(Webhooks.resource("/pdq/images/bridge-mods/aaa-orig.jpg"));
+            long mediaId = server.postJson("/api/v1/media", server.token("bridge", org.sightline.auth.Scope.SCAN),
+                    "{\"image_base64\":\"" + b64 + "\",\"instance\":\"mk\",\"status\":\"9note\",\"account\":\"9user\","
+                            + "\"attachment\":\"9file\"}").json().get("id").asLong();
+            long caseId = await(() -> server.deps.database().jdbi().withHandle(h -> h.createQuery(
+                    "SELECT id FROM cases WHERE media_id = :m").bind("m", mediaId).mapTo(Long.class).findOne().orElse(0L)));
+            assertThat(mia.get("/cases/" + caseId).body()).contains("value=\"delete\"").contains("delete the post");
+            assertThat(mia.postForm("/cases/" + caseId + "/confirm", "label", "spam", "action", "delete").status())
+                    .isIn(302, 303);
+            await(() -> (long) misskey.calls("notes/delete").size());
+            assertThat(misskey.calls("notes/delete")).extracting(c -> c.text("noteId")).containsExactly("9note");
+            assertThat(misskey.hasNote("9note")).isFalse();
         }
     }
 

@@ -42,10 +42,27 @@ final class InstanceHttp {
         return j.toString();
     }
 
+    /** A call with the token as a bearer header (Mastodon, Pleroma). */
     static HttpRequest.Builder request(PluginInstance instance, String path) {
+        return unauthenticated(instance, path).header("Authorization", "Bearer " + instance.apiToken());
+    }
+
+    /** A call without an Authorization header, for APIs that take the token in the body (Misskey's {@code i}). */
+    static HttpRequest.Builder unauthenticated(PluginInstance instance, String path) {
         return HttpRequest.newBuilder(URI.create(instance.baseUrl() + path)).timeout(Duration.ofSeconds(20))
-                .header("Authorization", "Bearer " + instance.apiToken())
                 .header("User-Agent", "Sightline/0.1 (+moderation actions)");
+    }
+
+    /** Finishes {@code builder} with {@code body} serialised as JSON. */
+    static HttpRequest json(HttpRequest.Builder builder, String method, Object body) {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("not serialisable as JSON: " + body.getClass().getSimpleName(), e);
+        }
+        return builder.header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
     }
 
     /** Sends and reads the answer; network failures and timeouts are retryable. */
@@ -64,9 +81,20 @@ final class InstanceHttp {
     }
 
     record Answer(int status, String body) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
         ActionOutcome outcome(String what) {
             if (status < 0) return ActionOutcome.retry(null, what + ": " + body);
             return ActionOutcome.fromHttp(status, what);
+        }
+
+        /** As {@link #outcome(String)}, with the instance's own error code (never its whole body) after the status. */
+        ActionOutcome outcome(String what, String errorCode) {
+            ActionOutcome plain = outcome(what);
+            if (status < 0 || errorCode == null) return plain;
+            return new ActionOutcome(plain.status(), plain.httpStatus(), plain.detail() + " " + errorCode);
         }
     }
 

@@ -58,20 +58,8 @@ public final class MastodonReportAction implements Action {
         return "violation";
     }
 
-    /** What the instance's moderators read: the evidence, never a list's private notes. */
-    static String comment(ActionContext c) {
-        PluginMedia m = c.media();
-        StringBuilder sb = new StringBuilder("Sightline: ");
-        sb.append(c.action().equals("mark_sensitive") ? "please mark this media sensitive. " : "reported media. ");
-        for (PluginMedia.Evidence e : m.evidence()) {
-            sb.append("Matched ").append(e.bank()).append(" (").append(e.signalType()).append(" distance ")
-                    .append(e.distance()).append(e.labels().isEmpty() ? "" : ", " + String.join("/", e.labels()))
-                    .append("). ");
-        }
-        if (m.evidence().isEmpty()) sb.append("Flagged by a moderator. ");
-        sb.append("Media ").append(m.id()).append(", attachment ").append(m.attachmentId()).append('.');
-        return sb.length() > 1000 ? sb.substring(0, 1000) : sb.toString();
-    }
+    /** Mastodon refuses report comments over 1000 characters. */
+    static final int MAX_COMMENT = 1000;
 
     @Override
     public ActionOutcome execute(ActionContext c) {
@@ -84,7 +72,7 @@ public final class MastodonReportAction implements Action {
         List<Map.Entry<String, String>> form = new ArrayList<>();
         form.add(Map.entry("account_id", m.accountId()));
         form.add(Map.entry("status_ids[]", m.statusId()));
-        form.add(Map.entry("comment", comment(c)));
+        form.add(Map.entry("comment", ReportComment.write(c, m.statusUrl(), MAX_COMMENT)));
         form.add(Map.entry("category", category));
         form.add(Map.entry("forward", String.valueOf(Boolean.parseBoolean(c.config().getOrDefault("forward", "false")))));
         if (category.equals("violation")) {

@@ -9,6 +9,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -47,8 +48,7 @@ public final class PleromaStatusAction implements Action {
         HttpRequest.Builder b = InstanceHttp.request(c.instance(),
                 "/api/v1/pleroma/admin/statuses/" + URLEncoder.encode(statusId, StandardCharsets.UTF_8));
         HttpRequest request = c.action().equals("delete") ? b.DELETE().build()
-                : b.header("Content-Type", "application/json")
-                .method("PUT", HttpRequest.BodyPublishers.ofString("{\"sensitive\":true}")).build();
+                : InstanceHttp.json(b, "PUT", Map.of("sensitive", true));
         return InstanceHttp.send(client, request).outcome("pleroma " + c.action());
     }
 }

@@ -52,6 +52,14 @@ public final class MisskeyPoller implements AutoCloseable {
 
     /** What the panel and API show about an instance's polling. */
     public record PollState(String cursorId, Instant polledAt, long filesQueued, String lastError, Instant errorAt) {
+        public java.util.Map<String, Object> toJson() {
+            java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
+            json.put("polled_at", polledAt == null ? null : polledAt.toString());
+            json.put("files_queued", filesQueued);
+            json.put("last_error", lastError);
+            json.put("error_at", errorAt == null ? null : errorAt.toString());
+            return json;
+        }
     }
 
     public interface Dao {

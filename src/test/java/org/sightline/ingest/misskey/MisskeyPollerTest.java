@@ -1,15 +1,12 @@
 package org.sightline.ingest.misskey;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sightline.TestServer;
+import org.sightline.actions.FakeMisskey;
+import org.sightline.auth.Scope;
 import org.sightline.banks.BankService;
 import org.sightline.config.Config;
 import org.sightline.ingest.MediaServer;
@@ -17,30 +14,24 @@ import org.sightline.ingest.Webhooks;
 import org.sightline.instances.Instance;
 import org.sightline.instances.InstanceService;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** New images on a Misskey instance reach the scan queue through polls of its admin drive listing. */
 class MisskeyPollerTest {
-    static final String TOKEN = "misskey-moderator-token-42";
+    static final String TOKEN = FakeMisskey.TOKEN;
     static final String BRIDGE_PDQ = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
 
     @TempDir
     Path data;
     final MediaServer media = new MediaServer();
-    final FakeDrive misskey = new FakeDrive();
+    final FakeMisskey misskey = new FakeMisskey();
     TestServer server;
 
     @AfterEach
@@ -48,77 +39,6 @@ class MisskeyPollerTest {
         if (server != null) server.close();
         misskey.close();
         media.close();
-    }
-
-    /**
-     * Misskey's {@code admin/drive/files}: checks the token, the limit and the type filter, and pages like
-     * Misskey does (after {@code sinceId} oldest first, without it newest first).
-     */
-    static final class FakeDrive implements AutoCloseable {
-        final ObjectMapper json = new ObjectMapper();
-        final HttpServer http;
-        final ConcurrentSkipListMap<String, ObjectNode> files = new ConcurrentSkipListMap<>();
-        final List<JsonNode> requests = new CopyOnWriteArrayList<>();
-
-        FakeDrive() {
-            try {
-                http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            http.createContext("/api/admin/drive/files", this::list);
-            http.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + http.getAddress().getPort();
-        }
-
-        void add(String id, String type, String url, String userId, String username, String host) {
-            ObjectNode f = json.createObjectNode().put("id", id).put("type", type).put("url", url)
-                    .put("userId", userId).put("isSensitive", false).put("md5", "0".repeat(32));
-            f.putObject("user").put("id", userId).put("username", username).put("host", host);
-            files.put(id, f);
-        }
-
-        private void list(HttpExchange ex) throws IOException {
-            try (ex) {
-                JsonNode body = json.readTree(ex.getRequestBody().readAllBytes());
-                requests.add(body);
-                if (!TOKEN.equals(body.path("i").asText())) {
-                    send(ex, 403, "{\"error\":{\"message\":\"Authentication failed.\",\"code\":\"AUTHENTICATION_FAILED\","
-                            + "\"id\":\"b0a7f5f8-dc2f-4171-b91f-de88ad238e14\"}}");
-                    return;
-                }
-                int limit = body.path("limit").asInt(10);
-                if (limit < 1 || limit > 100 || !"image/*".equals(body.path("type").asText())) {
-                    send(ex, 400, "{\"error\":{\"code\":\"INVALID_PARAM\"}}");
-                    return;
-                }
-                var matching = files.values().stream().filter(f -> f.get("type").asText().startsWith("image/"));
-                String since = body.path("sinceId").asText(null);
-                List<ObjectNode> page = since != null
-                        ? matching.filter(f -> f.get("id").asText().compareTo(since) > 0).limit(limit).toList()
-                        : matching.sorted((a, b) -> b.get("id").asText().compareTo(a.get("id").asText())).limit(limit).toList();
-                ArrayNode out = json.createArrayNode();
-                page.forEach(out::add);
-                send(ex, 200, out.toString());
-            }
-        }
-
-        private static void send(HttpExchange ex, int status, String body) throws IOException {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
-
-        @Override
-        public void close() {
-            http.stop(0);
-        }
     }
 
     private Instance start(Config extra, String token) {
@@ -149,15 +69,15 @@ class MisskeyPollerTest {
         server.deps.banks().addEntries("known-bad", List.of(new BankService.NewEntry("pdq", BRIDGE_PDQ,
                 List.of("spam"), null, null, null)), "test");
         String bridge = media.put("/files/bridge.jpg", Webhooks.resource("/pdq/images/bridge-mods/aaa-orig.jpg"));
-        misskey.add("9k0000000a", "image/jpeg", bridge, "u1", "old", null);
+        misskey.upload("9k0000000a", "image/jpeg", bridge, "u1", "old", null);
 
         // the first poll only notes where "now" is: what was there before is not rescanned
         assertThat(server.deps.misskeyPolls().poll(kitty, true)).contains(0);
         assertThat(server.deps.misskeyPolls().state(kitty).orElseThrow().cursorId()).isEqualTo("9k0000000a");
 
-        misskey.add("9k0000000b", "image/jpeg", bridge, "u2", "alice", null);
-        misskey.add("9k0000000c", "video/mp4", media.url("/files/clip.mp4"), "u2", "alice", null);
-        misskey.add("9k0000000d", "image/jpeg", media.put("/files/other.jpg",
+        misskey.upload("9k0000000b", "image/jpeg", bridge, "u2", "alice", null);
+        misskey.upload("9k0000000c", "video/mp4", media.url("/files/clip.mp4"), "u2", "alice", null);
+        misskey.upload("9k0000000d", "image/jpeg", media.put("/files/other.jpg",
                 Webhooks.resource("/pdq/images/misc-images/small.jpg")), "u3", "bob", "remote.example");
         assertThat(server.deps.misskeyPolls().poll(kitty, true)).contains(2);
 
@@ -175,7 +95,7 @@ class MisskeyPollerTest {
         assertThat(count("SELECT COUNT(*) FROM media")).isEqualTo(2);
         assertThat(server.deps.misskeyPolls().state(kitty).orElseThrow().filesQueued()).isEqualTo(2);
         assertThat(server.deps.instances().lastEventAt(kitty)).isPresent();
-        assertThat(misskey.requests).allSatisfy(r -> assertThat(r.path("origin").asText()).isEqualTo("local"));
+        assertThat(misskey.calls("admin/drive/files")).allSatisfy(c -> assertThat(c.text("origin")).isEqualTo("local"));
     }
 
     @Test
@@ -184,7 +104,7 @@ class MisskeyPollerTest {
                 .with("misskey.max_pages", 2), TOKEN);
         server.deps.misskeyPolls().poll(kitty, true); // empty instance: start from its first image
         for (int i = 0; i < 250; i++) {
-            misskey.add(String.format("9k%08d", i), "image/png", "https://files.example/" + i + ".png", "u" + i,
+            misskey.upload(String.format("9k%08d", i), "image/png", "https://files.example/" + i + ".png", "u" + i,
                     "user" + i, null);
         }
         assertThat(server.deps.misskeyPolls().poll(kitty, true)).contains(200);
@@ -211,15 +131,38 @@ class MisskeyPollerTest {
         assertThat(server.deps.misskeyPolls().poll(kitty, false)).isPresent();
         assertThat(server.deps.misskeyPolls().poll(kitty, false)).isEmpty();
         assertThat(server.deps.misskeyPolls().poll(kitty, true)).isPresent();
-        assertThat(misskey.requests).hasSize(2);
+        assertThat(misskey.calls("admin/drive/files")).hasSize(2);
     }
 
     @Test
     void the_schedule_polls_instances_by_itself() throws Exception {
         Instance kitty = start(Config.defaults().with("misskey.poll_interval_s", 1), TOKEN);
         await("first poll", () -> server.deps.misskeyPolls().state(kitty).map(s -> s.polledAt() != null).orElse(false));
-        misskey.add("9k0000000z", "image/jpeg", media.put("/files/late.jpg",
+        misskey.upload("9k0000000z", "image/jpeg", media.put("/files/late.jpg",
                 Webhooks.resource("/pdq/images/bridge-mods/square-256x256.jpg")), "u9", "late", null);
         await("the new image scanned", () -> count("SELECT COUNT(*) FROM media WHERE state = 'done'") == 1);
+    }
+
+    @Test
+    void an_admin_polls_now_by_api_and_reads_the_poll_state() throws Exception {
+        Instance kitty = start(Config.defaults().with("misskey.poll_interval_s", 0), TOKEN);
+        String admin = server.token("root", Scope.ADMIN);
+        TestServer.Response first = server.postJson("/api/v1/instances/kitty/poll", admin, "");
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.json().get("queued").asInt()).isZero();
+        misskey.upload("9k0000000b", "image/jpeg", media.put("/files/new.jpg",
+                Webhooks.resource("/pdq/images/misc-images/small.jpg")), "u2", "alice", null);
+        assertThat(server.postJson("/api/v1/instances/kitty/poll", admin, "").json().get("queued").asInt()).isEqualTo(1);
+        JsonNode poll = server.get("/api/v1/instances/kitty", admin).json().get("poll");
+        assertThat(poll.get("files_queued").asInt()).isEqualTo(1);
+        assertThat(poll.get("last_error").isNull()).isTrue();
+        assertThat(poll.get("polled_at").asText()).isNotBlank();
+
+        server.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", "https://social.example",
+                null, null, null, null));
+        assertThat(server.postJson("/api/v1/instances/social/poll", admin, "").status()).isEqualTo(400);
+        assertThat(server.postJson("/api/v1/instances/kitty/poll", server.token("scanner", Scope.SCAN), "").status())
+                .isEqualTo(403);
+        assertThat(server.postJson("/api/v1/instances/nope/poll", admin, "").status()).isEqualTo(404);
     }
 }
