@@ -12,6 +12,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -184,7 +185,8 @@ public final class Plugins {
                         : configuredValue.equals(f.defaultValue()) ? "default" : "configuration";
                 fields.add(new FieldView(f.name(), f.description(), f.type().name().toLowerCase(), f.secret(),
                         value == null ? "" : f.secret() ? "••••••" : value, source,
-                        s == null ? null : s.updatedBy(), s == null ? null : s.updatedAt().toString()));
+                        s == null ? null : s.updatedBy(),
+                        s == null ? null : s.updatedAt().truncatedTo(ChronoUnit.SECONDS).toString()));
             }
             List<String> handles = p instanceof Action a ? a.handles().stream().sorted().toList() : List.of("scan");
             out.add(new PluginView(p.name(), p instanceof Action ? "action" : "scanner", handles,

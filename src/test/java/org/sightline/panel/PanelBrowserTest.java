@@ -198,6 +198,26 @@ class PanelBrowserTest {
         assertThat(server.deps.audit().verify().ok()).isTrue();
     }
 
+    @Test
+    void an_admin_sets_up_the_webhook_plugin_on_the_settings_page() throws Exception {
+        server.deps.users().create("ada", Role.ADMIN, "correct horse battery");
+        login("ada", "correct horse battery");
+        go("/settings");
+        driver.findElement(By.id("plugin-settings-link")).click();
+        WebElement webhook = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("plugin-webhook")));
+        assertThat(webhook.getText()).contains("not configured");
+        webhook.findElement(By.name("f.url")).sendKeys("https://hooks.example/sightline");
+        webhook.findElement(By.name("f.secret")).sendKeys("a-long-shared-secret");
+        webhook.findElement(By.cssSelector("button.save-plugin")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("saved")));
+        webhook = driver.findElement(By.id("plugin-webhook"));
+        assertThat(webhook.getText()).contains("active").contains("settings page").contains("ada");
+        assertThat(driver.getPageSource()).doesNotContain("a-long-shared-secret");
+        assertThat(server.deps.plugins().settings("webhook")).containsEntry("url", "https://hooks.example/sightline")
+                .containsEntry("secret", "a-long-shared-secret");
+        screenshot("plugin-settings.png");
+    }
+
     @SuppressWarnings("unchecked")
     List<String> imagesLoaded() {
         return (List<String>) ((JavascriptExecutor) driver).executeScript(

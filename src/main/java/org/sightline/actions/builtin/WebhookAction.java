@@ -35,7 +35,7 @@ public final class WebhookAction implements Action {
 
     @Override
     public Set<String> handles() {
-        return Set.of("report", "mark_sensitive", "reject", "account_action", "webhook");
+        return Set.of("report", "mark_sensitive", "delete", "reject", "account_action", "webhook");
     }
 
     @Override
