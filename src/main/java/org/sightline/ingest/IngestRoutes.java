@@ -106,7 +106,7 @@ public final class IngestRoutes {
             if (bytes.length > maxMediaBytes) throw tooLarge(bytes.length);
             request = new ScanService.Request(instanceId(ctx.formParam("instance")), null, bytes,
                     sourceId("account", ctx.formParam("account")), sourceId("status", ctx.formParam("status")),
-                    sourceId("attachment", ctx.formParam("attachment")), ctx.formParam("metadata"));
+                    sourceId("attachment", ctx.formParam("attachment")), metadata(ctx.formParam("metadata")));
         } else {
             request = fromJson(ctx);
         }
@@ -142,11 +142,16 @@ public final class IngestRoutes {
             if (bytes.length == 0) throw ApiError.badRequest("image_base64 is empty");
         }
         JsonNode metadata = body.get("metadata");
-        String metadataText = metadata == null || metadata.isNull() ? null : metadata.toString();
-        if (metadataText != null && metadataText.length() > 8000) throw ApiError.badRequest("metadata is over 8000 characters");
         return new ScanService.Request(instanceId(text(body, "instance")), url, bytes,
                 sourceId("account", text(body, "account")), sourceId("status", text(body, "status")),
-                sourceId("attachment", text(body, "attachment")), metadataText);
+                sourceId("attachment", text(body, "attachment")),
+                metadata(metadata == null || metadata.isNull() ? null : metadata.toString()));
+    }
+
+    /** Free context kept with the media, bounded like every other field. */
+    private static String metadata(String text) {
+        if (text != null && text.length() > 8000) throw ApiError.badRequest("metadata is over 8000 characters");
+        return text;
     }
 
     /** The instance's own ids (account, status, attachment) are stored in columns of 64 characters. */

@@ -79,27 +79,39 @@ class ScanApiAndGateTest {
                 .isEqualTo("reject");
     }
 
-    @Test
-    void scans_a_multipart_upload() throws Exception {
+    /** POSTs a multipart scan: the PNG as {@code file}, then the given text fields. */
+    private HttpResponse<String> multipart(String[][] fields) throws Exception {
         String boundary = "----sightline-test";
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.png\"\r\n"
                 + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.writeBytes(IngestEndToEndTest.image("misc-images/c.png"));
-        for (String[] field : new String[][]{{"status", "9note"}, {"account", "9user"}, {"attachment", "9file"}}) {
+        for (String[] field : fields) {
             body.writeBytes(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field[0] + "\"\r\n\r\n"
                     + field[1]).getBytes(StandardCharsets.UTF_8));
         }
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.base + "/api/v1/media"))
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.base + "/api/v1/media"))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void scans_a_multipart_upload() throws Exception {
+        HttpResponse<String> r = multipart(new String[][]{{"status", "9note"}, {"account", "9user"}, {"attachment", "9file"}});
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).contains("\"format\":\"png\"").contains("\"decision\":\"pass\"");
         // the instance's own ids come back as given: note, user and drive file
         assertThat(r.body()).contains("\"status\":\"9note\"").contains("\"account\":\"9user\"")
                 .contains("\"attachment\":\"9file\"");
+    }
+
+    @Test
+    void multipart_metadata_is_bounded_like_json_metadata() throws Exception {
+        HttpResponse<String> r = multipart(new String[][]{{"metadata", "x".repeat(8001)}});
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("metadata is over 8000 characters");
     }
 
     @Test
