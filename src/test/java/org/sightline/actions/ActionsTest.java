@@ -171,19 +171,11 @@ class ActionsTest {
 
     @Test
     void the_webhook_action_signs_what_it_sends() throws Exception {
-        List<byte[]> bodies = new CopyOnWriteArrayList<>();
-        List<String> signatures = new CopyOnWriteArrayList<>();
-        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/decisions", ex -> {
-            bodies.add(ex.getRequestBody().readAllBytes());
-            signatures.add(ex.getRequestHeaders().getFirst(WebhookAction.SIGNATURE_HEADER));
-            ex.sendResponseHeaders(204, -1);
-            ex.close();
-        });
-        receiver.start();
-        try {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            List<byte[]> bodies = receiver.bodies;
+            List<String> signatures = receiver.signatures;
             String secret = "receiver-secret-0123456789";
-            start(Config.defaults().with("plugins.webhook.url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/decisions")
+            start(Config.defaults().with("plugins.webhook.url", receiver.url())
                     .with("plugins.webhook.secret", secret), "report", List.of("spam"));
             server.deps.instances().add(new InstanceService.NewInstance("forum", "generic", "https://forum.example",
                     null, null, null, null));
@@ -198,8 +190,6 @@ class ActionsTest {
             assertThat(body).contains("\"action\":\"report\"").contains(BRIDGE_PDQ).doesNotContain("PRIVATE NOTE");
             assertThat(server.get("/api/v1/plugins", server.token("admin", Scope.ADMIN)).body())
                     .contains("\"value\":\"••••••\"").doesNotContain(secret);
-        } finally {
-            receiver.stop(0);
         }
     }
 

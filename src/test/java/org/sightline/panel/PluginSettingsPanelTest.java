@@ -1,25 +1,23 @@
 package org.sightline.panel;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sightline.TestServer;
+import org.sightline.actions.WebhookReceiver;
 import org.sightline.actions.builtin.WebhookAction;
 import org.sightline.auth.Scope;
 import org.sightline.banks.BankService;
 import org.sightline.config.Config;
 import org.sightline.users.Role;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,21 +30,13 @@ class PluginSettingsPanelTest {
     @TempDir
     Path data;
     TestServer server;
-    HttpServer receiver;
-    final List<byte[]> bodies = new CopyOnWriteArrayList<>();
-    final List<String> signatures = new CopyOnWriteArrayList<>();
+    final WebhookReceiver receiver = new WebhookReceiver();
+    final List<byte[]> bodies = receiver.bodies;
+    final List<String> signatures = receiver.signatures;
     PanelClient ada;
 
     @BeforeEach
-    void start() throws Exception {
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/decisions", ex -> {
-            bodies.add(ex.getRequestBody().readAllBytes());
-            signatures.add(ex.getRequestHeaders().getFirst(WebhookAction.SIGNATURE_HEADER));
-            ex.sendResponseHeaders(204, -1);
-            ex.close();
-        });
-        receiver.start();
+    void start() {
         server = new TestServer(Config.defaults().with("data.dir", data).with("ingest.poll_ms", 50)
                 .with("actions.backoff_ms", 100).with("plugins.http_classifier.threshold", "0.5"));
         server.deps.banks().create(new BankService.BankSpec("known-bad", "local", "report", "enforce",
@@ -62,11 +52,11 @@ class PluginSettingsPanelTest {
     @AfterEach
     void stop() {
         server.close();
-        receiver.stop(0);
+        receiver.close();
     }
 
     private String receiverUrl() {
-        return "http://127.0.0.1:" + receiver.getAddress().getPort() + "/decisions";
+        return receiver.url();
     }
 
     /** A matching image from the scan API (no instance): its report goes to the webhook plugin, if any. */
