@@ -32,4 +32,11 @@ public interface BankDao {
 
     @SqlQuery("SELECT * FROM banks ORDER BY name")
     List<Bank> list();
+
+    /**
+     * Locks the bank's row until the transaction ends. Every change to a bank's entries takes it first, and so
+     * does publishing the bank as a list: one waits for the other, so no entry is committed "between" them.
+     */
+    @SqlQuery("SELECT id FROM banks WHERE id = :id FOR UPDATE")
+    Optional<Long> lockForChange(@Bind("id") long id);
 }

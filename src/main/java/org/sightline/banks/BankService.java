@@ -236,6 +236,7 @@ public final class BankService {
 
     private List<BankEntry> insert(Handle h, Bank bank, List<BankEntry> rows) {
         if (rows.isEmpty()) return List.of();
+        lockForChange(h, bank);
         long[] ids = h.attach(EntryDao.class).insertAll(rows);
         long min = Long.MAX_VALUE, max = Long.MIN_VALUE;
         for (long id : ids) {
@@ -284,6 +285,7 @@ public final class BankService {
         Instant now = now();
         List<BankEntry> rows = validated(bank, adds, by, now);
         Applied applied = jdbi.inTransaction(h -> {
+            lockForChange(h, bank);
             EntryDao dao = h.attach(EntryDao.class);
             List<BankEntry> retracted = new ArrayList<>(retractIds.size());
             for (long id : retractIds) {
@@ -314,6 +316,7 @@ public final class BankService {
         if (BankEntry.RETRACTED.equals(e.state())) return e;
         Instant at = now();
         jdbi.useTransaction(h -> {
+            lockForChange(h, bank);
             if (h.attach(EntryDao.class).retract(entryId, by, at) == 1) {
                 announce(h, "retract " + entryId);
                 for (EntryHook hook : hooks) hook.retracted(h, bank, List.of(e), at);
@@ -323,10 +326,25 @@ public final class BankService {
         return dao.findById(entryId).orElseThrow();
     }
 
+    /**
+     * Holds the bank's row for the rest of the transaction {@code h}: changes to its entries and the bank's
+     * publication take turns (see {@link BankDao#lockForChange}).
+     */
+    public static void lockForChange(Handle h, Bank bank) {
+        if (h.attach(BankDao.class).lockForChange(bank.id()).isEmpty()) {
+            throw BankError.notFound("bank '" + bank.name() + "' was deleted meanwhile");
+        }
+    }
+
     /** Streams a bank's entries in id order, page by page, to {@code sink}. */
     public void forEachEntry(String bankName, boolean includeRetracted, Consumer<BankEntry> sink) {
+        jdbi.useHandle(h -> forEachEntry(h, bankName, includeRetracted, sink));
+    }
+
+    /** As {@link #forEachEntry(String, boolean, Consumer)}, inside the caller's transaction. */
+    public void forEachEntry(Handle h, String bankName, boolean includeRetracted, Consumer<BankEntry> sink) {
         Bank bank = get(bankName);
-        EntryDao dao = jdbi.onDemand(EntryDao.class);
+        EntryDao dao = h.attach(EntryDao.class);
         long after = 0;
         while (true) {
             List<BankEntry> page = dao.page(bank.id(), after, includeRetracted, PAGE);

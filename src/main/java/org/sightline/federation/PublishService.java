@@ -76,10 +76,13 @@ public final class PublishService implements BankService.EntryHook {
         if (dao.findByBank(bank.id()).isPresent()) throw BankError.conflict("bank '" + bankName + "' is already published");
         Instant now = now();
         jdbi.useTransaction(h -> {
+            // adds to the bank wait until the list exists (their hook then logs them), and earlier ones have
+            // committed: none falls between the entries read here and the list's first change
+            BankService.lockForChange(h, bank);
             ListDao d = h.attach(ListDao.class);
             long id = d.insert(name, bank.id(), vis, description, now);
             List<BankEntry> active = new ArrayList<>();
-            banks.forEachEntry(bankName, false, active::add);
+            banks.forEachEntry(h, bankName, false, active::add);
             appendAdds(d, id, active, now);
         });
         return dao.findByName(name).orElseThrow();
