@@ -131,6 +131,14 @@ public final class BankService {
     }
 
     public Bank create(BankSpec spec) {
+        return create(spec, (h, bank) -> { });
+    }
+
+    /**
+     * Creates a bank and, in the same transaction, whatever must exist with it ({@code alsoInTransaction} gets
+     * the new bank), so that a failure of either leaves neither.
+     */
+    public Bank create(BankSpec spec, java.util.function.BiConsumer<Handle, Bank> alsoInTransaction) {
         String name = spec.name() == null ? "" : spec.name().trim();
         if (!NAME.matcher(name).matches()) {
             throw BankError.invalid("bank name must be 1-64 characters of a-z, 0-9, '_', '.', '-', starting with a letter or digit");
@@ -152,6 +160,7 @@ public final class BankService {
         try {
             id = jdbi.inTransaction(h -> {
                 long newId = h.attach(BankDao.class).insert(b);
+                alsoInTransaction.accept(h, withId(b, newId));
                 announce(h, "bank " + newId);
                 return newId;
             });

@@ -81,6 +81,8 @@ public final class SubscriptionService {
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawQuery() != null) {
             throw BankError.invalid("url must be the http(s) URL of a list, e.g. https://example.org/lists/name");
         }
+        if (uri.toString().length() > 1000) throw BankError.invalid("url is over 1000 characters");
+        if (token != null && token.length() > 1000) throw BankError.invalid("token is over 1000 characters");
         if (key == null || key.isBlank()) throw BankError.invalid("key is required: the list's key fingerprint or public key");
         String keyId;
         String publicKey = null;
@@ -97,13 +99,15 @@ public final class SubscriptionService {
             }
         }
         String name = bankName != null ? bankName : defaultBankName(uri);
-        Bank bank = banks.create(new BankService.BankSpec(name, "subscribed", policy == null ? "review" : policy,
-                mode == null ? "observe" : mode, List.of(), null, null, null));
         String sealed = token == null || token.isBlank() ? null : secrets.seal(token, "list-token");
         String normalized = uri.toString().replaceAll("/+$", "");
         String pk = publicKey;
-        long id = jdbi.withExtension(SubscriptionDao.class, d -> d.insert(normalized, bank.id(), keyId, pk, sealed, now()));
-        return get(id);
+        long[] id = new long[1];
+        // the bank and its subscription are created together: a refused subscription leaves no orphan bank
+        banks.create(new BankService.BankSpec(name, "subscribed", policy == null ? "review" : policy,
+                        mode == null ? "observe" : mode, List.of(), null, null, null),
+                (h, bank) -> id[0] = h.attach(SubscriptionDao.class).insert(normalized, bank.id(), keyId, pk, sealed, now()));
+        return get(id[0]);
     }
 
     public SubscriptionDao.Subscription get(long id) {

@@ -71,6 +71,22 @@ class SafetyTest {
     }
 
     @Test
+    void a_refused_subscription_leaves_no_bank_behind() {
+        start(100);
+        int banksBefore = b.get("/api/v1/banks", admin).json().get("banks").size();
+        for (String extra : List.of("\"url\":\"" + pub.listUrl + "?" + "x".repeat(1000) + "\"",
+                "\"url\":\"" + pub.listUrl + "/" + "x".repeat(1000) + "\"",
+                "\"url\":\"" + pub.listUrl + "\",\"token\":\"" + "t".repeat(1001) + "\"",
+                "\"url\":\"" + pub.listUrl + "\",\"mode\":\"sometimes\"")) {
+            TestServer.Response r = b.postJson("/api/v1/subscriptions", admin, "{" + extra + ",\"key\":\""
+                    + key.publicKey().base64() + "\"}");
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+        }
+        assertThat(b.get("/api/v1/banks", admin).json().get("banks").size()).isEqualTo(banksBefore);
+        assertThat(b.get("/api/v1/subscriptions", admin).json().get("subscriptions")).isEmpty();
+    }
+
+    @Test
     void a_new_subscription_observes_counts_matches_and_never_acts() throws IOException {
         start(100);
         long sub = subscribe(null, List.of(FakePublisher.add(1, BRIDGE)), 1);
