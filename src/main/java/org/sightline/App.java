@@ -168,7 +168,8 @@ public final class App {
                         Duration.ofSeconds(config.longValue("lists.flood_check_s", 60)));
                 MisskeyPoller misskeyPolls = new MisskeyPoller(db.jdbi(), instances, workers::wake, clock,
                         Duration.ofSeconds(config.longValue("misskey.poll_interval_s", 60)),
-                        config.get("misskey.origin").orElse("local"), config.integer("misskey.max_pages", 10));
+                        config.get("misskey.origin").orElse("local"), config.integer("misskey.max_pages", 10),
+                        Duration.ofSeconds(config.longValue("misskey.settle_s", 300)));
                 return new Deps(config, db, matcher, banks, tokens, instances, metrics, fetcher, workers, ingest,
                         scans, gatePool, changes, plugins, actions, quarantine,
                         new MastodonConnect(db.jdbi(), instances, secrets, random, config.publicUrl()),

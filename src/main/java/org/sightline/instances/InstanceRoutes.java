@@ -62,10 +62,12 @@ public final class InstanceRoutes {
         if (i.apiToken() == null) throw ApiError.badRequest("instance " + i.name() + " has no API token yet");
         Optional<Integer> queued = polls.poll(i, true);
         if (queued.isEmpty()) throw new ApiError(409, "busy", "another node is polling " + i.name() + " right now");
+        Optional<MisskeyPoller.PollState> state = polls.state(i);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("queued", queued.get());
-        out.put("poll", polls.state(i).map(MisskeyPoller.PollState::toJson).orElse(null));
-        ctx.json(out);
+        out.put("poll", state.map(MisskeyPoller.PollState::toJson).orElse(null));
+        // the instance refused or failed: a gateway error, with what it said in poll.last_error
+        ctx.status(state.map(MisskeyPoller.PollState::lastError).isPresent() ? 502 : 200).json(out);
     }
 
     private void connect(Context ctx) {

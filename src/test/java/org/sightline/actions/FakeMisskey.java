@@ -12,10 +12,14 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -50,6 +54,7 @@ public final class FakeMisskey implements AutoCloseable {
     private final Map<String, List<File>> notes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> driveFiles = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<String, ObjectNode> uploads = new ConcurrentSkipListMap<>();
+    private final ConcurrentLinkedDeque<CountDownLatch[]> holds = new ConcurrentLinkedDeque<>();
 
     public FakeMisskey() {
         try {
@@ -58,6 +63,7 @@ public final class FakeMisskey implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/", this::handle);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool()); // a held call must not stall others
         server.start();
     }
 
@@ -76,8 +82,14 @@ public final class FakeMisskey implements AutoCloseable {
      * {@code host} null for a local user).
      */
     public void upload(String id, String type, String url, String userId, String username, String host) {
-        ObjectNode f = JSON.createObjectNode().put("id", id).put("type", type).put("url", url).put("userId", userId)
-                .put("isSensitive", false).put("md5", "0".repeat(32));
+        upload(id, type, url, userId, username, host, Instant.now().minus(Duration.ofHours(1)));
+    }
+
+    /** An upload whose id was made at {@code createdAt} (Misskey derives the date from the id). */
+    public void upload(String id, String type, String url, String userId, String username, String host,
+                       Instant createdAt) {
+        ObjectNode f = JSON.createObjectNode().put("id", id).put("createdAt", createdAt.toString()).put("type", type)
+                .put("url", url).put("userId", userId).put("isSensitive", false).put("md5", "0".repeat(32));
         f.putObject("user").put("id", userId).put("username", username).put("host", host);
         uploads.put(id, f);
         driveFiles.putIfAbsent(id, false);
@@ -90,6 +102,11 @@ public final class FakeMisskey implements AutoCloseable {
 
     public boolean hasNote(String noteId) {
         return notes.containsKey(noteId);
+    }
+
+    /** The next call waits until {@code gate} opens (after saying so on {@code arrived}), then goes on. */
+    public void holdNext(CountDownLatch arrived, CountDownLatch gate) {
+        holds.add(new CountDownLatch[]{arrived, gate});
     }
 
     /** The next call answers {@code status} with Misskey's error {@code code} (once per call to this method). */
@@ -132,6 +149,15 @@ public final class FakeMisskey implements AutoCloseable {
             if (!TOKEN.equals(body.get("i").asText())) {
                 error(ex, 403, "AUTHENTICATION_FAILED");
                 return;
+            }
+            CountDownLatch[] hold = holds.poll();
+            if (hold != null) {
+                hold[0].countDown();
+                try {
+                    hold[1].await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             Failure failure = failures.poll();
             if (failure != null) {

@@ -39,11 +39,14 @@ import java.util.concurrent.TimeUnit;
  * {@code read:admin:drive}) and queues each one like a webhook's attachment (drive file id as the attachment,
  * uploader as the account). The first poll only notes where "now" is. Each page's media and the new cursor
  * commit together, so a crash re-reads at most one page and duplicates are recognised by their source key; a
- * lease lets one node of a shared database poll an instance at a time.
+ * lease, renewed with every page, lets one poll at a time work on an instance.
  */
 public final class MisskeyPoller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MisskeyPoller.class);
     static final int PAGE = 100;
+    /** Misskey ids (and its error codes) are short words of letters and digits. */
+    private static final java.util.regex.Pattern MISSKEY_ID = java.util.regex.Pattern.compile("[a-zA-Z0-9]{1,64}");
+    private static final java.util.regex.Pattern ERROR_CODE = java.util.regex.Pattern.compile("[A-Z0-9_]{1,64}");
     /**
      * The cursor of an instance that had no image at all when first polled: below every Misskey id (they are
      * alphanumeric), so the next poll starts from its first image.
@@ -71,24 +74,25 @@ public final class MisskeyPoller implements AutoCloseable {
         @RegisterConstructorMapper(PollState.class)
         Optional<PollState> state(@Bind("id") long instanceId);
 
-        /** Takes the poll if nobody holds it and it is due. */
-        @SqlUpdate("UPDATE instance_polls SET lease_until = :until, leased_by = :node WHERE instance_id = :id"
+        /** Takes the poll if nobody holds it and it is due; {@code lease} is new for every claim. */
+        @SqlUpdate("UPDATE instance_polls SET lease_until = :until, leased_by = :lease WHERE instance_id = :id"
                 + " AND (lease_until IS NULL OR lease_until < :now) AND (polled_at IS NULL OR polled_at <= :due)")
-        int claim(@Bind("id") long instanceId, @Bind("node") String node, @Bind("now") Instant now,
+        int claim(@Bind("id") long instanceId, @Bind("lease") String lease, @Bind("now") Instant now,
                   @Bind("until") Instant until, @Bind("due") Instant due);
 
-        @SqlUpdate("UPDATE instance_polls SET cursor_id = :cursor, files_queued = files_queued + :queued"
-                + " WHERE instance_id = :id AND leased_by = :node")
-        int advance(@Bind("id") long instanceId, @Bind("node") String node, @Bind("cursor") String cursor,
-                    @Bind("queued") int queued);
+        /** Moves the cursor and renews the lease, only while {@code lease} still holds it. */
+        @SqlUpdate("UPDATE instance_polls SET cursor_id = :cursor, files_queued = files_queued + :queued,"
+                + " lease_until = :until WHERE instance_id = :id AND leased_by = :lease AND lease_until > :now")
+        int advance(@Bind("id") long instanceId, @Bind("lease") String lease, @Bind("cursor") String cursor,
+                    @Bind("queued") int queued, @Bind("now") Instant now, @Bind("until") Instant until);
 
         @SqlUpdate("UPDATE instance_polls SET polled_at = :now, last_error = NULL, error_at = NULL,"
-                + " lease_until = NULL, leased_by = NULL WHERE instance_id = :id AND leased_by = :node")
-        void released(@Bind("id") long instanceId, @Bind("node") String node, @Bind("now") Instant now);
+                + " lease_until = NULL, leased_by = NULL WHERE instance_id = :id AND leased_by = :lease")
+        void released(@Bind("id") long instanceId, @Bind("lease") String lease, @Bind("now") Instant now);
 
         @SqlUpdate("UPDATE instance_polls SET polled_at = :now, last_error = :error, error_at = :now,"
-                + " lease_until = NULL, leased_by = NULL WHERE instance_id = :id AND leased_by = :node")
-        void failed(@Bind("id") long instanceId, @Bind("node") String node, @Bind("now") Instant now,
+                + " lease_until = NULL, leased_by = NULL WHERE instance_id = :id AND leased_by = :lease")
+        void failed(@Bind("id") long instanceId, @Bind("lease") String lease, @Bind("now") Instant now,
                     @Bind("error") String error);
     }
 
@@ -106,7 +110,11 @@ public final class MisskeyPoller implements AutoCloseable {
     private final Duration interval;
     private final String origin;
     private final int maxPages;
+    /** How long a claimed poll is held; renewed with every page, so only a stuck poll loses it. */
+    private static final Duration LEASE = Duration.ofMinutes(2);
+
     private final String node = "misskey-" + UUID.randomUUID().toString().substring(0, 8);
+    private final Duration settle;
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -115,9 +123,11 @@ public final class MisskeyPoller implements AutoCloseable {
     /**
      * @param origin   which uploads to scan: {@code local} (this instance's users), {@code remote} or {@code combined}
      * @param maxPages pages of {@value PAGE} images read per instance and round at most (the rest next round)
+     * @param settle   how long after its id's time a file may still appear (uploads are stored after their id
+     *                 is made); the most recent files are read again until they are this old
      */
     public MisskeyPoller(Jdbi jdbi, InstanceService instances, Runnable wakeWorkers, Clock clock, Duration interval,
-                         String origin, int maxPages) {
+                         String origin, int maxPages, Duration settle) {
         if (!List.of("local", "remote", "combined").contains(origin)) {
             throw new org.sightline.config.ConfigException("misskey.origin must be local, remote or combined, got " + origin);
         }
@@ -128,6 +138,7 @@ public final class MisskeyPoller implements AutoCloseable {
         this.interval = interval;
         this.origin = origin;
         this.maxPages = maxPages;
+        this.settle = settle;
     }
 
     /** Starts polling every Misskey instance with a token; an interval of zero or less means never. */
@@ -138,7 +149,8 @@ public final class MisskeyPoller implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleWithFixedDelay(this::pollAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        // the first round one interval after start: a restart does not make every node poll at once
+        timer.scheduleWithFixedDelay(this::pollAll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void pollAll() {
@@ -154,8 +166,8 @@ public final class MisskeyPoller implements AutoCloseable {
     }
 
     /**
-     * Polls one instance now if it is due ({@code force}: even if not) and no other node is at it; returns the
-     * number of images queued, or empty when this node did not poll.
+     * Polls one instance now if it is due ({@code force}: even if not) and no other poll holds it; returns the
+     * number of images queued, or empty when this call did not poll. A failure is kept for the admin to see.
      */
     public Optional<Integer> poll(Instance instance, boolean force) {
         Optional<String> token = instances.apiToken(instance);
@@ -170,33 +182,45 @@ public final class MisskeyPoller implements AutoCloseable {
             }
         }
         Instant due = force ? now : now.minus(interval).plusMillis(interval.toMillis() / 10);
-        if (dao.claim(instance.id(), node, now, now.plus(Duration.ofMinutes(5)), due) != 1) return Optional.empty();
+        // a fresh lease per claim: the timer and "Poll now" on one node are two holders too
+        String lease = node + ":" + UUID.randomUUID().toString().substring(0, 8);
+        if (dao.claim(instance.id(), lease, now, now.plus(LEASE), due) != 1) return Optional.empty();
         String error = null;
         int queued = 0;
         try {
             String cursor = dao.state(instance.id()).map(PollState::cursorId).orElse(null);
             if (cursor == null) {
-                // first poll: remember the newest image and scan what comes after it
-                List<JsonNode> newest = list(instance, token.get(), null, 1);
-                String start = newest.isEmpty() ? FROM_THE_START : newest.get(0).path("id").asText(FROM_THE_START);
-                dao.advance(instance.id(), node, start, 0);
+                // first poll: start from "now" (less the settling time), scanning nothing older
+                List<JsonNode> newest = list(instance, token.get(), null, PAGE);
+                advance(instance, lease, newest.isEmpty() ? FROM_THE_START : settledCursor(newest, newest.get(0)
+                        .path("id").asText(FROM_THE_START)), 0);
             } else {
+                // pages are fetched after the last file seen; the stored cursor stays behind files too recent
+                // to be sure no slower upload with a smaller id is still on its way
+                String after = cursor;
                 for (int page = 0; page < maxPages; page++) {
-                    List<JsonNode> files = list(instance, token.get(), cursor, PAGE);
+                    List<JsonNode> files = list(instance, token.get(), after, PAGE);
                     if (files.isEmpty()) break;
-                    QueuedPage done = queuePage(instance, cursor, files);
-                    cursor = done.cursor();
-                    queued += done.added();
+                    cursor = settledCursor(files, cursor);
+                    queued += queuePage(instance, lease, cursor, files);
+                    after = files.get(files.size() - 1).path("id").asText(after);
                     if (files.size() < PAGE) break;
                 }
             }
             instances.recordEvent(instance);
         } catch (PollFailure e) {
             error = e.getMessage();
-            log.warn("event=misskey_poll_failed instance={} reason=\"{}\"", instance.name(), error);
+        } catch (RuntimeException e) {
+            // a database or other failure must not look like a good poll: the admin sees it, the next round retries
+            error = "internal error: " + e.getClass().getSimpleName();
+            log.error("event=misskey_poll_error instance={} error={}", instance.name(), e.toString());
         } finally {
-            if (error == null) dao.released(instance.id(), node, now());
-            else dao.failed(instance.id(), node, now(), truncate(error));
+            if (error == null) {
+                dao.released(instance.id(), lease, now());
+            } else {
+                log.warn("event=misskey_poll_failed instance={} reason=\"{}\"", instance.name(), error);
+                dao.failed(instance.id(), lease, now(), truncate(error));
+            }
         }
         if (queued > 0) {
             wakeWorkers.run();
@@ -209,11 +233,44 @@ public final class MisskeyPoller implements AutoCloseable {
         return jdbi.withExtension(Dao.class, d -> d.state(instance.id()));
     }
 
-    private record QueuedPage(String cursor, int added) {
+    /**
+     * The id of the newest file in {@code files} (oldest first) created before the settling time, or
+     * {@code cursor} when none is. Misskey gives a file its id before storing it, so a slow upload can appear
+     * after a quicker one with a larger id; re-reading the recent tail catches it (repeats are recognised).
+     */
+    private String settledCursor(List<JsonNode> files, String cursor) {
+        Instant settled = now().minus(settle);
+        String safe = cursor;
+        for (JsonNode f : files) {
+            Instant created = createdAt(f);
+            if (created != null && created.isAfter(settled)) break;
+            safe = f.path("id").asText(safe);
+        }
+        return safe;
     }
 
-    /** Queues one page's new images and moves the cursor past them in one transaction. */
-    private QueuedPage queuePage(Instance instance, String cursor, List<JsonNode> files) {
+    private static Instant createdAt(JsonNode file) {
+        try {
+            return Instant.parse(file.path("createdAt").asText(""));
+        } catch (java.time.format.DateTimeParseException e) {
+            return null; // without a date the file counts as settled: never hold the cursor forever
+        }
+    }
+
+    private void advance(Instance instance, String lease, String cursor, int queued) {
+        advance(jdbi.onDemand(Dao.class), instance, lease, cursor, queued);
+    }
+
+    /** Moves the cursor under the lease; a lost lease rolls back the caller's transaction. */
+    private void advance(Dao dao, Instance instance, String lease, String cursor, int queued) {
+        Instant now = now();
+        if (dao.advance(instance.id(), lease, cursor, queued, now, now.plus(LEASE)) != 1) {
+            throw new IllegalStateException("poll lease of " + instance.name() + " expired");
+        }
+    }
+
+    /** Queues one page's new images and stores the cursor in one transaction; returns how many were new. */
+    private int queuePage(Instance instance, String lease, String cursor, List<JsonNode> files) {
         Instant now = now();
         return jdbi.inTransaction(h -> {
             MediaDao media = h.attach(MediaDao.class);
@@ -221,8 +278,12 @@ public final class MisskeyPoller implements AutoCloseable {
             for (JsonNode f : files) {
                 String id = f.path("id").asText("");
                 String url = f.path("url").asText("");
-                if (id.isEmpty() || !f.path("type").asText("").startsWith("image/")
-                        || !(url.startsWith("https://") || url.startsWith("http://"))) {
+                String userId = f.path("userId").asText(null);
+                if (!f.path("type").asText("").startsWith("image/")) continue;
+                // what does not fit Misskey's own shapes (or the columns) is skipped, never a reason to stop
+                if (!MISSKEY_ID.matcher(id).matches() || userId != null && !MISSKEY_ID.matcher(userId).matches()
+                        || !(url.startsWith("https://") || url.startsWith("http://")) || url.length() > 2000) {
+                    log.warn("event=misskey_file_skipped instance={} reason=unexpected_shape", instance.name());
                     continue;
                 }
                 String sourceKey = "file:" + id;
@@ -231,14 +292,12 @@ public final class MisskeyPoller implements AutoCloseable {
                 String acct = user.hasNonNull("username")
                         ? user.get("username").asText() + (user.hasNonNull("host") ? "@" + user.get("host").asText() : "")
                         : null;
-                media.insert(new MediaDao.NewMedia(instance.id(), "misskey", sourceKey, null, null,
-                        f.path("userId").asText(null), acct, id, url, null, null, 0, null, null, 0, now));
+                media.insert(new MediaDao.NewMedia(instance.id(), "misskey", sourceKey, null, null, userId,
+                        acct == null || acct.length() > 300 ? null : acct, id, url, null, null, 0, null, null, 0, now));
                 added++;
             }
-            // Misskey's own order: the last of the page is the newest
-            String last = files.get(files.size() - 1).path("id").asText(cursor);
-            h.attach(Dao.class).advance(instance.id(), node, last, added);
-            return new QueuedPage(last, added);
+            advance(h.attach(Dao.class), instance, lease, cursor, added);
+            return added;
         });
     }
 
@@ -273,6 +332,7 @@ public final class MisskeyPoller implements AutoCloseable {
         }
         if (response.statusCode() != 200) {
             String code = answer == null ? "" : answer.path("error").path("code").asText("");
+            if (!ERROR_CODE.matcher(code).matches()) code = ""; // only Misskey's own codes are repeated
             throw new PollFailure("admin/drive/files answered HTTP " + response.statusCode()
                     + (code.isEmpty() ? "" : " " + code) + hint(code));
         }
@@ -288,7 +348,7 @@ public final class MisskeyPoller implements AutoCloseable {
         return switch (code) {
             case "AUTHENTICATION_FAILED", "CREDENTIAL_REQUIRED" -> ": the API token is not valid";
             case "PERMISSION_DENIED" -> ": the token lacks the read:admin:drive permission";
-            case "ACCESS_DENIED" -> ": the token's account is not a moderator";
+            case "ACCESS_DENIED", "ROLE_PERMISSION_DENIED" -> ": the token's account is not a moderator";
             default -> "";
         };
     }

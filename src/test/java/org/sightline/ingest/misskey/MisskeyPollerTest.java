@@ -19,6 +19,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -164,5 +169,62 @@ class MisskeyPollerTest {
         assertThat(server.postJson("/api/v1/instances/kitty/poll", server.token("scanner", Scope.SCAN), "").status())
                 .isEqualTo(403);
         assertThat(server.postJson("/api/v1/instances/nope/poll", admin, "").status()).isEqualTo(404);
+    }
+
+    @Test
+    void a_file_stored_after_a_newer_one_is_still_found() {
+        Instance kitty = start(Config.defaults().with("misskey.poll_interval_s", 0).with("ingest.workers", 0), TOKEN);
+        misskey.upload("9k0000000a", "image/jpeg", "https://files.example/a.jpg", "u1", "old", null);
+        server.deps.misskeyPolls().poll(kitty, true);
+        // a quick upload is stored first; a slow one, whose id was made a moment earlier, arrives after it
+        misskey.upload("9k0000000c", "image/jpeg", "https://files.example/c.jpg", "u2", "quick", null,
+                Instant.now().minusSeconds(5));
+        assertThat(server.deps.misskeyPolls().poll(kitty, true)).contains(1);
+        misskey.upload("9k0000000b", "image/jpeg", "https://files.example/b.jpg", "u3", "slow", null,
+                Instant.now().minusSeconds(20));
+        assertThat(server.deps.misskeyPolls().poll(kitty, true)).contains(1);
+        assertThat(count("SELECT COUNT(*) FROM media WHERE attachment_id IN ('9k0000000b', '9k0000000c')")).isEqualTo(2);
+        // both are still recent: the stored position waits behind them
+        assertThat(server.deps.misskeyPolls().state(kitty).orElseThrow().cursorId()).isEqualTo("9k0000000a");
+    }
+
+    @Test
+    void files_of_an_unexpected_shape_are_skipped_and_the_poll_goes_on() {
+        Instance kitty = start(Config.defaults().with("misskey.poll_interval_s", 0).with("ingest.workers", 0), TOKEN);
+        server.deps.misskeyPolls().poll(kitty, true);
+        misskey.upload("9k00000001", "image/png", "https://files.example/1.png", "u".repeat(65), "long", null);
+        misskey.upload("9k00000002", "image/png", "javascript:alert(1)", "u2", "odd", null);
+        misskey.upload("9k00000003", "image/png", "https://files.example/3.png", "u3", "fine", null);
+        assertThat(server.deps.misskeyPolls().poll(kitty, true)).contains(1);
+        MisskeyPoller.PollState state = server.deps.misskeyPolls().state(kitty).orElseThrow();
+        assertThat(state.lastError()).isNull();
+        assertThat(state.cursorId()).isEqualTo("9k00000003");
+        assertThat(count("SELECT COUNT(*) FROM media WHERE attachment_id = '9k00000003'")).isEqualTo(1);
+    }
+
+    @Test
+    void one_poll_at_a_time_and_a_poll_that_lost_its_lease_commits_nothing() throws Exception {
+        Instance kitty = start(Config.defaults().with("misskey.poll_interval_s", 0).with("ingest.workers", 0), TOKEN);
+        server.deps.misskeyPolls().poll(kitty, true);
+        misskey.upload("9k00000001", "image/png", "https://files.example/1.png", "u1", "one", null);
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch gate = new CountDownLatch(1);
+        misskey.holdNext(arrived, gate);
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            Future<java.util.Optional<Integer>> first = thread.submit(() -> server.deps.misskeyPolls().poll(kitty, true));
+            assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+            // the same node's "Poll now" while the timer's poll is under way: not a second poll
+            assertThat(server.deps.misskeyPolls().poll(kitty, true)).isEmpty();
+            // the first poll stalls past its lease and another poll takes over
+            server.deps.database().jdbi().useHandle(h -> h.execute(
+                    "UPDATE instance_polls SET lease_until = ?, leased_by = 'other-node:1'", Instant.now().minusSeconds(1)));
+            gate.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS)).contains(0);
+        } finally {
+            thread.shutdownNow();
+        }
+        assertThat(count("SELECT COUNT(*) FROM media")).isZero();
+        assertThat(server.deps.misskeyPolls().state(kitty).orElseThrow().cursorId()).isNotEqualTo("9k00000001");
     }
 }
