@@ -96,10 +96,17 @@ class PostgresTwoNodesTest {
                 eventually("node B sees the new URL", () -> "https://hooks.example/sightline"
                         .equals(nodeB.plugins().settings("webhook").get("url")));
                 assertThat(nodeB.plugins().settings("webhook").get("secret")).isEqualTo("shared-secret-123");
-                // a node with another secret.key cannot open the secret: it sees it unset, and everything else still works
-                try (App.Deps stranger = App.Deps.open(a.with("data.dir", dirB.resolve("other")))) {
+                // a node with another secret.key cannot open the secret: it sees it unset (not its own configured
+                // one), the settings page says to enter it again, and everything else still works
+                try (App.Deps stranger = App.Deps.open(a.with("data.dir", dirB.resolve("other"))
+                        .with("plugins.webhook.secret", "configured-secret"))) {
                     assertThat(stranger.plugins().settings("webhook")).containsEntry("url", "https://hooks.example/sightline")
                             .doesNotContainKey("secret");
+                    assertThat(stranger.plugins().describe().stream().filter(p -> p.name().equals("webhook")).findFirst()
+                            .orElseThrow().fields()).anySatisfy(f -> {
+                                assertThat(f.name()).isEqualTo("secret");
+                                assertThat(f.source()).isEqualTo("unreadable: enter it again");
+                            });
                 }
                 nodeA.plugins().update("webhook", Map.of(), false, "ada");
                 eventually("node B switches the plugin off", () -> !nodeB.plugins().switchedOn("webhook"));

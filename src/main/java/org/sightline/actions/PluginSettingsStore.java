@@ -1,6 +1,7 @@
 package org.sightline.actions;
 
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -8,6 +9,8 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.sightline.audit.AuditLog;
 import org.sightline.config.SecretBox;
 import org.sightline.config.SecretBoxException;
+import org.sightline.ingest.IngestService;
+import org.sightline.web.ApiError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,12 +32,15 @@ import java.util.StringJoiner;
 public final class PluginSettingsStore {
     private static final Logger log = LoggerFactory.getLogger(PluginSettingsStore.class);
 
-    /** One stored value, opened. */
+    /** One stored value, opened; {@code value} is null when it could not be opened (sealed with another key). */
     public record Stored(String value, String updatedBy, Instant updatedAt) {
     }
 
-    /** A change to one field: a new value ("" = unset), or null to go back to the configuration. */
-    public record Change(String field, String value, boolean secret) {
+    /**
+     * A change to one field: a new value ("" = unset), or null to go back to the configuration;
+     * {@code auditText} is what the audit log keeps of it (never a secret).
+     */
+    public record Change(String field, String value, boolean secret, String auditText) {
     }
 
     public record Row(String plugin, String field, String settingValue, boolean sealed, String updatedBy, Instant updatedAt) {
@@ -75,8 +81,23 @@ public final class PluginSettingsStore {
     /** The stored values of one plugin by field (possibly a few seconds old when another node changed them). */
     public Map<String, Stored> stored(String plugin) {
         Snapshot s = snapshot;
-        if (s == null || clock.instant().isAfter(s.loadedAt().plus(refresh))) s = reload();
+        if (s == null || clock.instant().isAfter(s.loadedAt().plus(refresh))) {
+            try {
+                s = reload();
+            } catch (RuntimeException e) {
+                if (s == null) throw e;
+                // the database is away for a moment: keep deciding on the last settings rather than fail each scan
+                log.warn("event=plugin_settings_reload_failed error={}", e.getClass().getSimpleName());
+                s = new Snapshot(s.byPlugin(), clock.instant());
+                snapshot = s;
+            }
+        }
         return s.byPlugin().getOrDefault(plugin, Map.of());
+    }
+
+    /** Reads the stored settings now (before deciding on a change). */
+    public void refresh() {
+        reload();
     }
 
     private synchronized Snapshot reload() {
@@ -86,10 +107,11 @@ public final class PluginSettingsStore {
             try {
                 value = r.sealed() ? secrets.open(r.settingValue(), context(r.plugin(), r.field())) : r.settingValue();
             } catch (SecretBoxException e) {
-                // one unreadable secret must not stop every plugin; the plugin sees it unset, the admin a log line
+                // one unreadable secret must not stop every plugin: the plugin sees it unset (not the configured
+                // value), the settings page says to enter it again, the admin gets a log line
                 log.error("event=plugin_setting_unreadable plugin={} field={} reason=\"{}\"", r.plugin(), r.field(),
                         e.getMessage());
-                continue;
+                value = null;
             }
             byPlugin.computeIfAbsent(r.plugin(), p -> new HashMap<>())
                     .put(r.field(), new Stored(value, r.updatedBy(), r.updatedAt()));
@@ -107,21 +129,26 @@ public final class PluginSettingsStore {
         if (changes.isEmpty()) return;
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         StringJoiner detail = new StringJoiner("; ");
-        jdbi.useTransaction(h -> {
-            Dao dao = h.attach(Dao.class);
-            for (Change c : changes) {
-                dao.delete(plugin, c.field());
-                if (c.value() == null) {
-                    detail.add(c.field() + " back to configuration");
-                    continue;
+        try {
+            jdbi.useTransaction(h -> {
+                Dao dao = h.attach(Dao.class);
+                for (Change c : changes) {
+                    dao.delete(plugin, c.field());
+                    detail.add(c.auditText());
+                    if (c.value() == null) continue;
+                    boolean seal = c.secret() && !c.value().isEmpty();
+                    dao.insert(plugin, c.field(), seal ? secrets.seal(c.value(), context(plugin, c.field())) : c.value(),
+                            seal, by, now);
                 }
-                boolean seal = c.secret() && !c.value().isEmpty();
-                dao.insert(plugin, c.field(), seal ? secrets.seal(c.value(), context(plugin, c.field())) : c.value(),
-                        seal, by, now);
-                detail.add(c.field() + (c.value().isEmpty() ? " unset" : c.secret() ? " set (secret)" : "=" + c.value()));
+                audit.append(h, by, "plugin_settings", "plugin:" + plugin, detail.toString());
+            });
+        } catch (UnableToExecuteStatementException e) {
+            // two admins saved the same field at once: the other one's value stands
+            if (IngestService.isUniqueViolation(e)) {
+                throw new ApiError(409, "conflict", "another admin saved " + plugin + " at the same moment; reload and try again");
             }
-            audit.append(h, by, "plugin_settings", "plugin:" + plugin, detail.toString());
-        });
+            throw e;
+        }
         reload();
     }
 

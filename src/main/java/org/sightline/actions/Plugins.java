@@ -52,8 +52,12 @@ public final class Plugins {
             if (byName.putIfAbsent(p.name(), p) != null) {
                 throw new ConfigException("two plugins are named '" + p.name() + "'");
             }
+            if (p.configSchema().stream().anyMatch(f -> f.name().equals(SWITCH))) {
+                throw new ConfigException("plugin '" + p.name() + "' has a setting named '" + SWITCH
+                        + "', which is every plugin's on/off switch");
+            }
             configured.put(p.name(), read(config, p.name(), p.configSchema()));
-            configuredSwitch.put(p.name(), configValue(config, p.name(), SWITCH).map(Boolean::parseBoolean).orElse(true));
+            configuredSwitch.put(p.name(), configValue(config, p.name(), SWITCH).map(v -> onOff(p.name(), v)).orElse(true));
         }
     }
 
@@ -101,6 +105,15 @@ public final class Plugins {
         return Map.copyOf(values);
     }
 
+    private static boolean onOff(String plugin, String value) {
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new ConfigException("plugins." + plugin + "." + SWITCH + " must be true or false, got '"
+                    + value + "'");
+        };
+    }
+
     /** plugins.webhook.url in YAML; SIGHTLINE_PLUGINS_WEBHOOK_URL arrives as plugins.webhook_url. */
     private static Optional<String> configValue(Config config, String plugin, String field) {
         return config.get("plugins." + plugin + "." + field).or(() -> config.get("plugins." + plugin + "_" + field));
@@ -119,7 +132,7 @@ public final class Plugins {
         Map<String, String> values = new HashMap<>(configured.getOrDefault(plugin, Map.of()));
         store.stored(plugin).forEach((field, stored) -> {
             if (field.equals(SWITCH)) return;
-            if (stored.value().isEmpty()) values.remove(field);
+            if (stored.value() == null || stored.value().isEmpty()) values.remove(field);
             else values.put(field, stored.value());
         });
         return Map.copyOf(values);
@@ -181,7 +194,8 @@ public final class Plugins {
                 PluginSettingsStore.Stored s = stored.get(f.name());
                 String value = now.get(f.name());
                 String configuredValue = fromConfig.get(f.name());
-                String source = s != null ? "settings page" : configuredValue == null ? "unset"
+                String source = s != null && s.value() == null ? "unreadable: enter it again"
+                        : s != null ? "settings page" : configuredValue == null ? "unset"
                         : configuredValue.equals(f.defaultValue()) ? "default" : "configuration";
                 fields.add(new FieldView(f.name(), f.description(), f.type().name().toLowerCase(), f.secret(),
                         value == null ? "" : f.secret() ? "••••••" : value, source,
@@ -197,16 +211,21 @@ public final class Plugins {
 
     /**
      * An admin's change to one plugin: {@code values} by field (a value, "" to unset, null to go back to the
-     * configuration) and optionally the switch. Every value is checked against its field's type and then by
-     * the plugin itself, on the settings as they would be; nothing is saved unless all are fine.
+     * configuration) and optionally the switch. Changed values are checked against their field's type and then
+     * by the plugin itself on the settings as they would be (only problems the change brings count: a plugin
+     * whose configuration is already wrong can still be fixed or switched off); nothing is saved unless all are
+     * fine. A URL pointing elsewhere needs its plugin's secrets entered again or unset, so that a secret meant
+     * for one service is never sent to another.
      *
-     * @throws ApiError 404 for an unknown plugin, 400 naming every problem
+     * @throws ApiError 404 for an unknown plugin, 400 naming every problem, 409 when another admin saved at the
+     *                  same moment
      */
     public void update(String plugin, Map<String, String> values, Boolean on, String by) {
         Plugin p = byName.get(plugin);
         if (p == null) throw ApiError.notFound("no plugin '" + plugin + "'");
         Map<String, ConfigField> schema = new LinkedHashMap<>();
         p.configSchema().forEach(f -> schema.put(f.name(), f));
+        store.refresh(); // decide on what the database holds now, not on a snapshot a few seconds old
         List<String> problems = new ArrayList<>();
         Map<String, String> before = settings(plugin);
         Map<String, PluginSettingsStore.Stored> stored = store.stored(plugin);
@@ -221,24 +240,68 @@ public final class Plugins {
             String value = e.getValue() == null ? null : e.getValue().strip();
             // the page sends every field: only real changes become overrides
             if (value == null ? !stored.containsKey(f.name()) : value.equals(before.getOrDefault(f.name(), ""))) continue;
-            String effective = value != null ? value : configured.getOrDefault(plugin, Map.of()).get(f.name());
             if (value != null && value.length() > MAX_VALUE_CHARS) {
                 problems.add(f.name() + " is over " + MAX_VALUE_CHARS + " characters");
                 continue;
             }
-            String problem = f.problem(effective);
+            String problem = value == null ? null : f.problem(value);
             if (problem != null) problems.add(problem);
+            String effective = value != null ? value : configured.getOrDefault(plugin, Map.of()).get(f.name());
             if (effective == null || effective.isEmpty()) after.remove(f.name());
             else after.put(f.name(), effective);
-            changes.add(new PluginSettingsStore.Change(f.name(), value, f.secret()));
+            changes.add(new PluginSettingsStore.Change(f.name(), value, f.secret(), auditText(f, value)));
         }
-        if (problems.isEmpty()) problems.addAll(p.checkSettings(Map.copyOf(after)));
+        problems.addAll(secretsFollowingAUrl(schema, before, after, changes));
+        if (problems.isEmpty() && !changes.isEmpty()) {
+            List<String> introduced = new ArrayList<>(check(p, after));
+            introduced.removeAll(check(p, before));
+            problems.addAll(introduced);
+        }
         if (!problems.isEmpty()) throw ApiError.badRequest(String.join("; ", problems));
         if (on != null && on != switchedOn(plugin)) {
-            changes.add(new PluginSettingsStore.Change(SWITCH, on.toString(), false));
+            changes.add(new PluginSettingsStore.Change(SWITCH, on.toString(), false, on ? "switched on" : "switched off"));
         }
         store.apply(plugin, changes, by);
         log.info("event=plugin_settings plugin={} fields={} by={}", plugin,
                 changes.stream().map(PluginSettingsStore.Change::field).toList(), by);
+    }
+
+    /** The plugin's own check; one that throws on a value it cannot read is a problem, not a server error. */
+    private static List<String> check(Plugin p, Map<String, String> settings) {
+        try {
+            return p.checkSettings(Map.copyOf(settings));
+        } catch (RuntimeException e) {
+            return List.of(p.name() + " cannot read its settings (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** When a URL field now points elsewhere, every secret that is set must be part of the change. */
+    private static List<String> secretsFollowingAUrl(Map<String, ConfigField> schema, Map<String, String> before,
+                                                     Map<String, String> after, List<PluginSettingsStore.Change> changes) {
+        List<String> movedUrls = schema.values().stream().filter(f -> f.type() == ConfigField.Type.URL)
+                .filter(f -> after.get(f.name()) != null && !after.get(f.name()).equals(before.get(f.name())))
+                .map(ConfigField::name).toList();
+        if (movedUrls.isEmpty()) return List.of();
+        List<String> changed = changes.stream().map(PluginSettingsStore.Change::field).toList();
+        List<String> problems = new ArrayList<>();
+        for (ConfigField f : schema.values()) {
+            if (f.secret() && before.get(f.name()) != null && !changed.contains(f.name())) {
+                problems.add("changing " + String.join(", ", movedUrls) + " would send " + f.name()
+                        + " to the new address: enter " + f.name() + " again or unset it");
+            }
+        }
+        return problems;
+    }
+
+    /** What the audit log keeps of a change: never a secret, and of a URL only where it points (paths may hold tokens). */
+    private static String auditText(ConfigField f, String value) {
+        if (value == null) return f.name() + " back to configuration";
+        if (value.isEmpty()) return f.name() + " unset";
+        if (f.secret()) return f.name() + " set (secret)";
+        if (f.type() == ConfigField.Type.URL) {
+            java.net.URI uri = java.net.URI.create(value); // checked by its type already
+            return f.name() + "=" + uri.getScheme() + "://" + uri.getRawAuthority().replaceAll(".*@", "") + "/…";
+        }
+        return f.name() + "=" + value;
     }
 }

@@ -89,8 +89,9 @@ public final class InstancePanelRoutes {
     private void token(Context ctx) {
         String name = ctx.pathParam("name");
         try {
-            Instance instance = instances.setApiToken(name, ctx.formParam("token"));
-            audit.append(AuthGuard.panelSession(ctx).user().name(), "instance_token", "instance:" + instance.name(), "");
+            String admin = AuthGuard.panelSession(ctx).user().name();
+            Instance instance = instances.setApiToken(name, ctx.formParam("token"),
+                    h -> audit.append(h, admin, "instance_token", "instance:" + name, ""));
             page(ctx, 200, Map.of("tokenSet", instance.name()));
         } catch (ApiError e) {
             page(ctx, e.status(), Map.of("error", e.getMessage()));

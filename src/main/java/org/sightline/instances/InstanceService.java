@@ -1,5 +1,6 @@
 package org.sightline.instances;
 
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.config.SecretBox;
 import org.sightline.web.ApiError;
@@ -11,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /** Adds and looks up instances; seals their secrets with the data directory's key. */
@@ -114,9 +116,10 @@ public final class InstanceService {
 
     /**
      * Stores (or replaces) a token an admin created on the instance, for kinds without an OAuth flow here
-     * (Misskey, Pleroma, generic). Sealed like every secret; the caller must not log or echo it.
+     * (Misskey, Pleroma, generic), with {@code alsoInTransaction} (its audit event) committed together. Sealed
+     * like every secret; the caller must not log or echo it.
      */
-    public Instance setApiToken(String name, String token) {
+    public Instance setApiToken(String name, String token, Consumer<Handle> alsoInTransaction) {
         Instance instance = find(name).orElseThrow(() -> ApiError.notFound("no instance named '" + name + "'"));
         if (instance.kind().equals("pictrs")) throw ApiError.badRequest("pict-rs instances take no actions: no token needed");
         String t = token == null ? "" : token.trim();
@@ -124,8 +127,10 @@ public final class InstanceService {
         if (t.length() > 1024 || !TOKEN.matcher(t).matches()) {
             throw ApiError.badRequest("an API token is up to 1024 printable characters without spaces");
         }
-        jdbi.useExtension(InstanceDao.class, dao -> dao.setApiToken(instance.id(),
-                secrets.seal(t, context(instance.name(), "api_token"))));
+        jdbi.useTransaction(h -> {
+            h.attach(InstanceDao.class).setApiToken(instance.id(), secrets.seal(t, context(instance.name(), "api_token")));
+            alsoInTransaction.accept(h);
+        });
         return find(instance.id()).orElseThrow();
     }
 

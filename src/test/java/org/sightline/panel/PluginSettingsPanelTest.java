@@ -111,7 +111,8 @@ class PluginSettingsPanelTest {
         assertThat(shown).doesNotContain(SECRET).contains(receiverUrl()).contains("settings page");
         assertThat(server.get("/api/v1/plugins", server.token("root", Scope.ADMIN)).body()).doesNotContain(SECRET);
         String audit = ada.get("/audit?action=plugin_settings").body();
-        assertThat(audit).contains("plugin:webhook").contains("secret set (secret)").doesNotContain(SECRET);
+        assertThat(audit).contains("plugin:webhook").contains("secret set (secret)").doesNotContain(SECRET)
+                .contains("url=http://127.0.0.1:").doesNotContain("/decisions");
 
         // saving again with the secret left empty keeps it
         assertThat(ada.postForm("/settings/plugins/webhook", "enabled", "on", "f.url", receiverUrl(), "f.secret", "")
@@ -202,6 +203,22 @@ class PluginSettingsPanelTest {
                 .status()).isEqualTo(403);
         assertThat(server.get("/api/v1/plugins", scanner).status()).isEqualTo(403);
         assertThat(storedValue("webhook", "url")).isNull();
+    }
+
+    @Test
+    void a_new_url_does_not_take_the_old_secret_along() {
+        String admin = server.token("root", Scope.ADMIN);
+        assertThat(server.send("PUT", "/api/v1/plugins/webhook", admin, "application/json",
+                "{\"settings\":{\"url\":\"" + receiverUrl() + "\",\"secret\":\"" + SECRET + "\"}}", null).status()).isEqualTo(200);
+        TestServer.Response moved = server.send("PUT", "/api/v1/plugins/webhook", admin, "application/json",
+                "{\"settings\":{\"url\":\"https://elsewhere.example/hook\"}}", null);
+        assertThat(moved.status()).isEqualTo(400);
+        assertThat(moved.json().get("message").asText()).contains("would send secret to the new address");
+        assertThat(server.deps.plugins().settings("webhook")).containsEntry("url", receiverUrl());
+        assertThat(server.send("PUT", "/api/v1/plugins/webhook", admin, "application/json",
+                "{\"settings\":{\"url\":\"https://elsewhere.example/hook\",\"secret\":\"\"}}", null).status()).isEqualTo(200);
+        assertThat(server.deps.plugins().settings("webhook")).containsEntry("url", "https://elsewhere.example/hook")
+                .doesNotContainKey("secret");
     }
 
     private static JsonNode field(JsonNode plugin, String name) {

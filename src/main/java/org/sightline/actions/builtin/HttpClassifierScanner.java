@@ -47,13 +47,19 @@ public final class HttpClassifierScanner implements Scanner {
     public List<String> checkSettings(Map<String, String> settings) {
         List<String> problems = new ArrayList<>();
         String timeout = settings.get("timeout_ms");
-        if (timeout != null && (Long.parseLong(timeout) < 100 || Long.parseLong(timeout) > 60_000)) {
+        boolean timeoutFits = timeout == null
+                || timeout.matches("\\d{3,5}") && Long.parseLong(timeout) >= 100 && Long.parseLong(timeout) <= 60_000;
+        if (!timeoutFits) {
             problems.add("timeout_ms must be from 100 to 60000");
         }
         String threshold = settings.get("threshold");
-        if (threshold != null && (Double.parseDouble(threshold) <= 0 || Double.parseDouble(threshold) > 1)) {
-            problems.add("threshold must be above 0 and at most 1");
+        double t;
+        try {
+            t = threshold == null ? 0.8 : Double.parseDouble(threshold);
+        } catch (NumberFormatException e) {
+            t = Double.NaN;
         }
+        if (!(t > 0 && t <= 1)) problems.add("threshold must be above 0 and at most 1");
         return problems;
     }
 
