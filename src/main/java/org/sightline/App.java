@@ -60,6 +60,7 @@ import org.sightline.federation.Trust;
 import org.sightline.instances.InstancePanelRoutes;
 import org.sightline.instances.InstanceRoutes;
 import org.sightline.instances.MastodonConnect;
+import org.sightline.instances.MisskeyConnect;
 import org.sightline.instances.InstanceService;
 import org.sightline.ops.OpsRoutes;
 import org.sightline.matching.Matcher;
@@ -91,7 +92,7 @@ public final class App {
                        Plugins plugins, ActionExecutor actions, Quarantine quarantine, MastodonConnect connect,
                        UserService users, AuditLog audit, ReviewService review, Dashboard dashboard, SecureRandom random,
                        Clock clock, PublishService lists, SubscriptionService subscriptions, MediaFetcher listFetcher,
-                       SyncScheduler listSync, Trust trust, MisskeyPoller misskeyPolls)
+                       SyncScheduler listSync, Trust trust, MisskeyPoller misskeyPolls, MisskeyConnect misskeyConnect)
             implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
@@ -174,7 +175,7 @@ public final class App {
                         scans, gatePool, changes, plugins, actions, quarantine,
                         new MastodonConnect(db.jdbi(), instances, secrets, random, config.publicUrl()),
                         users, audit, review, dashboard, random, clock, lists, subscriptions, listFetcher, listSync,
-                        trust, misskeyPolls);
+                        trust, misskeyPolls, new MisskeyConnect(db.jdbi(), instances, secrets, random, config.publicUrl()));
             } catch (RuntimeException e) {
                 if (changes != null) changes.close();
                 db.close();
@@ -249,8 +250,10 @@ public final class App {
             OpsRoutes.register(config.routes, guard, deps.database(), deps.workers(), deps.metrics());
             IngestRoutes.register(config.routes, guard, deps.ingest(), deps.scans(), deps.instances(), deps.metrics(),
                     json, deps.config().maxMediaBytes());
-            InstanceRoutes.register(config.routes, guard, deps.instances(), deps.connect(), deps.misskeyPolls(), json);
-            InstancePanelRoutes.register(config.routes, guard, deps.instances(), deps.connect(), deps.misskeyPolls(),
+            InstanceRoutes.register(config.routes, guard, deps.instances(), deps.connect(), deps.misskeyConnect(),
+                    deps.misskeyPolls(), json);
+            InstancePanelRoutes.register(config.routes, guard, deps.instances(), deps.connect(), deps.misskeyConnect(),
+                    deps.misskeyPolls(),
                     deps.audit(), deps.config().publicUrl());
             ActionRoutes.register(config.routes, guard, deps.database().jdbi(), deps.plugins(), deps.actions(),
                     deps.quarantine(), json, Clock.systemUTC());

@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -24,27 +25,36 @@ import java.util.TreeSet;
 public final class InstancePanelRoutes {
     private final InstanceService instances;
     private final MastodonConnect connect;
+    private final MisskeyConnect misskeyConnect;
     private final MisskeyPoller polls;
     private final AuditLog audit;
     private final String publicUrl;
 
-    private InstancePanelRoutes(InstanceService instances, MastodonConnect connect, MisskeyPoller polls, AuditLog audit,
-                                String publicUrl) {
+    private InstancePanelRoutes(InstanceService instances, MastodonConnect connect, MisskeyConnect misskeyConnect,
+                                MisskeyPoller polls, AuditLog audit, String publicUrl) {
         this.instances = instances;
         this.connect = connect;
+        this.misskeyConnect = misskeyConnect;
         this.polls = polls;
         this.audit = audit;
         this.publicUrl = publicUrl;
     }
 
     public static void register(RoutesConfig routes, AuthGuard guard, InstanceService instances, MastodonConnect connect,
-                                MisskeyPoller polls, AuditLog audit, String publicUrl) {
-        InstancePanelRoutes r = new InstancePanelRoutes(instances, connect, polls, audit, publicUrl);
-        routes.get("/instances", guard.session(Role.ADMIN, ctx -> r.page(ctx, 200, Map.of())));
+                                MisskeyConnect misskeyConnect, MisskeyPoller polls, AuditLog audit, String publicUrl) {
+        InstancePanelRoutes r = new InstancePanelRoutes(instances, connect, misskeyConnect, polls, audit, publicUrl);
+        routes.get("/instances", guard.session(Role.ADMIN, r::show));
         routes.post("/instances", guard.session(Role.ADMIN, r::add));
         routes.post("/instances/{name}/connect", guard.session(Role.ADMIN, r::connect));
         routes.post("/instances/{name}/token", guard.session(Role.ADMIN, r::token));
         routes.post("/instances/{name}/poll", guard.session(Role.ADMIN, r::poll));
+    }
+
+    /** The page; after a MiAuth approval ({@code ?connected=name}) it confirms the connection if it really holds. */
+    private void show(Context ctx) {
+        String connected = ctx.queryParam("connected");
+        boolean holds = connected != null && instances.find(connected).map(i -> i.apiToken() != null).orElse(false);
+        page(ctx, 200, holds ? Map.of("connected", connected) : Map.of());
     }
 
     private void page(Context ctx, int status, Map<String, Object> extra) {
@@ -121,7 +131,9 @@ public final class InstancePanelRoutes {
     private void connect(Context ctx) {
         String name = ctx.pathParam("name");
         try {
-            String authorize = connect.start(name, new LinkedHashSet<>(ctx.formParams("action")));
+            Set<String> actions = new LinkedHashSet<>(ctx.formParams("action"));
+            boolean misskey = instances.find(name).map(i -> i.kind().equals("misskey")).orElse(false);
+            String authorize = misskey ? misskeyConnect.start(name, actions) : connect.start(name, actions);
             audit.append(AuthGuard.panelSession(ctx).user().name(), "instance_connect", "instance:" + name,
                     "actions=" + String.join(",", ctx.formParams("action")));
             ctx.redirect(authorize);

@@ -19,19 +19,22 @@ import java.util.Optional;
 public final class InstanceRoutes {
     private final InstanceService instances;
     private final MastodonConnect connect;
+    private final MisskeyConnect misskeyConnect;
     private final MisskeyPoller polls;
     private final ObjectMapper json;
 
-    private InstanceRoutes(InstanceService instances, MastodonConnect connect, MisskeyPoller polls, ObjectMapper json) {
+    private InstanceRoutes(InstanceService instances, MastodonConnect connect, MisskeyConnect misskeyConnect,
+                           MisskeyPoller polls, ObjectMapper json) {
         this.instances = instances;
         this.connect = connect;
+        this.misskeyConnect = misskeyConnect;
         this.polls = polls;
         this.json = json;
     }
 
     public static void register(RoutesConfig routes, AuthGuard guard, InstanceService instances, MastodonConnect connect,
-                                MisskeyPoller polls, ObjectMapper json) {
-        InstanceRoutes r = new InstanceRoutes(instances, connect, polls, json);
+                                MisskeyConnect misskeyConnect, MisskeyPoller polls, ObjectMapper json) {
+        InstanceRoutes r = new InstanceRoutes(instances, connect, misskeyConnect, polls, json);
         routes.get("/api/v1/instances", guard.requires(Scope.ADMIN, r::list));
         routes.post("/api/v1/instances", guard.requires(Scope.ADMIN, r::add));
         routes.get("/api/v1/instances/{name}", guard.requires(Scope.ADMIN, r::get));
@@ -39,6 +42,8 @@ public final class InstanceRoutes {
         routes.post("/api/v1/instances/{name}/poll", guard.requires(Scope.ADMIN, r::poll));
         // the instance's authorize page sends the admin's browser here; the one-time state authenticates it
         routes.get("/instances/{name}/oauth/callback", guard.selfAuthenticated(r::callback));
+        // Misskey's MiAuth page sends the admin's browser here; the one-time session authenticates it
+        routes.get("/instances/{name}/miauth/callback", guard.selfAuthenticated(r::miauthCallback));
     }
 
     private void get(Context ctx) {
@@ -75,7 +80,15 @@ public final class InstanceRoutes {
         java.util.Set<String> actions = new java.util.LinkedHashSet<>();
         body.path("actions").forEach(a -> actions.add(a.asText()));
         if (actions.isEmpty()) actions.add("report");
-        ctx.json(Map.of("authorize_url", connect.start(ctx.pathParam("name"), actions)));
+        Instance i = named(ctx);
+        ctx.json(Map.of("authorize_url", i.kind().equals("misskey") ? misskeyConnect.start(i.name(), actions)
+                : connect.start(i.name(), actions)));
+    }
+
+    /** Back from Misskey's approval page: to the instances page, which says whether it worked. */
+    private void miauthCallback(Context ctx) {
+        Instance i = misskeyConnect.finish(ctx.pathParam("name"), ctx.queryParam("session"));
+        ctx.redirect("/instances?connected=" + java.net.URLEncoder.encode(i.name(), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private void callback(Context ctx) {

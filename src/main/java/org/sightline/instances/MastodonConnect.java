@@ -109,9 +109,7 @@ public final class MastodonConnect {
     public Instance finish(String instanceName, String code, String state) {
         Instance instance = mastodon(instanceName);
         Dao.Pending pending = jdbi.withExtension(Dao.class, d -> d.pendingFor(instance.id())).orElseThrow();
-        if (pending.stateHash() == null || state == null || code == null || !java.security.MessageDigest.isEqual(
-                pending.stateHash().getBytes(StandardCharsets.US_ASCII),
-                MediaHasher.digest("SHA-256", state.getBytes(StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII))) {
+        if (code == null || !stateMatches(pending.stateHash(), state)) {
             throw new ApiError(400, "bad_state", "this authorization was not started here, or was already used");
         }
         String clientSecret = secrets.open(pending.clientSecret(), "instance:" + instance.name() + ":oauth_client_secret");
@@ -123,6 +121,13 @@ public final class MastodonConnect {
         jdbi.useExtension(Dao.class, d -> d.connected(instance.id(),
                 secrets.seal(token, "instance:" + instance.name() + ":api_token")));
         return instances.find(instance.id()).orElseThrow();
+    }
+
+    /** Whether {@code state} is the one whose hash was stored, compared in constant time. */
+    static boolean stateMatches(String storedHash, String state) {
+        return storedHash != null && state != null && java.security.MessageDigest.isEqual(
+                storedHash.getBytes(StandardCharsets.US_ASCII),
+                MediaHasher.digest("SHA-256", state.getBytes(StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII));
     }
 
     private Instance mastodon(String name) {

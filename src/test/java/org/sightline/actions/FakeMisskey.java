@@ -55,6 +55,8 @@ public final class FakeMisskey implements AutoCloseable {
     private final Map<String, Boolean> driveFiles = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<String, ObjectNode> uploads = new ConcurrentSkipListMap<>();
     private final ConcurrentLinkedDeque<CountDownLatch[]> holds = new ConcurrentLinkedDeque<>();
+    /** MiAuth sessions a user approved: whether that user is a moderator. */
+    private final Map<String, Boolean> approvedSessions = new ConcurrentHashMap<>();
 
     public FakeMisskey() {
         try {
@@ -93,6 +95,11 @@ public final class FakeMisskey implements AutoCloseable {
         f.putObject("user").put("id", userId).put("username", username).put("host", host);
         uploads.put(id, f);
         driveFiles.putIfAbsent(id, false);
+    }
+
+    /** A user approves the MiAuth session on the instance's page (a moderator or not). */
+    public void approve(String session, boolean moderator) {
+        approvedSessions.put(session, moderator);
     }
 
     /** Whether the drive file is marked sensitive. */
@@ -142,6 +149,17 @@ public final class FakeMisskey implements AutoCloseable {
                 return;
             }
             calls.add(new Call(endpoint, body, ex.getRequestHeaders().getFirst("Authorization")));
+            if (endpoint.startsWith("miauth/") && endpoint.endsWith("/check")) {
+                // MiAuth's check needs no token: the approved session gives it, once
+                Boolean moderator = approvedSessions.remove(endpoint.substring("miauth/".length(), endpoint.length() - "/check".length()));
+                ObjectNode answer = JSON.createObjectNode().put("ok", moderator != null);
+                if (moderator != null) {
+                    answer.put("token", TOKEN);
+                    answer.putObject("user").put("id", "9mod").put("isModerator", moderator).put("isAdmin", false);
+                }
+                send(ex, 200, answer.toString());
+                return;
+            }
             if (!body.hasNonNull("i")) {
                 error(ex, 401, "CREDENTIAL_REQUIRED");
                 return;

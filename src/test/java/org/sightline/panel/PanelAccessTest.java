@@ -25,7 +25,8 @@ class PanelAccessTest {
     static final Set<String> PUBLIC = Set.of("GET /healthz", "GET /readyz", "GET /metrics", "GET /login", "POST /login",
             "GET /invite/{token}", "POST /invite/{token}", "GET /static/panel.css", "GET /static/panel.js");
     static final Set<String> SELF_AUTHENTICATED = Set.of("POST /hooks/mastodon/{instance}", "POST /hooks/pictrs/{instance}",
-            "GET /instances/{name}/oauth/callback", "GET /lists/{name}", "GET /lists/{name}/changes",
+            "GET /instances/{name}/oauth/callback", "GET /instances/{name}/miauth/callback", "GET /lists/{name}",
+            "GET /lists/{name}/changes",
             "GET /lists/{name}/key", "GET /lists/{name}/pdq.txt");
 
     @TempDir

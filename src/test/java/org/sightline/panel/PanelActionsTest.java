@@ -12,6 +12,7 @@ import org.sightline.ingest.Webhooks;
 import org.sightline.instances.InstanceService;
 import org.sightline.users.Role;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -156,6 +157,32 @@ class PanelActionsTest {
             await(() -> (long) misskey.calls("notes/delete").size());
             assertThat(misskey.calls("notes/delete")).extracting(c -> c.text("noteId")).containsExactly("9note");
             assertThat(misskey.hasNote("9note")).isFalse();
+        }
+    }
+
+    @Test
+    void an_admin_connects_a_misskey_instance_with_miauth_from_the_panel() throws Exception {
+        try (FakeMisskey misskey = new FakeMisskey();
+             TestServer server = new TestServer(Config.defaults().with("data.dir", data).with("misskey.poll_interval_s", 0))) {
+            server.deps.instances().add(new InstanceService.NewInstance("mk", "misskey", misskey.url(), null, null,
+                    null, null));
+            server.deps.users().create("ada", Role.ADMIN, "correct horse battery");
+            PanelClient ada = new PanelClient(server.base);
+            ada.login("ada", "correct horse battery");
+            assertThat(ada.get("/instances").body()).contains("Connect with MiAuth");
+            // a forged "connected" notice is not shown for an instance without a token
+            assertThat(ada.get("/instances?connected=mk").body()).doesNotContain("id=\"connected\"");
+            PanelClient.Page go = ada.postForm("/instances/mk/connect", "action", "report", "action", "mark_sensitive");
+            assertThat(go.status()).isIn(302, 303);
+            assertThat(go.location()).startsWith(misskey.url() + "/miauth/")
+                    .contains("permission=read%3Aadmin%3Adrive%2Cwrite%3Adrive%2Cwrite%3Areport-abuse");
+            String session = URI.create(go.location()).getPath().substring("/miauth/".length());
+            misskey.approve(session, true);
+            PanelClient.Page back = ada.get("/instances/mk/miauth/callback?session=" + session);
+            assertThat(back.location()).isEqualTo("/instances?connected=mk");
+            assertThat(ada.get(back.location()).body()).contains("id=\"connected\"").contains("Reconnect")
+                    .doesNotContain(FakeMisskey.TOKEN);
+            assertThat(server.deps.audit().search("ada", "instance_connect", "instance:mk", Long.MAX_VALUE, 10)).hasSize(1);
         }
     }
 

@@ -1,0 +1,146 @@
+package org.sightline.instances;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jdbi.v3.core.Jdbi;
+import org.sightline.config.SecretBox;
+import org.sightline.hashing.MediaHasher;
+import org.sightline.web.ApiError;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Connects a Misskey instance with MiAuth: the admin, logged in to Misskey with a moderator account, approves
+ * Sightline on the instance's {@code /miauth/<session>} page with only the permissions the chosen actions need;
+ * Misskey sends the browser back with the session, whose token Sightline then fetches once
+ * ({@code POST /api/miauth/<session>/check}) and stores encrypted. The session is random and kept hashed, so a
+ * callback cannot be forged, and it is used once.
+ */
+public final class MisskeyConnect {
+    private final Jdbi jdbi;
+    private final InstanceService instances;
+    private final SecretBox secrets;
+    private final SecureRandom random;
+    private final String publicUrl;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final ObjectMapper json = new ObjectMapper();
+
+    public MisskeyConnect(Jdbi jdbi, InstanceService instances, SecretBox secrets, SecureRandom random, String publicUrl) {
+        this.jdbi = jdbi;
+        this.instances = instances;
+        this.secrets = secrets;
+        this.random = random;
+        this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+    }
+
+    /** The Misskey permissions for the actions Sightline will take, plus reading new uploads (the polls). */
+    public static String permissionsFor(Set<String> actions) {
+        Set<String> permissions = new TreeSet<>();
+        permissions.add("read:admin:drive");
+        for (String action : actions) {
+            switch (action) {
+                case "report" -> permissions.add("write:report-abuse");
+                case "mark_sensitive" -> permissions.add("write:drive");
+                case "delete" -> permissions.add("write:notes");
+                case "account_action" -> permissions.add("write:admin:suspend-user");
+                default -> throw ApiError.badRequest("unknown action '" + action
+                        + "': choose from report, mark_sensitive, delete, account_action");
+            }
+        }
+        return String.join(",", permissions);
+    }
+
+    public String callbackUrl(Instance instance) {
+        return publicUrl + "/instances/" + instance.name() + "/miauth/callback";
+    }
+
+    /** Starts a MiAuth session and returns the instance's page where the admin approves it. */
+    public String start(String instanceName, Set<String> actions) {
+        Instance instance = misskey(instanceName);
+        String permissions = permissionsFor(actions);
+        String session = randomUuid();
+        jdbi.useExtension(MastodonConnect.Dao.class, d -> d.pending(instance.id(), null, null,
+                MediaHasher.digest("SHA-256", session.getBytes(StandardCharsets.UTF_8)), permissions));
+        return instance.baseUrl() + "/miauth/" + session + "?name=Sightline&callback=" + enc(callbackUrl(instance))
+                + "&permission=" + enc(permissions);
+    }
+
+    /**
+     * Fetches the approved session's token, if {@code session} is the one this instance's flow started (then
+     * it is used up). The account that approved must be a moderator: Misskey refuses the polls and moderation
+     * calls to anyone else.
+     */
+    public Instance finish(String instanceName, String session) {
+        Instance instance = misskey(instanceName);
+        MastodonConnect.Dao.Pending pending = jdbi.withExtension(MastodonConnect.Dao.class, d -> d.pendingFor(instance.id()))
+                .orElseThrow();
+        if (session == null || !session.matches("[0-9a-f-]{36}") || !MastodonConnect.stateMatches(pending.stateHash(), session)) {
+            throw new ApiError(400, "bad_state", "this approval was not started here, or was already used");
+        }
+        jdbi.useExtension(MastodonConnect.Dao.class, d -> d.pending(instance.id(), null, null, null, null));
+        JsonNode answer = check(instance, session);
+        String token = answer.path("ok").asBoolean(false) ? answer.path("token").asText(null) : null;
+        if (token == null || token.isBlank()) {
+            throw new ApiError(502, "bad_gateway", "the instance gave no token for this session: was it approved?");
+        }
+        JsonNode user = answer.path("user");
+        if (user.has("isModerator") && user.has("isAdmin") && !user.get("isModerator").asBoolean()
+                && !user.get("isAdmin").asBoolean()) {
+            throw new ApiError(400, "not_a_moderator", "the account that approved is not a moderator of "
+                    + instance.name() + ": log in to Misskey as a moderator and connect again");
+        }
+        jdbi.useExtension(MastodonConnect.Dao.class, d -> d.connected(instance.id(),
+                secrets.seal(token, "instance:" + instance.name() + ":api_token")));
+        return instances.find(instance.id()).orElseThrow();
+    }
+
+    private JsonNode check(Instance instance, String session) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(instance.baseUrl() + "/api/miauth/" + session + "/check"))
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new ApiError(502, "bad_gateway", "fetching the token failed: the instance answered HTTP " + r.statusCode());
+            }
+            return json.readTree(r.body());
+        } catch (IOException e) {
+            throw new ApiError(502, "bad_gateway", "fetching the token failed: " + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(503, "unavailable", "interrupted");
+        }
+    }
+
+    private Instance misskey(String name) {
+        return instances.find(name).filter(i -> i.kind().equals("misskey"))
+                .orElseThrow(() -> ApiError.notFound("no Misskey instance named '" + name + "'"));
+    }
+
+    /** A version 4 UUID from the server's SecureRandom (MiAuth sessions are UUIDs). */
+    private String randomUuid() {
+        byte[] b = new byte[16];
+        random.nextBytes(b);
+        b[6] = (byte) ((b[6] & 0x0f) | 0x40);
+        b[8] = (byte) ((b[8] & 0x3f) | 0x80);
+        ByteBuffer buffer = ByteBuffer.wrap(b);
+        return new UUID(buffer.getLong(), buffer.getLong()).toString();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
