@@ -136,9 +136,17 @@ public final class MastodonConnect {
     }
 
     private JsonNode post(String url, String form, String what) {
+        return postForJson(http, json, url, "application/x-www-form-urlencoded", form, what);
+    }
+
+    /**
+     * One call of a connection flow: a POST whose 200 answer is JSON; anything else is a 502 for the admin that
+     * names the step ({@code what}) and the status, never the answer's body.
+     */
+    static JsonNode postForJson(HttpClient http, ObjectMapper json, String url, String contentType, String body,
+                                String what) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build();
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {

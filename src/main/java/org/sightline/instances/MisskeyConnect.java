@@ -7,12 +7,8 @@ import org.sightline.config.SecretBox;
 import org.sightline.hashing.MediaHasher;
 import org.sightline.web.ApiError;
 
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -108,21 +104,8 @@ public final class MisskeyConnect {
     }
 
     private JsonNode check(Instance instance, String session) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(instance.baseUrl() + "/api/miauth/" + session + "/check"))
-                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
-        try {
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new ApiError(502, "bad_gateway", "fetching the token failed: the instance answered HTTP " + r.statusCode());
-            }
-            return json.readTree(r.body());
-        } catch (IOException e) {
-            throw new ApiError(502, "bad_gateway", "fetching the token failed: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiError(503, "unavailable", "interrupted");
-        }
+        return MastodonConnect.postForJson(http, json, instance.baseUrl() + "/api/miauth/" + session + "/check",
+                "application/json", "{}", "fetching the token");
     }
 
     private Instance misskey(String name) {

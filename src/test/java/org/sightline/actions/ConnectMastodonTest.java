@@ -24,7 +24,8 @@ class ConnectMastodonTest {
     @TempDir
     Path data;
 
-    private static Map<String, String> query(String url) {
+    /** The decoded query parameters of {@code url}. */
+    static Map<String, String> query(String url) {
         Map<String, String> q = new LinkedHashMap<>();
         for (String pair : URI.create(url).getRawQuery().split("&")) {
             String[] kv = pair.split("=", 2);

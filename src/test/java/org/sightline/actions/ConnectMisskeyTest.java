@@ -10,14 +10,10 @@ import org.sightline.instances.InstanceService;
 import org.sightline.instances.MisskeyConnect;
 
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,15 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConnectMisskeyTest {
     @TempDir
     Path data;
-
-    private static Map<String, String> query(String url) {
-        Map<String, String> q = new LinkedHashMap<>();
-        for (String pair : URI.create(url).getRawQuery().split("&")) {
-            String[] kv = pair.split("=", 2);
-            q.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
-        }
-        return q;
-    }
 
     /** The browser coming back from Misskey's approval page (redirects not followed). */
     private static HttpResponse<String> callback(TestServer server, String session) throws Exception {
@@ -66,7 +53,7 @@ class ConnectMisskeyTest {
             assertThat(started.status()).as(started.body()).isEqualTo(200);
             String approval = started.json().get("authorize_url").asText();
             assertThat(approval).startsWith(misskey.url() + "/miauth/");
-            assertThat(query(approval)).containsEntry("name", "Sightline")
+            assertThat(ConnectMastodonTest.query(approval)).containsEntry("name", "Sightline")
                     .containsEntry("callback", "https://sightline.example/instances/mk/miauth/callback")
                     .containsEntry("permission", "read:admin:drive,write:notes,write:report-abuse");
             String session = session(approval);
