@@ -81,18 +81,27 @@ public final class PluginSettingsStore {
     /** The stored values of one plugin by field (possibly a few seconds old when another node changed them). */
     public Map<String, Stored> stored(String plugin) {
         Snapshot s = snapshot;
-        if (s == null || clock.instant().isAfter(s.loadedAt().plus(refresh))) {
-            try {
-                s = reload();
-            } catch (RuntimeException e) {
-                if (s == null) throw e;
-                // the database is away for a moment: keep deciding on the last settings rather than fail each scan
-                log.warn("event=plugin_settings_reload_failed error={}", e.getClass().getSimpleName());
-                s = new Snapshot(s.byPlugin(), clock.instant());
-                snapshot = s;
-            }
-        }
+        if (stale(s)) s = reloadIfStale();
         return s.byPlugin().getOrDefault(plugin, Map.of());
+    }
+
+    private boolean stale(Snapshot s) {
+        return s == null || clock.instant().isAfter(s.loadedAt().plus(refresh));
+    }
+
+    /** One thread reloads; the others waiting here then find it fresh. */
+    private synchronized Snapshot reloadIfStale() {
+        Snapshot s = snapshot;
+        if (!stale(s)) return s;
+        try {
+            return reload();
+        } catch (RuntimeException e) {
+            if (s == null) throw e;
+            // the database is away for a moment: keep deciding on the last settings rather than fail each scan
+            log.warn("event=plugin_settings_reload_failed error={}", e.getClass().getSimpleName());
+            snapshot = new Snapshot(s.byPlugin(), clock.instant());
+            return snapshot;
+        }
     }
 
     /** Reads the stored settings now (before deciding on a change). */
