@@ -55,16 +55,18 @@ final class GreyDerivative implements PdqHasher.LumaObserver {
     public void row(int y, float[] luma, int w) {
         int base = (int) ((long) y * targetHeight / height) * targetWidth;
         for (int c = 0; c < targetWidth; c++) {
-            // two partial sums so consecutive additions do not wait on each other
-            float even = 0f, odd = 0f;
+            // four partial sums so consecutive additions do not wait on each other
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
             int x = cellStart[c];
             int end = cellStart[c + 1];
-            for (; x + 1 < end; x += 2) {
-                even += luma[x];
-                odd += luma[x + 1];
+            for (; x + 3 < end; x += 4) {
+                s0 += luma[x];
+                s1 += luma[x + 1];
+                s2 += luma[x + 2];
+                s3 += luma[x + 3];
             }
-            if (x < end) even += luma[x];
-            sums[base + c] += (double) even + odd;
+            for (; x < end; x++) s0 += luma[x];
+            sums[base + c] += (double) s0 + s1 + s2 + s3;
             counts[base + c] += end - cellStart[c];
         }
         rowsSeen++;

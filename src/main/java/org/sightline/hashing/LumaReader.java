@@ -21,6 +21,21 @@ final class LumaReader {
     private static final float R = 0.299f;
     private static final float G = 0.587f;
     private static final float B = 0.114f;
+    // R*v, G*v, B*v and their grey sum for every 8-bit v: the same float products and sum order as computing
+    // them per pixel (so the same bits), without three int-to-float conversions and multiplications a pixel
+    private static final float[] RED = new float[256];
+    private static final float[] GREEN = new float[256];
+    private static final float[] BLUE = new float[256];
+    private static final float[] GREY = new float[256];
+
+    static {
+        for (int v = 0; v < 256; v++) {
+            RED[v] = R * v;
+            GREEN[v] = G * v;
+            BLUE[v] = B * v;
+            GREY[v] = R * v + G * v + B * v;
+        }
+    }
 
     private final Raster raster;
     private final int width;
@@ -110,16 +125,13 @@ final class LumaReader {
         int ps = pixelStride;
         if (grey == 1) {
             int p = base + offR;
-            for (int x = 0; x < width; x++, p += ps) {
-                int v = d[p] & 0xFF;
-                out[x] = R * v + G * v + B * v;
-            }
+            for (int x = 0; x < width; x++, p += ps) out[x] = GREY[d[p] & 0xFF];
         } else {
             int pr = base + offR;
             int pg = base + offG;
             int pb = base + offB;
             for (int x = 0; x < width; x++, pr += ps, pg += ps, pb += ps) {
-                out[x] = R * (d[pr] & 0xFF) + G * (d[pg] & 0xFF) + B * (d[pb] & 0xFF);
+                out[x] = RED[d[pr] & 0xFF] + GREEN[d[pg] & 0xFF] + BLUE[d[pb] & 0xFF];
             }
         }
     }
