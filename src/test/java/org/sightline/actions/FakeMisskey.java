@@ -92,6 +92,8 @@ public final class FakeMisskey implements AutoCloseable {
                        Instant createdAt) {
         ObjectNode f = JSON.createObjectNode().put("id", id).put("createdAt", createdAt.toString()).put("type", type)
                 .put("url", url).put("userId", userId).put("isSensitive", false).put("md5", "0".repeat(32));
+        // Misskey makes a thumbnail of images and videos; here a video's is its URL with ".thumb.jpg"
+        if (type.startsWith("video/")) f.put("thumbnailUrl", url + ".thumb.jpg");
         f.putObject("user").put("id", userId).put("username", username).put("host", host);
         uploads.put(id, f);
         driveFiles.putIfAbsent(id, false);

@@ -35,9 +35,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Misskey has no instance-wide webhook for new media, so Sightline asks: every {@code interval} it lists the
- * images uploaded since the last poll ({@code POST /api/admin/drive/files}, a moderator's token with
- * {@code read:admin:drive}) and queues each one like a webhook's attachment (drive file id as the attachment,
- * uploader as the account). The first poll only notes where "now" is. Each page's media and the new cursor
+ * files uploaded since the last poll ({@code POST /api/admin/drive/files}, a moderator's token with
+ * {@code read:admin:drive}) and queues each image, and each video by its thumbnail, like a webhook's attachment
+ * (drive file id as the attachment, uploader as the account). The first poll only notes where "now" is. Each page's media and the new cursor
  * commit together, so a crash re-reads at most one page and duplicates are recognised by their source key; a
  * lease, renewed with every page, lets one poll at a time work on an instance.
  */
@@ -48,8 +48,8 @@ public final class MisskeyPoller implements AutoCloseable {
     private static final java.util.regex.Pattern MISSKEY_ID = java.util.regex.Pattern.compile("[a-zA-Z0-9]{1,64}");
     private static final java.util.regex.Pattern ERROR_CODE = java.util.regex.Pattern.compile("[A-Z0-9_]{1,64}");
     /**
-     * The cursor of an instance that had no image at all when first polled: below every Misskey id (they are
-     * alphanumeric), so the next poll starts from its first image.
+     * The cursor of an instance that had no file at all when first polled: below every Misskey id (they are
+     * alphanumeric), so the next poll starts from its first file.
      */
     private static final String FROM_THE_START = "0";
 
@@ -277,9 +277,9 @@ public final class MisskeyPoller implements AutoCloseable {
             int added = 0;
             for (JsonNode f : files) {
                 String id = f.path("id").asText("");
-                String url = f.path("url").asText("");
+                String url = scannable(f);
+                if (url == null) continue; // audio, documents, a video Misskey made no thumbnail of
                 String userId = f.path("userId").asText(null);
-                if (!f.path("type").asText("").startsWith("image/")) continue;
                 // what does not fit Misskey's own shapes (or the columns) is skipped, never a reason to stop
                 if (!MISSKEY_ID.matcher(id).matches() || userId != null && !MISSKEY_ID.matcher(userId).matches()
                         || !(url.startsWith("https://") || url.startsWith("http://")) || url.length() > 2000) {
@@ -301,10 +301,20 @@ public final class MisskeyPoller implements AutoCloseable {
         });
     }
 
-    /** One page of image files, oldest first. */
+    /**
+     * What to scan of a drive file: an image itself, a video's thumbnail (as Mastodon videos are scanned by
+     * their preview), nothing for other files.
+     */
+    private static String scannable(JsonNode file) {
+        String type = file.path("type").asText("");
+        if (type.startsWith("image/")) return file.path("url").asText("");
+        if (type.startsWith("video/") && file.hasNonNull("thumbnailUrl")) return file.get("thumbnailUrl").asText();
+        return null;
+    }
+
+    /** One page of drive files, oldest first. */
     private List<JsonNode> list(Instance instance, String token, String sinceId, int limit) throws PollFailure {
-        ObjectNode body = json.createObjectNode().put("i", token).put("limit", limit).put("origin", origin)
-                .put("type", "image/*");
+        ObjectNode body = json.createObjectNode().put("i", token).put("limit", limit).put("origin", origin);
         if (sinceId != null) body.put("sinceId", sinceId);
         HttpRequest request;
         try {

@@ -82,11 +82,16 @@ class MisskeyPollerTest {
 
         misskey.upload("9k0000000b", "image/jpeg", bridge, "u2", "alice", null);
         misskey.upload("9k0000000c", "video/mp4", media.url("/files/clip.mp4"), "u2", "alice", null);
+        media.put("/files/clip.mp4.thumb.jpg", Webhooks.resource("/pdq/images/misc-images/wee.jpg"));
+        misskey.upload("9k0000000e", "audio/ogg", media.url("/files/song.ogg"), "u2", "alice", null);
         misskey.upload("9k0000000d", "image/jpeg", media.put("/files/other.jpg",
                 Webhooks.resource("/pdq/images/misc-images/small.jpg")), "u3", "bob", "remote.example");
-        assertThat(server.deps.misskeyPolls().poll(kitty, true)).contains(2);
+        // the two images and the video's thumbnail; not the audio file
+        assertThat(server.deps.misskeyPolls().poll(kitty, true)).contains(3);
 
-        await("both images scanned", () -> count("SELECT COUNT(*) FROM media WHERE state = 'done'") == 2);
+        await("all three scanned", () -> count("SELECT COUNT(*) FROM media WHERE state = 'done'") == 3);
+        assertThat(count("SELECT COUNT(*) FROM media WHERE attachment_id = '9k0000000c'"
+                + " AND fetch_url LIKE '%clip.mp4.thumb.jpg'")).isEqualTo(1);
         Map<String, Object> alice = server.deps.database().jdbi().withHandle(h -> h.createQuery(
                 "SELECT origin, attachment_id, account_id, acct, decision FROM media WHERE attachment_id = '9k0000000b'")
                 .mapToMap().one());
@@ -97,8 +102,8 @@ class MisskeyPollerTest {
 
         // nothing new: nothing queued twice, and the poll counts as the instance's last verified contact
         assertThat(server.deps.misskeyPolls().poll(kitty, true)).contains(0);
-        assertThat(count("SELECT COUNT(*) FROM media")).isEqualTo(2);
-        assertThat(server.deps.misskeyPolls().state(kitty).orElseThrow().filesQueued()).isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM media")).isEqualTo(3);
+        assertThat(server.deps.misskeyPolls().state(kitty).orElseThrow().filesQueued()).isEqualTo(3);
         assertThat(server.deps.instances().lastEventAt(kitty)).isPresent();
         assertThat(misskey.calls("admin/drive/files")).allSatisfy(c -> assertThat(c.text("origin")).isEqualTo("local"));
     }
