@@ -167,7 +167,7 @@ public final class MisskeyPoller implements AutoCloseable {
 
     /**
      * Polls one instance now if it is due ({@code force}: even if not) and no other poll holds it; returns the
-     * number of images queued, or empty when this call did not poll. A failure is kept for the admin to see.
+     * number of files queued, or empty when this call did not poll. A failure is kept for the admin to see.
      */
     public Optional<Integer> poll(Instance instance, boolean force) {
         Optional<String> token = instances.apiToken(instance);
