@@ -31,9 +31,9 @@ public interface ActionDao {
     List<ActionRequest> forMedia(@Bind("mediaId") long mediaId);
 
     @SqlUpdate("UPDATE action_requests SET state = :state, result = :result, next_attempt_at = :next, lease_until = NULL,"
-            + " updated_at = :now WHERE id = :id AND state = 'running'")
+            + " remote_id = :remoteId, updated_at = :now WHERE id = :id AND state = 'running'")
     int settle(@Bind("id") long id, @Bind("state") String state, @Bind("result") String result,
-               @Bind("next") Instant nextAttempt, @Bind("now") Instant now);
+               @Bind("next") Instant nextAttempt, @Bind("remoteId") String remoteId, @Bind("now") Instant now);
 
     @SqlUpdate("INSERT INTO action_attempts (request_id, attempt, plugin, outcome, http_status, detail, at)"
             + " VALUES (:requestId, :attempt, :plugin, :outcome, :httpStatus, :detail, :at)")
@@ -55,4 +55,14 @@ public interface ActionDao {
     @SqlQuery("SELECT COUNT(*) FROM acted_statuses WHERE instance_id = :instanceId AND status_id = :statusId"
             + " AND acted_at >= :since")
     int actedOnSince(@Bind("instanceId") long instanceId, @Bind("statusId") String statusId, @Bind("since") Instant since);
+
+    /** Whether {@code reportId} is a report Sightline filed on the instance. */
+    @SqlQuery("SELECT COUNT(*) FROM action_requests r JOIN media m ON m.id = r.media_id"
+            + " WHERE r.remote_id = :reportId AND r.action IN ('report', 'mark_sensitive') AND m.instance_id = :instanceId")
+    int ownReports(@Bind("instanceId") long instanceId, @Bind("reportId") String reportId);
+
+    /** Reports Sightline is filing about this status right now (their echo may come before their answer). */
+    @SqlQuery("SELECT COUNT(*) FROM action_requests r JOIN media m ON m.id = r.media_id WHERE m.instance_id = :instanceId"
+            + " AND m.status_id = :statusId AND r.action IN ('report', 'mark_sensitive') AND r.state = 'running'")
+    int reportsInFlight(@Bind("instanceId") long instanceId, @Bind("statusId") String statusId);
 }

@@ -142,7 +142,7 @@ public final class ActionExecutor implements AutoCloseable {
             ActionDao dao = h.attach(ActionDao.class);
             dao.recordAttempt(request.id(), request.attempts(), plugin, outcome.status().name().toLowerCase(),
                     outcome.httpStatus(), detail, now);
-            dao.settle(request.id(), finalState, detail, nextAttempt, now);
+            dao.settle(request.id(), finalState, detail, nextAttempt, remoteId(outcome), now);
             // every attempt and its outcome in the hash-chained audit log, in the same transaction
             audit.append(h, plugin, "action_" + outcome.status().name().toLowerCase(), "media:" + request.mediaId(),
                     request.action() + " attempt " + request.attempts() + " → " + finalState + ": " + detail);
@@ -180,6 +180,13 @@ public final class ActionExecutor implements AutoCloseable {
 
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** The id of what a done action created on the instance, if it looks like an id (it is matched, not shown). */
+    private static String remoteId(ActionOutcome outcome) {
+        String id = outcome.remoteId();
+        boolean usable = outcome.status() == ActionOutcome.Status.DONE && id != null && !id.isBlank() && id.length() <= 64;
+        return usable ? id : null;
     }
 
     private static String truncate(String s, int max) {

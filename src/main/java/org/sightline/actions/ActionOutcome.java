@@ -1,8 +1,20 @@
 package org.sightline.actions;
 
-/** How one attempt ended: done, worth retrying (5xx, timeouts), or failed for good (4xx, bad settings). */
-public record ActionOutcome(Status status, Integer httpStatus, String detail) {
+/**
+ * How one attempt ended: done, worth retrying (5xx, timeouts), or failed for good (4xx, bad settings).
+ * {@code remoteId} is the instance's id of what a done action created (a report's id), or null: Sightline uses
+ * it to recognise its own report when the instance echoes it back.
+ */
+public record ActionOutcome(Status status, Integer httpStatus, String detail, String remoteId) {
     public enum Status { DONE, RETRY, FAILED }
+
+    public ActionOutcome(Status status, Integer httpStatus, String detail) {
+        this(status, httpStatus, detail, null);
+    }
+
+    public ActionOutcome withRemoteId(String id) {
+        return new ActionOutcome(status, httpStatus, detail, id);
+    }
 
     public static ActionOutcome done(Integer httpStatus, String detail) {
         return new ActionOutcome(Status.DONE, httpStatus, detail);

@@ -104,7 +104,9 @@ public final class IngestService {
             int queued = 0;
             for (MediaRef ref : event.media()) {
                 // Sightline's own report or action comes back as an event about the same status: not new evidence
-                if (acted.actedOnSince(instance.id(), ref.statusId(), echoWindow) > 0) continue;
+                if (acted.actedOnSince(instance.id(), ref.statusId(), echoWindow) > 0 && isEcho(acted, instance, event, ref)) {
+                    continue;
+                }
                 String sourceKey = sourceKey(ref);
                 var existing = media.findBySource(instance.id(), sourceKey);
                 if (existing.isPresent()) {
@@ -126,6 +128,17 @@ public final class IngestService {
             events.insert(instance.id(), event.type().wireName(), event.dedupeKey(), queued, now);
             return queued;
         });
+    }
+
+    /**
+     * Whether an event about a status Sightline just acted on is that action coming back. A report is only if
+     * it is one Sightline filed, or one it is filing right now (the echo can arrive before the answer): someone
+     * else's report of the same post still counts. Any other event (the post updated by the action) is.
+     */
+    private static boolean isEcho(ActionDao acted, Instance instance, MastodonEvent event, MediaRef ref) {
+        if (!event.fromReport() || event.report().reportId() == null) return true;
+        return acted.ownReports(instance.id(), event.report().reportId()) > 0
+                || acted.reportsInFlight(instance.id(), ref.statusId()) > 0;
     }
 
     /** Attachment id plus a digest of the URL: a changed file under the same attachment is new media. */

@@ -162,10 +162,40 @@ class ActionsTest {
         String again = media.put("/bridge-5005-v2.jpg", image("bridge-mods/aaa-orig.jpg"));
         byte[] update = Webhooks.status("status.updated", "5005", "att5005b", again);
         assertThat(Webhooks.post(server, "social", update, Webhooks.SECRET).json().get("queued").asInt()).isZero();
-        byte[] reportEcho = Webhooks.report("r-echo", "5005", "att5005", media.url("/bridge-5005.jpg"));
+        // the report Sightline filed comes back as report.created, with the id the instance gave it
+        String ours = server.deps.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT remote_id FROM action_requests WHERE media_id = :m").bind("m", mediaId).mapTo(String.class).one());
+        assertThat(ours).isNotBlank();
+        byte[] reportEcho = Webhooks.report(ours, "5005", "att5005", media.url("/bridge-5005.jpg"));
         Webhooks.post(server, "social", reportEcho, Webhooks.SECRET);
         assertThat(count("SELECT COUNT(*) FROM cases")).isEqualTo(cases);
         assertThat(count("SELECT COUNT(*) FROM media")).isEqualTo(1);
+        assertThat(count("SELECT report_count FROM media WHERE id = " + mediaId)).isZero();
+
+        // someone else reporting the same post minutes later is not an echo: it counts, on the same case
+        byte[] genuine = Webhooks.report("r-genuine", "5005", "att5005", media.url("/bridge-5005.jpg"));
+        Webhooks.post(server, "social", genuine, Webhooks.SECRET);
+        assertThat(count("SELECT report_count FROM media WHERE id = " + mediaId)).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM cases")).isEqualTo(cases);
+        assertThat(count("SELECT COUNT(*) FROM media")).isEqualTo(1);
+    }
+
+    @Test
+    void the_echo_of_a_report_still_being_filed_is_not_counted() throws Exception {
+        start(Config.defaults(), "report", List.of("spam"));
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        mastodon.holdNext(arrived, gate);
+        String url = media.put("/bridge-5006.jpg", image("bridge-mods/aaa-orig.jpg"));
+        assertThat(Webhooks.post(server, "social", Webhooks.status("status.created", "5006", "att5006", url),
+                Webhooks.SECRET).status()).isEqualTo(202);
+        assertThat(arrived.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // the instance has created the report and sends report.created before answering Sightline's call
+        Webhooks.post(server, "social", Webhooks.report("r-early", "5006", "att5006", url), Webhooks.SECRET);
+        gate.countDown();
+        long mediaId = server.deps.database().jdbi().withHandle(h -> h.createQuery("SELECT id FROM media")
+                .mapTo(Long.class).one());
+        await("report done", () -> requestState(mediaId, "report").equals("done"));
         assertThat(count("SELECT report_count FROM media WHERE id = " + mediaId)).isZero();
     }
 

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A stand-in for a Mastodon server speaking the documented moderation endpoints: it checks the bearer token
@@ -34,6 +36,7 @@ public final class FakeMastodon implements AutoCloseable {
     private final HttpServer server;
     final List<Call> calls = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedDeque<Integer> failures = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<CountDownLatch[]> holds = new ConcurrentLinkedDeque<>();
 
     public FakeMastodon() {
         try {
@@ -42,11 +45,17 @@ public final class FakeMastodon implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/", this::handle);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool()); // a held call must not stall others
         server.start();
     }
 
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The next authenticated call waits until {@code gate} opens (after saying so on {@code arrived}). */
+    void holdNext(CountDownLatch arrived, CountDownLatch gate) {
+        holds.add(new CountDownLatch[]{arrived, gate});
     }
 
     /** The next call answers {@code status} (once per call to this method). */
@@ -82,6 +91,15 @@ public final class FakeMastodon implements AutoCloseable {
             if (!("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                 send(ex, 401, "{\"error\":\"The access token is invalid\"}");
                 return;
+            }
+            CountDownLatch[] hold = holds.poll();
+            if (hold != null) {
+                hold[0].countDown();
+                try {
+                    hold[1].await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             Integer failure = failures.poll();
             if (failure != null) {

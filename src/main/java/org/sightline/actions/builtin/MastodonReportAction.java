@@ -87,7 +87,8 @@ public final class MastodonReportAction implements Action {
         ActionOutcome outcome = answer.outcome("report (" + category + ")");
         if (outcome.status() == ActionOutcome.Status.DONE) {
             String id = reportId(answer.body());
-            return ActionOutcome.done(answer.status(), "report " + (id == null ? "filed" : id) + " (" + category + ")");
+            return ActionOutcome.done(answer.status(), "report " + (id == null ? "filed" : id) + " (" + category + ")")
+                    .withRemoteId(id);
         }
         return outcome;
     }
