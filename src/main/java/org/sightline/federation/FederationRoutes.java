@@ -167,7 +167,10 @@ public final class FederationRoutes {
         Boolean paused = b.has("paused") ? b.get("paused").asBoolean() : null;
         // trust belongs to the publisher (its key): every list it signs gets the same
         if (b.hasNonNull("trust")) trust.setForSubscription(id(ctx), text(b, "trust"));
-        Map<String, Object> out = new LinkedHashMap<>(view(subscriptions.update(id(ctx), text(b, "mode"), paused), true));
+        // a token is only ever set, never shown: null or "" removes it
+        String token = b.has("token") ? (b.get("token").isNull() ? "" : b.get("token").asText()) : null;
+        Map<String, Object> out = new LinkedHashMap<>(view(subscriptions.update(id(ctx), text(b, "mode"), paused, token),
+                true));
         out.put("trust", trust.forSubscription(id(ctx)));
         ctx.json(out);
     }

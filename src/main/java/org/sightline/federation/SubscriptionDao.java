@@ -68,6 +68,12 @@ public interface SubscriptionDao {
     @SqlUpdate("UPDATE subscriptions SET paused = :paused WHERE id = :id")
     int setPaused(@Bind("id") long id, @Bind("paused") boolean paused);
 
+    @SqlUpdate("UPDATE subscriptions SET token = :token WHERE id = :id")
+    int setToken(@Bind("id") long id, @Bind("token") String sealedToken);
+
+    @SqlQuery("SELECT id FROM subscriptions WHERE url = :url")
+    List<Long> findByUrl(@Bind("url") String url);
+
     @SqlUpdate("UPDATE subscriptions SET last_seq = :seq, paused = TRUE WHERE id = :id")
     int rolledBack(@Bind("id") long id, @Bind("seq") long seq);
 

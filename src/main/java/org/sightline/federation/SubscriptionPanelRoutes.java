@@ -94,7 +94,7 @@ public final class SubscriptionPanelRoutes {
             long id = id(ctx);
             String mode = ctx.formParam("mode");
             if (!"enforce".equals(mode) && !"observe".equals(mode)) throw ApiError.badRequest("mode must be enforce or observe");
-            subscriptions.update(id, mode, null);
+            subscriptions.update(id, mode, null, null);
             audit.append(admin, "subscription_mode", "subscription:" + id, "mode=" + mode);
             return "Subscription " + id + " now " + (mode.equals("enforce") ? "enforces" : "observes") + ".";
         });
@@ -104,7 +104,7 @@ public final class SubscriptionPanelRoutes {
         change(ctx, admin -> {
             long id = id(ctx);
             boolean paused = "true".equals(ctx.formParam("paused"));
-            subscriptions.update(id, null, paused);
+            subscriptions.update(id, null, paused, null);
             audit.append(admin, paused ? "subscription_pause" : "subscription_resume", "subscription:" + id, "");
             return "Subscription " + id + (paused ? " paused." : " resumed.");
         });

@@ -106,7 +106,16 @@ public final class SubscriptionService {
         // the bank and its subscription are created together: a refused subscription leaves no orphan bank
         banks.create(new BankService.BankSpec(name, "subscribed", policy == null ? "review" : policy,
                         mode == null ? "observe" : mode, List.of(), null, null, null),
-                (h, bank) -> id[0] = h.attach(SubscriptionDao.class).insert(normalized, bank.id(), keyId, pk, sealed, now()));
+                (h, bank) -> {
+                    SubscriptionDao d = h.attach(SubscriptionDao.class);
+                    // a second subscription to one list would hold each of its entries twice
+                    List<Long> existing = d.findByUrl(normalized);
+                    if (!existing.isEmpty()) {
+                        throw BankError.conflict("already subscribed to " + normalized + " (subscription "
+                                + existing.get(0) + "; change its token or mode instead)");
+                    }
+                    id[0] = d.insert(normalized, bank.id(), keyId, pk, sealed, now());
+                });
         return get(id[0]);
     }
 
@@ -143,9 +152,17 @@ public final class SubscriptionService {
         return jdbi.withExtension(SubscriptionDao.class, d -> d.alerts(id));
     }
 
-    /** Switches the subscription's bank between {@code observe} and {@code enforce}, and pauses or resumes it. */
-    public SubscriptionDao.Subscription update(long id, String mode, Boolean paused) {
+    /**
+     * Switches the subscription's bank between {@code observe} and {@code enforce}, pauses or resumes it, and
+     * sets the token a subscribers-only list needs ({@code ""} removes it); null leaves each as it is.
+     */
+    public SubscriptionDao.Subscription update(long id, String mode, Boolean paused, String token) {
         SubscriptionDao.Subscription s = get(id);
+        if (token != null) {
+            if (token.length() > 1000) throw BankError.invalid("token is over 1000 characters");
+            String sealed = token.isBlank() ? null : secrets.seal(token.strip(), "list-token");
+            jdbi.useExtension(SubscriptionDao.class, d -> d.setToken(id, sealed));
+        }
         if (mode != null) {
             banks.update(bank(s).name(), new BankService.BankSpec(null, null, null, mode, null, null, null, null));
         }

@@ -169,11 +169,17 @@ class TwoInstancesTest {
         assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.json().get("message").asText()).contains("HTTP 401");
 
-        TestServer.Response r = b.postJson("/api/v1/subscriptions", adminB, "{\"url\":\"" + a.base + "/lists/shared\","
+        // subscribing again is refused (every entry would be held twice); the token is given to the subscription
+        TestServer.Response again = b.postJson("/api/v1/subscriptions", adminB, "{\"url\":\"" + a.base + "/lists/shared\","
                 + "\"key\":\"" + keyA.publicKey().base64() + "\",\"token\":\"" + token + "\"}");
-        long with = r.json().get("id").asLong();
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().get("message").asText()).contains("subscription " + without);
+        TestServer.Response r = b.send("PATCH", "/api/v1/subscriptions/" + without, adminB, "application/json",
+                "{\"token\":\"" + token + "\"}", null);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).doesNotContain(token);
         assertThat(r.json().get("mode").asText()).isEqualTo("observe");
-        TestServer.Response ok = b.postJson("/api/v1/subscriptions/" + with + "/sync", adminB, "{}");
+        TestServer.Response ok = b.postJson("/api/v1/subscriptions/" + without + "/sync", adminB, "{}");
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
         assertThat(ok.json().get("added").asInt()).isEqualTo(1);
     }
