@@ -173,9 +173,9 @@ public final class App {
                         Duration.ofSeconds(config.longValue("misskey.settle_s", 300)));
                 return new Deps(config, db, matcher, banks, tokens, instances, metrics, fetcher, workers, ingest,
                         scans, gatePool, changes, plugins, actions, quarantine,
-                        new MastodonConnect(db.jdbi(), instances, secrets, random, config.publicUrl()),
+                        new MastodonConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock),
                         users, audit, review, dashboard, random, clock, lists, subscriptions, listFetcher, listSync,
-                        trust, misskeyPolls, new MisskeyConnect(db.jdbi(), instances, secrets, random, config.publicUrl()));
+                        trust, misskeyPolls, new MisskeyConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock));
             } catch (RuntimeException e) {
                 if (changes != null) changes.close();
                 db.close();

@@ -18,7 +18,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,12 +39,15 @@ public final class MastodonConnect {
     private final SecretBox secrets;
     private final SecureRandom random;
     private final String publicUrl;
+    private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final ObjectMapper json = new ObjectMapper();
 
-    public MastodonConnect(Jdbi jdbi, InstanceService instances, SecretBox secrets, SecureRandom random, String publicUrl) {
+    public MastodonConnect(Jdbi jdbi, InstanceService instances, SecretBox secrets, SecureRandom random, String publicUrl,
+                           Clock clock) {
         this.jdbi = jdbi;
+        this.clock = clock;
         this.instances = instances;
         this.secrets = secrets;
         this.random = random;
@@ -51,9 +56,14 @@ public final class MastodonConnect {
 
     public interface Dao {
         @SqlUpdate("UPDATE instances SET oauth_client_id = :clientId, oauth_client_secret = :clientSecret,"
-                + " oauth_state_hash = :stateHash, oauth_scopes = :scopes WHERE id = :id")
+                + " oauth_state_hash = :stateHash, oauth_scopes = :scopes, oauth_started_at = :at WHERE id = :id")
         void pending(@Bind("id") long id, @Bind("clientId") String clientId, @Bind("clientSecret") String clientSecret,
-                     @Bind("stateHash") String stateHash, @Bind("scopes") String scopes);
+                     @Bind("stateHash") String stateHash, @Bind("scopes") String scopes, @Bind("at") Instant at);
+
+        /** Uses up the flow's state: one caller wins, and only within the flow's lifetime. */
+        @SqlUpdate("UPDATE instances SET oauth_state_hash = NULL WHERE id = :id AND oauth_state_hash = :stateHash"
+                + " AND oauth_started_at > :since")
+        int consume(@Bind("id") long id, @Bind("stateHash") String stateHash, @Bind("since") Instant since);
 
         record Pending(String clientId, String clientSecret, String stateHash, String scopes) {
         }
@@ -65,6 +75,20 @@ public final class MastodonConnect {
 
         @SqlUpdate("UPDATE instances SET api_token = :token, oauth_state_hash = NULL WHERE id = :id")
         void connected(@Bind("id") long id, @Bind("token") String sealedToken);
+    }
+
+    /** How long an admin has to approve on the instance before the flow must be started again. */
+    static final Duration FLOW_LIFETIME = Duration.ofMinutes(30);
+
+    /**
+     * Uses up a flow's {@code state} if it is the one stored for the instance and still young; the comparison
+     * is of hashes, so timing reveals nothing of the state.
+     */
+    static boolean consumeState(Jdbi jdbi, Instance instance, String state, Clock clock) {
+        if (state == null || state.isEmpty() || state.length() > 200) return false;
+        String hash = MediaHasher.digest("SHA-256", state.getBytes(StandardCharsets.UTF_8));
+        return jdbi.withExtension(Dao.class, d -> d.consume(instance.id(), hash,
+                clock.instant().minus(FLOW_LIFETIME))) == 1;
     }
 
     /** The minimum OAuth scopes for the actions Sightline will take on the instance. */
@@ -100,7 +124,7 @@ public final class MastodonConnect {
         String state = Base64.getUrlEncoder().withoutPadding().encodeToString(stateBytes);
         jdbi.useExtension(Dao.class, d -> d.pending(instance.id(), clientId,
                 secrets.seal(clientSecret, "instance:" + instance.name() + ":oauth_client_secret"),
-                MediaHasher.digest("SHA-256", state.getBytes(StandardCharsets.UTF_8)), scopes));
+                MediaHasher.digest("SHA-256", state.getBytes(StandardCharsets.UTF_8)), scopes, clock.instant()));
         return instance.baseUrl() + "/oauth/authorize?response_type=code&client_id=" + enc(clientId)
                 + "&redirect_uri=" + enc(callbackUrl(instance)) + "&scope=" + enc(scopes) + "&state=" + enc(state);
     }
@@ -109,7 +133,7 @@ public final class MastodonConnect {
     public Instance finish(String instanceName, String code, String state) {
         Instance instance = mastodon(instanceName);
         Dao.Pending pending = jdbi.withExtension(Dao.class, d -> d.pendingFor(instance.id())).orElseThrow();
-        if (code == null || !stateMatches(pending.stateHash(), state)) {
+        if (code == null || !consumeState(jdbi, instance, state, clock)) {
             throw new ApiError(400, "bad_state", "this authorization was not started here, or was already used");
         }
         String clientSecret = secrets.open(pending.clientSecret(), "instance:" + instance.name() + ":oauth_client_secret");
@@ -121,13 +145,6 @@ public final class MastodonConnect {
         jdbi.useExtension(Dao.class, d -> d.connected(instance.id(),
                 secrets.seal(token, "instance:" + instance.name() + ":api_token")));
         return instances.find(instance.id()).orElseThrow();
-    }
-
-    /** Whether {@code state} is the one whose hash was stored, compared in constant time. */
-    static boolean stateMatches(String storedHash, String state) {
-        return storedHash != null && state != null && java.security.MessageDigest.isEqual(
-                storedHash.getBytes(StandardCharsets.US_ASCII),
-                MediaHasher.digest("SHA-256", state.getBytes(StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII));
     }
 
     private Instance mastodon(String name) {

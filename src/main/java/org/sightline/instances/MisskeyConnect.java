@@ -7,11 +7,15 @@ import org.sightline.config.SecretBox;
 import org.sightline.hashing.MediaHasher;
 import org.sightline.web.ApiError;
 
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
@@ -30,12 +34,15 @@ public final class MisskeyConnect {
     private final SecretBox secrets;
     private final SecureRandom random;
     private final String publicUrl;
+    private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final ObjectMapper json = new ObjectMapper();
 
-    public MisskeyConnect(Jdbi jdbi, InstanceService instances, SecretBox secrets, SecureRandom random, String publicUrl) {
+    public MisskeyConnect(Jdbi jdbi, InstanceService instances, SecretBox secrets, SecureRandom random, String publicUrl,
+                          Clock clock) {
         this.jdbi = jdbi;
+        this.clock = clock;
         this.instances = instances;
         this.secrets = secrets;
         this.random = random;
@@ -69,7 +76,7 @@ public final class MisskeyConnect {
         String permissions = permissionsFor(actions);
         String session = randomUuid();
         jdbi.useExtension(MastodonConnect.Dao.class, d -> d.pending(instance.id(), null, null,
-                MediaHasher.digest("SHA-256", session.getBytes(StandardCharsets.UTF_8)), permissions));
+                MediaHasher.digest("SHA-256", session.getBytes(StandardCharsets.UTF_8)), permissions, clock.instant()));
         return instance.baseUrl() + "/miauth/" + session + "?name=Sightline&callback=" + enc(callbackUrl(instance))
                 + "&permission=" + enc(permissions);
     }
@@ -81,26 +88,39 @@ public final class MisskeyConnect {
      */
     public Instance finish(String instanceName, String session) {
         Instance instance = misskey(instanceName);
-        MastodonConnect.Dao.Pending pending = jdbi.withExtension(MastodonConnect.Dao.class, d -> d.pendingFor(instance.id()))
-                .orElseThrow();
-        if (session == null || !session.matches("[0-9a-f-]{36}") || !MastodonConnect.stateMatches(pending.stateHash(), session)) {
-            throw new ApiError(400, "bad_state", "this approval was not started here, or was already used");
+        if (session == null || !session.matches("[0-9a-f-]{36}") || !MastodonConnect.consumeState(jdbi, instance, session, clock)) {
+            throw new ApiError(400, "bad_state", "this approval was not started here, was already used, or is over "
+                    + MastodonConnect.FLOW_LIFETIME.toMinutes() + " minutes old");
         }
-        jdbi.useExtension(MastodonConnect.Dao.class, d -> d.pending(instance.id(), null, null, null, null));
         JsonNode answer = check(instance, session);
         String token = answer.path("ok").asBoolean(false) ? answer.path("token").asText(null) : null;
         if (token == null || token.isBlank()) {
             throw new ApiError(502, "bad_gateway", "the instance gave no token for this session: was it approved?");
         }
-        JsonNode user = answer.path("user");
-        if (user.has("isModerator") && user.has("isAdmin") && !user.get("isModerator").asBoolean()
-                && !user.get("isAdmin").asBoolean()) {
+        // what the check answers about the user differs between versions: ask the instance itself whether the
+        // token may do what only moderators may (list every upload)
+        if (!moderatorToken(instance, token)) {
             throw new ApiError(400, "not_a_moderator", "the account that approved is not a moderator of "
                     + instance.name() + ": log in to Misskey as a moderator and connect again");
         }
         jdbi.useExtension(MastodonConnect.Dao.class, d -> d.connected(instance.id(),
                 secrets.seal(token, "instance:" + instance.name() + ":api_token")));
         return instances.find(instance.id()).orElseThrow();
+    }
+
+    private boolean moderatorToken(Instance instance, String token) {
+        String body = json.createObjectNode().put("i", token).put("limit", 1).toString();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(instance.baseUrl() + "/api/admin/drive/files"))
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (java.io.IOException e) {
+            throw new ApiError(502, "bad_gateway", "checking the token failed: " + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(503, "unavailable", "interrupted");
+        }
     }
 
     private JsonNode check(Instance instance, String session) {

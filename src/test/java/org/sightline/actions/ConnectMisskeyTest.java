@@ -70,7 +70,9 @@ class ConnectMisskeyTest {
             assertThat(mk.apiToken()).startsWith("v1:").doesNotContain(FakeMisskey.TOKEN);
             // the session is used up
             assertThat(callback(server, session).statusCode()).isEqualTo(400);
-            assertThat(misskey.calls()).noneSatisfy(c -> assertThat(c.body().toString()).contains(FakeMisskey.TOKEN));
+            // before keeping the token, Sightline asked the instance whether it may do what only moderators may
+            assertThat(misskey.calls("admin/drive/files")).singleElement()
+                    .satisfies(c -> assertThat(c.text("i")).isEqualTo(FakeMisskey.TOKEN));
         }
     }
 
@@ -92,6 +94,16 @@ class ConnectMisskeyTest {
             HttpResponse<String> unapproved = callback(server, second);
             assertThat(unapproved.statusCode()).isEqualTo(502);
             assertThat(unapproved.body()).contains("was it approved?");
+
+            // an approval started long ago has expired, even if the admin approves it now
+            String third = session(server.postJson("/api/v1/instances/mk/connect", admin, "{}").json()
+                    .get("authorize_url").asText());
+            server.deps.database().jdbi().useHandle(h -> h.execute("UPDATE instances SET oauth_started_at = ?",
+                    java.time.Instant.now().minus(java.time.Duration.ofMinutes(31))));
+            misskey.approve(third, true);
+            HttpResponse<String> expired = callback(server, third);
+            assertThat(expired.statusCode()).isEqualTo(400);
+            assertThat(expired.body()).contains("over 30 minutes old");
             assertThat(server.deps.instances().find("mk").orElseThrow().apiToken()).isNull();
         }
     }

@@ -31,6 +31,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class FakeMisskey implements AutoCloseable {
     public static final String TOKEN = "fake-misskey-token-456";
+    /** The token of an account that is not a moderator: admin endpoints refuse it. */
+    public static final String USER_TOKEN = "fake-misskey-user-token-789";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One call: the endpoint ({@code notes/delete}), its JSON body, and any Authorization header sent. */
@@ -155,10 +157,8 @@ public final class FakeMisskey implements AutoCloseable {
                 // MiAuth's check needs no token: the approved session gives it, once
                 Boolean moderator = approvedSessions.remove(endpoint.substring("miauth/".length(), endpoint.length() - "/check".length()));
                 ObjectNode answer = JSON.createObjectNode().put("ok", moderator != null);
-                if (moderator != null) {
-                    answer.put("token", TOKEN);
-                    answer.putObject("user").put("id", "9mod").put("isModerator", moderator).put("isAdmin", false);
-                }
+                // like current Misskey, the user is packed without the moderator flags
+                if (moderator != null) answer.put("token", moderator ? TOKEN : USER_TOKEN).putObject("user").put("id", "9u");
                 send(ex, 200, answer.toString());
                 return;
             }
@@ -166,8 +166,13 @@ public final class FakeMisskey implements AutoCloseable {
                 error(ex, 401, "CREDENTIAL_REQUIRED");
                 return;
             }
-            if (!TOKEN.equals(body.get("i").asText())) {
+            String token = body.get("i").asText();
+            if (!TOKEN.equals(token) && !USER_TOKEN.equals(token)) {
                 error(ex, 403, "AUTHENTICATION_FAILED");
+                return;
+            }
+            if (USER_TOKEN.equals(token) && endpoint.startsWith("admin/")) {
+                error(ex, 400, "ROLE_PERMISSION_DENIED");
                 return;
             }
             CountDownLatch[] hold = holds.poll();
