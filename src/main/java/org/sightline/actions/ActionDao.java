@@ -61,6 +61,13 @@ public interface ActionDao {
             + " WHERE r.remote_id = :reportId AND r.action IN ('report', 'mark_sensitive') AND m.instance_id = :instanceId")
     int ownReports(@Bind("instanceId") long instanceId, @Bind("reportId") String reportId);
 
+    /** The instance's account Sightline acts as, once learned from the echo of one of its reports. */
+    @SqlQuery("SELECT own_account_id FROM instances WHERE id = :instanceId")
+    Optional<String> ownAccount(@Bind("instanceId") long instanceId);
+
+    @SqlUpdate("UPDATE instances SET own_account_id = :accountId WHERE id = :instanceId")
+    void learnOwnAccount(@Bind("instanceId") long instanceId, @Bind("accountId") String accountId);
+
     /** Reports Sightline is filing about this status right now (their echo may come before their answer). */
     @SqlQuery("SELECT COUNT(*) FROM action_requests r JOIN media m ON m.id = r.media_id WHERE m.instance_id = :instanceId"
             + " AND m.status_id = :statusId AND r.action IN ('report', 'mark_sensitive') AND r.state = 'running'")

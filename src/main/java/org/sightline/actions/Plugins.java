@@ -238,8 +238,13 @@ public final class Plugins {
                 continue;
             }
             String value = e.getValue() == null ? null : e.getValue().strip();
-            // the page sends every field: only real changes become overrides
-            if (value == null ? !stored.containsKey(f.name()) : value.equals(before.getOrDefault(f.name(), ""))) continue;
+            // the page sends every field: only real changes become overrides (a secret typed in always counts:
+            // it may be the same secret confirmed for a new URL)
+            boolean secretTyped = f.secret() && value != null && !value.isEmpty();
+            if (value == null ? !stored.containsKey(f.name())
+                    : !secretTyped && value.equals(before.getOrDefault(f.name(), ""))) {
+                continue;
+            }
             if (value != null && value.length() > MAX_VALUE_CHARS) {
                 problems.add(f.name() + " is over " + MAX_VALUE_CHARS + " characters");
                 continue;

@@ -80,7 +80,17 @@ public final class PublishService implements BankService.EntryHook {
             // committed: none falls between the entries read here and the list's first change
             BankService.lockForChange(h, bank);
             ListDao d = h.attach(ListDao.class);
-            long id = d.insert(name, bank.id(), vis, description, now);
+            // checked again under the lock: two publishes of one bank at once, one wins
+            if (d.findByBank(bank.id()).isPresent()) throw BankError.conflict("bank '" + bankName + "' is already published");
+            long id;
+            try {
+                id = d.insert(name, bank.id(), vis, description, now);
+            } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+                if (org.sightline.ingest.IngestService.isUniqueViolation(e)) {
+                    throw BankError.conflict("a list named '" + name + "' already exists");
+                }
+                throw e;
+            }
             List<BankEntry> active = new ArrayList<>();
             banks.forEachEntry(h, bankName, false, active::add);
             appendAdds(d, id, active, now);

@@ -82,7 +82,7 @@ public final class SubscriptionService {
             throw BankError.invalid("url must be the http(s) URL of a list, e.g. https://example.org/lists/name");
         }
         if (uri.toString().length() > 1000) throw BankError.invalid("url is over 1000 characters");
-        if (token != null && token.length() > 1000) throw BankError.invalid("token is over 1000 characters");
+        if (token != null && tooLong(token)) throw BankError.invalid("token is over 1000 bytes");
         if (key == null || key.isBlank()) throw BankError.invalid("key is required: the list's key fingerprint or public key");
         String keyId;
         String publicKey = null;
@@ -117,6 +117,11 @@ public final class SubscriptionService {
                     id[0] = d.insert(normalized, bank.id(), keyId, pk, sealed, now());
                 });
         return get(id[0]);
+    }
+
+    /** Sealed, a token of up to 1000 bytes fits its column whatever its characters. */
+    private static boolean tooLong(String token) {
+        return token.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 1000;
     }
 
     public SubscriptionDao.Subscription get(long id) {
@@ -159,7 +164,7 @@ public final class SubscriptionService {
     public SubscriptionDao.Subscription update(long id, String mode, Boolean paused, String token) {
         SubscriptionDao.Subscription s = get(id);
         if (token != null) {
-            if (token.length() > 1000) throw BankError.invalid("token is over 1000 characters");
+            if (tooLong(token)) throw BankError.invalid("token is over 1000 bytes");
             String sealed = token.isBlank() ? null : secrets.seal(token.strip(), "list-token");
             jdbi.useExtension(SubscriptionDao.class, d -> d.setToken(id, sealed));
         }

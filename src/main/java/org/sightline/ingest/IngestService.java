@@ -132,13 +132,20 @@ public final class IngestService {
 
     /**
      * Whether an event about a status Sightline just acted on is that action coming back. A report is only if
-     * it is one Sightline filed, or one it is filing right now (the echo can arrive before the answer): someone
-     * else's report of the same post still counts. Any other event (the post updated by the action) is.
+     * it is one Sightline filed (its id; the first such echo also tells which account Sightline reports as),
+     * one filed by that account (e.g. again after an answer that was lost), or one Sightline is filing right
+     * now (the echo can arrive before the answer): someone else's report of the same post still counts. Any
+     * other event (the post updated by the action) is.
      */
     private static boolean isEcho(ActionDao acted, Instance instance, MastodonEvent event, MediaRef ref) {
         if (!event.fromReport() || event.report().reportId() == null) return true;
-        return acted.ownReports(instance.id(), event.report().reportId()) > 0
-                || acted.reportsInFlight(instance.id(), ref.statusId()) > 0;
+        String reporter = event.report().reporterAccountId();
+        if (acted.ownReports(instance.id(), event.report().reportId()) > 0) {
+            if (reporter != null && reporter.length() <= 64) acted.learnOwnAccount(instance.id(), reporter);
+            return true;
+        }
+        if (reporter != null && acted.ownAccount(instance.id()).filter(reporter::equals).isPresent()) return true;
+        return acted.reportsInFlight(instance.id(), ref.statusId()) > 0;
     }
 
     /** Attachment id plus a digest of the URL: a changed file under the same attachment is new media. */

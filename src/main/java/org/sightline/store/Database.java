@@ -37,10 +37,13 @@ public final class Database implements AutoCloseable {
             } catch (IOException e) {
                 throw new ConfigException("cannot create data directory " + dir + ": " + e.getMessage());
             }
-            // AUTO_SERVER lets a CLI command (token create, ...) use the file while the server holds it open;
+            // AUTO_SERVER lets a CLI command (token create, ...) use the file while the server holds it open
+            url = "jdbc:h2:file:" + dir.resolve("sightline") + ";AUTO_SERVER=TRUE";
+        }
+        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("LOCK_TIMEOUT=")) {
             // a row lock is waited for up to 10 s (H2's default is far shorter) so that, as on PostgreSQL, a
             // publish waits out a large bank upload holding the bank's row instead of failing
-            url = "jdbc:h2:file:" + dir.resolve("sightline") + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000";
+            url += ";LOCK_TIMEOUT=10000";
         }
         return open(url, config.string("db.user", null), config.string("db.password", null),
                 config.integer("db.pool_size", 8));

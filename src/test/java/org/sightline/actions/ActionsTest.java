@@ -172,8 +172,13 @@ class ActionsTest {
         assertThat(count("SELECT COUNT(*) FROM media")).isEqualTo(1);
         assertThat(count("SELECT report_count FROM media WHERE id = " + mediaId)).isZero();
 
+        // the echo told which account Sightline reports as: another report by it (its answer lost) is not counted
+        Webhooks.post(server, "social", Webhooks.report("r-again", "5005", "att5005", media.url("/bridge-5005.jpg")),
+                Webhooks.SECRET);
+        assertThat(count("SELECT report_count FROM media WHERE id = " + mediaId)).isZero();
+
         // someone else reporting the same post minutes later is not an echo: it counts, on the same case
-        byte[] genuine = Webhooks.report("r-genuine", "5005", "att5005", media.url("/bridge-5005.jpg"));
+        byte[] genuine = Webhooks.report("r-genuine", "987654", "5005", "att5005", media.url("/bridge-5005.jpg"));
         Webhooks.post(server, "social", genuine, Webhooks.SECRET);
         assertThat(count("SELECT report_count FROM media WHERE id = " + mediaId)).isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM cases")).isEqualTo(cases);

@@ -89,11 +89,12 @@ public final class FakeMisskey implements AutoCloseable {
         upload(id, type, url, userId, username, host, Instant.now().minus(Duration.ofHours(1)));
     }
 
-    /** An upload whose id was made at {@code createdAt} (Misskey derives the date from the id). */
+    /** An upload whose id was made at {@code createdAt} (Misskey derives the date from the id; null: no date). */
     public void upload(String id, String type, String url, String userId, String username, String host,
                        Instant createdAt) {
-        ObjectNode f = JSON.createObjectNode().put("id", id).put("createdAt", createdAt.toString()).put("type", type)
+        ObjectNode f = JSON.createObjectNode().put("id", id).put("type", type)
                 .put("url", url).put("userId", userId).put("isSensitive", false).put("md5", "0".repeat(32));
+        if (createdAt != null) f.put("createdAt", createdAt.toString());
         // Misskey makes a thumbnail of images and videos; here a video's is its URL with ".thumb.jpg"
         if (type.startsWith("video/")) f.put("thumbnailUrl", url + ".thumb.jpg");
         f.putObject("user").put("id", userId).put("username", username).put("host", host);

@@ -48,10 +48,16 @@ public final class Webhooks {
 
     /** The documented report.created, its one reported status carrying one image at {@code url}. */
     public static byte[] report(String reportId, String statusId, String attachmentId, String url) {
+        return report(reportId, null, statusId, attachmentId, url);
+    }
+
+    /** As {@link #report(String, String, String, String)}, filed by the account {@code reporterId} (null: the fixture's). */
+    public static byte[] report(String reportId, String reporterId, String statusId, String attachmentId, String url) {
         try {
             ObjectNode root = (ObjectNode) JSON.readTree(resource("/mastodon/report.created.docs-example.json"));
             ObjectNode report = (ObjectNode) root.get("object");
             report.put("id", reportId);
+            if (reporterId != null) ((ObjectNode) report.get("account")).put("id", reporterId);
             report.put("comment", "please look at this");
             ObjectNode status = (ObjectNode) ((ArrayNode) report.get("statuses")).get(0);
             status.put("id", statusId);

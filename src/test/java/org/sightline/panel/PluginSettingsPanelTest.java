@@ -215,6 +215,12 @@ class PluginSettingsPanelTest {
         assertThat(moved.status()).isEqualTo(400);
         assertThat(moved.json().get("message").asText()).contains("would send secret to the new address");
         assertThat(server.deps.plugins().settings("webhook")).containsEntry("url", receiverUrl());
+        // confirming the same secret for the new address is a deliberate choice, and allowed
+        assertThat(server.send("PUT", "/api/v1/plugins/webhook", admin, "application/json",
+                "{\"settings\":{\"url\":\"https://moved.example/hook\",\"secret\":\"" + SECRET + "\"}}", null).status())
+                .isEqualTo(200);
+        assertThat(server.deps.plugins().settings("webhook")).containsEntry("url", "https://moved.example/hook")
+                .containsEntry("secret", SECRET);
         assertThat(server.send("PUT", "/api/v1/plugins/webhook", admin, "application/json",
                 "{\"settings\":{\"url\":\"https://elsewhere.example/hook\",\"secret\":\"\"}}", null).status()).isEqualTo(200);
         assertThat(server.deps.plugins().settings("webhook")).containsEntry("url", "https://elsewhere.example/hook")

@@ -198,10 +198,13 @@ public final class MisskeyPoller implements AutoCloseable {
                 // pages are fetched after the last file seen; the stored cursor stays behind files too recent
                 // to be sure no slower upload with a smaller id is still on its way
                 String after = cursor;
+                boolean held = false; // once a file is too recent, the cursor waits there for this round
                 for (int page = 0; page < maxPages; page++) {
                     List<JsonNode> files = list(instance, token.get(), after, PAGE);
                     if (files.isEmpty()) break;
-                    cursor = settledCursor(files, cursor);
+                    String settled = held ? cursor : settledCursor(files, cursor);
+                    held = held || !settled.equals(files.get(files.size() - 1).path("id").asText(""));
+                    cursor = settled;
                     queued += queuePage(instance, lease, cursor, files);
                     after = files.get(files.size() - 1).path("id").asText(after);
                     if (files.size() < PAGE) break;

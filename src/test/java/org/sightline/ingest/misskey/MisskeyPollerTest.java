@@ -194,6 +194,20 @@ class MisskeyPollerTest {
     }
 
     @Test
+    void a_file_without_a_date_on_a_later_page_does_not_move_the_cursor_past_recent_ones() {
+        Instance kitty = start(Config.defaults().with("misskey.poll_interval_s", 0).with("ingest.workers", 0), TOKEN);
+        server.deps.misskeyPolls().poll(kitty, true);
+        for (int i = 0; i < 100; i++) {
+            misskey.upload(String.format("9k%08d", i), "image/png", "https://files.example/" + i + ".png", "u" + i,
+                    "user" + i, null, Instant.now().minusSeconds(i < 90 ? 3600 : 5));
+        }
+        misskey.upload("9k00000100", "image/png", "https://files.example/100.png", "u100", "undated", null, null);
+        assertThat(server.deps.misskeyPolls().poll(kitty, true)).contains(101);
+        // the cursor waits before the first recent file, whatever comes after it
+        assertThat(server.deps.misskeyPolls().state(kitty).orElseThrow().cursorId()).isEqualTo("9k00000089");
+    }
+
+    @Test
     void files_of_an_unexpected_shape_are_skipped_and_the_poll_goes_on() {
         Instance kitty = start(Config.defaults().with("misskey.poll_interval_s", 0).with("ingest.workers", 0), TOKEN);
         server.deps.misskeyPolls().poll(kitty, true);
