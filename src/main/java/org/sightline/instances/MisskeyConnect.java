@@ -1,17 +1,14 @@
 package org.sightline.instances;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.config.SecretBox;
 import org.sightline.hashing.MediaHasher;
 import org.sightline.web.ApiError;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -28,25 +25,10 @@ import java.util.UUID;
  * ({@code POST /api/miauth/<session>/check}) and stores encrypted. The session is random and kept hashed, so a
  * callback cannot be forged, and it is used once.
  */
-public final class MisskeyConnect {
-    private final Jdbi jdbi;
-    private final InstanceService instances;
-    private final SecretBox secrets;
-    private final SecureRandom random;
-    private final String publicUrl;
-    private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
-    private final ObjectMapper json = new ObjectMapper();
-
+public final class MisskeyConnect extends ConnectFlow {
     public MisskeyConnect(Jdbi jdbi, InstanceService instances, SecretBox secrets, SecureRandom random, String publicUrl,
                           Clock clock) {
-        this.jdbi = jdbi;
-        this.clock = clock;
-        this.instances = instances;
-        this.secrets = secrets;
-        this.random = random;
-        this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+        super(jdbi, instances, secrets, random, publicUrl, clock);
     }
 
     /** The Misskey permissions for the actions Sightline will take, plus reading new uploads (the polls). */
@@ -75,7 +57,7 @@ public final class MisskeyConnect {
         Instance instance = misskey(instanceName);
         String permissions = permissionsFor(actions);
         String session = randomUuid();
-        jdbi.useExtension(MastodonConnect.Dao.class, d -> d.pending(instance.id(), null, null,
+        jdbi.useExtension(Dao.class, d -> d.pending(instance.id(), null, null,
                 MediaHasher.digest("SHA-256", session.getBytes(StandardCharsets.UTF_8)), permissions, clock.instant()));
         return instance.baseUrl() + "/miauth/" + session + "?name=Sightline&callback=" + enc(callbackUrl(instance))
                 + "&permission=" + enc(permissions);
@@ -88,9 +70,9 @@ public final class MisskeyConnect {
      */
     public Instance finish(String instanceName, String session) {
         Instance instance = misskey(instanceName);
-        if (session == null || !session.matches("[0-9a-f-]{36}") || !MastodonConnect.consumeState(jdbi, instance, session, clock)) {
+        if (session == null || !session.matches("[0-9a-f-]{36}") || !consumeState(instance, session)) {
             throw new ApiError(400, "bad_state", "this approval was not started here, was already used, or is over "
-                    + MastodonConnect.FLOW_LIFETIME.toMinutes() + " minutes old");
+                    + FLOW_LIFETIME.toMinutes() + " minutes old");
         }
         JsonNode answer = check(instance, session);
         String token = answer.path("ok").asBoolean(false) ? answer.path("token").asText(null) : null;
@@ -103,7 +85,7 @@ public final class MisskeyConnect {
             throw new ApiError(400, "not_a_moderator", "the account that approved is not a moderator of "
                     + instance.name() + ": log in to Misskey as a moderator and connect again");
         }
-        jdbi.useExtension(MastodonConnect.Dao.class, d -> d.connected(instance.id(),
+        jdbi.useExtension(Dao.class, d -> d.connected(instance.id(),
                 secrets.seal(token, "instance:" + instance.name() + ":api_token")));
         return instances.find(instance.id()).orElseThrow();
     }
@@ -124,8 +106,8 @@ public final class MisskeyConnect {
     }
 
     private JsonNode check(Instance instance, String session) {
-        return MastodonConnect.postForJson(http, json, instance.baseUrl() + "/api/miauth/" + session + "/check",
-                "application/json", "{}", "fetching the token");
+        return postForJson(instance.baseUrl() + "/api/miauth/" + session + "/check", "application/json", "{}",
+                "fetching the token");
     }
 
     private Instance misskey(String name) {
@@ -143,7 +125,4 @@ public final class MisskeyConnect {
         return new UUID(buffer.getLong(), buffer.getLong()).toString();
     }
 
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
 }

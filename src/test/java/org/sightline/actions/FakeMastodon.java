@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A stand-in for a Mastodon server speaking the documented moderation endpoints: it checks the bearer token
@@ -36,7 +35,7 @@ public final class FakeMastodon implements AutoCloseable {
     private final HttpServer server;
     final List<Call> calls = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedDeque<Integer> failures = new ConcurrentLinkedDeque<>();
-    private final ConcurrentLinkedDeque<CountDownLatch[]> holds = new ConcurrentLinkedDeque<>();
+    private final CallHolds holds = new CallHolds();
 
     public FakeMastodon() {
         try {
@@ -55,7 +54,7 @@ public final class FakeMastodon implements AutoCloseable {
 
     /** The next authenticated call waits until {@code gate} opens (after saying so on {@code arrived}). */
     void holdNext(CountDownLatch arrived, CountDownLatch gate) {
-        holds.add(new CountDownLatch[]{arrived, gate});
+        holds.holdNext(arrived, gate);
     }
 
     /** The next call answers {@code status} (once per call to this method). */
@@ -92,15 +91,7 @@ public final class FakeMastodon implements AutoCloseable {
                 send(ex, 401, "{\"error\":\"The access token is invalid\"}");
                 return;
             }
-            CountDownLatch[] hold = holds.poll();
-            if (hold != null) {
-                hold[0].countDown();
-                try {
-                    hold[1].await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            holds.passOrWait();
             Integer failure = failures.poll();
             if (failure != null) {
                 send(ex, failure, "{\"error\":\"injected failure\"}");

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -56,7 +55,7 @@ public final class FakeMisskey implements AutoCloseable {
     private final Map<String, List<File>> notes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> driveFiles = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<String, ObjectNode> uploads = new ConcurrentSkipListMap<>();
-    private final ConcurrentLinkedDeque<CountDownLatch[]> holds = new ConcurrentLinkedDeque<>();
+    private final CallHolds holds = new CallHolds();
     /** MiAuth sessions a user approved: whether that user is a moderator. */
     private final Map<String, Boolean> approvedSessions = new ConcurrentHashMap<>();
 
@@ -118,7 +117,7 @@ public final class FakeMisskey implements AutoCloseable {
 
     /** The next call waits until {@code gate} opens (after saying so on {@code arrived}), then goes on. */
     public void holdNext(CountDownLatch arrived, CountDownLatch gate) {
-        holds.add(new CountDownLatch[]{arrived, gate});
+        holds.holdNext(arrived, gate);
     }
 
     /** The next call answers {@code status} with Misskey's error {@code code} (once per call to this method). */
@@ -176,15 +175,7 @@ public final class FakeMisskey implements AutoCloseable {
                 error(ex, 400, "ROLE_PERMISSION_DENIED");
                 return;
             }
-            CountDownLatch[] hold = holds.poll();
-            if (hold != null) {
-                hold[0].countDown();
-                try {
-                    hold[1].await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            holds.passOrWait();
             Failure failure = failures.poll();
             if (failure != null) {
                 error(ex, failure.status(), failure.code());
