@@ -56,6 +56,7 @@ public final class FakeMisskey implements AutoCloseable {
     private final Map<String, Boolean> driveFiles = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<String, ObjectNode> uploads = new ConcurrentSkipListMap<>();
     private final CallHolds holds = new CallHolds();
+    private final ConcurrentLinkedDeque<String> rawAnswers = new ConcurrentLinkedDeque<>();
     /** MiAuth sessions a user approved: whether that user is a moderator. */
     private final Map<String, Boolean> approvedSessions = new ConcurrentHashMap<>();
 
@@ -120,6 +121,11 @@ public final class FakeMisskey implements AutoCloseable {
         holds.holdNext(arrived, gate);
     }
 
+    /** The next authenticated call answers 200 with {@code body} as it is (a proxy's error page, say). */
+    public void answerNext(String body) {
+        rawAnswers.add(body);
+    }
+
     /** The next call answers {@code status} with Misskey's error {@code code} (once per call to this method). */
     public void failNext(int status, String code) {
         failures.add(new Failure(status, code));
@@ -176,6 +182,11 @@ public final class FakeMisskey implements AutoCloseable {
                 return;
             }
             holds.passOrWait();
+            String raw = rawAnswers.poll();
+            if (raw != null) {
+                send(ex, 200, raw);
+                return;
+            }
             Failure failure = failures.poll();
             if (failure != null) {
                 error(ex, failure.status(), failure.code());

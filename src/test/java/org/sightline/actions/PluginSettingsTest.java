@@ -41,6 +41,21 @@ class PluginSettingsTest {
     }
 
     @Test
+    void an_over_long_value_or_an_unknown_plugin_is_refused_and_nothing_is_saved() {
+        try (TestServer server = new TestServer(Config.defaults().with("data.dir", data))) {
+            String admin = server.token("root", Scope.ADMIN);
+            TestServer.Response tooLong = put(server, admin, "{\"settings\":{\"token\":\"" + "t".repeat(2001) + "\"}}");
+            assertThat(tooLong.status()).isEqualTo(400);
+            assertThat(tooLong.json().get("message").asText()).isEqualTo("token is over 2000 characters");
+            assertThat(put(server, admin, "{\"settings\":[\"url\"]}").status()).isEqualTo(400);
+            assertThat(put(server, admin, "not json").status()).isEqualTo(400);
+            assertThat(server.send("PUT", "/api/v1/plugins/nope", admin, "application/json", "{}", null).status())
+                    .isEqualTo(404);
+            assertThat(server.deps.plugins().settings("http_classifier")).doesNotContainKey("token");
+        }
+    }
+
+    @Test
     void a_switch_that_is_neither_on_nor_off_stops_the_start() {
         assertThatThrownBy(() -> new TestServer(Config.defaults().with("data.dir", data)
                 .with("plugins.webhook.enabled", "perhaps")))

@@ -136,6 +136,24 @@ class MisskeyPollerTest {
     }
 
     @Test
+    void an_answer_that_is_not_a_file_list_is_recorded_and_the_next_poll_recovers() {
+        Instance kitty = start(Config.defaults().with("misskey.poll_interval_s", 0), TOKEN);
+        server.deps.misskeyPolls().poll(kitty, true);
+        misskey.upload("9k0000000b", "image/jpeg", "https://files.example/b.jpg", "u2", "alice", null);
+        misskey.answerNext("<html>502 Bad Gateway</html>");
+        assertThat(server.deps.misskeyPolls().poll(kitty, true)).contains(0);
+        assertThat(server.deps.misskeyPolls().state(kitty).orElseThrow().lastError())
+                .isEqualTo("admin/drive/files did not answer a JSON array");
+        misskey.answerNext("{\"files\": []}");
+        server.deps.misskeyPolls().poll(kitty, true);
+        assertThat(server.deps.misskeyPolls().state(kitty).orElseThrow().lastError())
+                .isEqualTo("admin/drive/files did not answer a JSON array");
+        // nothing was skipped meanwhile: the file is queued once the instance answers properly
+        assertThat(server.deps.misskeyPolls().poll(kitty, true)).contains(1);
+        assertThat(server.deps.misskeyPolls().state(kitty).orElseThrow().lastError()).isNull();
+    }
+
+    @Test
     void a_poll_is_not_repeated_before_it_is_due() {
         Instance kitty = start(Config.defaults().with("misskey.poll_interval_s", 60), TOKEN);
         assertThat(server.deps.misskeyPolls().poll(kitty, false)).isPresent();
