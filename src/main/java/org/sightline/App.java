@@ -22,6 +22,7 @@ import org.sightline.users.AccountRoutes;
 import org.sightline.users.PasswordHasher;
 import org.sightline.users.UserService;
 import org.sightline.web.ClientAddress;
+import org.sightline.web.HttpRefusals;
 import org.sightline.web.Cookies;
 import org.sightline.web.PebbleRenderer;
 import org.sightline.web.StaticRoutes;
@@ -65,7 +66,7 @@ import org.sightline.instances.InstanceService;
 import org.sightline.ops.OpsRoutes;
 import org.sightline.matching.Matcher;
 import org.sightline.store.Database;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -277,9 +278,9 @@ public final class App {
             SharePanelRoutes.register(config.routes, guard, shares(deps));
 
             long maxRequest = config.http.maxRequestSize;
-            config.routes.exception(ApiError.class, (e, ctx) -> {
+            config.routes.exception(Refusal.class, (e, ctx) -> {
                 discardUnreadBody(ctx, maxRequest);
-                ctx.status(e.status()).json(Map.of("error", e.code(), "message", e.getMessage()));
+                HttpRefusals.answer(e, ctx, AuthGuard.panelSessionOrNull(ctx) != null);
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 // The route's pattern, not the path: a path can carry a secret (an invitation token).

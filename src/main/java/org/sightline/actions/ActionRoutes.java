@@ -9,7 +9,7 @@ import org.sightline.auth.AuthGuard;
 import org.sightline.auth.Scope;
 import org.sightline.ingest.MediaDao;
 import org.sightline.review.ActionRequestDao;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
 import org.sightline.web.JsonBody;
 
 import java.time.Clock;
@@ -54,16 +54,16 @@ public final class ActionRoutes {
 
     private void request(Context ctx) throws Exception {
         long mediaId = id(ctx);
-        if (jdbi.withExtension(MediaDao.class, d -> d.find(mediaId)).isEmpty()) throw ApiError.notFound("no media " + mediaId);
+        if (jdbi.withExtension(MediaDao.class, d -> d.find(mediaId)).isEmpty()) throw Refusal.notFound("no media " + mediaId);
         JsonNode body = JsonBody.object(ctx, json, "{\"action\": ..., \"params\": {...}}");
         String action = body.path("action").asText("");
-        if (!REQUESTABLE.contains(action)) throw ApiError.badRequest("action must be one of " + String.join(", ", REQUESTABLE));
+        if (!REQUESTABLE.contains(action)) throw Refusal.invalid("action must be one of " + String.join(", ", REQUESTABLE));
         JsonNode params = body.get("params");
-        if (params != null && !params.isObject()) throw ApiError.badRequest("params must be an object of strings");
+        if (params != null && !params.isObject()) throw Refusal.invalid("params must be an object of strings");
         if (action.equals("account_action")) {
             String type = params == null ? null : params.path("type").asText(null);
             if (type == null || !Set.of("sensitive", "silence", "suspend").contains(type)) {
-                throw ApiError.badRequest("account_action needs params.type: sensitive, silence or suspend");
+                throw Refusal.invalid("account_action needs params.type: sensitive, silence or suspend");
             }
         }
         String by = "token:" + AuthGuard.principal(ctx).name();
@@ -77,7 +77,7 @@ public final class ActionRoutes {
     private void export(Context ctx) {
         long id = id(ctx);
         var evidence = quarantine.export(id, "token:" + AuthGuard.principal(ctx).name())
-                .orElseThrow(() -> ApiError.notFound("no quarantined evidence " + id));
+                .orElseThrow(() -> Refusal.notFound("no quarantined evidence " + id));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("evidence", evidence.getKey().toJson());
         out.put("bytes_base64", Base64.getEncoder().encodeToString(evidence.getValue()));
@@ -88,7 +88,7 @@ public final class ActionRoutes {
         try {
             return Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
-            throw ApiError.notFound("no such id " + ctx.pathParam("id"));
+            throw Refusal.notFound("no such id " + ctx.pathParam("id"));
         }
     }
 }

@@ -7,7 +7,8 @@ import io.javalin.http.Context;
 import org.sightline.auth.AuthGuard;
 import org.sightline.auth.Scope;
 import org.sightline.users.Role;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
+import org.sightline.web.HttpRefusals;
 import org.sightline.web.JsonBody;
 import org.sightline.web.Page;
 
@@ -53,7 +54,7 @@ public final class PluginSettingsRoutes {
     private void formUpdate(Context ctx) {
         String name = ctx.pathParam("name");
         Plugins.PluginView view = plugins.describe().stream().filter(p -> p.name().equals(name)).findFirst()
-                .orElseThrow(() -> ApiError.notFound("no plugin '" + name + "'"));
+                .orElseThrow(() -> Refusal.notFound("no plugin '" + name + "'"));
         Map<String, String> values = new LinkedHashMap<>();
         for (Plugins.FieldView f : view.fields()) {
             String submitted = ctx.formParam("f." + f.name());
@@ -69,8 +70,8 @@ public final class PluginSettingsRoutes {
         try {
             plugins.update(name, values, ctx.formParam("enabled") != null, AuthGuard.panelSession(ctx).user().name());
             ctx.redirect("/settings/plugins?saved=" + name + "#plugin-" + name);
-        } catch (ApiError e) {
-            page(ctx, e.status(), Map.of("error", e.getMessage(), "failed", name));
+        } catch (Refusal e) {
+            page(ctx, HttpRefusals.status(e), Map.of("error", e.getMessage(), "failed", name));
         }
     }
 
@@ -79,16 +80,16 @@ public final class PluginSettingsRoutes {
         String name = ctx.pathParam("name");
         JsonNode body = JsonBody.object(ctx, json, "{\"settings\": {\"field\": \"value\"}, \"enabled\": true}");
         JsonNode settings = body.path("settings");
-        if (!settings.isMissingNode() && !settings.isObject()) throw ApiError.badRequest("settings must be an object");
+        if (!settings.isMissingNode() && !settings.isObject()) throw Refusal.invalid("settings must be an object");
         Map<String, String> values = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = settings.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
-            if (!v.isNull() && !v.isValueNode()) throw ApiError.badRequest(e.getKey() + " must be a string, number, boolean or null");
+            if (!v.isNull() && !v.isValueNode()) throw Refusal.invalid(e.getKey() + " must be a string, number, boolean or null");
             values.put(e.getKey(), v.isNull() ? null : v.asText());
         }
         JsonNode enabled = body.get("enabled");
-        if (enabled != null && !enabled.isBoolean()) throw ApiError.badRequest("enabled must be true or false");
+        if (enabled != null && !enabled.isBoolean()) throw Refusal.invalid("enabled must be true or false");
         plugins.update(name, values, enabled == null ? null : enabled.asBoolean(), "token:" + AuthGuard.principal(ctx).name());
         Plugins.PluginView view = plugins.describe().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
         ctx.json(view);

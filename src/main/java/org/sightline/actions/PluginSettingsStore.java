@@ -10,7 +10,7 @@ import org.sightline.audit.AuditLog;
 import org.sightline.config.SecretBox;
 import org.sightline.config.SecretBoxException;
 import org.sightline.ingest.IngestService;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,7 +154,7 @@ public final class PluginSettingsStore {
         } catch (UnableToExecuteStatementException e) {
             // two admins saved the same field at once: the other one's value stands
             if (IngestService.isUniqueViolation(e)) {
-                throw new ApiError(409, "conflict", "another admin saved " + plugin + " at the same moment; reload and try again");
+                throw Refusal.conflict("another admin saved " + plugin + " at the same moment; reload and try again");
             }
             throw e;
         }

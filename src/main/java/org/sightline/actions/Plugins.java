@@ -2,7 +2,7 @@ package org.sightline.actions;
 
 import org.sightline.config.Config;
 import org.sightline.config.ConfigException;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -217,12 +217,12 @@ public final class Plugins {
      * fine. A URL pointing elsewhere needs its plugin's secrets entered again or unset, so that a secret meant
      * for one service is never sent to another.
      *
-     * @throws ApiError 404 for an unknown plugin, 400 naming every problem, 409 when another admin saved at the
+     * @throws Refusal 404 for an unknown plugin, 400 naming every problem, 409 when another admin saved at the
      *                  same moment
      */
     public void update(String plugin, Map<String, String> values, Boolean on, String by) {
         Plugin p = byName.get(plugin);
-        if (p == null) throw ApiError.notFound("no plugin '" + plugin + "'");
+        if (p == null) throw Refusal.notFound("no plugin '" + plugin + "'");
         Map<String, ConfigField> schema = new LinkedHashMap<>();
         p.configSchema().forEach(f -> schema.put(f.name(), f));
         store.refresh(); // decide on what the database holds now, not on a snapshot a few seconds old
@@ -262,7 +262,7 @@ public final class Plugins {
             introduced.removeAll(check(p, before));
             problems.addAll(introduced);
         }
-        if (!problems.isEmpty()) throw ApiError.badRequest(String.join("; ", problems));
+        if (!problems.isEmpty()) throw Refusal.invalid(String.join("; ", problems));
         if (on != null && on != switchedOn(plugin)) {
             changes.add(new PluginSettingsStore.Change(SWITCH, on.toString(), false, on ? "switched on" : "switched off"));
         }

@@ -6,7 +6,7 @@ import io.javalin.http.HandlerType;
 import org.sightline.users.PanelSession;
 import org.sightline.users.Role;
 import org.sightline.users.UserService;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
 import org.sightline.web.Cookies;
 import org.sightline.web.Csrf;
 import org.sightline.web.Page;
@@ -78,7 +78,7 @@ public final class AuthGuard {
         return ctx -> {
             Principal p = authenticate(ctx);
             if (!p.has(scope)) {
-                throw new ApiError(403, "forbidden", "this token lacks the '" + scope.wireName() + "' scope");
+                throw Refusal.forbidden("this token lacks the '" + scope.wireName() + "' scope");
             }
             ctx.attribute(PRINCIPAL, p);
             handler.handle(ctx);
@@ -114,15 +114,15 @@ public final class AuthGuard {
         String header = ctx.header("Authorization");
         if (header == null || header.isBlank()) {
             ctx.header("WWW-Authenticate", "Bearer");
-            throw new ApiError(401, "unauthorized", "missing bearer token (Authorization: Bearer <token>)");
+            throw new Refusal(Refusal.Kind.UNAUTHENTICATED, "missing bearer token (Authorization: Bearer <token>)");
         }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             ctx.header("WWW-Authenticate", "Bearer");
-            throw new ApiError(401, "unauthorized", "the Authorization header must be 'Bearer <token>'");
+            throw new Refusal(Refusal.Kind.UNAUTHENTICATED, "the Authorization header must be 'Bearer <token>'");
         }
         return tokens.authenticate(header.substring(7).trim()).orElseThrow(() -> {
             ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-            return new ApiError(401, "unauthorized", "invalid token");
+            return new Refusal(Refusal.Kind.UNAUTHENTICATED, "invalid token");
         });
     }
 }

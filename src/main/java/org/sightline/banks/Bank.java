@@ -1,5 +1,7 @@
 package org.sightline.banks;
 
+import org.sightline.common.Refusal;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +28,7 @@ public record Bank(long id, String name, String kind, String policy, String mode
     static String oneOf(String field, String value, List<String> allowed) {
         String v = value == null ? null : value.trim().toLowerCase(Locale.ROOT);
         if (v == null || !allowed.contains(v)) {
-            throw BankError.invalid(field + " must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
+            throw Refusal.invalid(field + " must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
         }
         return v;
     }

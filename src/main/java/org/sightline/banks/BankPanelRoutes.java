@@ -1,5 +1,7 @@
 package org.sightline.banks;
 
+import org.sightline.common.Refusal;
+
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
@@ -70,7 +72,7 @@ public final class BankPanelRoutes {
             Bank b = banks.create(new BankService.BankSpec(ctx.formParam("name"), ctx.formParam("kind"),
                     ctx.formParam("policy"), ctx.formParam("mode"), ctx.formParams("label"), null, null, null));
             audit.append(s.user().name(), "bank_create", "bank:" + b.name(), "kind=" + b.kind() + " policy=" + b.policy());
-        } catch (BankError e) {
+        } catch (Refusal e) {
             list(ctx, e.getMessage());
             return;
         }
@@ -85,7 +87,7 @@ public final class BankPanelRoutes {
         Bank b;
         try {
             b = banks.get(ctx.pathParam("name"));
-        } catch (BankError e) {
+        } catch (Refusal e) {
             Page.error(ctx, 404, e.getMessage());
             return;
         }
@@ -120,7 +122,7 @@ public final class BankPanelRoutes {
             audit.append(s.user().name(), "bank_update", "bank:" + b.name(), "policy=" + b.policy() + " mode=" + b.mode()
                     + " labels=" + b.labels() + " pdq=" + b.pdqThreshold() + " phash=" + b.phashThreshold()
                     + " dhash=" + b.dhashThreshold());
-        } catch (BankError e) {
+        } catch (Refusal e) {
             bank(ctx, e.getMessage(), null);
             return;
         }
@@ -161,7 +163,7 @@ public final class BankPanelRoutes {
             List<BankEntry> saved = banks.addEntries(name, entries, s.user().name());
             audit.append(s.user().name(), "bank_add", "bank:" + name, "entries=" + saved.size());
             bank(ctx, null, saved.size() + " entries added");
-        } catch (BankError e) {
+        } catch (Refusal e) {
             bank(ctx, e.getMessage(), null);
         }
     }
@@ -176,7 +178,7 @@ public final class BankPanelRoutes {
         } catch (NumberFormatException e) {
             Page.error(ctx, 404, "no such entry");
             return;
-        } catch (BankError e) {
+        } catch (Refusal e) {
             bank(ctx, e.getMessage(), null);
             return;
         }
@@ -188,7 +190,7 @@ public final class BankPanelRoutes {
         try {
             return Integer.parseInt(s.trim());
         } catch (NumberFormatException e) {
-            throw BankError.invalid("thresholds must be whole numbers, got '" + s + "'");
+            throw Refusal.invalid("thresholds must be whole numbers, got '" + s + "'");
         }
     }
 }

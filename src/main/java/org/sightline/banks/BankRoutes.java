@@ -7,7 +7,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.sightline.auth.AuthGuard;
 import org.sightline.auth.Scope;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
 import org.sightline.web.JsonBody;
 
 import java.io.BufferedReader;
@@ -43,18 +43,6 @@ public final class BankRoutes {
         routes.post("/api/v1/banks/{name}/entries", guard.requires(Scope.BANKS_WRITE, r::addEntries));
         routes.get("/api/v1/banks/{name}/entries", guard.requires(Scope.BANKS_READ, r::export));
         routes.delete("/api/v1/banks/{name}/entries/{id}", guard.requires(Scope.BANKS_WRITE, r::retract));
-        routes.exception(BankError.class, (e, ctx) -> {
-            ApiError err = toApiError(e);
-            ctx.status(err.status()).json(Map.of("error", err.code(), "message", err.getMessage()));
-        });
-    }
-
-    static ApiError toApiError(BankError e) {
-        return switch (e.kind()) {
-            case INVALID -> ApiError.badRequest(e.getMessage());
-            case NOT_FOUND -> ApiError.notFound(e.getMessage());
-            case CONFLICT -> new ApiError(409, "conflict", e.getMessage());
-        };
     }
 
     private void list(Context ctx) {
@@ -70,14 +58,14 @@ public final class BankRoutes {
 
     private void create(Context ctx) {
         JsonNode body = jsonBody(ctx);
-        if (!body.isObject()) throw ApiError.badRequest("expected a JSON object describing the bank");
+        if (!body.isObject()) throw Refusal.invalid("expected a JSON object describing the bank");
         Bank b = banks.create(spec(body));
         ctx.status(201).json(view(b, 0L));
     }
 
     private void update(Context ctx) {
         JsonNode body = jsonBody(ctx);
-        if (!body.isObject()) throw ApiError.badRequest("expected a JSON object with the fields to change");
+        if (!body.isObject()) throw Refusal.invalid("expected a JSON object with the fields to change");
         Bank b = banks.update(ctx.pathParam("name"), spec(body));
         ctx.json(view(b, banks.countActive(b.id())));
     }
@@ -93,8 +81,8 @@ public final class BankRoutes {
             JsonNode body;
             try {
                 body = jsonBody(ctx);
-            } catch (ApiError e) {
-                throw ApiError.badRequest(e.getMessage() + " (for '<signal_type> <value>' lines send Content-Type: text/plain)");
+            } catch (Refusal e) {
+                throw Refusal.invalid(e.getMessage() + " (for '<signal_type> <value>' lines send Content-Type: text/plain)");
             }
             entries = new ArrayList<>();
             if (body.isArray()) {
@@ -102,7 +90,7 @@ public final class BankRoutes {
             } else if (body.isObject()) {
                 entries.add(entry(body, 1));
             } else {
-                throw ApiError.badRequest("expected one entry (JSON object), a JSON array of entries, or text/plain lines");
+                throw Refusal.invalid("expected one entry (JSON object), a JSON array of entries, or text/plain lines");
             }
         }
         List<BankEntry> saved = banks.addEntries(name, entries, AuthGuard.principal(ctx).name());
@@ -129,12 +117,12 @@ public final class BankRoutes {
                 if (s.isEmpty() || s.startsWith("#")) continue;
                 String[] parts = s.split("\\s+");
                 if (parts.length != 2) {
-                    throw ApiError.badRequest("line " + no + ": expected '<signal_type> <value>', e.g. 'pdq <64 hex digits>'");
+                    throw Refusal.invalid("line " + no + ": expected '<signal_type> <value>', e.g. 'pdq <64 hex digits>'");
                 }
                 out.add(new BankService.NewEntry(parts[0], parts[1], labels, note, null, null));
             }
         }
-        if (out.isEmpty()) throw ApiError.badRequest("no entries in the body");
+        if (out.isEmpty()) throw Refusal.invalid("no entries in the body");
         return out;
     }
 
@@ -185,7 +173,7 @@ public final class BankRoutes {
         try {
             id = Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
-            throw ApiError.badRequest("entry id must be a number");
+            throw Refusal.invalid("entry id must be a number");
         }
         BankEntry e = banks.retract(ctx.pathParam("name"), id, AuthGuard.principal(ctx).name());
         ctx.json(entryView(e));
@@ -197,14 +185,14 @@ public final class BankRoutes {
 
     private static BankService.BankSpec spec(JsonNode b) {
         JsonNode t = b.path("thresholds");
-        if (!t.isMissingNode() && !t.isObject()) throw ApiError.badRequest("thresholds must be an object, e.g. {\"pdq\": 31}");
+        if (!t.isMissingNode() && !t.isObject()) throw Refusal.invalid("thresholds must be an object, e.g. {\"pdq\": 31}");
         return new BankService.BankSpec(text(b, "name"), text(b, "kind"), text(b, "policy"), text(b, "mode"),
                 b.has("labels") ? strings(b.get("labels"), "labels") : null,
                 integer(t, "pdq"), integer(t, "phash"), integer(t, "dhash"));
     }
 
     private static BankService.NewEntry entry(JsonNode n, int position) {
-        if (!n.isObject()) throw ApiError.badRequest("entry " + position + ": expected a JSON object");
+        if (!n.isObject()) throw Refusal.invalid("entry " + position + ": expected a JSON object");
         String value = text(n, "value");
         if (value == null) value = text(n, "hash");
         if (value == null) value = text(n, "signal");
@@ -217,23 +205,23 @@ public final class BankRoutes {
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return null;
-        if (!v.isTextual()) throw ApiError.badRequest(field + " must be a string");
+        if (!v.isTextual()) throw Refusal.invalid(field + " must be a string");
         return v.asText();
     }
 
     private static Integer integer(JsonNode n, String field) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return null;
-        if (!v.canConvertToInt() || !v.isIntegralNumber()) throw ApiError.badRequest(field + " must be a whole number");
+        if (!v.canConvertToInt() || !v.isIntegralNumber()) throw Refusal.invalid(field + " must be a whole number");
         return v.asInt();
     }
 
     private static List<String> strings(JsonNode v, String field) {
         if (v == null || v.isNull()) return List.of();
-        if (!v.isArray()) throw ApiError.badRequest(field + " must be an array of strings");
+        if (!v.isArray()) throw Refusal.invalid(field + " must be an array of strings");
         List<String> out = new ArrayList<>();
         for (JsonNode x : v) {
-            if (!x.isTextual()) throw ApiError.badRequest(field + " must be an array of strings");
+            if (!x.isTextual()) throw Refusal.invalid(field + " must be an array of strings");
             out.add(x.asText());
         }
         return out;

@@ -1,5 +1,7 @@
 package org.sightline.banks;
 
+import org.sightline.common.Refusal;
+
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -141,7 +143,7 @@ public final class BankService {
     public Bank create(BankSpec spec, java.util.function.BiConsumer<Handle, Bank> alsoInTransaction) {
         String name = spec.name() == null ? "" : spec.name().trim();
         if (!NAME.matcher(name).matches()) {
-            throw BankError.invalid("bank name must be 1-64 characters of a-z, 0-9, '_', '.', '-', starting with a letter or digit");
+            throw Refusal.invalid("bank name must be 1-64 characters of a-z, 0-9, '_', '.', '-', starting with a letter or digit");
         }
         Instant now = now();
         Bank b = new Bank(0, name,
@@ -154,7 +156,7 @@ public final class BankService {
                 threshold("dhash", spec.dhashThreshold(), Bank.DEFAULT_64BIT_THRESHOLD, 32),
                 now, now);
         if (jdbi.onDemand(BankDao.class).findByName(name).isPresent()) {
-            throw BankError.conflict("a bank named '" + name + "' already exists");
+            throw Refusal.conflict("a bank named '" + name + "' already exists");
         }
         long id;
         try {
@@ -167,7 +169,7 @@ public final class BankService {
         } catch (UnableToExecuteStatementException e) {
             // Lost a race with another create of the same name: SQLSTATE 23505 (unique violation) on both databases.
             if (e.getCause() instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
-                throw BankError.conflict("a bank named '" + name + "' already exists");
+                throw Refusal.conflict("a bank named '" + name + "' already exists");
             }
             throw e;
         }
@@ -180,10 +182,10 @@ public final class BankService {
     public Bank update(String name, BankSpec spec) {
         Bank old = get(name);
         if (spec.kind() != null && !spec.kind().equals(old.kind())) {
-            throw BankError.invalid("a bank's kind cannot be changed; create a new bank");
+            throw Refusal.invalid("a bank's kind cannot be changed; create a new bank");
         }
         if (spec.name() != null && !spec.name().equals(old.name())) {
-            throw BankError.invalid("a bank's name cannot be changed");
+            throw Refusal.invalid("a bank's name cannot be changed");
         }
         Bank b = new Bank(old.id(), old.name(), old.kind(),
                 spec.policy() == null ? old.policy() : Bank.oneOf("policy", spec.policy(), Bank.POLICIES),
@@ -203,7 +205,7 @@ public final class BankService {
 
     public Bank get(String name) {
         return jdbi.onDemand(BankDao.class).findByName(name)
-                .orElseThrow(() -> BankError.notFound("no bank named '" + name + "'"));
+                .orElseThrow(() -> Refusal.notFound("no bank named '" + name + "'"));
     }
 
     public List<Bank> list() {
@@ -234,7 +236,7 @@ public final class BankService {
      */
     public List<BankEntry> addEntries(String bankName, List<NewEntry> entries, String addedBy) {
         Bank bank = get(bankName);
-        if (entries.isEmpty()) throw BankError.invalid("no entries given");
+        if (entries.isEmpty()) throw Refusal.invalid("no entries given");
         List<BankEntry> rows = validated(bank, entries, addedBy, now());
         List<BankEntry> saved = jdbi.inTransaction(h -> insert(h, bank, rows));
         List<Matcher.IndexedEntry> forIndex = new ArrayList<>(saved.size());
@@ -273,8 +275,8 @@ public final class BankService {
                 String labels = Labels.join(Labels.validate(e.labels() == null ? List.of() : e.labels()));
                 rows.add(new BankEntry(0, bank.id(), type.wireName(), value, labels, e.note(), addedBy,
                         e.sourceList(), e.sourceSeq(), BankEntry.ACTIVE, now, null, null));
-            } catch (IllegalArgumentException | BankError ex) {
-                throw BankError.invalid("entry " + (i + 1) + ": " + ex.getMessage());
+            } catch (IllegalArgumentException | Refusal ex) {
+                throw Refusal.invalid("entry " + (i + 1) + ": " + ex.getMessage());
             }
         }
         return rows;
@@ -299,8 +301,8 @@ public final class BankService {
             List<BankEntry> retracted = new ArrayList<>(retractIds.size());
             for (long id : retractIds) {
                 BankEntry e = dao.findById(id).filter(x -> x.bankId() == bank.id() && BankEntry.ACTIVE.equals(x.state()))
-                        .orElseThrow(() -> BankError.invalid("bank '" + bankName + "' has no active entry " + id));
-                if (dao.retract(id, by, now) != 1) throw BankError.conflict("entry " + id + " was retracted meanwhile");
+                        .orElseThrow(() -> Refusal.invalid("bank '" + bankName + "' has no active entry " + id));
+                if (dao.retract(id, by, now) != 1) throw Refusal.conflict("entry " + id + " was retracted meanwhile");
                 announce(h, "retract " + id);
                 retracted.add(e);
             }
@@ -321,7 +323,7 @@ public final class BankService {
         Bank bank = get(bankName);
         EntryDao dao = jdbi.onDemand(EntryDao.class);
         BankEntry e = dao.findById(entryId).filter(x -> x.bankId() == bank.id())
-                .orElseThrow(() -> BankError.notFound("bank '" + bankName + "' has no entry " + entryId));
+                .orElseThrow(() -> Refusal.notFound("bank '" + bankName + "' has no entry " + entryId));
         if (BankEntry.RETRACTED.equals(e.state())) return e;
         Instant at = now();
         jdbi.useTransaction(h -> {
@@ -341,7 +343,7 @@ public final class BankService {
      */
     public static void lockForChange(Handle h, Bank bank) {
         if (h.attach(BankDao.class).lockForChange(bank.id()).isEmpty()) {
-            throw BankError.notFound("bank '" + bank.name() + "' was deleted meanwhile");
+            throw Refusal.notFound("bank '" + bank.name() + "' was deleted meanwhile");
         }
     }
 
@@ -414,7 +416,7 @@ public final class BankService {
 
     private static int threshold(String signal, Integer value, int fallback, int max) {
         int v = value == null ? fallback : value;
-        if (v < 0 || v > max) throw BankError.invalid(signal + " threshold must be 0.." + max + ", got " + v);
+        if (v < 0 || v > max) throw Refusal.invalid(signal + " threshold must be 0.." + max + ", got " + v);
         return v;
     }
 

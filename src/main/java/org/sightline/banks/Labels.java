@@ -1,5 +1,7 @@
 package org.sightline.banks;
 
+import org.sightline.common.Refusal;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -22,7 +24,7 @@ public final class Labels {
         for (String l : labels) {
             String s = l == null ? "" : l.trim().toLowerCase(Locale.ROOT);
             if (!TAXONOMY.contains(s)) {
-                throw BankError.invalid("unknown label '" + l + "' (expected one of " + String.join(", ", TAXONOMY) + ")");
+                throw Refusal.invalid("unknown label '" + l + "' (expected one of " + String.join(", ", TAXONOMY) + ")");
             }
             out.add(s);
         }

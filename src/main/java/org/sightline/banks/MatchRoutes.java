@@ -8,7 +8,7 @@ import org.sightline.auth.AuthGuard;
 import org.sightline.auth.Scope;
 import org.sightline.matching.Matcher;
 import org.sightline.matching.SignalType;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
 import org.sightline.web.JsonBody;
 
 import java.util.ArrayList;
@@ -38,8 +38,8 @@ public final class MatchRoutes {
         List<Matcher.Probe> probes = new ArrayList<>();
         if (body.has("signals")) {
             JsonNode list = body.get("signals");
-            if (!list.isArray() || list.isEmpty()) throw ApiError.badRequest("signals must be a non-empty array");
-            if (list.size() > 32) throw ApiError.badRequest("at most 32 signals per request");
+            if (!list.isArray() || list.isEmpty()) throw Refusal.invalid("signals must be a non-empty array");
+            if (list.size() > 32) throw Refusal.invalid("at most 32 signals per request");
             int i = 0;
             for (JsonNode s : list) probes.add(probe(s, "signals[" + i++ + "]: "));
         } else {
@@ -54,7 +54,7 @@ public final class MatchRoutes {
     }
 
     private static Matcher.Probe probe(JsonNode s, String where) {
-        if (!s.isObject()) throw ApiError.badRequest(where + "expected an object");
+        if (!s.isObject()) throw Refusal.invalid(where + "expected an object");
         try {
             SignalType type = SignalType.parse(s.path("signal_type").asText(null));
             JsonNode v = s.has("hash") ? s.get("hash") : s.has("value") ? s.get("value") : s.get("signal");
@@ -67,7 +67,7 @@ public final class MatchRoutes {
             }
             return new Matcher.Probe(type, type.normalize(v.asText()), null, quality);
         } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest(where + e.getMessage());
+            throw Refusal.invalid(where + e.getMessage());
         }
     }
 
@@ -97,7 +97,7 @@ public final class MatchRoutes {
             if (signal == null) throw new IllegalArgumentException("the signal query parameter is missing");
             probe = new Matcher.Probe(type, type.normalize(signal), null, null);
         } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest(e.getMessage());
+            throw Refusal.invalid(e.getMessage());
         }
         Map<String, List<Map<String, Object>>> res = new LinkedHashMap<>();
         for (BankService.BankMatch bm : banks.match(List.of(probe)).matches()) {

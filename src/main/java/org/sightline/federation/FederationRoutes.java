@@ -7,7 +7,7 @@ import io.javalin.http.Context;
 import org.sightline.auth.AuthGuard;
 import org.sightline.auth.Scope;
 import org.sightline.banks.Bank;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,8 +52,6 @@ public final class FederationRoutes {
         routes.post("/api/v1/subscriptions/{id}/sync", guard.requires(Scope.ADMIN, r::sync));
         routes.post("/api/v1/subscriptions/{id}/rollback", guard.requires(Scope.ADMIN, r::rollback));
         routes.get("/api/v1/list-alerts", guard.requires(Scope.ADMIN, r::alerts));
-        routes.exception(SyncException.class, (e, ctx) ->
-                ctx.status(422).json(Map.of("error", "sync_refused", "message", e.getMessage())));
     }
 
     private String base(Context ctx) {
@@ -86,7 +84,7 @@ public final class FederationRoutes {
         String bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
         if (!lists.mayRead(l, bearer)) {
             ctx.header("WWW-Authenticate", "Bearer");
-            throw new ApiError(401, "unauthorized", "this list is for subscribers: send Authorization: Bearer <list token>");
+            throw new Refusal(Refusal.Kind.UNAUTHENTICATED, "this list is for subscribers: send Authorization: Bearer <list token>");
         }
         return l;
     }
@@ -104,9 +102,9 @@ public final class FederationRoutes {
         try {
             since = Long.parseLong(ctx.queryParam("since") == null ? "0" : ctx.queryParam("since"));
         } catch (NumberFormatException e) {
-            throw ApiError.badRequest("since must be a sequence number");
+            throw Refusal.invalid("since must be a sequence number");
         }
-        if (since < 0) throw ApiError.badRequest("since must be 0 or more");
+        if (since < 0) throw Refusal.invalid("since must be 0 or more");
         String etag = lists.changesEtag(l, since, base(ctx));
         if (notModified(ctx, etag)) return;
         send(ctx, lists.changes(l, since, base(ctx)));
@@ -192,7 +190,7 @@ public final class FederationRoutes {
 
     private void rollback(Context ctx) {
         JsonNode b = body(ctx);
-        if (!b.has("sequence") || !b.get("sequence").canConvertToLong()) throw ApiError.badRequest("give the sequence to roll back to: {\"sequence\": N}");
+        if (!b.has("sequence") || !b.get("sequence").canConvertToLong()) throw Refusal.invalid("give the sequence to roll back to: {\"sequence\": N}");
         SubscriptionService.SyncResult r = subscriptions.rollback(id(ctx), b.get("sequence").asLong());
         ctx.json(Map.of("to_seq", r.toSeq(), "re_added", r.added(), "retracted", r.retracted(),
                 "subscription", view(subscriptions.get(id(ctx)), false)));
@@ -270,24 +268,24 @@ public final class FederationRoutes {
         try {
             return Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
-            throw ApiError.badRequest("subscription id must be a number");
+            throw Refusal.invalid("subscription id must be a number");
         }
     }
 
     private JsonNode body(Context ctx) {
         try {
             JsonNode n = json.readTree(ctx.bodyInputStream());
-            if (n == null || !n.isObject()) throw ApiError.badRequest("expected a JSON object");
+            if (n == null || !n.isObject()) throw Refusal.invalid("expected a JSON object");
             return n;
         } catch (IOException e) {
-            throw ApiError.badRequest("malformed JSON");
+            throw Refusal.invalid("malformed JSON");
         }
     }
 
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return null;
-        if (!v.isTextual()) throw ApiError.badRequest(field + " must be a string");
+        if (!v.isTextual()) throw Refusal.invalid(field + " must be a string");
         return v.asText();
     }
 }

@@ -5,7 +5,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.result.ResultIterator;
 import org.sightline.banks.Bank;
 import org.sightline.banks.BankEntry;
-import org.sightline.banks.BankError;
+import org.sightline.common.Refusal;
 import org.sightline.banks.BankService;
 import org.sightline.banks.Labels;
 
@@ -62,18 +62,18 @@ public final class PublishService implements BankService.EntryHook {
     /** Publishes a local bank: its active entries become adds 1..n, in entry id order. */
     public ListDao.PublishedList publish(String name, String bankName, String visibility, String description) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw BankError.invalid("list name must be 1-64 characters of a-z, 0-9, '_', '.', '-'");
+            throw Refusal.invalid("list name must be 1-64 characters of a-z, 0-9, '_', '.', '-'");
         }
         String vis = visibility == null ? "public" : visibility;
         if (!vis.equals("public") && !vis.equals("subscribers")) {
-            throw BankError.invalid("visibility must be 'public' or 'subscribers', got '" + visibility + "'");
+            throw Refusal.invalid("visibility must be 'public' or 'subscribers', got '" + visibility + "'");
         }
         Bank bank = banks.get(bankName);
-        if (!"local".equals(bank.kind())) throw BankError.invalid("only a local bank can be published; '" + bankName + "' is " + bank.kind());
+        if (!"local".equals(bank.kind())) throw Refusal.invalid("only a local bank can be published; '" + bankName + "' is " + bank.kind());
         signingKey(); // fail before publishing anything when there is no key
         ListDao dao = jdbi.onDemand(ListDao.class);
-        if (dao.findByName(name).isPresent()) throw BankError.conflict("a list named '" + name + "' already exists");
-        if (dao.findByBank(bank.id()).isPresent()) throw BankError.conflict("bank '" + bankName + "' is already published");
+        if (dao.findByName(name).isPresent()) throw Refusal.conflict("a list named '" + name + "' already exists");
+        if (dao.findByBank(bank.id()).isPresent()) throw Refusal.conflict("bank '" + bankName + "' is already published");
         Instant now = now();
         jdbi.useTransaction(h -> {
             // adds to the bank wait until the list exists (their hook then logs them), and earlier ones have
@@ -81,13 +81,13 @@ public final class PublishService implements BankService.EntryHook {
             BankService.lockForChange(h, bank);
             ListDao d = h.attach(ListDao.class);
             // checked again under the lock: two publishes of one bank at once, one wins
-            if (d.findByBank(bank.id()).isPresent()) throw BankError.conflict("bank '" + bankName + "' is already published");
+            if (d.findByBank(bank.id()).isPresent()) throw Refusal.conflict("bank '" + bankName + "' is already published");
             long id;
             try {
                 id = d.insert(name, bank.id(), vis, description, now);
             } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
                 if (org.sightline.ingest.IngestService.isUniqueViolation(e)) {
-                    throw BankError.conflict("a list named '" + name + "' already exists");
+                    throw Refusal.conflict("a list named '" + name + "' already exists");
                 }
                 throw e;
             }
@@ -104,14 +104,14 @@ public final class PublishService implements BankService.EntryHook {
 
     public ListDao.PublishedList get(String name) {
         return jdbi.onDemand(ListDao.class).findByName(name)
-                .orElseThrow(() -> BankError.notFound("no list named '" + name + "'"));
+                .orElseThrow(() -> Refusal.notFound("no list named '" + name + "'"));
     }
 
     /** A token for one subscriber of a restricted list; returned once, stored as its SHA-256. */
     public String createToken(String listName, String subscriber) {
         ListDao.PublishedList l = get(listName);
         if (subscriber == null || subscriber.isBlank() || subscriber.length() > 100) {
-            throw BankError.invalid("name the subscriber (1-100 characters)");
+            throw Refusal.invalid("name the subscriber (1-100 characters)");
         }
         byte[] secret = new byte[32];
         random.nextBytes(secret);
@@ -150,7 +150,7 @@ public final class PublishService implements BankService.EntryHook {
 
     /** Changes after {@code since}, at most one page; {@code next} points at the following page. */
     public SignedDocument changes(ListDao.PublishedList l, long since, String base) {
-        if (since < 0) throw BankError.invalid("since must be 0 or more");
+        if (since < 0) throw Refusal.invalid("since must be 0 or more");
         SigningKey key = signingKey();
         long latest = l.lastSeq();
         List<ListDao.ChangeRow> rows = jdbi.withExtension(ListDao.class, d -> d.changes(l.id(), since, latest, pageSize));
@@ -199,7 +199,7 @@ public final class PublishService implements BankService.EntryHook {
 
     public SigningKey signingKey() {
         Optional<SigningKey> k = keys.load();
-        return k.orElseThrow(() -> BankError.invalid("this instance has no publishing key; run 'sightline keygen'"));
+        return k.orElseThrow(() -> Refusal.invalid("this instance has no publishing key; run 'sightline keygen'"));
     }
 
     @Override

@@ -5,7 +5,8 @@ import io.javalin.http.Context;
 import org.sightline.auth.AuthGuard;
 import org.sightline.users.Role;
 import org.sightline.users.User;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
+import org.sightline.web.HttpRefusals;
 import org.sightline.web.Page;
 
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ public final class SharePanelRoutes {
         model.put("needed", shares.approvalsNeeded());
         try {
             model.put("bank", shares.targetBank().name());
-        } catch (ApiError e) {
+        } catch (Refusal e) {
             model.put("bankError", e.getMessage());
         }
         ctx.status(status);
@@ -65,8 +66,8 @@ public final class SharePanelRoutes {
             page(ctx, 200, Map.of("message", a.entry() != null
                     ? "Approved: the hash is in bank " + a.bank().name() + " (entry " + a.entry().id() + ") and published."
                     : "Approved; " + a.missing() + " more approval(s) needed before it is published."));
-        } catch (ApiError e) {
-            page(ctx, e.status(), Map.of("error", e.getMessage()));
+        } catch (Refusal e) {
+            page(ctx, HttpRefusals.status(e), Map.of("error", e.getMessage()));
         }
     }
 
@@ -74,8 +75,8 @@ public final class SharePanelRoutes {
         try {
             shares.reject(id(ctx), AuthGuard.panelSession(ctx).user(), ctx.formParam("reason"));
             page(ctx, 200, Map.of("message", "Rejected: the hash will not be shared."));
-        } catch (ApiError e) {
-            page(ctx, e.status(), Map.of("error", e.getMessage()));
+        } catch (Refusal e) {
+            page(ctx, HttpRefusals.status(e), Map.of("error", e.getMessage()));
         }
     }
 
@@ -83,7 +84,7 @@ public final class SharePanelRoutes {
         try {
             return Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
-            throw ApiError.notFound("no share request " + ctx.pathParam("id"));
+            throw Refusal.notFound("no share request " + ctx.pathParam("id"));
         }
     }
 }

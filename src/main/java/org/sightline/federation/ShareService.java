@@ -10,7 +10,7 @@ import org.sightline.banks.BankService;
 import org.sightline.banks.Labels;
 import org.sightline.users.Role;
 import org.sightline.users.User;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -72,19 +72,19 @@ public final class ShareService {
             try {
                 b = banks.get(shareBank);
             } catch (RuntimeException e) {
-                throw new ApiError(409, "no_share_bank", "lists.share_bank names bank '" + shareBank + "', which does not exist");
+                throw new Refusal(Refusal.Kind.CONFLICT, "no_share_bank", "lists.share_bank names bank '" + shareBank + "', which does not exist");
             }
         } else {
             List<ListDao.PublishedList> published = lists.list();
             if (published.isEmpty()) {
-                throw new ApiError(409, "no_share_bank", "Nothing is published yet: publish a local bank as a list"
+                throw new Refusal(Refusal.Kind.CONFLICT, "no_share_bank", "Nothing is published yet: publish a local bank as a list"
                         + " (POST /api/v1/lists) or set lists.share_bank before approving shares.");
             }
             long bankId = published.get(0).bankId();
             b = banks.cached(bankId).orElseThrow(() -> new IllegalStateException("bank " + bankId + " missing"));
         }
         if (!"local".equals(b.kind())) {
-            throw new ApiError(409, "no_share_bank", "the share bank '" + b.name() + "' must be a local bank, not " + b.kind());
+            throw new Refusal(Refusal.Kind.CONFLICT, "no_share_bank", "the share bank '" + b.name() + "' must be a local bank, not " + b.kind());
         }
         return b;
     }
@@ -94,24 +94,24 @@ public final class ShareService {
     }
 
     public Approved approve(long id, User user) {
-        if (!user.can(Role.MODERATOR)) throw new ApiError(403, "forbidden", "viewers cannot approve shares");
+        if (!user.can(Role.MODERATOR)) throw Refusal.forbidden("viewers cannot approve shares");
         ShareDao.ShareRequest r = pendingRequest(id);
         if (user.name().equals(r.requestedBy())) {
-            throw new ApiError(403, "own_proposal", "you proposed this share: another moderator has to approve it");
+            throw new Refusal(Refusal.Kind.FORBIDDEN, "own_proposal", "you proposed this share: another moderator has to approve it");
         }
-        if (r.pdq() == null) throw new ApiError(409, "no_hash", "this media has no PDQ hash to share");
+        if (r.pdq() == null) throw new Refusal(Refusal.Kind.CONFLICT, "no_hash", "this media has no PDQ hash to share");
         // resolved first so that a missing bank refuses the approval instead of leaving it half done
         Bank bank = targetBank();
         Instant now = clock.instant();
         int count = jdbi.inTransaction(h -> {
             ShareDao d = h.attach(ShareDao.class);
             if (d.approve(id, user.name(), now) != 1) {
-                throw new ApiError(409, "already_approved", "you already approved this share");
+                throw new Refusal(Refusal.Kind.CONFLICT, "already_approved", "you already approved this share");
             }
             int n = d.approvers(id).size();
             // ending the request here (conditionally) makes sure only one approver publishes it
             if (n >= approvalsNeeded && d.finish(id, "done", "publishing to bank " + bank.name(), now) != 1) {
-                throw new ApiError(409, "already_ended", "share " + id + " was ended meanwhile; reload the page");
+                throw new Refusal(Refusal.Kind.CONFLICT, "already_ended", "share " + id + " was ended meanwhile; reload the page");
             }
             audit.append(h, user.name(), "share_approve", "share:" + id,
                     "case=" + r.caseId() + " approvals=" + n + "/" + approvalsNeeded);
@@ -131,20 +131,20 @@ public final class ShareService {
             jdbi.useExtension(ShareDao.class, d -> d.setResult(id, "failed",
                     truncate("approved, but adding to bank " + bank.name() + " failed: " + e.getMessage()), clock.instant()));
             audit.append(user.name(), "share_failed", "share:" + id, truncate(String.valueOf(e.getMessage())));
-            throw new ApiError(409, "share_failed", "approved, but the hash could not be added to bank "
+            throw new Refusal(Refusal.Kind.CONFLICT, "share_failed", "approved, but the hash could not be added to bank "
                     + bank.name() + ": " + e.getMessage());
         }
     }
 
     public void reject(long id, User user, String reason) {
-        if (!user.can(Role.MODERATOR)) throw new ApiError(403, "forbidden", "viewers cannot reject shares");
-        if (reason == null || reason.isBlank()) throw ApiError.badRequest("give a reason for the rejection");
+        if (!user.can(Role.MODERATOR)) throw Refusal.forbidden("viewers cannot reject shares");
+        if (reason == null || reason.isBlank()) throw Refusal.invalid("give a reason for the rejection");
         String why = truncate(reason.trim());
         ShareDao.ShareRequest r = pendingRequest(id);
         Instant now = clock.instant();
         jdbi.useTransaction(h -> {
             if (h.attach(ShareDao.class).finish(id, "failed", truncate("rejected by " + user.name() + ": " + why), now) != 1) {
-                throw new ApiError(409, "already_ended", "share " + id + " was ended meanwhile; reload the page");
+                throw new Refusal(Refusal.Kind.CONFLICT, "already_ended", "share " + id + " was ended meanwhile; reload the page");
             }
             audit.append(h, user.name(), "share_reject", "share:" + id, "case=" + r.caseId() + " reason=" + why);
         });
@@ -152,12 +152,12 @@ public final class ShareService {
 
     public ShareDao.ShareRequest find(long id) {
         return jdbi.withExtension(ShareDao.class, d -> d.find(id))
-                .orElseThrow(() -> ApiError.notFound("no share request " + id));
+                .orElseThrow(() -> Refusal.notFound("no share request " + id));
     }
 
     private ShareDao.ShareRequest pendingRequest(long id) {
         ShareDao.ShareRequest r = find(id);
-        if (!"pending".equals(r.state())) throw new ApiError(409, "already_ended", "share " + id + " is already " + r.state());
+        if (!"pending".equals(r.state())) throw new Refusal(Refusal.Kind.CONFLICT, "already_ended", "share " + id + " is already " + r.state());
         return r;
     }
 

@@ -6,9 +6,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.sightline.audit.AuditLog;
 import org.sightline.auth.AuthGuard;
-import org.sightline.banks.BankError;
+import org.sightline.common.Refusal;
+import org.sightline.web.HttpRefusals;
 import org.sightline.users.Role;
-import org.sightline.web.ApiError;
 import org.sightline.web.Page;
 
 import java.io.IOException;
@@ -51,14 +51,8 @@ public final class SubscriptionPanelRoutes {
             page(ctx, 200, Map.of("message", c.run(admin)));
         } catch (SyncException e) {
             page(ctx, 422, Map.of("error", "Sync refused: " + e.getMessage()));
-        } catch (BankError e) {
-            page(ctx, switch (e.kind()) {
-                case NOT_FOUND -> 404;
-                case CONFLICT -> 409;
-                case INVALID -> 400;
-            }, Map.of("error", e.getMessage()));
-        } catch (ApiError e) {
-            page(ctx, e.status(), Map.of("error", e.getMessage()));
+        } catch (Refusal e) {
+            page(ctx, HttpRefusals.status(e), Map.of("error", e.getMessage()));
         }
     }
 
@@ -93,7 +87,7 @@ public final class SubscriptionPanelRoutes {
         change(ctx, admin -> {
             long id = id(ctx);
             String mode = ctx.formParam("mode");
-            if (!"enforce".equals(mode) && !"observe".equals(mode)) throw ApiError.badRequest("mode must be enforce or observe");
+            if (!"enforce".equals(mode) && !"observe".equals(mode)) throw Refusal.invalid("mode must be enforce or observe");
             subscriptions.update(id, mode, null, null);
             audit.append(admin, "subscription_mode", "subscription:" + id, "mode=" + mode);
             return "Subscription " + id + " now " + (mode.equals("enforce") ? "enforces" : "observes") + ".";
@@ -117,7 +111,7 @@ public final class SubscriptionPanelRoutes {
             try {
                 seq = Long.parseLong(String.valueOf(ctx.formParam("sequence")).trim());
             } catch (NumberFormatException e) {
-                throw ApiError.badRequest("give the sequence number to roll back to");
+                throw Refusal.invalid("give the sequence number to roll back to");
             }
             SubscriptionService.SyncResult r = subscriptions.rollback(id, seq);
             audit.append(admin, "subscription_rollback", "subscription:" + id, "to=" + r.toSeq()
@@ -188,7 +182,7 @@ public final class SubscriptionPanelRoutes {
         try {
             return Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
-            throw ApiError.notFound("no subscription " + ctx.pathParam("id"));
+            throw Refusal.notFound("no subscription " + ctx.pathParam("id"));
         }
     }
 }

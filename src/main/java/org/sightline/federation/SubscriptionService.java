@@ -3,7 +3,7 @@ package org.sightline.federation;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.banks.Bank;
 import org.sightline.banks.BankEntry;
-import org.sightline.banks.BankError;
+import org.sightline.common.Refusal;
 import org.sightline.banks.BankService;
 import org.sightline.banks.Labels;
 import org.sightline.config.SecretBox;
@@ -75,15 +75,15 @@ public final class SubscriptionService {
         try {
             uri = URI.create(url == null ? "" : url.trim());
         } catch (IllegalArgumentException e) {
-            throw BankError.invalid("url is not a valid URL");
+            throw Refusal.invalid("url is not a valid URL");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawQuery() != null) {
-            throw BankError.invalid("url must be the http(s) URL of a list, e.g. https://example.org/lists/name");
+            throw Refusal.invalid("url must be the http(s) URL of a list, e.g. https://example.org/lists/name");
         }
-        if (uri.toString().length() > 1000) throw BankError.invalid("url is over 1000 characters");
-        if (token != null && tooLong(token)) throw BankError.invalid("token is over 1000 bytes");
-        if (key == null || key.isBlank()) throw BankError.invalid("key is required: the list's key fingerprint or public key");
+        if (uri.toString().length() > 1000) throw Refusal.invalid("url is over 1000 characters");
+        if (token != null && tooLong(token)) throw Refusal.invalid("token is over 1000 bytes");
+        if (key == null || key.isBlank()) throw Refusal.invalid("key is required: the list's key fingerprint or public key");
         String keyId;
         String publicKey = null;
         String k = key.trim();
@@ -95,7 +95,7 @@ public final class SubscriptionService {
                 keyId = pk.keyId();
                 publicKey = pk.base64();
             } catch (IllegalArgumentException e) {
-                throw BankError.invalid("key must be a 64-hex-digit fingerprint or a base64 Ed25519 public key");
+                throw Refusal.invalid("key must be a 64-hex-digit fingerprint or a base64 Ed25519 public key");
             }
         }
         String name = bankName != null ? bankName : defaultBankName(uri);
@@ -111,7 +111,7 @@ public final class SubscriptionService {
                     // a second subscription to one list would hold each of its entries twice
                     List<Long> existing = d.findByUrl(normalized);
                     if (!existing.isEmpty()) {
-                        throw BankError.conflict("already subscribed to " + normalized + " (subscription "
+                        throw Refusal.conflict("already subscribed to " + normalized + " (subscription "
                                 + existing.get(0) + "; change its token or mode instead)");
                     }
                     id[0] = d.insert(normalized, bank.id(), keyId, pk, sealed, now());
@@ -126,7 +126,7 @@ public final class SubscriptionService {
 
     public SubscriptionDao.Subscription get(long id) {
         return jdbi.withExtension(SubscriptionDao.class, d -> d.find(id))
-                .orElseThrow(() -> BankError.notFound("no subscription " + id));
+                .orElseThrow(() -> Refusal.notFound("no subscription " + id));
     }
 
     public List<SubscriptionDao.Subscription> list() {
@@ -164,7 +164,7 @@ public final class SubscriptionService {
     public SubscriptionDao.Subscription update(long id, String mode, Boolean paused, String token) {
         SubscriptionDao.Subscription s = get(id);
         if (token != null) {
-            if (tooLong(token)) throw BankError.invalid("token is over 1000 bytes");
+            if (tooLong(token)) throw Refusal.invalid("token is over 1000 bytes");
             String sealed = token.isBlank() ? null : secrets.seal(token.strip(), "list-token");
             jdbi.useExtension(SubscriptionDao.class, d -> d.setToken(id, sealed));
         }
@@ -315,7 +315,7 @@ public final class SubscriptionService {
         try {
             org.sightline.matching.SignalType.parse(c.signalType()).normalize(c.value());
             Labels.validate(c.labels() == null ? List.of() : c.labels());
-        } catch (IllegalArgumentException | BankError e) {
+        } catch (IllegalArgumentException | Refusal e) {
             throw new SyncException("change " + c.seq() + " is invalid: " + e.getMessage());
         }
     }
@@ -385,7 +385,7 @@ public final class SubscriptionService {
         } catch (SyncException e) {
             refuse(s, e.getMessage());
             throw e;
-        } catch (BankError e) {
+        } catch (Refusal e) {
             refuse(s, "cannot apply: " + e.getMessage());
             throw new SyncException("cannot apply: " + e.getMessage());
         }
@@ -440,12 +440,12 @@ public final class SubscriptionService {
      */
     public SyncResult rollback(long id, long seq) {
         ReentrantLock lock = running.computeIfAbsent(id, x -> new ReentrantLock());
-        if (!lock.tryLock()) throw BankError.conflict("a sync of this subscription is running");
+        if (!lock.tryLock()) throw Refusal.conflict("a sync of this subscription is running");
         try {
             SubscriptionDao.Subscription s = get(id);
-            if (s.baseSeq() == null) throw BankError.invalid("this subscription has not synced yet");
+            if (s.baseSeq() == null) throw Refusal.invalid("this subscription has not synced yet");
             if (seq < s.baseSeq() || seq > s.lastSeq()) {
-                throw BankError.invalid("rollback sequence must be between " + s.baseSeq() + " (first snapshot) and "
+                throw Refusal.invalid("rollback sequence must be between " + s.baseSeq() + " (first snapshot) and "
                         + s.lastSeq() + ", got " + seq);
             }
             // the state at seq, from the changes received up to it

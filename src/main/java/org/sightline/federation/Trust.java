@@ -5,7 +5,7 @@ import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -60,7 +60,7 @@ public final class Trust {
 
     /** Sets the trust of the publisher signing with {@code keyId}. */
     public void set(String keyId, String trust) {
-        if (!LEVELS.contains(trust)) throw ApiError.badRequest("trust must be low, normal or high");
+        if (!LEVELS.contains(trust)) throw Refusal.invalid("trust must be low, normal or high");
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         jdbi.useTransaction(h -> {
             Dao dao = h.attach(Dao.class);
@@ -73,7 +73,7 @@ public final class Trust {
     public String setForSubscription(long subscriptionId, String trust) {
         String keyId = jdbi.withHandle(h -> h.createQuery("SELECT key_id FROM subscriptions WHERE id = :id")
                 .bind("id", subscriptionId).mapTo(String.class).findOne())
-                .orElseThrow(() -> ApiError.notFound("no subscription " + subscriptionId));
+                .orElseThrow(() -> Refusal.notFound("no subscription " + subscriptionId));
         set(keyId, trust);
         return keyId;
     }

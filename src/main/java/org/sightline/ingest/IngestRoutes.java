@@ -9,7 +9,7 @@ import org.sightline.auth.AuthGuard;
 import org.sightline.auth.Scope;
 import org.sightline.instances.Instance;
 import org.sightline.instances.InstanceService;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
 import org.sightline.web.JsonBody;
 
 import java.io.IOException;
@@ -70,13 +70,13 @@ public final class IngestRoutes {
 
     private void pictrs(Context ctx) {
         Instance instance = instances.find(ctx.pathParam("instance")).filter(i -> i.kind().equals("pictrs"))
-                .orElseThrow(() -> ApiError.notFound("no pict-rs instance named '" + ctx.pathParam("instance") + "'"));
+                .orElseThrow(() -> Refusal.notFound("no pict-rs instance named '" + ctx.pathParam("instance") + "'"));
         String expected = instances.webhookSecret(instance).orElse(null);
         String given = bearer(ctx);
         if (expected == null || given == null
                 || !MessageDigest.isEqual(expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 given.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
-            throw new ApiError(401, "unauthorized", "missing or wrong gate secret (Authorization: Bearer <secret> or ?token=)");
+            throw new Refusal(Refusal.Kind.UNAUTHENTICATED, "missing or wrong gate secret (Authorization: Bearer <secret> or ?token=)");
         }
         byte[] bytes = readLimited(ctx, maxMediaBytes);
         ScanService.GateVerdict verdict = scans.gate(instance, bytes);
@@ -95,13 +95,13 @@ public final class IngestRoutes {
         String contentType = ctx.contentType() == null ? "" : ctx.contentType();
         if (contentType.startsWith("multipart/form-data")) {
             UploadedFile file = ctx.uploadedFile("file");
-            if (file == null) throw ApiError.badRequest("multipart request without a 'file' part");
+            if (file == null) throw Refusal.invalid("multipart request without a 'file' part");
             if (file.size() > maxMediaBytes) throw tooLarge(file.size());
             byte[] bytes;
             try (InputStream in = file.content()) {
                 bytes = in.readNBytes((int) maxMediaBytes + 1);
             } catch (IOException e) {
-                throw ApiError.badRequest("cannot read the uploaded file");
+                throw Refusal.invalid("cannot read the uploaded file");
             }
             if (bytes.length > maxMediaBytes) throw tooLarge(bytes.length);
             request = new ScanService.Request(instanceId(ctx.formParam("instance")), null, bytes,
@@ -121,25 +121,25 @@ public final class IngestRoutes {
                 "{\"url\": ...} or {\"image_base64\": ...}, or multipart with a 'file' part");
         String url = text(body, "url");
         String base64 = text(body, "image_base64");
-        if ((url == null) == (base64 == null)) throw ApiError.badRequest("give exactly one of url and image_base64");
+        if ((url == null) == (base64 == null)) throw Refusal.invalid("give exactly one of url and image_base64");
         byte[] bytes = null;
         if (url != null) {
             try {
                 URI uri = URI.create(url);
                 if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                    throw ApiError.badRequest("url must be an http(s) URL");
+                    throw Refusal.invalid("url must be an http(s) URL");
                 }
             } catch (IllegalArgumentException e) {
-                throw ApiError.badRequest("url is not a valid URL");
+                throw Refusal.invalid("url is not a valid URL");
             }
         } else {
             if ((long) base64.length() * 3 / 4 > maxMediaBytes) throw tooLarge((long) base64.length() * 3 / 4);
             try {
                 bytes = Base64.getDecoder().decode(base64.replaceAll("\\s", ""));
             } catch (IllegalArgumentException e) {
-                throw ApiError.badRequest("image_base64 is not valid base64");
+                throw Refusal.invalid("image_base64 is not valid base64");
             }
-            if (bytes.length == 0) throw ApiError.badRequest("image_base64 is empty");
+            if (bytes.length == 0) throw Refusal.invalid("image_base64 is empty");
         }
         JsonNode metadata = body.get("metadata");
         return new ScanService.Request(instanceId(text(body, "instance")), url, bytes,
@@ -150,28 +150,28 @@ public final class IngestRoutes {
 
     /** Free context kept with the media, bounded like every other field. */
     private static String metadata(String text) {
-        if (text != null && text.length() > 8000) throw ApiError.badRequest("metadata is over 8000 characters");
+        if (text != null && text.length() > 8000) throw Refusal.invalid("metadata is over 8000 characters");
         return text;
     }
 
     /** The instance's own ids (account, status, attachment) are stored in columns of 64 characters. */
     private static String sourceId(String field, String value) {
         if (value == null || value.isBlank()) return null;
-        if (value.length() > 64) throw ApiError.badRequest(field + " must be at most 64 characters");
+        if (value.length() > 64) throw Refusal.invalid(field + " must be at most 64 characters");
         return value;
     }
 
     private static String text(JsonNode body, String field) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) return null;
-        if (!v.isValueNode()) throw ApiError.badRequest(field + " must be a string");
+        if (!v.isValueNode()) throw Refusal.invalid(field + " must be a string");
         return v.asText();
     }
 
     private Long instanceId(String name) {
         if (name == null || name.isBlank()) return null;
         return instances.find(name).map(Instance::id)
-                .orElseThrow(() -> ApiError.notFound("no instance named '" + name + "'"));
+                .orElseThrow(() -> Refusal.notFound("no instance named '" + name + "'"));
     }
 
     private void get(Context ctx) {
@@ -179,16 +179,16 @@ public final class IngestRoutes {
         try {
             id = Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
-            throw ApiError.notFound("no media " + ctx.pathParam("id"));
+            throw Refusal.notFound("no media " + ctx.pathParam("id"));
         }
-        MediaRecord media = scans.find(id).orElseThrow(() -> ApiError.notFound("no media " + id));
+        MediaRecord media = scans.find(id).orElseThrow(() -> Refusal.notFound("no media " + id));
         ctx.json(document(media));
     }
 
     private void byStatus(Context ctx) {
         String instance = ctx.queryParam("instance");
         String status = ctx.queryParam("status");
-        if (instance == null || status == null) throw ApiError.badRequest("give instance and status");
+        if (instance == null || status == null) throw Refusal.invalid("give instance and status");
         Long instanceId = instanceId(instance);
         List<Map<String, Object>> media = new ArrayList<>();
         for (MediaRecord m : scans.byStatus(instanceId, status)) media.add(document(m));
@@ -242,8 +242,8 @@ public final class IngestRoutes {
         return doc;
     }
 
-    private static ApiError tooLarge(long size) {
-        return new ApiError(413, "too_large", "media of " + size + " bytes is over the limit");
+    private static Refusal tooLarge(long size) {
+        return new Refusal(Refusal.Kind.TOO_LARGE, "media of " + size + " bytes is over the limit");
     }
 
     /**
@@ -254,14 +254,14 @@ public final class IngestRoutes {
     private static byte[] readLimited(Context ctx, long limit) {
         long declared = ctx.contentLength();
         if (declared > 4 * limit) {
-            throw new ApiError(413, "too_large", "body of " + declared + " bytes is over the limit of " + limit);
+            throw new Refusal(Refusal.Kind.TOO_LARGE, "body of " + declared + " bytes is over the limit of " + limit);
         }
         try (InputStream in = ctx.bodyInputStream()) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-            if (bytes.length > limit) throw new ApiError(413, "too_large", "body is over the limit of " + limit + " bytes");
+            if (bytes.length > limit) throw new Refusal(Refusal.Kind.TOO_LARGE, "body is over the limit of " + limit + " bytes");
             return bytes;
         } catch (IOException e) {
-            throw ApiError.badRequest("cannot read the request body");
+            throw Refusal.invalid("cannot read the request body");
         }
     }
 }

@@ -14,7 +14,7 @@ import org.sightline.ingest.mastodon.WebhookSignature;
 import org.sightline.instances.Instance;
 import org.sightline.instances.InstanceService;
 import org.sightline.review.CaseDao;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -55,17 +55,17 @@ public final class IngestService {
     public WebhookAnswer mastodon(String instanceName, byte[] body, String signatureHeader) {
         Instance instance = instances.find(instanceName)
                 .filter(i -> i.kind().equals("mastodon"))
-                .orElseThrow(() -> ApiError.notFound("no Mastodon instance named '" + instanceName + "'"));
+                .orElseThrow(() -> Refusal.notFound("no Mastodon instance named '" + instanceName + "'"));
         String secret = instances.webhookSecret(instance).orElse(null);
         if (secret == null || !WebhookSignature.verify(secret, body, signatureHeader)) {
             metrics.event("unknown", "bad_signature");
-            throw new ApiError(401, "bad_signature", "X-Hub-Signature does not match this instance's webhook secret");
+            throw new Refusal(Refusal.Kind.UNAUTHENTICATED, "bad_signature", "X-Hub-Signature does not match this instance's webhook secret");
         }
         instances.recordEvent(instance);
         WebhookParse parsed = parser.parse(body);
         if (parsed instanceof MalformedEvent m) {
             metrics.event("unknown", "malformed");
-            throw ApiError.badRequest("malformed webhook: " + m.reason());
+            throw Refusal.invalid("malformed webhook: " + m.reason());
         }
         if (parsed instanceof IgnoredEvent ignored) {
             metrics.event(ignored.eventType(), "ignored");

@@ -8,7 +8,7 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.sightline.config.SecretBox;
 import org.sightline.hashing.MediaHasher;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
 
 import java.io.IOException;
 import java.net.URI;
@@ -96,14 +96,14 @@ abstract class ConnectFlow {
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
-                throw new ApiError(502, "bad_gateway", what + " failed: the instance answered HTTP " + r.statusCode());
+                throw new Refusal(Refusal.Kind.UPSTREAM_FAILED, what + " failed: the instance answered HTTP " + r.statusCode());
             }
             return json.readTree(r.body());
         } catch (IOException e) {
-            throw new ApiError(502, "bad_gateway", what + " failed: " + e.getClass().getSimpleName());
+            throw new Refusal(Refusal.Kind.UPSTREAM_FAILED, what + " failed: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiError(503, "unavailable", "interrupted");
+            throw Refusal.unavailable("interrupted");
         }
     }
 

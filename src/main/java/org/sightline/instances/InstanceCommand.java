@@ -3,7 +3,7 @@ package org.sightline.instances;
 import org.sightline.App;
 import org.sightline.Main;
 import org.sightline.config.Config;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -68,7 +68,7 @@ public final class InstanceCommand extends Main.CommandGroup {
                     out.println("webhook secret (shown once): " + added.generatedSecret());
                 }
                 return 0;
-            } catch (ApiError e) {
+            } catch (Refusal e) {
                 throw new Main.UserError(e.getMessage());
             }
         }

@@ -6,7 +6,8 @@ import org.sightline.audit.AuditLog;
 import org.sightline.auth.AuthGuard;
 import org.sightline.ingest.misskey.MisskeyPoller;
 import org.sightline.users.Role;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
+import org.sightline.web.HttpRefusals;
 import org.sightline.web.Page;
 
 import java.util.ArrayList;
@@ -90,8 +91,8 @@ public final class InstancePanelRoutes {
             extra.put("webhookPath", path == null ? "" : path);
             if (added.generatedSecret() != null) extra.put("secret", added.generatedSecret());
             page(ctx, 201, extra);
-        } catch (ApiError e) {
-            page(ctx, e.status(), Map.of("error", e.getMessage()));
+        } catch (Refusal e) {
+            page(ctx, HttpRefusals.status(e), Map.of("error", e.getMessage()));
         }
     }
 
@@ -103,8 +104,8 @@ public final class InstancePanelRoutes {
             Instance instance = instances.setApiToken(name, ctx.formParam("token"),
                     h -> audit.append(h, admin, "instance_token", "instance:" + name, ""));
             page(ctx, 200, Map.of("tokenSet", instance.name()));
-        } catch (ApiError e) {
-            page(ctx, e.status(), Map.of("error", e.getMessage()));
+        } catch (Refusal e) {
+            page(ctx, HttpRefusals.status(e), Map.of("error", e.getMessage()));
         }
     }
 
@@ -137,8 +138,8 @@ public final class InstancePanelRoutes {
             audit.append(AuthGuard.panelSession(ctx).user().name(), "instance_connect", "instance:" + name,
                     "actions=" + String.join(",", ctx.formParams("action")));
             ctx.redirect(authorize);
-        } catch (ApiError e) {
-            page(ctx, e.status(), Map.of("error", e.getMessage()));
+        } catch (Refusal e) {
+            page(ctx, HttpRefusals.status(e), Map.of("error", e.getMessage()));
         }
     }
 }

@@ -7,7 +7,7 @@ import io.javalin.http.Context;
 import org.sightline.auth.AuthGuard;
 import org.sightline.auth.Scope;
 import org.sightline.ingest.misskey.MisskeyPoller;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
 import org.sightline.web.JsonBody;
 
 import java.util.LinkedHashMap;
@@ -57,16 +57,16 @@ public final class InstanceRoutes {
 
     private Instance named(Context ctx) {
         return instances.find(ctx.pathParam("name"))
-                .orElseThrow(() -> ApiError.notFound("no instance named '" + ctx.pathParam("name") + "'"));
+                .orElseThrow(() -> Refusal.notFound("no instance named '" + ctx.pathParam("name") + "'"));
     }
 
     /** Polls a Misskey instance now (the admin's "did it work?" after setting a token). */
     private void poll(Context ctx) {
         Instance i = named(ctx);
-        if (!i.kind().equals("misskey")) throw ApiError.badRequest("only Misskey instances are polled");
-        if (i.apiToken() == null) throw ApiError.badRequest("instance " + i.name() + " has no API token yet");
+        if (!i.kind().equals("misskey")) throw Refusal.invalid("only Misskey instances are polled");
+        if (i.apiToken() == null) throw Refusal.invalid("instance " + i.name() + " has no API token yet");
         Optional<Integer> queued = polls.poll(i, true);
-        if (queued.isEmpty()) throw new ApiError(409, "busy", "another node is polling " + i.name() + " right now");
+        if (queued.isEmpty()) throw new Refusal(Refusal.Kind.CONFLICT, "busy", "another node is polling " + i.name() + " right now");
         Optional<MisskeyPoller.PollState> state = polls.state(i);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("queued", queued.get());

@@ -3,7 +3,7 @@ package org.sightline.instances;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.config.SecretBox;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
 
 import java.net.URI;
 import java.security.SecureRandom;
@@ -47,22 +47,22 @@ public final class InstanceService {
     public Added add(NewInstance spec) {
         String name = spec.name() == null ? "" : spec.name().trim();
         if (!NAME.matcher(name).matches()) {
-            throw ApiError.badRequest("instance name must be 1-64 of a-z 0-9 _ . - (starting with a letter or digit)");
+            throw Refusal.invalid("instance name must be 1-64 of a-z 0-9 _ . - (starting with a letter or digit)");
         }
         if (spec.kind() == null || !KINDS.contains(spec.kind())) {
-            throw ApiError.badRequest("kind must be one of mastodon, misskey, pleroma, pictrs, generic");
+            throw Refusal.invalid("kind must be one of mastodon, misskey, pleroma, pictrs, generic");
         }
         String url = normaliseUrl(spec.url());
         String failMode = spec.failMode() == null ? Instance.FAIL_OPEN : spec.failMode();
         if (!failMode.equals(Instance.FAIL_OPEN) && !failMode.equals(Instance.FAIL_CLOSED)) {
-            throw ApiError.badRequest("fail_mode must be open or closed");
+            throw Refusal.invalid("fail_mode must be open or closed");
         }
         int budget = spec.timeBudgetMs() == null ? DEFAULT_BUDGET_MS : spec.timeBudgetMs();
-        if (budget < 100 || budget > 120_000) throw ApiError.badRequest("time_budget_ms must be between 100 and 120000");
+        if (budget < 100 || budget > 120_000) throw Refusal.invalid("time_budget_ms must be between 100 and 120000");
         String generated = null;
         String secret = spec.webhookSecret();
         if (secret != null && secret.length() < 16) {
-            throw ApiError.badRequest("a webhook secret must be at least 16 characters");
+            throw Refusal.invalid("a webhook secret must be at least 16 characters");
         }
         if (secret == null && !spec.kind().equals("generic")) {
             byte[] bytes = new byte[24];
@@ -75,7 +75,7 @@ public final class InstanceService {
         Instance row = new Instance(0, name, spec.kind(), url, sealedSecret, sealedToken, failMode, budget, clock.instant());
         long id = jdbi.withHandle(h -> {
             InstanceDao dao = h.attach(InstanceDao.class);
-            if (dao.findByName(name).isPresent()) throw new ApiError(409, "conflict", "instance '" + name + "' exists");
+            if (dao.findByName(name).isPresent()) throw Refusal.conflict("instance '" + name + "' exists");
             return dao.insert(row);
         });
         return new Added(new Instance(id, name, row.kind(), url, sealedSecret, sealedToken, failMode, budget,
@@ -120,12 +120,12 @@ public final class InstanceService {
      * like every secret; the caller must not log or echo it.
      */
     public Instance setApiToken(String name, String token, Consumer<Handle> alsoInTransaction) {
-        Instance instance = find(name).orElseThrow(() -> ApiError.notFound("no instance named '" + name + "'"));
-        if (instance.kind().equals("pictrs")) throw ApiError.badRequest("pict-rs instances take no actions: no token needed");
+        Instance instance = find(name).orElseThrow(() -> Refusal.notFound("no instance named '" + name + "'"));
+        if (instance.kind().equals("pictrs")) throw Refusal.invalid("pict-rs instances take no actions: no token needed");
         String t = token == null ? "" : token.trim();
-        if (t.isEmpty()) throw ApiError.badRequest("paste the instance's API token");
+        if (t.isEmpty()) throw Refusal.invalid("paste the instance's API token");
         if (t.length() > 1024 || !TOKEN.matcher(t).matches()) {
-            throw ApiError.badRequest("an API token is up to 1024 printable characters without spaces");
+            throw Refusal.invalid("an API token is up to 1024 printable characters without spaces");
         }
         jdbi.useTransaction(h -> {
             h.attach(InstanceDao.class).setApiToken(instance.id(), secrets.seal(t, context(instance.name(), "api_token")));
@@ -143,16 +143,16 @@ public final class InstanceService {
     }
 
     private static String normaliseUrl(String url) {
-        if (url == null || url.isBlank()) throw ApiError.badRequest("url is required");
+        if (url == null || url.isBlank()) throw Refusal.invalid("url is required");
         try {
             URI uri = URI.create(url.trim());
             if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw ApiError.badRequest("url must be an http(s) URL with a host");
+                throw Refusal.invalid("url must be an http(s) URL with a host");
             }
             String s = uri.toString();
             return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
         } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("url is not a valid URL");
+            throw Refusal.invalid("url is not a valid URL");
         }
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.config.SecretBox;
 import org.sightline.hashing.MediaHasher;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -34,7 +34,7 @@ public final class MastodonConnect extends ConnectFlow {
             scopes.add("admin:write:accounts");
             scopes.add("admin:read:accounts");
         }
-        if (scopes.isEmpty()) throw ApiError.badRequest("choose at least one action: report, mark_sensitive, account_action");
+        if (scopes.isEmpty()) throw Refusal.invalid("choose at least one action: report, mark_sensitive, account_action");
         return String.join(" ", scopes);
     }
 
@@ -52,7 +52,7 @@ public final class MastodonConnect extends ConnectFlow {
         String clientId = app.path("client_id").asText(null);
         String clientSecret = app.path("client_secret").asText(null);
         if (clientId == null || clientSecret == null) {
-            throw new ApiError(502, "bad_gateway", "the instance did not return a client id and secret");
+            throw new Refusal(Refusal.Kind.UPSTREAM_FAILED, "the instance did not return a client id and secret");
         }
         byte[] stateBytes = new byte[24];
         random.nextBytes(stateBytes);
@@ -69,14 +69,14 @@ public final class MastodonConnect extends ConnectFlow {
         Instance instance = mastodon(instanceName);
         Dao.Pending pending = jdbi.withExtension(Dao.class, d -> d.pendingFor(instance.id())).orElseThrow();
         if (code == null || !consumeState(instance, state)) {
-            throw new ApiError(400, "bad_state", "this authorization was not started here, or was already used");
+            throw new Refusal(Refusal.Kind.INVALID, "bad_state", "this authorization was not started here, or was already used");
         }
         String clientSecret = secrets.open(pending.clientSecret(), "instance:" + instance.name() + ":oauth_client_secret");
         String form = "grant_type=authorization_code&code=" + enc(code) + "&client_id=" + enc(pending.clientId())
                 + "&client_secret=" + enc(clientSecret) + "&redirect_uri=" + enc(callbackUrl(instance))
                 + "&scope=" + enc(pending.scopes());
         String token = post(instance.baseUrl() + "/oauth/token", form, "exchanging the code").path("access_token").asText(null);
-        if (token == null) throw new ApiError(502, "bad_gateway", "the instance returned no access token");
+        if (token == null) throw new Refusal(Refusal.Kind.UPSTREAM_FAILED, "the instance returned no access token");
         jdbi.useExtension(Dao.class, d -> d.connected(instance.id(),
                 secrets.seal(token, "instance:" + instance.name() + ":api_token")));
         return instances.find(instance.id()).orElseThrow();
@@ -84,7 +84,7 @@ public final class MastodonConnect extends ConnectFlow {
 
     private Instance mastodon(String name) {
         return instances.find(name).filter(i -> List.of("mastodon", "pleroma").contains(i.kind()))
-                .orElseThrow(() -> ApiError.notFound("no Mastodon or Pleroma instance named '" + name + "'"));
+                .orElseThrow(() -> Refusal.notFound("no Mastodon or Pleroma instance named '" + name + "'"));
     }
 
     private JsonNode post(String url, String form, String what) {

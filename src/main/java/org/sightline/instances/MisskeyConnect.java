@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.config.SecretBox;
 import org.sightline.hashing.MediaHasher;
-import org.sightline.web.ApiError;
+import org.sightline.common.Refusal;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -41,7 +41,7 @@ public final class MisskeyConnect extends ConnectFlow {
                 case "mark_sensitive" -> permissions.add("write:drive");
                 case "delete" -> permissions.add("write:notes");
                 case "account_action" -> permissions.add("write:admin:suspend-user");
-                default -> throw ApiError.badRequest("unknown action '" + action
+                default -> throw Refusal.invalid("unknown action '" + action
                         + "': choose from report, mark_sensitive, delete, account_action");
             }
         }
@@ -71,18 +71,18 @@ public final class MisskeyConnect extends ConnectFlow {
     public Instance finish(String instanceName, String session) {
         Instance instance = misskey(instanceName);
         if (session == null || !session.matches("[0-9a-f-]{36}") || !consumeState(instance, session)) {
-            throw new ApiError(400, "bad_state", "this approval was not started here, was already used, or is over "
+            throw new Refusal(Refusal.Kind.INVALID, "bad_state", "this approval was not started here, was already used, or is over "
                     + FLOW_LIFETIME.toMinutes() + " minutes old");
         }
         JsonNode answer = check(instance, session);
         String token = answer.path("ok").asBoolean(false) ? answer.path("token").asText(null) : null;
         if (token == null || token.isBlank()) {
-            throw new ApiError(502, "bad_gateway", "the instance gave no token for this session: was it approved?");
+            throw new Refusal(Refusal.Kind.UPSTREAM_FAILED, "the instance gave no token for this session: was it approved?");
         }
         // what the check answers about the user differs between versions: ask the instance itself whether the
         // token may do what only moderators may (list every upload)
         if (!moderatorToken(instance, token)) {
-            throw new ApiError(400, "not_a_moderator", "the account that approved is not a moderator of "
+            throw new Refusal(Refusal.Kind.INVALID, "not_a_moderator", "the account that approved is not a moderator of "
                     + instance.name() + ": log in to Misskey as a moderator and connect again");
         }
         jdbi.useExtension(Dao.class, d -> d.connected(instance.id(),
@@ -98,10 +98,10 @@ public final class MisskeyConnect extends ConnectFlow {
         try {
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (java.io.IOException e) {
-            throw new ApiError(502, "bad_gateway", "checking the token failed: " + e.getClass().getSimpleName());
+            throw new Refusal(Refusal.Kind.UPSTREAM_FAILED, "checking the token failed: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiError(503, "unavailable", "interrupted");
+            throw Refusal.unavailable("interrupted");
         }
     }
 
@@ -112,7 +112,7 @@ public final class MisskeyConnect extends ConnectFlow {
 
     private Instance misskey(String name) {
         return instances.find(name).filter(i -> i.kind().equals("misskey"))
-                .orElseThrow(() -> ApiError.notFound("no Misskey instance named '" + name + "'"));
+                .orElseThrow(() -> Refusal.notFound("no Misskey instance named '" + name + "'"));
     }
 
     /** A version 4 UUID from the server's SecureRandom (MiAuth sessions are UUIDs). */

@@ -1,5 +1,7 @@
 package org.sightline.review;
 
+import org.sightline.common.Refusal;
+
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.jdbi.v3.core.Jdbi;
@@ -52,7 +54,6 @@ public final class ReviewRoutes {
         routes.post("/cases/{id}/escalate", guard.session(Role.MODERATOR, r::escalate));
         routes.get("/media/{id}/preview", guard.session(Role.VIEWER, r::preview));
         routes.post("/media/{id}/reveal", guard.session(Role.MODERATOR, r::reveal));
-        routes.exception(ReviewError.class, (e, ctx) -> Page.error(ctx, e.status(), e.getMessage()));
     }
 
     private ReviewService.Filter filter(Context ctx) {
@@ -184,7 +185,7 @@ public final class ReviewRoutes {
         try {
             return Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
-            throw new ReviewError(404, "no such item");
+            throw Refusal.notFound("no such item");
         }
     }
 

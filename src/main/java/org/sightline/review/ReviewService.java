@@ -3,7 +3,7 @@ package org.sightline.review;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.audit.AuditLog;
 import org.sightline.banks.Bank;
-import org.sightline.banks.BankError;
+import org.sightline.common.Refusal;
 import org.sightline.banks.BankService;
 import org.sightline.banks.Labels;
 import org.sightline.users.Role;
@@ -70,7 +70,7 @@ public final class ReviewService {
     /** Claims the case for a user who may decide it; returns the case as it now stands. */
     public ReviewCase open(long id, User user) {
         ReviewDao dao = jdbi.onDemand(ReviewDao.class);
-        ReviewCase c = dao.find(id).orElseThrow(() -> new ReviewError(404, "no case " + id));
+        ReviewCase c = dao.find(id).orElseThrow(() -> Refusal.notFound("no case " + id));
         if (mayDecide(user, c)) {
             Instant now = now();
             dao.claim(id, user.id(), now, now.plus(claimFor));
@@ -96,13 +96,13 @@ public final class ReviewService {
         List<String> labels;
         try {
             labels = Labels.validate(d.labels());
-        } catch (BankError e) {
-            throw new ReviewError(400, e.getMessage());
+        } catch (Refusal e) {
+            throw Refusal.invalid(e.getMessage());
         }
-        if (labels.isEmpty()) throw new ReviewError(400, "choose at least one label");
+        if (labels.isEmpty()) throw Refusal.invalid("choose at least one label");
         Set<String> actions = new LinkedHashSet<>();
         for (String a : d.actions()) {
-            if (!ACTIONS.contains(a)) throw new ReviewError(400, "unknown action '" + a + "'");
+            if (!ACTIONS.contains(a)) throw Refusal.invalid("unknown action '" + a + "'");
             actions.add(a);
         }
         ReviewCase c = decidable(id, user);
@@ -131,7 +131,7 @@ public final class ReviewService {
     public void escalate(long id, User user, String reason) {
         String r = required(reason);
         ReviewCase c = decidable(id, user);
-        if (!ReviewCase.OPEN.equals(c.state())) throw new ReviewError(409, "case " + id + " is already escalated");
+        if (!ReviewCase.OPEN.equals(c.state())) throw Refusal.conflict("case " + id + " is already escalated");
         decide(c, user, ReviewCase.ESCALATED, "escalate", r, List.of(), List.of(), "reason=" + r);
     }
 
@@ -148,15 +148,15 @@ public final class ReviewService {
     }
 
     private ReviewCase decidable(long id, User user) {
-        ReviewCase c = find(id).orElseThrow(() -> new ReviewError(404, "no case " + id));
-        if (!user.can(Role.MODERATOR)) throw new ReviewError(403, "viewers cannot decide cases");
+        ReviewCase c = find(id).orElseThrow(() -> Refusal.notFound("no case " + id));
+        if (!user.can(Role.MODERATOR)) throw Refusal.forbidden("viewers cannot decide cases");
         if (!mayDecide(user, c)) {
-            throw new ReviewError(ReviewCase.DECIDED.equals(c.state()) ? 409 : 403,
+            throw new Refusal(ReviewCase.DECIDED.equals(c.state()) ? Refusal.Kind.CONFLICT : Refusal.Kind.FORBIDDEN,
                     ReviewCase.DECIDED.equals(c.state()) ? "case " + id + " is already decided"
                             : "escalated cases are decided by admins");
         }
         if (c.claimedByOther(user.id(), now())) {
-            throw new ReviewError(409, "case " + id + " is claimed by " + c.claimedByName());
+            throw Refusal.conflict("case " + id + " is claimed by " + c.claimedByName());
         }
         return c;
     }
@@ -166,14 +166,14 @@ public final class ReviewService {
         Bank b;
         try {
             b = banks.get(name.trim());
-        } catch (BankError e) {
-            throw new ReviewError(400, e.getMessage());
+        } catch (Refusal e) {
+            throw Refusal.invalid(e.getMessage());
         }
         if (b.allow() != allow) {
-            throw new ReviewError(400, allow ? "bank '" + b.name() + "' is not an allow-bank"
+            throw Refusal.invalid(allow ? "bank '" + b.name() + "' is not an allow-bank"
                     : "bank '" + b.name() + "' is an allow-bank");
         }
-        if (c.pdq() == null) throw new ReviewError(400, "this media has no PDQ hash to add to a bank");
+        if (c.pdq() == null) throw Refusal.invalid("this media has no PDQ hash to add to a bank");
         return b;
     }
 
@@ -183,7 +183,7 @@ public final class ReviewService {
         jdbi.useTransaction(h -> {
             ReviewDao dao = h.attach(ReviewDao.class);
             if (dao.decide(c.id(), c.state(), newState, decision, reason, user.name(), user.id(), now) != 1) {
-                throw new ReviewError(409, "case " + c.id() + " changed meanwhile; reload it");
+                throw Refusal.conflict("case " + c.id() + " changed meanwhile; reload it");
             }
             for (String a : actions) {
                 // account_suspend etc. are one plugin action with the type as its parameter
@@ -215,8 +215,8 @@ public final class ReviewService {
 
     private static String required(String reason) {
         String r = nzTrim(reason);
-        if (r.isEmpty()) throw new ReviewError(400, "a reason is required");
-        if (r.length() > 2000) throw new ReviewError(400, "the reason is too long (2000 characters at most)");
+        if (r.isEmpty()) throw Refusal.invalid("a reason is required");
+        if (r.length() > 2000) throw Refusal.invalid("the reason is too long (2000 characters at most)");
         return r;
     }
 

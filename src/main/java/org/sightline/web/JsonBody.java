@@ -1,5 +1,7 @@
 package org.sightline.web;
 
+import org.sightline.common.Refusal;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
@@ -14,19 +16,19 @@ public final class JsonBody {
     public static JsonNode read(Context ctx, ObjectMapper json) {
         try {
             JsonNode n = json.readTree(ctx.bodyInputStream());
-            if (n == null || n.isMissingNode()) throw ApiError.badRequest("the request body is empty");
+            if (n == null || n.isMissingNode()) throw Refusal.invalid("the request body is empty");
             return n;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw ApiError.badRequest("malformed JSON: " + e.getOriginalMessage());
+            throw Refusal.invalid("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw ApiError.badRequest("cannot read the request body");
+            throw Refusal.invalid("cannot read the request body");
         }
     }
 
     /** As {@link #read}, and the body must be a JSON object. */
     public static JsonNode object(Context ctx, ObjectMapper json, String expected) {
         JsonNode n = read(ctx, json);
-        if (!n.isObject()) throw ApiError.badRequest("expected " + expected);
+        if (!n.isObject()) throw Refusal.invalid("expected " + expected);
         return n;
     }
 }

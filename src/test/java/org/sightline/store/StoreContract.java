@@ -8,7 +8,7 @@ import org.sightline.auth.Scope;
 import org.sightline.auth.TokenService;
 import org.sightline.banks.Bank;
 import org.sightline.banks.BankEntry;
-import org.sightline.banks.BankError;
+import org.sightline.common.Refusal;
 import org.sightline.banks.BankService;
 import org.sightline.matching.Matcher;
 import org.sightline.matching.SignalType;
@@ -99,15 +99,15 @@ abstract class StoreContract {
     void invalid_banks_are_refused() {
         banks.create(new BankService.BankSpec("one", null, null, null, null, null, null, null));
         assertThatThrownBy(() -> banks.create(new BankService.BankSpec("one", null, null, null, null, null, null, null)))
-                .isInstanceOf(BankError.class).hasMessageContaining("already exists");
+                .isInstanceOf(Refusal.class).hasMessageContaining("already exists");
         assertThatThrownBy(() -> banks.create(new BankService.BankSpec("two", null, null, null, List.of("cats"), null, null, null)))
-                .isInstanceOf(BankError.class).hasMessageContaining("unknown label 'cats'");
+                .isInstanceOf(Refusal.class).hasMessageContaining("unknown label 'cats'");
         assertThatThrownBy(() -> banks.create(new BankService.BankSpec("two", "shared", null, null, null, null, null, null)))
-                .isInstanceOf(BankError.class).hasMessageContaining("kind must be one of");
+                .isInstanceOf(Refusal.class).hasMessageContaining("kind must be one of");
         assertThatThrownBy(() -> banks.create(new BankService.BankSpec("two", null, null, null, null, 32, null, null)))
-                .isInstanceOf(BankError.class).hasMessageContaining("pdq threshold must be 0..31");
-        assertThatThrownBy(() -> banks.get("nope")).isInstanceOf(BankError.class)
-                .extracting(e -> ((BankError) e).kind()).isEqualTo(BankError.Kind.NOT_FOUND);
+                .isInstanceOf(Refusal.class).hasMessageContaining("pdq threshold must be 0..31");
+        assertThatThrownBy(() -> banks.get("nope")).isInstanceOf(Refusal.class)
+                .extracting(e -> ((Refusal) e).kind()).isEqualTo(Refusal.Kind.NOT_FOUND);
     }
 
     @Test
@@ -147,7 +147,7 @@ abstract class StoreContract {
         assertThatThrownBy(() -> banks.addEntries("b", List.of(
                 new BankService.NewEntry("pdq", PDQ, null, null, null, null),
                 new BankService.NewEntry("pdq", PDQ.substring(1) + "g", null, null, null, null)), "alice"))
-                .isInstanceOf(BankError.class).hasMessageContaining("entry 2: pdq value has a non-hex character at position 64");
+                .isInstanceOf(Refusal.class).hasMessageContaining("entry 2: pdq value has a non-hex character at position 64");
         List<BankEntry> none = new ArrayList<>();
         banks.forEachEntry("b", true, none::add);
         assertThat(none).isEmpty();
