@@ -1,5 +1,6 @@
 package org.sightline;
 
+import org.sightline.access.Access;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.HttpStatus;
@@ -247,40 +248,41 @@ public final class App {
             // room for a maximum-size image sent as base64 in JSON
             config.http.maxRequestSize = deps.config().maxMediaBytes() * 4 / 3 + 1024 * 1024;
             config.jsonMapper(new JavalinJackson(json, false));
+            guard.install(config.routes);
 
-            OpsRoutes.register(config.routes, guard, deps.database(), deps.workers(), deps.metrics());
-            IngestRoutes.register(config.routes, guard, deps.ingest(), deps.scans(), deps.instances(), deps.metrics(),
+            OpsRoutes.register(config.routes, deps.database(), deps.workers(), deps.metrics());
+            IngestRoutes.register(config.routes, deps.ingest(), deps.scans(), deps.instances(), deps.metrics(),
                     json, deps.config().maxMediaBytes());
-            InstanceRoutes.register(config.routes, guard, deps.instances(), deps.connect(), deps.misskeyConnect(),
+            InstanceRoutes.register(config.routes, deps.instances(), deps.connect(), deps.misskeyConnect(),
                     deps.misskeyPolls(), json);
-            InstancePanelRoutes.register(config.routes, guard, deps.instances(), deps.connect(), deps.misskeyConnect(),
+            InstancePanelRoutes.register(config.routes, deps.instances(), deps.connect(), deps.misskeyConnect(),
                     deps.misskeyPolls(),
                     deps.audit(), deps.config().publicUrl());
-            ActionRoutes.register(config.routes, guard, deps.database().jdbi(), deps.plugins(), deps.actions(),
+            ActionRoutes.register(config.routes, deps.database().jdbi(), deps.plugins(), deps.actions(),
                     deps.quarantine(), json, Clock.systemUTC());
-            PluginSettingsRoutes.register(config.routes, guard, deps.plugins(), json);
-            BankRoutes.register(config.routes, guard, deps.banks(), json);
-            MatchRoutes.register(config.routes, guard, deps.banks(), json);
-            FederationRoutes.register(config.routes, guard, deps.lists(), deps.subscriptions(), deps.trust(), json,
+            PluginSettingsRoutes.register(config.routes, deps.plugins(), json);
+            BankRoutes.register(config.routes, deps.banks(), json);
+            MatchRoutes.register(config.routes, deps.banks(), json);
+            FederationRoutes.register(config.routes, deps.lists(), deps.subscriptions(), deps.trust(), json,
                     deps.config().get("lists.public_url").orElse(null));
 
             // the moderator panel (HTML, session cookie, CSRF token on every form)
-            StaticRoutes.register(config.routes, guard);
-            AccountRoutes.register(config.routes, guard, deps.users(), deps.audit(), cookies, deps.random(),
+            StaticRoutes.register(config.routes);
+            AccountRoutes.register(config.routes, deps.users(), deps.audit(), cookies, deps.random(),
                     new ClientAddress(deps.config().bool("http.forwarded_for", false)),
                     deps.config().string("http.public_url", null));
-            DashboardRoutes.register(config.routes, guard, deps.dashboard());
-            ReviewRoutes.register(config.routes, guard, deps.review(), deps.banks(), deps.audit(),
+            DashboardRoutes.register(config.routes, deps.dashboard());
+            ReviewRoutes.register(config.routes, deps.review(), deps.banks(), deps.audit(),
                     deps.database().jdbi(), deps.clock());
-            BankPanelRoutes.register(config.routes, guard, deps.banks(), deps.audit());
-            AuditRoutes.register(config.routes, guard, deps.audit());
-            SubscriptionPanelRoutes.register(config.routes, guard, deps.subscriptions(), deps.audit());
-            SharePanelRoutes.register(config.routes, guard, shares(deps));
+            BankPanelRoutes.register(config.routes, deps.banks(), deps.audit());
+            AuditRoutes.register(config.routes, deps.audit());
+            SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit());
+            SharePanelRoutes.register(config.routes, shares(deps));
 
             long maxRequest = config.http.maxRequestSize;
             config.routes.exception(Refusal.class, (e, ctx) -> {
                 discardUnreadBody(ctx, maxRequest);
-                HttpRefusals.answer(e, ctx, AuthGuard.panelSessionOrNull(ctx) != null);
+                HttpRefusals.answer(e, ctx, Access.panelRequest(ctx));
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 // The route's pattern, not the path: a path can carry a secret (an invitation token).

@@ -167,9 +167,9 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             Config config = configOption.load(env);
-            java.util.Set<org.sightline.auth.Scope> parsed;
+            java.util.Set<org.sightline.access.Scope> parsed;
             try {
-                parsed = org.sightline.auth.Scope.parseList(scopes);
+                parsed = org.sightline.access.Scope.parseList(scopes);
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage());
             }

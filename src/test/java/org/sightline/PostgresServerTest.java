@@ -3,7 +3,7 @@ package org.sightline;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sightline.auth.Scope;
+import org.sightline.access.Scope;
 import org.sightline.config.Config;
 import org.sightline.store.TestDatabases;
 

@@ -3,7 +3,7 @@ package org.sightline;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sightline.auth.Scope;
+import org.sightline.access.Scope;
 import org.sightline.hashing.PdqHash;
 
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package org.sightline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
-import org.sightline.auth.Scope;
+import org.sightline.access.Scope;
 import org.sightline.config.Config;
 
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package org.sightline.actions;
 
+import org.sightline.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.jdbi.v3.core.Jdbi;
-import org.sightline.auth.AuthGuard;
-import org.sightline.auth.Scope;
+import org.sightline.access.Scope;
 import org.sightline.ingest.MediaDao;
 import org.sightline.review.ActionRequestDao;
 import org.sightline.common.Refusal;
@@ -43,13 +43,13 @@ public final class ActionRoutes {
         this.clock = clock;
     }
 
-    public static void register(RoutesConfig routes, AuthGuard guard, Jdbi jdbi, Plugins plugins, ActionExecutor executor,
+    public static void register(RoutesConfig routes, Jdbi jdbi, Plugins plugins, ActionExecutor executor,
                                 Quarantine quarantine, ObjectMapper json, Clock clock) {
         ActionRoutes r = new ActionRoutes(jdbi, plugins, executor, quarantine, json, clock);
-        routes.post("/api/v1/media/{id}/actions", guard.requires(Scope.ADMIN, r::request));
-        routes.get("/api/v1/quarantine", guard.requires(Scope.ADMIN, ctx -> ctx.json(Map.of("evidence",
-                quarantine.list().stream().map(Quarantine.Evidence::toJson).toList()))));
-        routes.get("/api/v1/quarantine/{id}", guard.requires(Scope.ADMIN, r::export));
+        routes.post("/api/v1/media/{id}/actions", r::request, Access.token(Scope.ADMIN));
+        routes.get("/api/v1/quarantine", ctx -> ctx.json(Map.of("evidence",
+                quarantine.list().stream().map(Quarantine.Evidence::toJson).toList())), Access.token(Scope.ADMIN));
+        routes.get("/api/v1/quarantine/{id}", r::export, Access.token(Scope.ADMIN));
     }
 
     private void request(Context ctx) throws Exception {
@@ -66,7 +66,7 @@ public final class ActionRoutes {
                 throw Refusal.invalid("account_action needs params.type: sensitive, silence or suspend");
             }
         }
-        String by = "token:" + AuthGuard.principal(ctx).name();
+        String by = "token:" + Access.principal(ctx).name();
         int added = jdbi.withExtension(ActionRequestDao.class, d -> d.requestWithParams(mediaId, action,
                 params == null ? null : json.writeValueAsString(params), by, clock.instant().truncatedTo(ChronoUnit.MICROS)));
         executor.wake();
@@ -76,7 +76,7 @@ public final class ActionRoutes {
 
     private void export(Context ctx) {
         long id = id(ctx);
-        var evidence = quarantine.export(id, "token:" + AuthGuard.principal(ctx).name())
+        var evidence = quarantine.export(id, "token:" + Access.principal(ctx).name())
                 .orElseThrow(() -> Refusal.notFound("no quarantined evidence " + id));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("evidence", evidence.getKey().toJson());

@@ -1,12 +1,12 @@
 package org.sightline.actions;
 
+import org.sightline.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import org.sightline.auth.AuthGuard;
-import org.sightline.auth.Scope;
-import org.sightline.users.Role;
+import org.sightline.access.Scope;
+import org.sightline.access.Role;
 import org.sightline.common.Refusal;
 import org.sightline.web.HttpRefusals;
 import org.sightline.web.JsonBody;
@@ -30,12 +30,12 @@ public final class PluginSettingsRoutes {
         this.json = json;
     }
 
-    public static void register(RoutesConfig routes, AuthGuard guard, Plugins plugins, ObjectMapper json) {
+    public static void register(RoutesConfig routes, Plugins plugins, ObjectMapper json) {
         PluginSettingsRoutes r = new PluginSettingsRoutes(plugins, json);
-        routes.get("/api/v1/plugins", guard.requires(Scope.ADMIN, ctx -> ctx.json(Map.of("plugins", plugins.describe()))));
-        routes.put("/api/v1/plugins/{name}", guard.requires(Scope.ADMIN, r::apiUpdate));
-        routes.get("/settings/plugins", guard.session(Role.ADMIN, ctx -> r.page(ctx, 200, Map.of())));
-        routes.post("/settings/plugins/{name}", guard.session(Role.ADMIN, r::formUpdate));
+        routes.get("/api/v1/plugins", ctx -> ctx.json(Map.of("plugins", plugins.describe())), Access.token(Scope.ADMIN));
+        routes.put("/api/v1/plugins/{name}", r::apiUpdate, Access.token(Scope.ADMIN));
+        routes.get("/settings/plugins", ctx -> r.page(ctx, 200, Map.of()), Access.panel(Role.ADMIN));
+        routes.post("/settings/plugins/{name}", r::formUpdate, Access.panel(Role.ADMIN));
     }
 
     private void page(Context ctx, int status, Map<String, Object> extra) {
@@ -68,7 +68,7 @@ public final class PluginSettingsRoutes {
             }
         }
         try {
-            plugins.update(name, values, ctx.formParam("enabled") != null, AuthGuard.panelSession(ctx).user().name());
+            plugins.update(name, values, ctx.formParam("enabled") != null, Access.requireSession(ctx).user().name());
             ctx.redirect("/settings/plugins?saved=" + name + "#plugin-" + name);
         } catch (Refusal e) {
             page(ctx, HttpRefusals.status(e), Map.of("error", e.getMessage(), "failed", name));
@@ -90,7 +90,7 @@ public final class PluginSettingsRoutes {
         }
         JsonNode enabled = body.get("enabled");
         if (enabled != null && !enabled.isBoolean()) throw Refusal.invalid("enabled must be true or false");
-        plugins.update(name, values, enabled == null ? null : enabled.asBoolean(), "token:" + AuthGuard.principal(ctx).name());
+        plugins.update(name, values, enabled == null ? null : enabled.asBoolean(), "token:" + Access.principal(ctx).name());
         Plugins.PluginView view = plugins.describe().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
         ctx.json(view);
     }

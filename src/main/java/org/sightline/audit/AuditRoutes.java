@@ -1,9 +1,9 @@
 package org.sightline.audit;
 
+import org.sightline.access.Access;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import org.sightline.auth.AuthGuard;
-import org.sightline.users.Role;
+import org.sightline.access.Role;
 import org.sightline.web.Page;
 
 import java.util.HashMap;
@@ -19,10 +19,10 @@ public final class AuditRoutes {
         this.audit = audit;
     }
 
-    public static void register(RoutesConfig routes, AuthGuard guard, AuditLog audit) {
+    public static void register(RoutesConfig routes, AuditLog audit) {
         AuditRoutes r = new AuditRoutes(audit);
-        routes.get("/audit", guard.session(Role.ADMIN, r::page));
-        routes.get("/audit.csv", guard.session(Role.ADMIN, r::csv));
+        routes.get("/audit", r::page, Access.panel(Role.ADMIN));
+        routes.get("/audit.csv", r::csv, Access.panel(Role.ADMIN));
     }
 
     private void page(Context ctx) {

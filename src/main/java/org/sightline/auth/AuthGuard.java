@@ -1,12 +1,13 @@
 package org.sightline.auth;
 
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
-import org.sightline.users.PanelSession;
-import org.sightline.users.Role;
-import org.sightline.users.UserService;
+import org.sightline.access.Access;
+import org.sightline.access.PanelSession;
+import org.sightline.access.Principal;
 import org.sightline.common.Refusal;
+import org.sightline.users.UserService;
 import org.sightline.web.Cookies;
 import org.sightline.web.Csrf;
 import org.sightline.web.Page;
@@ -15,13 +16,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Wraps route handlers with their access decision: every route is registered through {@link #requires},
- * {@link #session}, {@link #selfAuthenticated} or {@link #open}, so none can be added without saying who may
- * call it.
+ * The one guard: before any matched route runs, it checks the {@link Access} rule the route declares. A route
+ * that declares none (or two) is refused, so none can be added without saying who may call it.
  */
 public final class AuthGuard {
-    private static final String PRINCIPAL = "sightline.principal";
-    private static final String SESSION = "sightline.session";
     private final TokenService tokens;
     private final UserService users;
 
@@ -30,84 +28,60 @@ public final class AuthGuard {
         this.users = users;
     }
 
-    /**
-     * A panel route for a logged-in user with at least {@code role}. Without a session a page request is sent to
-     * the login page and anything else gets 401; a lesser role gets 403; a state-changing request must carry the
-     * session's CSRF token (403 otherwise).
-     */
-    public Handler session(Role role, Handler handler) {
-        return ctx -> {
-            PanelSession s = users.session(ctx.cookie(Cookies.SESSION)).orElse(null);
-            boolean safe = ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD;
-            if (s == null) {
-                if (safe) {
-                    String next = ctx.queryString() == null ? ctx.path() : ctx.path() + "?" + ctx.queryString();
-                    ctx.header("Cache-Control", "no-store");
-                    ctx.redirect("/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
-                } else {
-                    ctx.status(401).contentType("text/plain; charset=utf-8").result("login required");
+    /** Installs the check in front of every matched route. */
+    public void install(RoutesConfig routes) {
+        routes.beforeMatched(this::check);
+    }
+
+    void check(Context ctx) {
+        Access access = Access.of(ctx);
+        if (access == null) {
+            ctx.skipRemainingHandlers();
+            throw Refusal.forbidden("this route declares no access rule");
+        }
+        switch (access.kind()) {
+            case OPEN, SELF_AUTHENTICATED -> {
+            }
+            case TOKEN -> {
+                Principal p = authenticate(ctx);
+                if (!p.has(access.scope())) {
+                    throw Refusal.forbidden("this token lacks the '" + access.scope().wireName() + "' scope");
                 }
-                return;
+                Access.admit(ctx, p);
             }
-            ctx.attribute(SESSION, s);
-            if (!s.user().can(role)) {
-                Page.error(ctx, 403, "This page needs the " + role.wireName() + " role.");
-                return;
-            }
-            if (!safe && !Csrf.valid(ctx, s.csrfToken())) {
-                Page.error(ctx, 403, "The form was stale or did not come from this panel (CSRF token missing or wrong). Reload the page and try again.");
-                return;
-            }
-            handler.handle(ctx);
-        };
-    }
-
-    /** The session that {@link #session} admitted. */
-    public static PanelSession panelSession(Context ctx) {
-        PanelSession s = ctx.attribute(SESSION);
-        if (s == null) throw new IllegalStateException("route registered without AuthGuard.session");
-        return s;
-    }
-
-    public static PanelSession panelSessionOrNull(Context ctx) {
-        return ctx.attribute(SESSION);
-    }
-
-    /** The handler runs only for a bearer token that holds {@code scope} (401 without a valid token, 403 without the scope). */
-    public Handler requires(Scope scope, Handler handler) {
-        return ctx -> {
-            Principal p = authenticate(ctx);
-            if (!p.has(scope)) {
-                throw Refusal.forbidden("this token lacks the '" + scope.wireName() + "' scope");
-            }
-            ctx.attribute(PRINCIPAL, p);
-            handler.handle(ctx);
-        };
+            case PANEL -> panel(ctx, access);
+        }
     }
 
     /**
-     * A route that authenticates each request itself, by a per-instance secret (webhook HMAC signature,
-     * pict-rs gate secret) rather than by a bearer token.
+     * A panel route for a logged-in user with at least the route's role. Without a session a page request is
+     * sent to the login page and anything else gets 401; a lesser role gets 403; a state-changing request must
+     * carry the session's CSRF token (403 otherwise).
      */
-    public Handler selfAuthenticated(Handler handler) {
-        // Wrapped like every other decision, so a test can tell guarded routes from unguarded ones.
-        return ctx -> handler.handle(ctx);
-    }
-
-    /** A deliberately public route (health checks). */
-    public Handler open(Handler handler) {
-        return ctx -> handler.handle(ctx);
-    }
-
-    /** Whether a registered handler came out of this class (each decision returns its own wrapper). */
-    public static boolean madeDecision(Handler handler) {
-        return handler.getClass().getName().startsWith(AuthGuard.class.getName() + "$$Lambda");
-    }
-
-    public static Principal principal(Context ctx) {
-        Principal p = ctx.attribute(PRINCIPAL);
-        if (p == null) throw new IllegalStateException("route registered without AuthGuard.requires");
-        return p;
+    private void panel(Context ctx, Access access) {
+        PanelSession s = users.session(ctx.cookie(Cookies.SESSION)).orElse(null);
+        boolean safe = ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD;
+        if (s == null) {
+            ctx.skipRemainingHandlers();
+            if (safe) {
+                String next = ctx.queryString() == null ? ctx.path() : ctx.path() + "?" + ctx.queryString();
+                ctx.header("Cache-Control", "no-store");
+                ctx.redirect("/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
+            } else {
+                ctx.status(401).contentType("text/plain; charset=utf-8").result("login required");
+            }
+            return;
+        }
+        Access.admit(ctx, s);
+        if (!s.user().can(access.role())) {
+            ctx.skipRemainingHandlers();
+            Page.error(ctx, 403, "This page needs the " + access.role().wireName() + " role.");
+            return;
+        }
+        if (!safe && !Csrf.valid(ctx, s.csrfToken())) {
+            ctx.skipRemainingHandlers();
+            Page.error(ctx, 403, "The form was stale or did not come from this panel (CSRF token missing or wrong). Reload the page and try again.");
+        }
     }
 
     private Principal authenticate(Context ctx) {

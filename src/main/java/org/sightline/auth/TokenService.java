@@ -1,5 +1,7 @@
 package org.sightline.auth;
 
+import org.sightline.access.Principal;
+import org.sightline.access.Scope;
 import org.jdbi.v3.core.Jdbi;
 
 import java.nio.charset.StandardCharsets;

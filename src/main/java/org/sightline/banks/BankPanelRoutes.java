@@ -1,14 +1,14 @@
 package org.sightline.banks;
 
+import org.sightline.access.Access;
 import org.sightline.common.Refusal;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import org.sightline.audit.AuditLog;
-import org.sightline.auth.AuthGuard;
-import org.sightline.users.PanelSession;
-import org.sightline.users.Role;
+import org.sightline.access.PanelSession;
+import org.sightline.access.Role;
 import org.sightline.web.Page;
 
 import java.io.IOException;
@@ -31,14 +31,14 @@ public final class BankPanelRoutes {
         this.audit = audit;
     }
 
-    public static void register(RoutesConfig routes, AuthGuard guard, BankService banks, AuditLog audit) {
+    public static void register(RoutesConfig routes, BankService banks, AuditLog audit) {
         BankPanelRoutes r = new BankPanelRoutes(banks, audit);
-        routes.get("/banks", guard.session(Role.MODERATOR, r::list));
-        routes.post("/banks", guard.session(Role.ADMIN, r::create));
-        routes.get("/banks/{name}", guard.session(Role.MODERATOR, r::bank));
-        routes.post("/banks/{name}/settings", guard.session(Role.ADMIN, r::settings));
-        routes.post("/banks/{name}/entries", guard.session(Role.ADMIN, r::addEntries));
-        routes.post("/banks/{name}/entries/{id}/retract", guard.session(Role.ADMIN, r::retract));
+        routes.get("/banks", r::list, Access.panel(Role.MODERATOR));
+        routes.post("/banks", r::create, Access.panel(Role.ADMIN));
+        routes.get("/banks/{name}", r::bank, Access.panel(Role.MODERATOR));
+        routes.post("/banks/{name}/settings", r::settings, Access.panel(Role.ADMIN));
+        routes.post("/banks/{name}/entries", r::addEntries, Access.panel(Role.ADMIN));
+        routes.post("/banks/{name}/entries/{id}/retract", r::retract, Access.panel(Role.ADMIN));
     }
 
     private void list(Context ctx) {
@@ -67,7 +67,7 @@ public final class BankPanelRoutes {
     }
 
     private void create(Context ctx) {
-        PanelSession s = AuthGuard.panelSession(ctx);
+        PanelSession s = Access.requireSession(ctx);
         try {
             Bank b = banks.create(new BankService.BankSpec(ctx.formParam("name"), ctx.formParam("kind"),
                     ctx.formParam("policy"), ctx.formParam("mode"), ctx.formParams("label"), null, null, null));
@@ -113,7 +113,7 @@ public final class BankPanelRoutes {
     }
 
     private void settings(Context ctx) {
-        PanelSession s = AuthGuard.panelSession(ctx);
+        PanelSession s = Access.requireSession(ctx);
         String name = ctx.pathParam("name");
         try {
             Bank b = banks.update(name, new BankService.BankSpec(null, null, ctx.formParam("policy"),
@@ -131,7 +131,7 @@ public final class BankPanelRoutes {
 
     /** A pasted text or an uploaded file of {@code <signal_type> <value>} lines; all or none are added. */
     private void addEntries(Context ctx) throws IOException {
-        PanelSession s = AuthGuard.panelSession(ctx);
+        PanelSession s = Access.requireSession(ctx);
         String name = ctx.pathParam("name");
         String text = ctx.formParam("lines");
         UploadedFile file = ctx.uploadedFile("file");
@@ -169,7 +169,7 @@ public final class BankPanelRoutes {
     }
 
     private void retract(Context ctx) {
-        PanelSession s = AuthGuard.panelSession(ctx);
+        PanelSession s = Access.requireSession(ctx);
         String name = ctx.pathParam("name");
         try {
             long id = Long.parseLong(ctx.pathParam("id"));

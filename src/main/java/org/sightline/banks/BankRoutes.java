@@ -1,12 +1,12 @@
 package org.sightline.banks;
 
+import org.sightline.access.Access;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import org.sightline.auth.AuthGuard;
-import org.sightline.auth.Scope;
+import org.sightline.access.Scope;
 import org.sightline.common.Refusal;
 import org.sightline.web.JsonBody;
 
@@ -34,15 +34,15 @@ public final class BankRoutes {
         this.json = json;
     }
 
-    public static void register(RoutesConfig routes, AuthGuard guard, BankService banks, ObjectMapper json) {
+    public static void register(RoutesConfig routes, BankService banks, ObjectMapper json) {
         BankRoutes r = new BankRoutes(banks, json);
-        routes.get("/api/v1/banks", guard.requires(Scope.BANKS_READ, r::list));
-        routes.post("/api/v1/banks", guard.requires(Scope.BANKS_WRITE, r::create));
-        routes.get("/api/v1/banks/{name}", guard.requires(Scope.BANKS_READ, r::get));
-        routes.patch("/api/v1/banks/{name}", guard.requires(Scope.BANKS_WRITE, r::update));
-        routes.post("/api/v1/banks/{name}/entries", guard.requires(Scope.BANKS_WRITE, r::addEntries));
-        routes.get("/api/v1/banks/{name}/entries", guard.requires(Scope.BANKS_READ, r::export));
-        routes.delete("/api/v1/banks/{name}/entries/{id}", guard.requires(Scope.BANKS_WRITE, r::retract));
+        routes.get("/api/v1/banks", r::list, Access.token(Scope.BANKS_READ));
+        routes.post("/api/v1/banks", r::create, Access.token(Scope.BANKS_WRITE));
+        routes.get("/api/v1/banks/{name}", r::get, Access.token(Scope.BANKS_READ));
+        routes.patch("/api/v1/banks/{name}", r::update, Access.token(Scope.BANKS_WRITE));
+        routes.post("/api/v1/banks/{name}/entries", r::addEntries, Access.token(Scope.BANKS_WRITE));
+        routes.get("/api/v1/banks/{name}/entries", r::export, Access.token(Scope.BANKS_READ));
+        routes.delete("/api/v1/banks/{name}/entries/{id}", r::retract, Access.token(Scope.BANKS_WRITE));
     }
 
     private void list(Context ctx) {
@@ -93,7 +93,7 @@ public final class BankRoutes {
                 throw Refusal.invalid("expected one entry (JSON object), a JSON array of entries, or text/plain lines");
             }
         }
-        List<BankEntry> saved = banks.addEntries(name, entries, AuthGuard.principal(ctx).name());
+        List<BankEntry> saved = banks.addEntries(name, entries, Access.principal(ctx).name());
         List<Long> ids = new ArrayList<>(saved.size());
         for (BankEntry e : saved) ids.add(e.id());
         Map<String, Object> out = new LinkedHashMap<>();
@@ -175,7 +175,7 @@ public final class BankRoutes {
         } catch (NumberFormatException e) {
             throw Refusal.invalid("entry id must be a number");
         }
-        BankEntry e = banks.retract(ctx.pathParam("name"), id, AuthGuard.principal(ctx).name());
+        BankEntry e = banks.retract(ctx.pathParam("name"), id, Access.principal(ctx).name());
         ctx.json(entryView(e));
     }
 

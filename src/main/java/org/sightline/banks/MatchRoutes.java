@@ -1,11 +1,11 @@
 package org.sightline.banks;
 
+import org.sightline.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import org.sightline.auth.AuthGuard;
-import org.sightline.auth.Scope;
+import org.sightline.access.Scope;
 import org.sightline.matching.Matcher;
 import org.sightline.matching.SignalType;
 import org.sightline.common.Refusal;
@@ -26,10 +26,10 @@ public final class MatchRoutes {
         this.json = json;
     }
 
-    public static void register(RoutesConfig routes, AuthGuard guard, BankService banks, ObjectMapper json) {
+    public static void register(RoutesConfig routes, BankService banks, ObjectMapper json) {
         MatchRoutes r = new MatchRoutes(banks, json);
-        routes.post("/api/v1/match", guard.requires(Scope.MATCH, r::match));
-        routes.get("/m/lookup", guard.requires(Scope.MATCH, r::lookup));
+        routes.post("/api/v1/match", r::match, Access.token(Scope.MATCH));
+        routes.get("/m/lookup", r::lookup, Access.token(Scope.MATCH));
     }
 
     private void match(Context ctx) {

@@ -1,11 +1,11 @@
 package org.sightline.federation;
 
+import org.sightline.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import org.sightline.auth.AuthGuard;
-import org.sightline.auth.Scope;
+import org.sightline.access.Scope;
 import org.sightline.banks.Bank;
 import org.sightline.common.Refusal;
 
@@ -34,24 +34,24 @@ public final class FederationRoutes {
     }
 
     /** @param publicUrl this instance's public base URL (lists' ids start with it); null: taken from each request */
-    public static void register(RoutesConfig routes, AuthGuard guard, PublishService lists,
+    public static void register(RoutesConfig routes, PublishService lists,
                                 SubscriptionService subscriptions, Trust trust, ObjectMapper json, String publicUrl) {
         FederationRoutes r = new FederationRoutes(lists, subscriptions, trust, json, publicUrl);
-        routes.post("/api/v1/lists", guard.requires(Scope.ADMIN, r::publish));
-        routes.get("/api/v1/lists", guard.requires(Scope.ADMIN, r::listLists));
-        routes.post("/api/v1/lists/{name}/tokens", guard.requires(Scope.ADMIN, r::createToken));
+        routes.post("/api/v1/lists", r::publish, Access.token(Scope.ADMIN));
+        routes.get("/api/v1/lists", r::listLists, Access.token(Scope.ADMIN));
+        routes.post("/api/v1/lists/{name}/tokens", r::createToken, Access.token(Scope.ADMIN));
         // The published documents: public, or checked against subscriber tokens by the handler itself.
-        routes.get("/lists/{name}", guard.selfAuthenticated(r::snapshot));
-        routes.get("/lists/{name}/changes", guard.selfAuthenticated(r::changes));
-        routes.get("/lists/{name}/key", guard.selfAuthenticated(r::key));
-        routes.get("/lists/{name}/pdq.txt", guard.selfAuthenticated(r::exportPdq));
-        routes.post("/api/v1/subscriptions", guard.requires(Scope.ADMIN, r::subscribe));
-        routes.get("/api/v1/subscriptions", guard.requires(Scope.ADMIN, r::listSubscriptions));
-        routes.get("/api/v1/subscriptions/{id}", guard.requires(Scope.ADMIN, r::getSubscription));
-        routes.patch("/api/v1/subscriptions/{id}", guard.requires(Scope.ADMIN, r::updateSubscription));
-        routes.post("/api/v1/subscriptions/{id}/sync", guard.requires(Scope.ADMIN, r::sync));
-        routes.post("/api/v1/subscriptions/{id}/rollback", guard.requires(Scope.ADMIN, r::rollback));
-        routes.get("/api/v1/list-alerts", guard.requires(Scope.ADMIN, r::alerts));
+        routes.get("/lists/{name}", r::snapshot, Access.selfAuthenticated());
+        routes.get("/lists/{name}/changes", r::changes, Access.selfAuthenticated());
+        routes.get("/lists/{name}/key", r::key, Access.selfAuthenticated());
+        routes.get("/lists/{name}/pdq.txt", r::exportPdq, Access.selfAuthenticated());
+        routes.post("/api/v1/subscriptions", r::subscribe, Access.token(Scope.ADMIN));
+        routes.get("/api/v1/subscriptions", r::listSubscriptions, Access.token(Scope.ADMIN));
+        routes.get("/api/v1/subscriptions/{id}", r::getSubscription, Access.token(Scope.ADMIN));
+        routes.patch("/api/v1/subscriptions/{id}", r::updateSubscription, Access.token(Scope.ADMIN));
+        routes.post("/api/v1/subscriptions/{id}/sync", r::sync, Access.token(Scope.ADMIN));
+        routes.post("/api/v1/subscriptions/{id}/rollback", r::rollback, Access.token(Scope.ADMIN));
+        routes.get("/api/v1/list-alerts", r::alerts, Access.token(Scope.ADMIN));
     }
 
     private String base(Context ctx) {

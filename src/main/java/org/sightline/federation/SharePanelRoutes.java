@@ -1,10 +1,10 @@
 package org.sightline.federation;
 
+import org.sightline.access.Access;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import org.sightline.auth.AuthGuard;
-import org.sightline.users.Role;
-import org.sightline.users.User;
+import org.sightline.access.Role;
+import org.sightline.access.User;
 import org.sightline.common.Refusal;
 import org.sightline.web.HttpRefusals;
 import org.sightline.web.Page;
@@ -22,15 +22,15 @@ public final class SharePanelRoutes {
         this.shares = shares;
     }
 
-    public static void register(RoutesConfig routes, AuthGuard guard, ShareService shares) {
+    public static void register(RoutesConfig routes, ShareService shares) {
         SharePanelRoutes r = new SharePanelRoutes(shares);
-        routes.get("/sharing", guard.session(Role.MODERATOR, ctx -> r.page(ctx, 200, Map.of())));
-        routes.post("/sharing/{id}/approve", guard.session(Role.MODERATOR, r::approve));
-        routes.post("/sharing/{id}/reject", guard.session(Role.MODERATOR, r::reject));
+        routes.get("/sharing", ctx -> r.page(ctx, 200, Map.of()), Access.panel(Role.MODERATOR));
+        routes.post("/sharing/{id}/approve", r::approve, Access.panel(Role.MODERATOR));
+        routes.post("/sharing/{id}/reject", r::reject, Access.panel(Role.MODERATOR));
     }
 
     private void page(Context ctx, int status, Map<String, Object> extra) {
-        User me = AuthGuard.panelSession(ctx).user();
+        User me = Access.requireSession(ctx).user();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (ShareService.Proposal p : shares.pending()) {
             ShareDao.ShareRequest r = p.request();
@@ -60,7 +60,7 @@ public final class SharePanelRoutes {
     }
 
     private void approve(Context ctx) {
-        User me = AuthGuard.panelSession(ctx).user();
+        User me = Access.requireSession(ctx).user();
         try {
             ShareService.Approved a = shares.approve(id(ctx), me);
             page(ctx, 200, Map.of("message", a.entry() != null
@@ -73,7 +73,7 @@ public final class SharePanelRoutes {
 
     private void reject(Context ctx) {
         try {
-            shares.reject(id(ctx), AuthGuard.panelSession(ctx).user(), ctx.formParam("reason"));
+            shares.reject(id(ctx), Access.requireSession(ctx).user(), ctx.formParam("reason"));
             page(ctx, 200, Map.of("message", "Rejected: the hash will not be shared."));
         } catch (Refusal e) {
             page(ctx, HttpRefusals.status(e), Map.of("error", e.getMessage()));

@@ -8,8 +8,8 @@ import org.sightline.banks.Bank;
 import org.sightline.banks.BankEntry;
 import org.sightline.banks.BankService;
 import org.sightline.banks.Labels;
-import org.sightline.users.Role;
-import org.sightline.users.User;
+import org.sightline.access.Role;
+import org.sightline.access.User;
 import org.sightline.common.Refusal;
 
 import java.io.IOException;

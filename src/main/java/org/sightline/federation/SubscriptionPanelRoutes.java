@@ -1,14 +1,14 @@
 package org.sightline.federation;
 
+import org.sightline.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.sightline.audit.AuditLog;
-import org.sightline.auth.AuthGuard;
 import org.sightline.common.Refusal;
 import org.sightline.web.HttpRefusals;
-import org.sightline.users.Role;
+import org.sightline.access.Role;
 import org.sightline.web.Page;
 
 import java.io.IOException;
@@ -30,14 +30,14 @@ public final class SubscriptionPanelRoutes {
         this.audit = audit;
     }
 
-    public static void register(RoutesConfig routes, AuthGuard guard, SubscriptionService subscriptions, AuditLog audit) {
+    public static void register(RoutesConfig routes, SubscriptionService subscriptions, AuditLog audit) {
         SubscriptionPanelRoutes r = new SubscriptionPanelRoutes(subscriptions, audit);
-        routes.get("/subscriptions", guard.session(Role.ADMIN, ctx -> r.page(ctx, 200, Map.of())));
-        routes.post("/subscriptions", guard.session(Role.ADMIN, r::add));
-        routes.post("/subscriptions/{id}/sync", guard.session(Role.ADMIN, r::sync));
-        routes.post("/subscriptions/{id}/mode", guard.session(Role.ADMIN, r::mode));
-        routes.post("/subscriptions/{id}/pause", guard.session(Role.ADMIN, r::pause));
-        routes.post("/subscriptions/{id}/rollback", guard.session(Role.ADMIN, r::rollback));
+        routes.get("/subscriptions", ctx -> r.page(ctx, 200, Map.of()), Access.panel(Role.ADMIN));
+        routes.post("/subscriptions", r::add, Access.panel(Role.ADMIN));
+        routes.post("/subscriptions/{id}/sync", r::sync, Access.panel(Role.ADMIN));
+        routes.post("/subscriptions/{id}/mode", r::mode, Access.panel(Role.ADMIN));
+        routes.post("/subscriptions/{id}/pause", r::pause, Access.panel(Role.ADMIN));
+        routes.post("/subscriptions/{id}/rollback", r::rollback, Access.panel(Role.ADMIN));
     }
 
     /** A change that may be refused: the refusal is shown on the page with its status. */
@@ -46,7 +46,7 @@ public final class SubscriptionPanelRoutes {
     }
 
     private void change(Context ctx, Change c) {
-        String admin = AuthGuard.panelSession(ctx).user().name();
+        String admin = Access.requireSession(ctx).user().name();
         try {
             page(ctx, 200, Map.of("message", c.run(admin)));
         } catch (SyncException e) {

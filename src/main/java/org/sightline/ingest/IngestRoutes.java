@@ -1,12 +1,12 @@
 package org.sightline.ingest;
 
+import org.sightline.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
-import org.sightline.auth.AuthGuard;
-import org.sightline.auth.Scope;
+import org.sightline.access.Scope;
 import org.sightline.instances.Instance;
 import org.sightline.instances.InstanceService;
 import org.sightline.common.Refusal;
@@ -49,14 +49,14 @@ public final class IngestRoutes {
         this.maxMediaBytes = maxMediaBytes;
     }
 
-    public static void register(RoutesConfig routes, AuthGuard guard, IngestService ingest, ScanService scans,
+    public static void register(RoutesConfig routes, IngestService ingest, ScanService scans,
                                 InstanceService instances, IngestMetrics metrics, ObjectMapper json, long maxMediaBytes) {
         IngestRoutes r = new IngestRoutes(ingest, scans, instances, metrics, json, maxMediaBytes);
-        routes.post("/hooks/mastodon/{instance}", guard.selfAuthenticated(r::mastodon));
-        routes.post("/hooks/pictrs/{instance}", guard.selfAuthenticated(r::pictrs));
-        routes.post("/api/v1/media", guard.requires(Scope.SCAN, r::submit));
-        routes.get("/api/v1/media", guard.requires(Scope.SCAN, r::byStatus));
-        routes.get("/api/v1/media/{id}", guard.requires(Scope.SCAN, r::get));
+        routes.post("/hooks/mastodon/{instance}", r::mastodon, Access.selfAuthenticated());
+        routes.post("/hooks/pictrs/{instance}", r::pictrs, Access.selfAuthenticated());
+        routes.post("/api/v1/media", r::submit, Access.token(Scope.SCAN));
+        routes.get("/api/v1/media", r::byStatus, Access.token(Scope.SCAN));
+        routes.get("/api/v1/media/{id}", r::get, Access.token(Scope.SCAN));
     }
 
     private void mastodon(Context ctx) {

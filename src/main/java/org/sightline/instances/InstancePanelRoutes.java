@@ -1,11 +1,11 @@
 package org.sightline.instances;
 
+import org.sightline.access.Access;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.sightline.audit.AuditLog;
-import org.sightline.auth.AuthGuard;
 import org.sightline.ingest.misskey.MisskeyPoller;
-import org.sightline.users.Role;
+import org.sightline.access.Role;
 import org.sightline.common.Refusal;
 import org.sightline.web.HttpRefusals;
 import org.sightline.web.Page;
@@ -41,14 +41,14 @@ public final class InstancePanelRoutes {
         this.publicUrl = publicUrl;
     }
 
-    public static void register(RoutesConfig routes, AuthGuard guard, InstanceService instances, MastodonConnect connect,
+    public static void register(RoutesConfig routes, InstanceService instances, MastodonConnect connect,
                                 MisskeyConnect misskeyConnect, MisskeyPoller polls, AuditLog audit, String publicUrl) {
         InstancePanelRoutes r = new InstancePanelRoutes(instances, connect, misskeyConnect, polls, audit, publicUrl);
-        routes.get("/instances", guard.session(Role.ADMIN, r::show));
-        routes.post("/instances", guard.session(Role.ADMIN, r::add));
-        routes.post("/instances/{name}/connect", guard.session(Role.ADMIN, r::connect));
-        routes.post("/instances/{name}/token", guard.session(Role.ADMIN, r::token));
-        routes.post("/instances/{name}/poll", guard.session(Role.ADMIN, r::poll));
+        routes.get("/instances", r::show, Access.panel(Role.ADMIN));
+        routes.post("/instances", r::add, Access.panel(Role.ADMIN));
+        routes.post("/instances/{name}/connect", r::connect, Access.panel(Role.ADMIN));
+        routes.post("/instances/{name}/token", r::token, Access.panel(Role.ADMIN));
+        routes.post("/instances/{name}/poll", r::poll, Access.panel(Role.ADMIN));
     }
 
     /** The page; after a MiAuth approval ({@code ?connected=name}) it confirms the connection if it really holds. */
@@ -80,7 +80,7 @@ public final class InstancePanelRoutes {
     }
 
     private void add(Context ctx) {
-        String admin = AuthGuard.panelSession(ctx).user().name();
+        String admin = Access.requireSession(ctx).user().name();
         try {
             InstanceService.Added added = instances.add(new InstanceService.NewInstance(ctx.formParam("name"),
                     ctx.formParam("kind"), ctx.formParam("url"), null, null, null, null));
@@ -100,7 +100,7 @@ public final class InstancePanelRoutes {
     private void token(Context ctx) {
         String name = ctx.pathParam("name");
         try {
-            String admin = AuthGuard.panelSession(ctx).user().name();
+            String admin = Access.requireSession(ctx).user().name();
             Instance instance = instances.setApiToken(name, ctx.formParam("token"),
                     h -> audit.append(h, admin, "instance_token", "instance:" + name, ""));
             page(ctx, 200, Map.of("tokenSet", instance.name()));
@@ -135,7 +135,7 @@ public final class InstancePanelRoutes {
             Set<String> actions = new LinkedHashSet<>(ctx.formParams("action"));
             boolean misskey = instances.find(name).map(i -> i.kind().equals("misskey")).orElse(false);
             String authorize = misskey ? misskeyConnect.start(name, actions) : connect.start(name, actions);
-            audit.append(AuthGuard.panelSession(ctx).user().name(), "instance_connect", "instance:" + name,
+            audit.append(Access.requireSession(ctx).user().name(), "instance_connect", "instance:" + name,
                     "actions=" + String.join(",", ctx.formParams("action")));
             ctx.redirect(authorize);
         } catch (Refusal e) {

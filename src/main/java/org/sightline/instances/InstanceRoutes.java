@@ -1,11 +1,11 @@
 package org.sightline.instances;
 
+import org.sightline.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import org.sightline.auth.AuthGuard;
-import org.sightline.auth.Scope;
+import org.sightline.access.Scope;
 import org.sightline.ingest.misskey.MisskeyPoller;
 import org.sightline.common.Refusal;
 import org.sightline.web.JsonBody;
@@ -32,18 +32,18 @@ public final class InstanceRoutes {
         this.json = json;
     }
 
-    public static void register(RoutesConfig routes, AuthGuard guard, InstanceService instances, MastodonConnect connect,
+    public static void register(RoutesConfig routes, InstanceService instances, MastodonConnect connect,
                                 MisskeyConnect misskeyConnect, MisskeyPoller polls, ObjectMapper json) {
         InstanceRoutes r = new InstanceRoutes(instances, connect, misskeyConnect, polls, json);
-        routes.get("/api/v1/instances", guard.requires(Scope.ADMIN, r::list));
-        routes.post("/api/v1/instances", guard.requires(Scope.ADMIN, r::add));
-        routes.get("/api/v1/instances/{name}", guard.requires(Scope.ADMIN, r::get));
-        routes.post("/api/v1/instances/{name}/connect", guard.requires(Scope.ADMIN, r::connect));
-        routes.post("/api/v1/instances/{name}/poll", guard.requires(Scope.ADMIN, r::poll));
+        routes.get("/api/v1/instances", r::list, Access.token(Scope.ADMIN));
+        routes.post("/api/v1/instances", r::add, Access.token(Scope.ADMIN));
+        routes.get("/api/v1/instances/{name}", r::get, Access.token(Scope.ADMIN));
+        routes.post("/api/v1/instances/{name}/connect", r::connect, Access.token(Scope.ADMIN));
+        routes.post("/api/v1/instances/{name}/poll", r::poll, Access.token(Scope.ADMIN));
         // the instance's authorize page sends the admin's browser here; the one-time state authenticates it
-        routes.get("/instances/{name}/oauth/callback", guard.selfAuthenticated(r::callback));
+        routes.get("/instances/{name}/oauth/callback", r::callback, Access.selfAuthenticated());
         // Misskey's MiAuth page sends the admin's browser here; the one-time session authenticates it
-        routes.get("/instances/{name}/miauth/callback", guard.selfAuthenticated(r::miauthCallback));
+        routes.get("/instances/{name}/miauth/callback", r::miauthCallback, Access.selfAuthenticated());
     }
 
     private void get(Context ctx) {

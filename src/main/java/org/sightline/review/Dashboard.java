@@ -4,8 +4,8 @@ import org.jdbi.v3.core.Jdbi;
 import org.sightline.audit.AuditDao;
 import org.sightline.audit.AuditLog;
 import org.sightline.ingest.MediaDao;
-import org.sightline.users.Role;
-import org.sightline.users.User;
+import org.sightline.access.Role;
+import org.sightline.access.User;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package org.sightline.review;
 
+import org.sightline.access.Access;
 import org.sightline.common.Refusal;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.audit.AuditLog;
-import org.sightline.auth.AuthGuard;
 import org.sightline.banks.Bank;
 import org.sightline.banks.BankEntry;
 import org.sightline.banks.BankService;
@@ -14,8 +14,8 @@ import org.sightline.banks.Labels;
 import org.sightline.ingest.MatchDao;
 import org.sightline.ingest.MatchRecord;
 import org.sightline.ingest.MediaDao;
-import org.sightline.users.PanelSession;
-import org.sightline.users.Role;
+import org.sightline.access.PanelSession;
+import org.sightline.access.Role;
 import org.sightline.web.Page;
 
 import java.time.Clock;
@@ -43,17 +43,17 @@ public final class ReviewRoutes {
         this.clock = clock;
     }
 
-    public static void register(RoutesConfig routes, AuthGuard guard, ReviewService review, BankService banks,
+    public static void register(RoutesConfig routes, ReviewService review, BankService banks,
                                 AuditLog audit, Jdbi jdbi, Clock clock) {
         ReviewRoutes r = new ReviewRoutes(review, banks, audit, jdbi, clock);
-        routes.get("/queue", guard.session(Role.VIEWER, r::queue));
-        routes.get("/cases/next", guard.session(Role.VIEWER, r::next));
-        routes.get("/cases/{id}", guard.session(Role.VIEWER, r::casePage));
-        routes.post("/cases/{id}/confirm", guard.session(Role.MODERATOR, r::confirm));
-        routes.post("/cases/{id}/dismiss", guard.session(Role.MODERATOR, r::dismiss));
-        routes.post("/cases/{id}/escalate", guard.session(Role.MODERATOR, r::escalate));
-        routes.get("/media/{id}/preview", guard.session(Role.VIEWER, r::preview));
-        routes.post("/media/{id}/reveal", guard.session(Role.MODERATOR, r::reveal));
+        routes.get("/queue", r::queue, Access.panel(Role.VIEWER));
+        routes.get("/cases/next", r::next, Access.panel(Role.VIEWER));
+        routes.get("/cases/{id}", r::casePage, Access.panel(Role.VIEWER));
+        routes.post("/cases/{id}/confirm", r::confirm, Access.panel(Role.MODERATOR));
+        routes.post("/cases/{id}/dismiss", r::dismiss, Access.panel(Role.MODERATOR));
+        routes.post("/cases/{id}/escalate", r::escalate, Access.panel(Role.MODERATOR));
+        routes.get("/media/{id}/preview", r::preview, Access.panel(Role.VIEWER));
+        routes.post("/media/{id}/reveal", r::reveal, Access.panel(Role.MODERATOR));
     }
 
     private ReviewService.Filter filter(Context ctx) {
@@ -63,7 +63,7 @@ public final class ReviewRoutes {
 
     private void queue(Context ctx) {
         ReviewService.Filter f = filter(ctx);
-        long me = AuthGuard.panelSession(ctx).user().id();
+        long me = Access.requireSession(ctx).user().id();
         Instant now = clock.instant();
         List<QueueRow> rows = new ArrayList<>();
         for (ReviewCase c : review.queue(f, 200)) {
@@ -84,7 +84,7 @@ public final class ReviewRoutes {
 
     /** The first case of the queue that nobody else holds: the keyboard flow goes from case to case. */
     private void next(Context ctx) {
-        PanelSession s = AuthGuard.panelSession(ctx);
+        PanelSession s = Access.requireSession(ctx);
         Instant now = clock.instant();
         ReviewService.Filter f = filter(ctx);
         for (ReviewCase c : review.queue(f, 200)) {
@@ -97,7 +97,7 @@ public final class ReviewRoutes {
     }
 
     private void casePage(Context ctx) {
-        PanelSession s = AuthGuard.panelSession(ctx);
+        PanelSession s = Access.requireSession(ctx);
         long id = id(ctx);
         ReviewCase c = review.open(id, s.user());
         List<MatchRecord> matches = jdbi.onDemand(MatchDao.class).forMedia(c.mediaId());
@@ -139,7 +139,7 @@ public final class ReviewRoutes {
     }
 
     private void confirm(Context ctx) {
-        PanelSession s = AuthGuard.panelSession(ctx);
+        PanelSession s = Access.requireSession(ctx);
         long id = id(ctx);
         List<String> actions = new ArrayList<>(ctx.formParams("action"));
         if (ctx.formParam("share") != null && !actions.contains("share")) actions.add("share");
@@ -149,12 +149,12 @@ public final class ReviewRoutes {
     }
 
     private void dismiss(Context ctx) {
-        review.dismiss(id(ctx), AuthGuard.panelSession(ctx).user(), ctx.formParam("reason"), ctx.formParam("allow_bank"));
+        review.dismiss(id(ctx), Access.requireSession(ctx).user(), ctx.formParam("reason"), ctx.formParam("allow_bank"));
         ctx.redirect("/cases/next");
     }
 
     private void escalate(Context ctx) {
-        review.escalate(id(ctx), AuthGuard.panelSession(ctx).user(), ctx.formParam("reason"));
+        review.escalate(id(ctx), Access.requireSession(ctx).user(), ctx.formParam("reason"));
         ctx.redirect("/cases/next");
     }
 
@@ -169,7 +169,7 @@ public final class ReviewRoutes {
 
     /** Writes the audit event first: nobody sees the unblurred image without the log saying so. */
     private void reveal(Context ctx) {
-        PanelSession s = AuthGuard.panelSession(ctx);
+        PanelSession s = Access.requireSession(ctx);
         long id = id(ctx);
         byte[] bytes = jdbi.onDemand(MediaDao.class).reveal(id).orElse(null);
         if (bytes == null) {

@@ -1,9 +1,12 @@
 package org.sightline.users;
 
+import org.sightline.access.Access;
+import org.sightline.access.PanelSession;
+import org.sightline.access.Role;
+import org.sightline.access.User;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.sightline.audit.AuditLog;
-import org.sightline.auth.AuthGuard;
 import org.sightline.web.ClientAddress;
 import org.sightline.web.Cookies;
 import org.sightline.web.Page;
@@ -36,23 +39,23 @@ public final class AccountRoutes {
         this.addresses = addresses;
     }
 
-    public static void register(RoutesConfig routes, AuthGuard guard, UserService users, AuditLog audit,
+    public static void register(RoutesConfig routes, UserService users, AuditLog audit,
                                 Cookies cookies, SecureRandom random, ClientAddress addresses, String publicUrl) {
         AccountRoutes r = new AccountRoutes(users, audit, cookies, random, addresses, publicUrl);
         // The login and invitation forms are public by nature; they check a pre-session CSRF cookie themselves.
-        routes.get("/login", guard.open(r::loginForm));
-        routes.post("/login", guard.open(r::login));
-        routes.get("/invite/{token}", guard.open(r::inviteForm));
-        routes.post("/invite/{token}", guard.open(r::acceptInvite));
-        routes.post("/logout", guard.session(Role.VIEWER, r::logout));
-        routes.get("/password", guard.session(Role.VIEWER, ctx -> Page.render(ctx, "password.peb", Map.of())));
-        routes.post("/password", guard.session(Role.VIEWER, r::changePassword));
-        routes.get("/settings", guard.session(Role.VIEWER, ctx -> Page.render(ctx, "settings.peb", Map.of())));
-        routes.post("/settings", guard.session(Role.VIEWER, r::saveSettings));
-        routes.get("/users", guard.session(Role.ADMIN, r::usersPage));
-        routes.post("/users/invitations", guard.session(Role.ADMIN, r::invite));
-        routes.post("/users/{name}/role", guard.session(Role.ADMIN, r::changeRole));
-        routes.post("/users/{name}/access", guard.session(Role.ADMIN, r::changeAccess));
+        routes.get("/login", r::loginForm, Access.open());
+        routes.post("/login", r::login, Access.open());
+        routes.get("/invite/{token}", r::inviteForm, Access.open());
+        routes.post("/invite/{token}", r::acceptInvite, Access.open());
+        routes.post("/logout", r::logout, Access.panel(Role.VIEWER));
+        routes.get("/password", ctx -> Page.render(ctx, "password.peb", Map.of()), Access.panel(Role.VIEWER));
+        routes.post("/password", r::changePassword, Access.panel(Role.VIEWER));
+        routes.get("/settings", ctx -> Page.render(ctx, "settings.peb", Map.of()), Access.panel(Role.VIEWER));
+        routes.post("/settings", r::saveSettings, Access.panel(Role.VIEWER));
+        routes.get("/users", r::usersPage, Access.panel(Role.ADMIN));
+        routes.post("/users/invitations", r::invite, Access.panel(Role.ADMIN));
+        routes.post("/users/{name}/role", r::changeRole, Access.panel(Role.ADMIN));
+        routes.post("/users/{name}/access", r::changeAccess, Access.panel(Role.ADMIN));
     }
 
     private String preSessionToken(Context ctx) {
@@ -114,7 +117,7 @@ public final class AccountRoutes {
     }
 
     private void changePassword(Context ctx) {
-        PanelSession s = AuthGuard.panelSession(ctx);
+        PanelSession s = Access.requireSession(ctx);
         String replacement = ctx.formParam("new_password");
         if (replacement == null || !replacement.equals(ctx.formParam("confirm_password"))) {
             ctx.status(400);
@@ -137,7 +140,7 @@ public final class AccountRoutes {
     }
 
     private void saveSettings(Context ctx) {
-        PanelSession s = AuthGuard.panelSession(ctx);
+        PanelSession s = Access.requireSession(ctx);
         try {
             int blur = Integer.parseInt(nz(ctx.formParam("blur_strength")).trim());
             users.setWellness(s.user(), blur, ctx.formParam("greyscale") != null, ctx.formParam("reveal_confirm") != null);
@@ -154,7 +157,7 @@ public final class AccountRoutes {
     }
 
     private void invite(Context ctx) {
-        PanelSession s = AuthGuard.panelSession(ctx);
+        PanelSession s = Access.requireSession(ctx);
         Role role;
         try {
             role = Role.parse(ctx.formParam("role"));
@@ -172,7 +175,7 @@ public final class AccountRoutes {
     }
 
     private void changeRole(Context ctx) {
-        PanelSession s = AuthGuard.panelSession(ctx);
+        PanelSession s = Access.requireSession(ctx);
         try {
             Role role = Role.parse(ctx.formParam("role"));
             User u = users.setRole(s.user(), ctx.pathParam("name"), role);
@@ -185,7 +188,7 @@ public final class AccountRoutes {
     }
 
     private void changeAccess(Context ctx) {
-        PanelSession s = AuthGuard.panelSession(ctx);
+        PanelSession s = Access.requireSession(ctx);
         boolean disable = "disable".equals(ctx.formParam("access"));
         try {
             User u = users.setDisabled(s.user(), ctx.pathParam("name"), disable);

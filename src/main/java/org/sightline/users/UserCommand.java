@@ -1,5 +1,7 @@
 package org.sightline.users;
 
+import org.sightline.access.Role;
+import org.sightline.access.User;
 import org.sightline.Main;
 import org.sightline.config.Config;
 import org.sightline.store.Database;

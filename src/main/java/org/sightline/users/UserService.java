@@ -1,5 +1,8 @@
 package org.sightline.users;
 
+import org.sightline.access.PanelSession;
+import org.sightline.access.Role;
+import org.sightline.access.User;
 import org.jdbi.v3.core.Jdbi;
 
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package org.sightline.web;
 
+import org.sightline.access.Access;
 import io.javalin.http.Context;
-import org.sightline.auth.AuthGuard;
-import org.sightline.users.PanelSession;
+import org.sightline.access.PanelSession;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +14,7 @@ public final class Page {
 
     public static void render(Context ctx, String template, Map<String, Object> model) {
         Map<String, Object> m = new HashMap<>(model);
-        PanelSession s = AuthGuard.panelSession(ctx);
+        PanelSession s = Access.requireSession(ctx);
         m.put("me", s.user());
         m.put("csrf", s.csrfToken());
         m.put("path", ctx.path());
@@ -29,7 +29,7 @@ public final class Page {
         Map<String, Object> m = new HashMap<>();
         m.put("status", status);
         m.put("message", message);
-        PanelSession s = AuthGuard.panelSessionOrNull(ctx);
+        PanelSession s = Access.session(ctx);
         if (s != null) {
             m.put("me", s.user());
             m.put("csrf", s.csrfToken());

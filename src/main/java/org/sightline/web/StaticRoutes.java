@@ -1,7 +1,7 @@
 package org.sightline.web;
 
+import org.sightline.access.Access;
 import io.javalin.config.RoutesConfig;
-import org.sightline.auth.AuthGuard;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,13 +12,13 @@ public final class StaticRoutes {
     private StaticRoutes() {
     }
 
-    public static void register(RoutesConfig routes, AuthGuard guard) {
+    public static void register(RoutesConfig routes) {
         byte[] css = load("templates/panel.css");
         byte[] js = load("templates/panel.js");
-        routes.get("/static/panel.css", guard.open(ctx -> ctx.contentType("text/css; charset=utf-8")
-                .header("Cache-Control", "max-age=300").result(css)));
-        routes.get("/static/panel.js", guard.open(ctx -> ctx.contentType("text/javascript; charset=utf-8")
-                .header("Cache-Control", "max-age=300").result(js)));
+        routes.get("/static/panel.css", ctx -> ctx.contentType("text/css; charset=utf-8")
+                .header("Cache-Control", "max-age=300").result(css), Access.open());
+        routes.get("/static/panel.js", ctx -> ctx.contentType("text/javascript; charset=utf-8")
+                .header("Cache-Control", "max-age=300").result(js), Access.open());
     }
 
     private static byte[] load(String resource) {

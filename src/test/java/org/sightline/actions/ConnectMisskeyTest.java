@@ -3,7 +3,7 @@ package org.sightline.actions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sightline.TestServer;
-import org.sightline.auth.Scope;
+import org.sightline.access.Scope;
 import org.sightline.config.Config;
 import org.sightline.instances.Instance;
 import org.sightline.instances.InstanceService;

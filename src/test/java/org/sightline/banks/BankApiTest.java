@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sightline.TestServer;
 import org.sightline.TestServer.Response;
-import org.sightline.auth.Scope;
+import org.sightline.access.Scope;
 import org.sightline.hashing.PdqHash;
 
 import java.nio.file.Path;

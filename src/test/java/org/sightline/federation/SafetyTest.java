@@ -5,7 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sightline.TestServer;
-import org.sightline.auth.Scope;
+import org.sightline.access.Scope;
 import org.sightline.config.Config;
 import org.sightline.review.CaseDao;
 

@@ -8,7 +8,7 @@ import org.sightline.Main;
 import org.sightline.TestServer;
 import org.sightline.audit.AuditLog;
 import org.sightline.config.Config;
-import org.sightline.users.Role;
+import org.sightline.access.Role;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

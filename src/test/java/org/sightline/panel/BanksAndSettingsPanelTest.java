@@ -8,8 +8,8 @@ import org.sightline.TestServer;
 import org.sightline.banks.Bank;
 import org.sightline.banks.BankEntry;
 import org.sightline.config.Config;
-import org.sightline.users.Role;
-import org.sightline.users.User;
+import org.sightline.access.Role;
+import org.sightline.access.User;
 
 import java.net.URI;
 import java.net.http.HttpClient;

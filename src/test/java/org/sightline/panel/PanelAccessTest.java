@@ -1,13 +1,19 @@
 package org.sightline.panel;
 
+import io.javalin.Javalin;
 import io.javalin.router.ParsedEndpoint;
+import io.javalin.security.Roles;
+import org.sightline.access.Access;
+import org.sightline.auth.AuthGuard;
+import org.sightline.common.Refusal;
+import org.sightline.web.HttpRefusals;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sightline.TestServer;
 import org.sightline.config.Config;
-import org.sightline.users.Role;
+import org.sightline.access.Role;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -43,24 +49,58 @@ class PanelAccessTest {
         server.close();
     }
 
+    /** The routes (not the guard's before-handler). */
+    List<ParsedEndpoint> endpoints() {
+        return server.app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(e -> e.endpoint.method.isHttpMethod()).toList();
+    }
+
     List<String> routes() {
         List<String> out = new ArrayList<>();
-        for (ParsedEndpoint e : server.app.unsafe.internalRouter.allHttpHandlers()) {
+        for (ParsedEndpoint e : endpoints()) {
             out.add(e.endpoint.method.name() + " " + e.endpoint.path);
         }
         return out;
     }
 
+    /** The one access rule a route declares, or null when it declares none or more than one. */
+    static Access declared(ParsedEndpoint e) {
+        Roles roles = e.endpoint.metadata(Roles.class);
+        if (roles == null) return null;
+        List<Access> rules = roles.getRoles().stream().filter(Access.class::isInstance).map(Access.class::cast).toList();
+        return rules.size() == 1 ? rules.get(0) : null;
+    }
+
     @Test
-    void every_registered_route_went_through_the_auth_guard() {
-        List<ParsedEndpoint> endpoints = server.app.unsafe.internalRouter.allHttpHandlers();
+    void every_registered_route_declares_one_access_rule() {
+        List<ParsedEndpoint> endpoints = endpoints();
         assertThat(endpoints).hasSizeGreaterThan(30);
         for (ParsedEndpoint e : endpoints) {
-            assertThat(org.sightline.auth.AuthGuard.madeDecision(e.endpoint.handler))
-                    .as(e.endpoint.method + " " + e.endpoint.path).isTrue();
+            String route = e.endpoint.method + " " + e.endpoint.path;
+            Access rule = declared(e);
+            assertThat(rule).as(route).isNotNull();
+            assertThat(rule.kind() == Access.Kind.OPEN).as(route + " is open").isEqualTo(PUBLIC.contains(route));
+            assertThat(rule.kind() == Access.Kind.SELF_AUTHENTICATED).as(route + " checks its own secret")
+                    .isEqualTo(SELF_AUTHENTICATED.contains(route));
         }
-        // and the check can fail: a bare handler is not a decision
-        assertThat(org.sightline.auth.AuthGuard.madeDecision(ctx -> ctx.result("x"))).isFalse();
+    }
+
+    @Test
+    void a_route_that_declares_no_access_rule_is_refused_by_the_guard() {
+        AuthGuard guard = new AuthGuard(server.deps.tokens(), server.deps.users());
+        Javalin bare = Javalin.create(config -> {
+            guard.install(config.routes);
+            config.routes.get("/forgotten", ctx -> ctx.result("secret"));
+            config.routes.get("/declared", ctx -> ctx.result("fine"), Access.open());
+            config.routes.exception(Refusal.class, (e, ctx) -> ctx.status(HttpRefusals.status(e)).result(e.code()));
+        }).start("127.0.0.1", 0);
+        try {
+            String base = "http://127.0.0.1:" + bare.port();
+            assertThat(new PanelClient(base).get("/forgotten").status()).isEqualTo(403);
+            assertThat(new PanelClient(base).get("/declared").status()).isEqualTo(200);
+        } finally {
+            bare.stop();
+        }
     }
 
     @Test

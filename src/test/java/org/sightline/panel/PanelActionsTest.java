@@ -10,7 +10,7 @@ import org.sightline.config.Config;
 import org.sightline.ingest.MediaServer;
 import org.sightline.ingest.Webhooks;
 import org.sightline.instances.InstanceService;
-import org.sightline.users.Role;
+import org.sightline.access.Role;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -146,7 +146,7 @@ class PanelActionsTest {
                     "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22", List.of("spam"), null, null, null)), "t");
             misskey.note("9note", new FakeMisskey.File("9file", "0".repeat(32)));
             String b64 = java.util.Base64.getEncoder().encodeToString(Webhooks.resource("/pdq/images/bridge-mods/aaa-orig.jpg"));
-            long mediaId = server.postJson("/api/v1/media", server.token("bridge", org.sightline.auth.Scope.SCAN),
+            long mediaId = server.postJson("/api/v1/media", server.token("bridge", org.sightline.access.Scope.SCAN),
                     "{\"image_base64\":\"" + b64 + "\",\"instance\":\"mk\",\"status\":\"9note\",\"account\":\"9user\","
                             + "\"attachment\":\"9file\"}").json().get("id").asLong();
             long caseId = await(() -> server.deps.database().jdbi().withHandle(h -> h.createQuery(

@@ -19,7 +19,7 @@ import org.sightline.TestServer;
 import org.sightline.audit.AuditEvent;
 import org.sightline.config.Config;
 import org.sightline.review.ReviewCase;
-import org.sightline.users.Role;
+import org.sightline.access.Role;
 
 import java.io.File;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package org.sightline.panel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.sightline.TestServer;
-import org.sightline.auth.Scope;
+import org.sightline.access.Scope;
 import org.sightline.banks.BankService;
 import org.sightline.review.CaseDao;
 import org.sightline.review.CaseRecord;

@@ -8,10 +8,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sightline.TestServer;
 import org.sightline.actions.WebhookReceiver;
 import org.sightline.actions.builtin.WebhookAction;
-import org.sightline.auth.Scope;
+import org.sightline.access.Scope;
 import org.sightline.banks.BankService;
 import org.sightline.config.Config;
-import org.sightline.users.Role;
+import org.sightline.access.Role;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sightline.TestServer;
 import org.sightline.config.Config;
 import org.sightline.store.TestDatabases;
-import org.sightline.users.Role;
+import org.sightline.access.Role;
 
 import java.nio.file.Path;
 import java.util.List;

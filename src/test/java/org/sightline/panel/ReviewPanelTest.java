@@ -9,7 +9,7 @@ import org.sightline.audit.AuditEvent;
 import org.sightline.banks.BankEntry;
 import org.sightline.config.Config;
 import org.sightline.review.ReviewCase;
-import org.sightline.users.Role;
+import org.sightline.access.Role;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -252,7 +252,7 @@ class ReviewPanelTest {
 
     @Test
     void media_that_could_not_be_decoded_is_queued_without_an_image_and_can_be_decided() {
-        String token = server.token("raw", org.sightline.auth.Scope.SCAN);
+        String token = server.token("raw", org.sightline.access.Scope.SCAN);
         String b64 = java.util.Base64.getEncoder().encodeToString("this is not an image".getBytes());
         TestServer.Response r = server.postJson("/api/v1/media", token, "{\"image_base64\":\"" + b64 + "\"}");
         assertThat(r.json().get("outcome").asText()).isEqualTo("unsupported");

@@ -11,7 +11,7 @@ import org.sightline.config.Config;
 import org.sightline.federation.KeyFiles;
 import org.sightline.federation.ShareDao;
 import org.sightline.store.TestDatabases;
-import org.sightline.users.Role;
+import org.sightline.access.Role;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;

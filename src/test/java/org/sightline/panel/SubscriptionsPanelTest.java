@@ -6,11 +6,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sightline.TestServer;
 import org.sightline.audit.AuditEvent;
-import org.sightline.auth.Scope;
+import org.sightline.access.Scope;
 import org.sightline.config.Config;
 import org.sightline.federation.KeyFiles;
 import org.sightline.federation.SigningKey;
-import org.sightline.users.Role;
+import org.sightline.access.Role;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sightline.TestServer;
 import org.sightline.actions.FakeMisskey;
-import org.sightline.auth.Scope;
+import org.sightline.access.Scope;
 import org.sightline.banks.BankService;
 import org.sightline.config.Config;
 import org.sightline.ingest.MediaServer;

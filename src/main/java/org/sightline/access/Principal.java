@@ -1,4 +1,4 @@
-package org.sightline.auth;
+package org.sightline.access;
 
 import java.util.Set;
 

@@ -1,4 +1,4 @@
-package org.sightline.users;
+package org.sightline.access;
 
 import java.util.Locale;
 
