@@ -1,5 +1,6 @@
 package org.sightline;
 
+import org.sightline.boot.App;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

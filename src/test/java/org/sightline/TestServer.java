@@ -1,5 +1,6 @@
 package org.sightline;
 
+import org.sightline.boot.App;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;

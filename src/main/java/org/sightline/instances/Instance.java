@@ -18,6 +18,15 @@ public record Instance(long id, String name, String kind, String baseUrl, String
         return !FAIL_CLOSED.equals(failMode);
     }
 
+    /** The path this instance's events are sent to, or null for kinds that Sightline polls instead. */
+    public String webhookPath() {
+        return switch (kind) {
+            case "mastodon" -> "/hooks/mastodon/" + name;
+            case "pictrs" -> "/hooks/pictrs/" + name;
+            default -> null;
+        };
+    }
+
     /** The API view: what is configured, never the secrets themselves. */
     public Map<String, Object> toJson() {
         Map<String, Object> json = new LinkedHashMap<>();

@@ -65,7 +65,7 @@ public final class InstancePanelRoutes {
             row.put("name", i.name());
             row.put("kind", i.kind());
             row.put("url", i.baseUrl());
-            row.put("webhookPath", InstanceCommand.webhookPath(i));
+            row.put("webhookPath", i.webhookPath());
             row.put("hasToken", i.apiToken() != null);
             row.put("lastEvent", instances.lastEventAt(i).map(Object::toString).orElse(null));
             if (i.kind().equals("misskey")) row.put("poll", polls.state(i).orElse(null));
@@ -87,7 +87,7 @@ public final class InstancePanelRoutes {
             audit.append(admin, "instance_add", "instance:" + added.instance().name(), "kind=" + added.instance().kind());
             Map<String, Object> extra = new HashMap<>();
             extra.put("added", Map.of("name", added.instance().name(), "kind", added.instance().kind()));
-            String path = InstanceCommand.webhookPath(added.instance());
+            String path = added.instance().webhookPath();
             extra.put("webhookPath", path == null ? "" : path);
             if (added.generatedSecret() != null) extra.put("secret", added.generatedSecret());
             page(ctx, 201, extra);

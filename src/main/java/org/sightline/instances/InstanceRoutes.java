@@ -49,7 +49,7 @@ public final class InstanceRoutes {
     private void get(Context ctx) {
         Instance i = named(ctx);
         Map<String, Object> out = new LinkedHashMap<>(i.toJson());
-        out.put("webhook_path", InstanceCommand.webhookPath(i));
+        out.put("webhook_path", i.webhookPath());
         out.put("last_event_at", instances.lastEventAt(i).map(Object::toString).orElse(null));
         if (i.kind().equals("misskey")) out.put("poll", polls.state(i).map(MisskeyPoller.PollState::toJson).orElse(null));
         ctx.json(out);
@@ -94,7 +94,7 @@ public final class InstanceRoutes {
     private void callback(Context ctx) {
         Instance i = connect.finish(ctx.pathParam("name"), ctx.queryParam("code"), ctx.queryParam("state"));
         ctx.json(Map.of("result", "connected", "instance", i.name(), "has_token", i.apiToken() != null,
-                "webhook_path", InstanceCommand.webhookPath(i),
+                "webhook_path", i.webhookPath(),
                 "next", "in Administration > Webhooks, add this path on Sightline's public address with the secret"
                         + " shown when the instance was added; GET /api/v1/instances/" + i.name()
                         + " shows when the first verified event arrived"));
@@ -113,7 +113,7 @@ public final class InstanceRoutes {
                 text(body, "fail_mode"), budget));
         Map<String, Object> out = new LinkedHashMap<>(added.instance().toJson());
         if (added.generatedSecret() != null) out.put("webhook_secret", added.generatedSecret());
-        out.put("webhook_path", InstanceCommand.webhookPath(added.instance()));
+        out.put("webhook_path", added.instance().webhookPath());
         ctx.status(201).json(out);
     }
 

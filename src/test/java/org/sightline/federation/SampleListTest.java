@@ -1,5 +1,6 @@
 package org.sightline.federation;
 
+import org.sightline.cli.ListCommands;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Assumptions;

@@ -1,7 +1,12 @@
-package org.sightline.federation;
+package org.sightline.cli;
 
+import org.sightline.federation.KeyFiles;
+import org.sightline.federation.ListFormat;
+import org.sightline.federation.SigningKey;
+import org.sightline.federation.SubscriptionDao;
+import org.sightline.federation.SubscriptionService;
 import io.javalin.Javalin;
-import org.sightline.App;
+import org.sightline.boot.App;
 import org.sightline.banks.BankService;
 import org.sightline.config.Config;
 import org.sightline.ingest.fetch.FetchResult;

@@ -1,9 +1,11 @@
-package org.sightline.ingest;
+package org.sightline.cli;
 
+import org.sightline.ingest.MediaDao;
+import org.sightline.ingest.MediaProcessor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.javalin.Javalin;
-import org.sightline.App;
+import org.sightline.boot.App;
 import org.sightline.config.Config;
 import org.sightline.ingest.mastodon.WebhookSignature;
 import org.sightline.instances.InstanceService;

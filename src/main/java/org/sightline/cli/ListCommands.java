@@ -1,6 +1,9 @@
-package org.sightline.federation;
+package org.sightline.cli;
 
-import org.sightline.Main;
+import org.sightline.federation.KeyFiles;
+import org.sightline.federation.ListFormat;
+import org.sightline.federation.PublicKey;
+import org.sightline.federation.SigningKey;
 import org.sightline.config.Config;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,15 +47,15 @@ public final class ListCommands {
                 ListFormat.KeyDocument d = new ListFormat().readKey(Files.readAllBytes(p));
                 return PublicKey.fromBase64(d.publicKey());
             } catch (IOException e) {
-                throw new Main.UserError("cannot read key file " + k);
+                throw new UserError("cannot read key file " + k);
             } catch (ListFormat.FormatException e) {
-                throw new Main.UserError(k + ": " + e.getMessage());
+                throw new UserError(k + ": " + e.getMessage());
             }
         }
         try {
             return PublicKey.fromBase64(k);
         } catch (IllegalArgumentException e) {
-            throw new Main.UserError("--key must be a public key file (list-signing.pub) or a base64 Ed25519 public key");
+            throw new UserError("--key must be a public key file (list-signing.pub) or a base64 Ed25519 public key");
         }
     }
 
@@ -60,7 +63,7 @@ public final class ListCommands {
     public static final class Keygen implements Callable<Integer> {
         private final Map<String, String> env;
         @CommandLine.Mixin
-        Main.ConfigOption configOption = new Main.ConfigOption();
+        ConfigOption configOption = new ConfigOption();
         @Option(names = "--rotate", description = "Replace the key, publishing a rotation statement signed by the old key")
         boolean rotate;
         @CommandLine.Spec
@@ -78,7 +81,7 @@ public final class ListCommands {
             try {
                 key = rotate ? files.rotate(new SecureRandom(), Clock.systemUTC().instant()) : files.generate(new SecureRandom());
             } catch (IllegalStateException e) {
-                throw new Main.UserError(e.getMessage());
+                throw new UserError(e.getMessage());
             }
             PrintWriter out = spec.commandLine().getOut();
             out.println("key id (fingerprint): " + key.keyId());
@@ -90,14 +93,14 @@ public final class ListCommands {
     }
 
     @Command(name = "list", description = "Signed list files.", subcommands = {Sign.class, Verify.class})
-    public static final class ListCommand extends Main.CommandGroup {
+    public static final class ListCommand extends CommandGroup {
     }
 
     @Command(name = "sign", description = "Write FILE.sig, the data directory key's detached signature of FILE.")
     public static final class Sign implements Callable<Integer> {
         private final Map<String, String> env;
         @CommandLine.Mixin
-        Main.ConfigOption configOption = new Main.ConfigOption();
+        ConfigOption configOption = new ConfigOption();
         @Parameters(index = "0", paramLabel = "FILE")
         Path file;
         @CommandLine.Spec
@@ -111,8 +114,8 @@ public final class ListCommands {
         public Integer call() throws IOException {
             Config config = configOption.load(env);
             SigningKey key = new KeyFiles(config.dataDir()).load()
-                    .orElseThrow(() -> new Main.UserError("no publishing key in " + config.dataDir() + "; run 'sightline keygen'"));
-            if (!Files.isRegularFile(file)) throw new Main.UserError(file + ": no such file");
+                    .orElseThrow(() -> new UserError("no publishing key in " + config.dataDir() + "; run 'sightline keygen'"));
+            if (!Files.isRegularFile(file)) throw new UserError(file + ": no such file");
             Path sig = file.resolveSibling(file.getFileName() + ".sig");
             Files.writeString(sig, sigLine(key, Files.readAllBytes(file)), StandardCharsets.UTF_8);
             spec.commandLine().getOut().println(sig + ": signed by " + key.keyId());

@@ -1,5 +1,11 @@
-package org.sightline.hashing;
+package org.sightline.cli;
 
+import org.sightline.hashing.DecodedImage;
+import org.sightline.hashing.ImageDecoder;
+import org.sightline.hashing.ImageFormat;
+import org.sightline.hashing.MediaException;
+import org.sightline.hashing.MediaHasher;
+import org.sightline.hashing.ReferencePdq;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

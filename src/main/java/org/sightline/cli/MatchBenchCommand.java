@@ -1,5 +1,8 @@
-package org.sightline.matching;
+package org.sightline.cli;
 
+import org.sightline.matching.LinearScan;
+import org.sightline.matching.PdqDihedral;
+import org.sightline.matching.PdqIndex;
 import org.sightline.hashing.PdqHash;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

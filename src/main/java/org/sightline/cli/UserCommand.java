@@ -1,8 +1,9 @@
-package org.sightline.users;
+package org.sightline.cli;
 
+import org.sightline.users.PasswordHasher;
+import org.sightline.users.UserService;
 import org.sightline.access.Role;
 import org.sightline.access.User;
-import org.sightline.Main;
 import org.sightline.config.Config;
 import org.sightline.store.Database;
 import picocli.CommandLine;
@@ -22,14 +23,14 @@ import java.util.concurrent.Callable;
 
 /** {@code user add NAME --role admin|moderator|viewer}: panel accounts (the first admin starts here). */
 @Command(name = "user", description = "Panel accounts.", subcommands = {UserCommand.Add.class})
-public final class UserCommand extends Main.CommandGroup {
+public final class UserCommand extends CommandGroup {
 
     @Command(name = "add", description = "Create a user. The password is read from standard input with"
             + " --password-stdin; otherwise one is generated and printed once.")
     public static final class Add implements Callable<Integer> {
         private final Map<String, String> env;
         @CommandLine.Mixin
-        Main.ConfigOption configOption = new Main.ConfigOption();
+        ConfigOption configOption = new ConfigOption();
         @CommandLine.Parameters(index = "0", paramLabel = "NAME")
         String name;
         @Option(names = "--role", required = true, description = "admin, moderator or viewer")
@@ -49,7 +50,7 @@ public final class UserCommand extends Main.CommandGroup {
             try {
                 r = Role.parse(role);
             } catch (IllegalArgumentException e) {
-                throw new Main.UserError(e.getMessage());
+                throw new UserError(e.getMessage());
             }
             Config config = configOption.load(env);
             SecureRandom random = new SecureRandom();
@@ -61,7 +62,7 @@ public final class UserCommand extends Main.CommandGroup {
                 if (passwordStdin) {
                     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                     password = in.readLine();
-                    if (password == null) throw new Main.UserError("no password on standard input");
+                    if (password == null) throw new UserError("no password on standard input");
                 } else {
                     password = users.generatePassword();
                 }
@@ -71,7 +72,7 @@ public final class UserCommand extends Main.CommandGroup {
                 if (generated) out.println("password: " + password + "  (shown once; change it under /password)");
                 out.flush();
             } catch (IllegalArgumentException e) {
-                throw new Main.UserError(e.getMessage());
+                throw new UserError(e.getMessage());
             }
             return 0;
         }

@@ -1,7 +1,12 @@
-package org.sightline.hashing;
+package org.sightline.cli;
 
+import org.sightline.hashing.Dihedral;
+import org.sightline.hashing.ImageDecoder;
+import org.sightline.hashing.MediaException;
+import org.sightline.hashing.MediaHasher;
+import org.sightline.hashing.PerceptualHashes;
+import org.sightline.hashing.Signals;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.sightline.Main;
 import org.sightline.config.Config;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +34,7 @@ public final class HashCommand implements Callable<Integer> {
     private final Map<String, String> env;
 
     @CommandLine.Mixin
-    Main.ConfigOption configOption = new Main.ConfigOption();
+    ConfigOption configOption = new ConfigOption();
     @Option(names = "--json", description = "One JSON object per line")
     boolean json;
     @Option(names = "--dihedral", description = "Also print the 8 PDQ dihedral variants")

@@ -1,7 +1,8 @@
-package org.sightline.instances;
+package org.sightline.cli;
 
-import org.sightline.App;
-import org.sightline.Main;
+import org.sightline.instances.Instance;
+import org.sightline.instances.InstanceService;
+import org.sightline.boot.App;
 import org.sightline.config.Config;
 import org.sightline.common.Refusal;
 import picocli.CommandLine;
@@ -15,22 +16,14 @@ import java.util.concurrent.Callable;
 
 /** {@code instance add NAME --kind K --url U [--webhook-secret S] [--token T]}. */
 @Command(name = "instance", description = "Connected instances.", subcommands = {InstanceCommand.Add.class})
-public final class InstanceCommand extends Main.CommandGroup {
+public final class InstanceCommand extends CommandGroup {
 
     /** Where the instance sends its events. */
-    static String webhookPath(Instance instance) {
-        return switch (instance.kind()) {
-            case "mastodon" -> "/hooks/mastodon/" + instance.name();
-            case "pictrs" -> "/hooks/pictrs/" + instance.name();
-            default -> null;
-        };
-    }
-
     @Command(name = "add", description = "Add an instance; prints the webhook path and a generated secret once.")
     public static final class Add implements Callable<Integer> {
         private final Map<String, String> env;
         @CommandLine.Mixin
-        Main.ConfigOption configOption = new Main.ConfigOption();
+        ConfigOption configOption = new ConfigOption();
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
         @Option(names = "--kind", required = true, description = "mastodon, misskey, pleroma, pictrs or generic")
@@ -61,7 +54,7 @@ public final class InstanceCommand extends Main.CommandGroup {
                         webhookSecret, token, failMode, timeBudgetMs));
                 Instance i = added.instance();
                 out.println("added " + i.kind() + " instance " + i.name() + " (" + i.baseUrl() + ")");
-                String path = webhookPath(i);
+                String path = i.webhookPath();
                 if (path != null) out.println("webhook URL: http://" + config.httpHost() + ":" + config.httpPort() + path
                         + "  (use your public address)");
                 if (added.generatedSecret() != null) {
@@ -69,7 +62,7 @@ public final class InstanceCommand extends Main.CommandGroup {
                 }
                 return 0;
             } catch (Refusal e) {
-                throw new Main.UserError(e.getMessage());
+                throw new UserError(e.getMessage());
             }
         }
     }

@@ -1,6 +1,6 @@
-package org.sightline.audit;
+package org.sightline.cli;
 
-import org.sightline.Main;
+import org.sightline.audit.AuditLog;
 import org.sightline.config.Config;
 import org.sightline.store.Database;
 import picocli.CommandLine;
@@ -13,13 +13,13 @@ import java.util.concurrent.Callable;
 
 /** {@code audit verify}: walks the hash chain; exit 0 when whole, 1 naming the first bad event. */
 @Command(name = "audit", description = "The audit log.", subcommands = {AuditCommand.Verify.class})
-public final class AuditCommand extends Main.CommandGroup {
+public final class AuditCommand extends CommandGroup {
 
     @Command(name = "verify", description = "Check that no audit event was edited or deleted.")
     public static final class Verify implements Callable<Integer> {
         private final Map<String, String> env;
         @CommandLine.Mixin
-        Main.ConfigOption configOption = new Main.ConfigOption();
+        ConfigOption configOption = new ConfigOption();
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 

@@ -1,4 +1,4 @@
-package org.sightline;
+package org.sightline.boot;
 
 import org.sightline.access.Access;
 import com.fasterxml.jackson.databind.ObjectMapper;
