@@ -1,5 +1,6 @@
 package org.sightline.actions;
 
+import org.sightline.store.Sql;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdbi.v3.core.Jdbi;
@@ -118,7 +119,7 @@ public final class ActionExecutor implements AutoCloseable {
             try {
                 d.rememberActedOn(instanceId, statusId, now());
             } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
-                if (!IngestService.isUniqueViolation(e)) throw e;
+                if (!Sql.isUniqueViolation(e)) throw e;
             }
         });
     }

@@ -1,5 +1,6 @@
 package org.sightline.actions;
 
+import org.sightline.store.Sql;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
@@ -153,7 +154,7 @@ public final class PluginSettingsStore {
             });
         } catch (UnableToExecuteStatementException e) {
             // two admins saved the same field at once: the other one's value stands
-            if (IngestService.isUniqueViolation(e)) {
+            if (Sql.isUniqueViolation(e)) {
                 throw Refusal.conflict("another admin saved " + plugin + " at the same moment; reload and try again");
             }
             throw e;

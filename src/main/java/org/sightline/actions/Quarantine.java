@@ -1,5 +1,6 @@
 package org.sightline.actions;
 
+import org.sightline.common.Digests;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.audit.AuditLog;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
@@ -7,9 +8,8 @@ import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.sightline.config.SecretBox;
-import org.sightline.hashing.MediaHasher;
-import org.sightline.ingest.fetch.FetchResult;
-import org.sightline.ingest.fetch.MediaFetcher;
+import org.sightline.fetch.FetchResult;
+import org.sightline.fetch.MediaFetcher;
 
 import java.net.URI;
 import java.time.Clock;
@@ -123,7 +123,7 @@ public final class Quarantine implements Action {
                     : ActionOutcome.failed(fetched.status(), "quarantine fetch: " + fetched.reason());
         }
         byte[] bytes = fetched.bytes();
-        String sha256 = MediaHasher.digest("SHA-256", bytes);
+        String sha256 = Digests.sha256Hex(bytes);
         if (c.media().sha256() != null && !c.media().sha256().equals(sha256)) {
             return ActionOutcome.failed(null, "the file at the source changed since it was scanned (SHA-256 differs)");
         }
@@ -131,7 +131,7 @@ public final class Quarantine implements Action {
         byte[] sealed = box.seal(Base64.getEncoder().encodeToString(bytes), context(c.requestId()))
                 .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         jdbi.useExtension(Dao.class, d -> d.insert(c.media().id(), c.requestId(), sha256,
-                MediaHasher.digest("MD5", bytes), bytes.length, MediaFetcher.redact(fetched.finalUri()), now,
+                Digests.md5Hex(bytes), bytes.length, MediaFetcher.redact(fetched.finalUri()), now,
                 c.requestedBy(), now.plus(retention), sealed));
         return ActionOutcome.done(fetched.status(), "quarantined " + bytes.length + " bytes, sha256 " + sha256);
     }

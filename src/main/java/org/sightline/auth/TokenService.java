@@ -1,5 +1,6 @@
 package org.sightline.auth;
 
+import org.sightline.common.Digests;
 import org.sightline.access.Principal;
 import org.sightline.access.Scope;
 import org.jdbi.v3.core.Jdbi;
@@ -58,10 +59,6 @@ public final class TokenService {
     }
 
     static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
+        return Digests.sha256Hex(token);
     }
 }

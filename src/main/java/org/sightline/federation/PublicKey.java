@@ -1,5 +1,6 @@
 package org.sightline.federation;
 
+import org.sightline.common.Digests;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
@@ -35,11 +36,7 @@ public final class PublicKey {
     }
 
     public static String fingerprint(byte[] raw) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
+        return Digests.sha256Hex(raw);
     }
 
     public String keyId() {

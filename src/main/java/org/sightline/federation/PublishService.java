@@ -1,5 +1,7 @@
 package org.sightline.federation;
 
+import org.sightline.common.Digests;
+import org.sightline.store.Sql;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.result.ResultIterator;
@@ -86,7 +88,7 @@ public final class PublishService implements BankService.EntryHook {
             try {
                 id = d.insert(name, bank.id(), vis, description, now);
             } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
-                if (org.sightline.ingest.IngestService.isUniqueViolation(e)) {
+                if (Sql.isUniqueViolation(e)) {
                     throw Refusal.conflict("a list named '" + name + "' already exists");
                 }
                 throw e;
@@ -265,11 +267,7 @@ public final class PublishService implements BankService.EntryHook {
     }
 
     static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256Hex(s);
     }
 
     private static String shortHash(String s) {

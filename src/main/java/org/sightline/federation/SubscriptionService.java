@@ -7,8 +7,8 @@ import org.sightline.common.Refusal;
 import org.sightline.banks.BankService;
 import org.sightline.banks.Labels;
 import org.sightline.config.SecretBox;
-import org.sightline.ingest.fetch.FetchResult;
-import org.sightline.ingest.fetch.MediaFetcher;
+import org.sightline.fetch.FetchResult;
+import org.sightline.fetch.MediaFetcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,7 @@
 package org.sightline.ingest;
 
+import org.sightline.common.Digests;
+import org.sightline.store.Sql;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.sightline.actions.ActionDao;
@@ -84,7 +86,7 @@ public final class IngestService {
             return new WebhookAnswer(202, "accepted", queued);
         } catch (UnableToExecuteStatementException e) {
             // two copies of one delivery raced: the unique key let one in
-            if (isUniqueViolation(e)) {
+            if (Sql.isUniqueViolation(e)) {
                 metrics.event(type, "duplicate");
                 return new WebhookAnswer(200, "duplicate", 0);
             }
@@ -150,14 +152,6 @@ public final class IngestService {
 
     /** Attachment id plus a digest of the URL: a changed file under the same attachment is new media. */
     static String sourceKey(MediaRef ref) {
-        return ref.attachmentId() + ":" + MediaHasher.digest("SHA-256",
-                ref.fetchUrl().toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
-    }
-
-    public static boolean isUniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) return true;
-        }
-        return false;
+        return ref.attachmentId() + ":" + Digests.sha256Hex(ref.fetchUrl().toString()).substring(0, 16);
     }
 }

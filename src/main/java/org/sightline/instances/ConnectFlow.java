@@ -1,5 +1,6 @@
 package org.sightline.instances;
 
+import org.sightline.common.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdbi.v3.core.Jdbi;
@@ -7,7 +8,6 @@ import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.sightline.config.SecretBox;
-import org.sightline.hashing.MediaHasher;
 import org.sightline.common.Refusal;
 
 import java.io.IOException;
@@ -81,7 +81,7 @@ abstract class ConnectFlow {
      */
     boolean consumeState(Instance instance, String state) {
         if (state == null || state.isEmpty() || state.length() > 200) return false;
-        String hash = MediaHasher.digest("SHA-256", state.getBytes(StandardCharsets.UTF_8));
+        String hash = Digests.sha256Hex(state);
         return jdbi.withExtension(Dao.class, d -> d.consume(instance.id(), hash,
                 clock.instant().minus(FLOW_LIFETIME))) == 1;
     }

@@ -1,9 +1,9 @@
 package org.sightline.instances;
 
+import org.sightline.common.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.config.SecretBox;
-import org.sightline.hashing.MediaHasher;
 import org.sightline.common.Refusal;
 
 import java.nio.charset.StandardCharsets;
@@ -59,7 +59,7 @@ public final class MastodonConnect extends ConnectFlow {
         String state = Base64.getUrlEncoder().withoutPadding().encodeToString(stateBytes);
         jdbi.useExtension(Dao.class, d -> d.pending(instance.id(), clientId,
                 secrets.seal(clientSecret, "instance:" + instance.name() + ":oauth_client_secret"),
-                MediaHasher.digest("SHA-256", state.getBytes(StandardCharsets.UTF_8)), scopes, clock.instant()));
+                Digests.sha256Hex(state), scopes, clock.instant()));
         return instance.baseUrl() + "/oauth/authorize?response_type=code&client_id=" + enc(clientId)
                 + "&redirect_uri=" + enc(callbackUrl(instance)) + "&scope=" + enc(scopes) + "&state=" + enc(state);
     }

@@ -1,9 +1,9 @@
 package org.sightline.instances;
 
+import org.sightline.common.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.config.SecretBox;
-import org.sightline.hashing.MediaHasher;
 import org.sightline.common.Refusal;
 
 import java.net.URI;
@@ -58,7 +58,7 @@ public final class MisskeyConnect extends ConnectFlow {
         String permissions = permissionsFor(actions);
         String session = randomUuid();
         jdbi.useExtension(Dao.class, d -> d.pending(instance.id(), null, null,
-                MediaHasher.digest("SHA-256", session.getBytes(StandardCharsets.UTF_8)), permissions, clock.instant()));
+                Digests.sha256Hex(session), permissions, clock.instant()));
         return instance.baseUrl() + "/miauth/" + session + "?name=Sightline&callback=" + enc(callbackUrl(instance))
                 + "&permission=" + enc(permissions);
     }

@@ -1,5 +1,6 @@
 package org.sightline.users;
 
+import org.sightline.common.Digests;
 import org.sightline.access.PanelSession;
 import org.sightline.access.Role;
 import org.sightline.access.User;
@@ -231,11 +232,7 @@ public final class UserService {
     }
 
     static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
+        return Digests.sha256Hex(s);
     }
 
     private Instant now() {

@@ -1,6 +1,6 @@
 package org.sightline.ingest.mastodon;
 
-import org.sightline.ingest.fetch.MediaFetcher;
+import org.sightline.fetch.MediaFetcher;
 
 import java.net.URI;
 

@@ -1,5 +1,6 @@
 package org.sightline.ingest.misskey;
 
+import org.sightline.store.Sql;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -178,7 +179,7 @@ public final class MisskeyPoller implements AutoCloseable {
             try {
                 dao.create(instance.id());
             } catch (RuntimeException e) {
-                if (!IngestService.isUniqueViolation(e)) throw e; // another node created it first
+                if (!Sql.isUniqueViolation(e)) throw e; // another node created it first
             }
         }
         Instant due = force ? now : now.minus(interval).plusMillis(interval.toMillis() / 10);

@@ -1,4 +1,4 @@
-package org.sightline.ingest.fetch;
+package org.sightline.fetch;
 
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.SocketAddressResolver;

@@ -1,4 +1,4 @@
-package org.sightline.ingest.fetch;
+package org.sightline.fetch;
 
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamResponseListener;

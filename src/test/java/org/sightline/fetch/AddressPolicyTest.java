@@ -1,4 +1,4 @@
-package org.sightline.ingest.fetch;
+package org.sightline.fetch;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

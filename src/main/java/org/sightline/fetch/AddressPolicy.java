@@ -1,4 +1,4 @@
-package org.sightline.ingest.fetch;
+package org.sightline.fetch;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

@@ -1,4 +1,4 @@
-package org.sightline.ingest.fetch;
+package org.sightline.fetch;
 
 import org.sightline.config.Config;
 import org.sightline.config.ConfigException;

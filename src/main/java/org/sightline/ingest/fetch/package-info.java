@@ -1,8 +1,0 @@
-/**
- * SSRF-safe media download: {@link org.sightline.ingest.fetch.MediaFetcher} (one per process, closeable),
- * configured by {@link org.sightline.ingest.fetch.FetchSettings#from(org.sightline.config.Config)}, answering
- * {@link org.sightline.ingest.fetch.FetchResult}s whose outcome labels are the scan outcomes
- * ({@code ok}, {@code too_large}, {@code fetch_failed}, {@code gone}); {@code retryable} tells the worker
- * whether to try again later.
- */
-package org.sightline.ingest.fetch;
