@@ -1,5 +1,6 @@
 package org.sightline.actions;
 
+import org.sightline.ingest.ActionsTaken;
 import org.sightline.store.Sql;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +33,7 @@ import java.util.Optional;
  * attempt per claim, each attempt recorded; 5xx and timeouts are retried with backoff up to
  * {@code actions.max_attempts}, 4xx and missing plugins fail at once with the reason.
  */
-public final class ActionExecutor implements AutoCloseable {
+public final class ActionExecutor implements AutoCloseable, ActionsTaken {
     private static final Logger log = LoggerFactory.getLogger(ActionExecutor.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -198,5 +199,11 @@ public final class ActionExecutor implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+    }
+
+    @Override
+    public List<ActionsTaken.Taken> forMedia(long mediaId) {
+        return jdbi.withExtension(ActionDao.class, dao -> dao.forMedia(mediaId)).stream()
+                .map(a -> new ActionsTaken.Taken(a.id(), a.action(), a.state(), a.attempts(), a.result())).toList();
     }
 }

@@ -1,5 +1,6 @@
 package org.sightline.actions;
 
+import org.sightline.ingest.Scanners;
 import org.sightline.config.Config;
 import org.sightline.config.ConfigException;
 import org.sightline.common.Refusal;
@@ -29,7 +30,7 @@ import java.util.stream.Stream;
  * settings page ({@link PluginSettingsStore}) override them. Every plugin also has an on/off switch
  * ({@code plugins.<name>.enabled}, default on).
  */
-public final class Plugins {
+public final class Plugins implements Scanners {
     private static final Logger log = LoggerFactory.getLogger(Plugins.class);
     /** The switch every plugin has besides its own fields. */
     public static final String SWITCH = "enabled";
@@ -163,6 +164,17 @@ public final class Plugins {
     }
 
     /** The scanners whose settings enable them for media of an instance of {@code kind}. */
+    /** The usable scanners for an instance kind, each with its current settings and threshold applied. */
+    @Override
+    public List<Scanners.Configured> forInstanceKind(String instanceKind) {
+        return scannersFor(instanceKind).stream().map(scanner -> {
+            Map<String, String> settings = settings(scanner.name());
+            double threshold = Double.parseDouble(settings.getOrDefault("threshold", "0.8"));
+            return new Scanners.Configured(scanner.name(), threshold,
+                    (bytes, mediaType, url) -> scanner.scan(bytes, mediaType, url, settings));
+        }).toList();
+    }
+
     public List<Scanner> scannersFor(String kind) {
         return scanners.stream()
                 .filter(s -> s.instanceKinds().isEmpty() || kind != null && s.instanceKinds().contains(kind))

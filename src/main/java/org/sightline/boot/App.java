@@ -10,11 +10,13 @@ import org.sightline.actions.ActionRoutes;
 import org.sightline.actions.PluginSettingsRoutes;
 import org.sightline.actions.PluginSettingsStore;
 import org.sightline.actions.Plugins;
+import org.sightline.actions.OwnActionEchoes;
 import org.sightline.actions.Quarantine;
 import org.sightline.audit.AuditLog;
 import org.sightline.audit.AuditRoutes;
 import org.sightline.auth.AuthGuard;
 import org.sightline.banks.BankPanelRoutes;
+import org.sightline.review.CaseIntake;
 import org.sightline.review.Dashboard;
 import org.sightline.review.DashboardRoutes;
 import org.sightline.review.ReviewRoutes;
@@ -125,8 +127,9 @@ public final class App {
                         Duration.ofMillis(config.longValue("plugins.refresh_ms", 5_000)));
                 Plugins plugins = Plugins.load(config, Plugins.defaultDirectory(config), List.of(quarantine), pluginSettings);
                 Trust trust = new Trust(db.jdbi(), clock, config.integer("lists.quorum", 1));
+                CaseIntake cases = new CaseIntake();
                 MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, new PreviewRenderer(), banks,
-                        plugins, trust, metrics, clock, config.integer("ingest.max_attempts", 5));
+                        plugins, trust, cases, metrics, clock, config.integer("ingest.max_attempts", 5));
                 ActionExecutor actions = new ActionExecutor(db.jdbi(), plugins, instances, audit, clock,
                         config.integer("actions.workers", 2), config.integer("actions.max_attempts", 6),
                         Duration.ofMillis(config.longValue("actions.lease_ms", 120_000)),
@@ -137,13 +140,13 @@ public final class App {
                         Duration.ofMillis(config.longValue("ingest.lease_ms", 120_000)),
                         Duration.ofMillis(config.longValue("ingest.poll_ms", 500)));
                 IngestService ingest = new IngestService(db.jdbi(), instances, new MastodonWebhookParser(), metrics,
-                        clock, workers::wake);
+                        clock, workers::wake, new OwnActionEchoes(), cases);
                 ExecutorService gatePool = Executors.newFixedThreadPool(config.decodeConcurrency(), r -> {
                     Thread t = new Thread(r, "pictrs-gate");
                     t.setDaemon(true);
                     return t;
                 });
-                ScanService scans = new ScanService(db.jdbi(), processor, workers, metrics, gatePool, clock);
+                ScanService scans = new ScanService(db.jdbi(), processor, workers, metrics, gatePool, clock, actions);
                 MediaDao media = db.jdbi().onDemand(MediaDao.class);
                 metrics.gauge("sightline.queue.depth", "media waiting or being processed", media::countUnfinished);
                 metrics.gauge("sightline.media.unscanned_24h", "media that could not be scanned in the last 24 h",

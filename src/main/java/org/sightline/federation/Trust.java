@@ -1,5 +1,6 @@
 package org.sightline.federation;
 
+import org.sightline.ingest.ListTrust;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
@@ -22,7 +23,7 @@ import java.util.Set;
  * automatically only if its publisher is trusted {@code high}, or if at least {@code quorum} subscribed lists
  * of publishers trusted {@code normal} or more carry the hash. {@code low} publishers only ever queue reviews.
  */
-public final class Trust {
+public final class Trust implements ListTrust {
     public static final Set<String> LEVELS = Set.of("low", "normal", "high");
 
     private final Jdbi jdbi;
@@ -54,6 +55,7 @@ public final class Trust {
         java.util.Optional<String> find(@Bind("keyId") String keyId);
     }
 
+    @Override
     public int quorum() {
         return quorum;
     }
@@ -89,6 +91,7 @@ public final class Trust {
     }
 
     /** Trust of each subscribed bank among {@code bankIds} (local banks are absent from the map). */
+    @Override
     public Map<Long, String> forBanks(Collection<Long> bankIds) {
         if (bankIds.isEmpty()) return Map.of();
         Map<Long, String> out = new HashMap<>();

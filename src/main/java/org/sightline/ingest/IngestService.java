@@ -4,7 +4,6 @@ import org.sightline.common.Digests;
 import org.sightline.store.Sql;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
-import org.sightline.actions.ActionDao;
 import org.sightline.hashing.MediaHasher;
 import org.sightline.ingest.mastodon.IgnoredEvent;
 import org.sightline.ingest.mastodon.MalformedEvent;
@@ -15,7 +14,6 @@ import org.sightline.ingest.mastodon.WebhookParse;
 import org.sightline.ingest.mastodon.WebhookSignature;
 import org.sightline.instances.Instance;
 import org.sightline.instances.InstanceService;
-import org.sightline.review.CaseDao;
 import org.sightline.common.Refusal;
 
 import java.nio.charset.StandardCharsets;
@@ -39,9 +37,13 @@ public final class IngestService {
     private final IngestMetrics metrics;
     private final Clock clock;
     private final Runnable wakeWorkers;
+    private final EchoCheck echoes;
+    private final CaseQueue cases;
 
     public IngestService(Jdbi jdbi, InstanceService instances, MastodonWebhookParser parser, IngestMetrics metrics,
-                         Clock clock, Runnable wakeWorkers) {
+                         Clock clock, Runnable wakeWorkers, EchoCheck echoes, CaseQueue cases) {
+        this.echoes = echoes;
+        this.cases = cases;
         this.jdbi = jdbi;
         this.instances = instances;
         this.parser = parser;
@@ -101,12 +103,11 @@ public final class IngestService {
             WebhookEventDao events = h.attach(WebhookEventDao.class);
             if (events.count(instance.id(), event.dedupeKey()) > 0) return -1;
             MediaDao media = h.attach(MediaDao.class);
-            ActionDao acted = h.attach(ActionDao.class);
             Instant echoWindow = now.minus(ECHO_WINDOW);
             int queued = 0;
             for (MediaRef ref : event.media()) {
                 // Sightline's own report or action comes back as an event about the same status: not new evidence
-                if (acted.actedOnSince(instance.id(), ref.statusId(), echoWindow) > 0 && isEcho(acted, instance, event, ref)) {
+                if (echoes.isEcho(h, instance, event, ref, echoWindow)) {
                     continue;
                 }
                 String sourceKey = sourceKey(ref);
@@ -116,7 +117,7 @@ public final class IngestService {
                     if (event.fromReport()) {
                         media.addReport(existing.get().id(), event.report().reportId(), event.report().comment(),
                                 Decision.REPORT_BOOST);
-                        h.attach(CaseDao.class).raisePriority(existing.get().id(), Decision.REPORT_BOOST, now);
+                        cases.reported(h, existing.get().id(), Decision.REPORT_BOOST, now);
                     }
                     continue;
                 }
@@ -132,23 +133,6 @@ public final class IngestService {
         });
     }
 
-    /**
-     * Whether an event about a status Sightline just acted on is that action coming back. A report is only if
-     * it is one Sightline filed (its id; the first such echo also tells which account Sightline reports as),
-     * one filed by that account (e.g. again after an answer that was lost), or one Sightline is filing right
-     * now (the echo can arrive before the answer): someone else's report of the same post still counts. Any
-     * other event (the post updated by the action) is.
-     */
-    private static boolean isEcho(ActionDao acted, Instance instance, MastodonEvent event, MediaRef ref) {
-        if (!event.fromReport() || event.report().reportId() == null) return true;
-        String reporter = event.report().reporterAccountId();
-        if (acted.ownReports(instance.id(), event.report().reportId()) > 0) {
-            if (reporter != null && reporter.length() <= 64) acted.learnOwnAccount(instance.id(), reporter);
-            return true;
-        }
-        if (reporter != null && acted.ownAccount(instance.id()).filter(reporter::equals).isPresent()) return true;
-        return acted.reportsInFlight(instance.id(), ref.statusId()) > 0;
-    }
 
     /** Attachment id plus a digest of the URL: a changed file under the same attachment is new media. */
     static String sourceKey(MediaRef ref) {

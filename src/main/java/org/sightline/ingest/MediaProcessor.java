@@ -1,10 +1,7 @@
 package org.sightline.ingest;
 
 import org.jdbi.v3.core.Jdbi;
-import org.sightline.actions.Plugins;
-import org.sightline.actions.Scanner;
 import org.sightline.banks.BankService;
-import org.sightline.federation.Trust;
 import org.sightline.instances.InstanceDao;
 import org.sightline.hashing.Dihedral;
 import org.sightline.hashing.ImageDecoder;
@@ -19,8 +16,6 @@ import org.sightline.ingest.preview.Derivatives;
 import org.sightline.ingest.preview.PreviewRenderer;
 import org.sightline.matching.Matcher;
 import org.sightline.matching.SignalType;
-import org.sightline.review.ActionRequestDao;
-import org.sightline.review.CaseDao;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,24 +37,25 @@ import java.util.stream.Collectors;
  */
 public final class MediaProcessor {
     private static final Logger log = LoggerFactory.getLogger(MediaProcessor.class);
-    static final String AUTOMATIC = "sightline";
 
     private final Jdbi jdbi;
     private final MediaFetcher fetcher;
     private final MediaHasher hasher;
     private final PreviewRenderer previews;
     private final BankService banks;
-    private final Plugins plugins;
-    private final Trust trust;
+    private final Scanners scanners;
+    private final ListTrust trust;
+    private final CaseQueue cases;
     private final IngestMetrics metrics;
     private final Clock clock;
     private final int maxAttempts;
 
     public MediaProcessor(Jdbi jdbi, MediaFetcher fetcher, MediaHasher hasher, PreviewRenderer previews,
-                          BankService banks, Plugins plugins, Trust trust, IngestMetrics metrics, Clock clock,
-                          int maxAttempts) {
-        this.plugins = plugins;
+                          BankService banks, Scanners scanners, ListTrust trust, CaseQueue cases,
+                          IngestMetrics metrics, Clock clock, int maxAttempts) {
+        this.scanners = scanners;
         this.trust = trust;
+        this.cases = cases;
         this.jdbi = jdbi;
         this.fetcher = fetcher;
         this.hasher = hasher;
@@ -110,13 +106,11 @@ public final class MediaProcessor {
         String kind = instanceId == null ? null
                 : jdbi.withExtension(InstanceDao.class, d -> d.findById(instanceId)).map(i -> i.kind()).orElse(null);
         Map<String, Double> flagged = new LinkedHashMap<>();
-        for (Scanner scanner : plugins.scannersFor(kind)) {
-            Map<String, String> settings = plugins.settings(scanner.name());
-            double threshold = Double.parseDouble(settings.getOrDefault("threshold", "0.8"));
+        for (Scanners.Configured scanner : scanners.forInstanceKind(kind)) {
             try {
-                Map<String, Double> scores = scanner.scan(bytes, scan.signals().format().mediaType(), url, settings);
+                Map<String, Double> scores = scanner.scan().scan(bytes, scan.signals().format().mediaType(), url);
                 scores.forEach((label, score) -> {
-                    if (score >= threshold) flagged.merge(label, score, Math::max);
+                    if (score >= scanner.threshold()) flagged.merge(label, score, Math::max);
                 });
             } catch (Exception e) {
                 metrics.scannerFailure(scanner.name());
@@ -198,14 +192,7 @@ public final class MediaProcessor {
             matches.deleteFor(media.id());
             matches.insertAll(matchRows(media.id(), outcome));
             dao.finish(finished(media.id(), scan, decision, now));
-            if (decision.openCase()) {
-                CaseDao cases = h.attach(CaseDao.class);
-                cases.openIfAbsent(media.id(), decision.priority(), decision.reason(),
-                        decision.automatic() ? decision.decision() : null, now);
-            }
-            if (decision.automatic()) {
-                h.attach(ActionRequestDao.class).requestIfAbsent(media.id(), decision.decision(), AUTOMATIC, now);
-            }
+            cases.decided(h, media.id(), decision, now);
             return true;
         });
         if (recorded) {

@@ -26,6 +26,7 @@ public final class ScanService {
     private static final Logger log = LoggerFactory.getLogger(ScanService.class);
 
     private final Jdbi jdbi;
+    private final ActionsTaken actionsTaken;
     private final MediaProcessor processor;
     private final IngestWorkers workers;
     private final IngestMetrics metrics;
@@ -33,7 +34,8 @@ public final class ScanService {
     private final Clock clock;
 
     public ScanService(Jdbi jdbi, MediaProcessor processor, IngestWorkers workers, IngestMetrics metrics,
-                       ExecutorService gatePool, Clock clock) {
+                       ExecutorService gatePool, Clock clock, ActionsTaken actionsTaken) {
+        this.actionsTaken = actionsTaken;
         this.jdbi = jdbi;
         this.processor = processor;
         this.workers = workers;
@@ -85,8 +87,8 @@ public final class ScanService {
         return jdbi.withExtension(MediaDao.class, dao -> dao.findByStatus(instanceId, statusId));
     }
 
-    public List<org.sightline.actions.ActionRequest> actions(long mediaId) {
-        return jdbi.withExtension(org.sightline.actions.ActionDao.class, dao -> dao.forMedia(mediaId));
+    public List<ActionsTaken.Taken> actions(long mediaId) {
+        return actionsTaken.forMedia(mediaId);
     }
 
     public List<MatchRecord> matches(long mediaId) {

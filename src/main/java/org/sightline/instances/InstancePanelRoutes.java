@@ -4,7 +4,6 @@ import org.sightline.access.Access;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.sightline.audit.AuditLog;
-import org.sightline.ingest.misskey.MisskeyPoller;
 import org.sightline.access.Role;
 import org.sightline.common.Refusal;
 import org.sightline.web.HttpRefusals;
@@ -27,12 +26,12 @@ public final class InstancePanelRoutes {
     private final InstanceService instances;
     private final MastodonConnect connect;
     private final MisskeyConnect misskeyConnect;
-    private final MisskeyPoller polls;
+    private final Polls polls;
     private final AuditLog audit;
     private final String publicUrl;
 
     private InstancePanelRoutes(InstanceService instances, MastodonConnect connect, MisskeyConnect misskeyConnect,
-                                MisskeyPoller polls, AuditLog audit, String publicUrl) {
+                                Polls polls, AuditLog audit, String publicUrl) {
         this.instances = instances;
         this.connect = connect;
         this.misskeyConnect = misskeyConnect;
@@ -42,7 +41,7 @@ public final class InstancePanelRoutes {
     }
 
     public static void register(RoutesConfig routes, InstanceService instances, MastodonConnect connect,
-                                MisskeyConnect misskeyConnect, MisskeyPoller polls, AuditLog audit, String publicUrl) {
+                                MisskeyConnect misskeyConnect, Polls polls, AuditLog audit, String publicUrl) {
         InstancePanelRoutes r = new InstancePanelRoutes(instances, connect, misskeyConnect, polls, audit, publicUrl);
         routes.get("/instances", r::show, Access.panel(Role.ADMIN));
         routes.post("/instances", r::add, Access.panel(Role.ADMIN));
@@ -121,7 +120,7 @@ public final class InstancePanelRoutes {
             page(ctx, 409, Map.of("error", "another node is polling " + name + " right now; try again in a moment"));
             return;
         }
-        String error = polls.state(instance).map(MisskeyPoller.PollState::lastError).orElse(null);
+        String error = polls.state(instance).map(PollState::lastError).orElse(null);
         if (error != null) {
             page(ctx, 502, Map.of("error", "Polling " + name + " failed: " + error));
             return;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.sightline.access.Scope;
-import org.sightline.ingest.misskey.MisskeyPoller;
 import org.sightline.common.Refusal;
 import org.sightline.web.JsonBody;
 
@@ -20,11 +19,11 @@ public final class InstanceRoutes {
     private final InstanceService instances;
     private final MastodonConnect connect;
     private final MisskeyConnect misskeyConnect;
-    private final MisskeyPoller polls;
+    private final Polls polls;
     private final ObjectMapper json;
 
     private InstanceRoutes(InstanceService instances, MastodonConnect connect, MisskeyConnect misskeyConnect,
-                           MisskeyPoller polls, ObjectMapper json) {
+                           Polls polls, ObjectMapper json) {
         this.instances = instances;
         this.connect = connect;
         this.misskeyConnect = misskeyConnect;
@@ -33,7 +32,7 @@ public final class InstanceRoutes {
     }
 
     public static void register(RoutesConfig routes, InstanceService instances, MastodonConnect connect,
-                                MisskeyConnect misskeyConnect, MisskeyPoller polls, ObjectMapper json) {
+                                MisskeyConnect misskeyConnect, Polls polls, ObjectMapper json) {
         InstanceRoutes r = new InstanceRoutes(instances, connect, misskeyConnect, polls, json);
         routes.get("/api/v1/instances", r::list, Access.token(Scope.ADMIN));
         routes.post("/api/v1/instances", r::add, Access.token(Scope.ADMIN));
@@ -51,7 +50,7 @@ public final class InstanceRoutes {
         Map<String, Object> out = new LinkedHashMap<>(i.toJson());
         out.put("webhook_path", i.webhookPath());
         out.put("last_event_at", instances.lastEventAt(i).map(Object::toString).orElse(null));
-        if (i.kind().equals("misskey")) out.put("poll", polls.state(i).map(MisskeyPoller.PollState::toJson).orElse(null));
+        if (i.kind().equals("misskey")) out.put("poll", polls.state(i).map(PollState::toJson).orElse(null));
         ctx.json(out);
     }
 
@@ -67,12 +66,12 @@ public final class InstanceRoutes {
         if (i.apiToken() == null) throw Refusal.invalid("instance " + i.name() + " has no API token yet");
         Optional<Integer> queued = polls.poll(i, true);
         if (queued.isEmpty()) throw new Refusal(Refusal.Kind.CONFLICT, "busy", "another node is polling " + i.name() + " right now");
-        Optional<MisskeyPoller.PollState> state = polls.state(i);
+        Optional<PollState> state = polls.state(i);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("queued", queued.get());
-        out.put("poll", state.map(MisskeyPoller.PollState::toJson).orElse(null));
+        out.put("poll", state.map(PollState::toJson).orElse(null));
         // the instance refused or failed: a gateway error, with what it said in poll.last_error
-        ctx.status(state.map(MisskeyPoller.PollState::lastError).isPresent() ? 502 : 200).json(out);
+        ctx.status(state.map(PollState::lastError).isPresent() ? 502 : 200).json(out);
     }
 
     private void connect(Context ctx) {

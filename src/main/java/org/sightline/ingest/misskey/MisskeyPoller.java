@@ -1,5 +1,7 @@
 package org.sightline.ingest.misskey;
 
+import org.sightline.instances.PollState;
+import org.sightline.instances.Polls;
 import org.sightline.store.Sql;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,7 +44,7 @@ import java.util.concurrent.TimeUnit;
  * commit together, so a crash re-reads at most one page and duplicates are recognised by their source key; a
  * lease, renewed with every page, lets one poll at a time work on an instance.
  */
-public final class MisskeyPoller implements AutoCloseable {
+public final class MisskeyPoller implements Polls, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MisskeyPoller.class);
     static final int PAGE = 100;
     /** Misskey ids (and its error codes) are short words of letters and digits. */
@@ -53,18 +55,6 @@ public final class MisskeyPoller implements AutoCloseable {
      * alphanumeric), so the next poll starts from its first file.
      */
     private static final String FROM_THE_START = "0";
-
-    /** What the panel and API show about an instance's polling. */
-    public record PollState(String cursorId, Instant polledAt, long filesQueued, String lastError, Instant errorAt) {
-        public java.util.Map<String, Object> toJson() {
-            java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
-            json.put("polled_at", polledAt == null ? null : polledAt.toString());
-            json.put("files_queued", filesQueued);
-            json.put("last_error", lastError);
-            json.put("error_at", errorAt == null ? null : errorAt.toString());
-            return json;
-        }
-    }
 
     public interface Dao {
         @SqlUpdate("INSERT INTO instance_polls (instance_id, files_queued) VALUES (:id, 0)")
@@ -170,6 +160,7 @@ public final class MisskeyPoller implements AutoCloseable {
      * Polls one instance now if it is due ({@code force}: even if not) and no other poll holds it; returns the
      * number of files queued, or empty when this call did not poll. A failure is kept for the admin to see.
      */
+    @Override
     public Optional<Integer> poll(Instance instance, boolean force) {
         Optional<String> token = instances.apiToken(instance);
         if (token.isEmpty()) return Optional.empty();
@@ -233,6 +224,7 @@ public final class MisskeyPoller implements AutoCloseable {
         return Optional.of(queued);
     }
 
+    @Override
     public Optional<PollState> state(Instance instance) {
         return jdbi.withExtension(Dao.class, d -> d.state(instance.id()));
     }

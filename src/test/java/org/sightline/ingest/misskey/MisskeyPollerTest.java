@@ -1,5 +1,6 @@
 package org.sightline.ingest.misskey;
 
+import org.sightline.instances.PollState;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -127,7 +128,7 @@ class MisskeyPollerTest {
     void a_refused_token_is_shown_to_the_admin_without_the_token_and_nothing_is_queued() {
         Instance kitty = start(Config.defaults().with("misskey.poll_interval_s", 0), "not-the-token");
         assertThat(server.deps.misskeyPolls().poll(kitty, true)).contains(0);
-        MisskeyPoller.PollState state = server.deps.misskeyPolls().state(kitty).orElseThrow();
+        PollState state = server.deps.misskeyPolls().state(kitty).orElseThrow();
         assertThat(state.lastError()).isEqualTo(
                 "admin/drive/files answered HTTP 403 AUTHENTICATION_FAILED: the API token is not valid");
         assertThat(state.errorAt()).isNotNull();
@@ -233,7 +234,7 @@ class MisskeyPollerTest {
         misskey.upload("9k00000002", "image/png", "javascript:alert(1)", "u2", "odd", null);
         misskey.upload("9k00000003", "image/png", "https://files.example/3.png", "u3", "fine", null);
         assertThat(server.deps.misskeyPolls().poll(kitty, true)).contains(1);
-        MisskeyPoller.PollState state = server.deps.misskeyPolls().state(kitty).orElseThrow();
+        PollState state = server.deps.misskeyPolls().state(kitty).orElseThrow();
         assertThat(state.lastError()).isNull();
         assertThat(state.cursorId()).isEqualTo("9k00000003");
         assertThat(count("SELECT COUNT(*) FROM media WHERE attachment_id = '9k00000003'")).isEqualTo(1);

@@ -1,0 +1,29 @@
+package org.sightline.review;
+
+import org.jdbi.v3.core.Handle;
+import org.sightline.ingest.CaseQueue;
+import org.sightline.ingest.Decision;
+
+import java.time.Instant;
+
+/** Review's door for decided media: opens cases and files the automatic action requests. */
+public final class CaseIntake implements CaseQueue {
+    /** Who an automatic decision's action request is filed by. */
+    public static final String AUTOMATIC = "sightline";
+
+    @Override
+    public void decided(Handle transaction, long mediaId, Decision decision, Instant now) {
+        if (decision.openCase()) {
+            transaction.attach(CaseDao.class).openIfAbsent(mediaId, decision.priority(), decision.reason(),
+                    decision.automatic() ? decision.decision() : null, now);
+        }
+        if (decision.automatic()) {
+            transaction.attach(ActionRequestDao.class).requestIfAbsent(mediaId, decision.decision(), AUTOMATIC, now);
+        }
+    }
+
+    @Override
+    public void reported(Handle transaction, long mediaId, int boost, Instant now) {
+        transaction.attach(CaseDao.class).raisePriority(mediaId, boost, now);
+    }
+}
