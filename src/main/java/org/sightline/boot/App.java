@@ -1,5 +1,6 @@
 package org.sightline.boot;
 
+import org.sightline.decide.Decider;
 import org.sightline.access.Access;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
@@ -129,7 +130,7 @@ public final class App {
                 Trust trust = new Trust(db.jdbi(), clock, config.integer("lists.quorum", 1));
                 CaseIntake cases = new CaseIntake();
                 MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, new PreviewRenderer(), banks,
-                        plugins, trust, cases, metrics, clock, config.integer("ingest.max_attempts", 5));
+                        plugins, new Decider(trust), cases, metrics, clock, config.integer("ingest.max_attempts", 5));
                 ActionExecutor actions = new ActionExecutor(db.jdbi(), plugins, instances, audit, clock,
                         config.integer("actions.workers", 2), config.integer("actions.max_attempts", 6),
                         Duration.ofMillis(config.longValue("actions.lease_ms", 120_000)),

@@ -3,7 +3,7 @@ package org.sightline.federation;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.banks.BankService;
 import org.sightline.hashing.PdqHash;
-import org.sightline.ingest.Decision;
+import org.sightline.decide.Decision;
 import org.sightline.matching.Matcher;
 import org.sightline.matching.SignalType;
 import org.sightline.review.CaseDao;

@@ -1,6 +1,6 @@
 package org.sightline.federation;
 
-import org.sightline.ingest.ListTrust;
+import org.sightline.decide.ListTrust;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;

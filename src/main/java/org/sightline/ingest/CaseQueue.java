@@ -1,5 +1,6 @@
 package org.sightline.ingest;
 
+import org.sightline.decide.Decision;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Instant;

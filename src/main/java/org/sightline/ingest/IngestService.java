@@ -1,5 +1,6 @@
 package org.sightline.ingest;
 
+import org.sightline.decide.Decision;
 import org.sightline.common.Digests;
 import org.sightline.store.Sql;
 import org.jdbi.v3.core.Jdbi;

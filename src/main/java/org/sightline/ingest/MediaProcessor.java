@@ -1,5 +1,8 @@
 package org.sightline.ingest;
 
+import org.sightline.decide.Classification;
+import org.sightline.decide.Decider;
+import org.sightline.decide.Decision;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.banks.BankService;
 import org.sightline.instances.InstanceDao;
@@ -44,17 +47,17 @@ public final class MediaProcessor {
     private final PreviewRenderer previews;
     private final BankService banks;
     private final Scanners scanners;
-    private final ListTrust trust;
+    private final Decider decider;
     private final CaseQueue cases;
     private final IngestMetrics metrics;
     private final Clock clock;
     private final int maxAttempts;
 
     public MediaProcessor(Jdbi jdbi, MediaFetcher fetcher, MediaHasher hasher, PreviewRenderer previews,
-                          BankService banks, Scanners scanners, ListTrust trust, CaseQueue cases,
+                          BankService banks, Scanners scanners, Decider decider, CaseQueue cases,
                           IngestMetrics metrics, Clock clock, int maxAttempts) {
         this.scanners = scanners;
-        this.trust = trust;
+        this.decider = decider;
         this.cases = cases;
         this.jdbi = jdbi;
         this.fetcher = fetcher;
@@ -204,11 +207,8 @@ public final class MediaProcessor {
     }
 
     private Decision decide(MediaRecord media, Scan scan, BankService.MatchOutcome outcome) {
-        if (!scan.scanned()) return Decision.unscanned(scan.outcome(), scan.reason(), media.reportCount());
-        Decision d = Decision.scanned(outcome.matches(), media.reportCount()).with(scan.classification());
-        if (!d.automatic()) return d;
-        return d.withQuorum(outcome.matches(), trust.forBanks(outcome.matches().stream()
-                .map(m -> m.bank().id()).collect(Collectors.toSet())), trust.quorum());
+        if (!scan.scanned()) return decider.unscanned(scan.outcome(), scan.reason(), media.reportCount());
+        return decider.scanned(outcome.matches(), scan.classification(), media.reportCount());
     }
 
     private static List<MatchRecord> matchRows(long mediaId, BankService.MatchOutcome outcome) {

@@ -1,5 +1,6 @@
 package org.sightline.ingest;
 
+import org.sightline.decide.Decision;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.banks.BankService;
 import org.sightline.instances.Instance;

@@ -2,7 +2,7 @@ package org.sightline.review;
 
 import org.jdbi.v3.core.Handle;
 import org.sightline.ingest.CaseQueue;
-import org.sightline.ingest.Decision;
+import org.sightline.decide.Decision;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package org.sightline.ingest;
+package org.sightline.decide;
 
 import java.util.Map;
 import java.util.stream.Collectors;

@@ -1,4 +1,4 @@
-package org.sightline.ingest;
+package org.sightline.decide;
 
 import org.sightline.banks.BankService;
 
@@ -20,7 +20,7 @@ public record Decision(String decision, boolean openCase, int priority, String r
     public static final String REVIEW = "review";
     private static final List<String> SEVERITY = List.of("review", "mark_sensitive", "report", "reject");
     private static final Set<String> GRAVE_LABELS = Set.of("csam", "ncii", "terrorism");
-    static final int REPORT_BOOST = 20;
+    public static final int REPORT_BOOST = 20;
 
     /** Media that could not be scanned goes to review with the reason: fail closed. */
     public static Decision unscanned(String outcome, String reason, int reportCount) {
