@@ -7,9 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.audit.AuditLog;
 import org.sightline.ingest.IngestService;
-import org.sightline.ingest.MatchDao;
 import org.sightline.ingest.MatchRecord;
-import org.sightline.ingest.MediaDao;
+import org.sightline.ingest.MediaCatalog;
 import org.sightline.ingest.MediaRecord;
 import org.sightline.instances.Instance;
 import org.sightline.instances.InstanceService;
@@ -38,6 +37,7 @@ public final class ActionExecutor implements AutoCloseable, ActionsTaken {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Jdbi jdbi;
+    private final MediaCatalog media;
     private final Plugins plugins;
     private final InstanceService instances;
     private final AuditLog audit;
@@ -50,6 +50,7 @@ public final class ActionExecutor implements AutoCloseable, ActionsTaken {
     public ActionExecutor(Jdbi jdbi, Plugins plugins, InstanceService instances, AuditLog audit, Clock clock, int workers,
                           int maxAttempts, Duration lease, Duration idlePoll, Duration firstBackoff) {
         this.jdbi = jdbi;
+        this.media = new MediaCatalog(jdbi);
         this.plugins = plugins;
         this.instances = instances;
         this.audit = audit;
@@ -86,7 +87,7 @@ public final class ActionExecutor implements AutoCloseable, ActionsTaken {
     void process(long requestId, String worker) {
         ActionRequest request = jdbi.withExtension(ActionDao.class, d -> d.find(requestId)).orElse(null);
         if (request == null || !ActionRequest.RUNNING.equals(request.state())) return;
-        MediaRecord media = jdbi.withExtension(MediaDao.class, d -> d.find(request.mediaId())).orElseThrow();
+        MediaRecord media = this.media.find(request.mediaId()).orElseThrow();
         Instance instance = media.instanceId() == null ? null : instances.find(media.instanceId()).orElse(null);
         Optional<Action> plugin = plugins.actionFor(request.action(), instance == null ? null : instance.kind());
         if (plugin.isEmpty()) {
@@ -156,7 +157,7 @@ public final class ActionExecutor implements AutoCloseable, ActionsTaken {
 
     private PluginMedia pluginMedia(MediaRecord m) {
         List<PluginMedia.Evidence> evidence = new ArrayList<>();
-        for (MatchRecord r : jdbi.withExtension(MatchDao.class, d -> d.forMedia(m.id()))) {
+        for (MatchRecord r : media.matches(m.id())) {
             if (r.observed() || r.vetoed()) continue;
             evidence.add(new PluginMedia.Evidence(r.bankName(),
                     r.labels().isEmpty() ? List.of() : Arrays.asList(r.labels().split(",")), r.signalType(),

@@ -7,7 +7,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.access.Scope;
-import org.sightline.ingest.MediaDao;
+import org.sightline.ingest.MediaCatalog;
 import org.sightline.review.ActionRequestDao;
 import org.sightline.common.Refusal;
 import org.sightline.web.JsonBody;
@@ -54,7 +54,7 @@ public final class ActionRoutes {
 
     private void request(Context ctx) throws Exception {
         long mediaId = id(ctx);
-        if (jdbi.withExtension(MediaDao.class, d -> d.find(mediaId)).isEmpty()) throw Refusal.notFound("no media " + mediaId);
+        if (new MediaCatalog(jdbi).find(mediaId).isEmpty()) throw Refusal.notFound("no media " + mediaId);
         JsonNode body = JsonBody.object(ctx, json, "{\"action\": ..., \"params\": {...}}");
         String action = body.path("action").asText("");
         if (!REQUESTABLE.contains(action)) throw Refusal.invalid("action must be one of " + String.join(", ", REQUESTABLE));

@@ -53,7 +53,7 @@ import org.sightline.ingest.IngestMetrics;
 import org.sightline.ingest.IngestRoutes;
 import org.sightline.ingest.IngestService;
 import org.sightline.ingest.IngestWorkers;
-import org.sightline.ingest.MediaDao;
+import org.sightline.ingest.MediaCatalog;
 import org.sightline.ingest.MediaProcessor;
 import org.sightline.ingest.ScanService;
 import org.sightline.fetch.FetchSettings;
@@ -130,7 +130,7 @@ public final class App {
                 Trust trust = new Trust(db.jdbi(), clock, config.integer("lists.quorum", 1));
                 CaseIntake cases = new CaseIntake();
                 MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, new PreviewRenderer(), banks,
-                        plugins, new Decider(trust), cases, metrics, clock, config.integer("ingest.max_attempts", 5));
+                        instances, plugins, new Decider(trust), cases, metrics, clock, config.integer("ingest.max_attempts", 5));
                 ActionExecutor actions = new ActionExecutor(db.jdbi(), plugins, instances, audit, clock,
                         config.integer("actions.workers", 2), config.integer("actions.max_attempts", 6),
                         Duration.ofMillis(config.longValue("actions.lease_ms", 120_000)),
@@ -148,7 +148,7 @@ public final class App {
                     return t;
                 });
                 ScanService scans = new ScanService(db.jdbi(), processor, workers, metrics, gatePool, clock, actions);
-                MediaDao media = db.jdbi().onDemand(MediaDao.class);
+                MediaCatalog media = new MediaCatalog(db.jdbi());
                 metrics.gauge("sightline.queue.depth", "media waiting or being processed", media::countUnfinished);
                 metrics.gauge("sightline.media.unscanned_24h", "media that could not be scanned in the last 24 h",
                         () -> media.countUnscannedSince(clock.instant().minus(Duration.ofHours(24))));
@@ -168,7 +168,7 @@ public final class App {
                         .withTimeoutMillis(config.longValue("lists.fetch_timeout_ms", 120_000)));
                 SubscriptionService subscriptions = new SubscriptionService(db.jdbi(), banks, listFetcher,
                         secrets,
-                        new RetroMatcher(db.jdbi(), banks, clock, Duration.ofDays(config.integer("lists.retro_days", 30))),
+                        new RetroMatcher(db.jdbi(), banks, cases, clock, Duration.ofDays(config.integer("lists.retro_days", 30))),
                         clock, config.longValue("lists.flood_max_per_hour", 100));
                 SyncScheduler listSync = new SyncScheduler(subscriptions,
                         Duration.ofSeconds(config.longValue("lists.sync_interval_s", 900)),

@@ -1,6 +1,6 @@
 package org.sightline.cli;
 
-import org.sightline.ingest.MediaDao;
+import org.sightline.ingest.MediaCatalog;
 import org.sightline.ingest.MediaProcessor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -208,9 +208,9 @@ public final class IngestBenchCommand implements Callable<Integer> {
     }
 
     private static void awaitDone(App.Deps deps, int total) throws InterruptedException {
-        MediaDao dao = deps.database().jdbi().onDemand(MediaDao.class);
+        MediaCatalog media = new MediaCatalog(deps.database().jdbi());
         while (deps.database().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM media WHERE state = 'done'")
-                .mapTo(Integer.class).one()) < total || dao.countUnfinished() > 0) {
+                .mapTo(Integer.class).one()) < total || media.countUnfinished() > 0) {
             Thread.sleep(5);
         }
     }

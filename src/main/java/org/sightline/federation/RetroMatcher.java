@@ -6,7 +6,7 @@ import org.sightline.hashing.PdqHash;
 import org.sightline.decide.Decision;
 import org.sightline.matching.Matcher;
 import org.sightline.matching.SignalType;
-import org.sightline.review.CaseDao;
+import org.sightline.ingest.CaseQueue;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -23,13 +23,15 @@ import java.util.Set;
  * that just arrived; new matches are recorded and, unless the bank observes, become cases for review.
  */
 public final class RetroMatcher {
+    private final CaseQueue cases;
     private static final int PAGE = 1000;
     private final Jdbi jdbi;
     private final BankService banks;
     private final Clock clock;
     private final Duration window;
 
-    public RetroMatcher(Jdbi jdbi, BankService banks, Clock clock, Duration window) {
+    public RetroMatcher(Jdbi jdbi, BankService banks, CaseQueue cases, Clock clock, Duration window) {
+        this.cases = cases;
         this.jdbi = jdbi;
         this.banks = banks;
         this.clock = clock;
@@ -67,7 +69,6 @@ public final class RetroMatcher {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return jdbi.inTransaction(h -> {
             RetroDao dao = h.attach(RetroDao.class);
-            CaseDao cases = h.attach(CaseDao.class);
             int opened = 0;
             for (Map.Entry<Long, List<BankService.BankMatch>> e : found.entrySet()) {
                 for (BankService.BankMatch bm : e.getValue()) {
@@ -78,7 +79,7 @@ public final class RetroMatcher {
                 }
                 Decision d = Decision.scanned(e.getValue(), 0);
                 if (act && d.openCase()) {
-                    opened += cases.openIfAbsent(e.getKey(), d.priority(), "retroactive: " + d.reason(), null, now);
+                    opened += cases.openForReview(h, e.getKey(), d.priority(), "retroactive: " + d.reason(), now);
                 }
             }
             return opened;

@@ -5,7 +5,7 @@ import org.sightline.decide.Decider;
 import org.sightline.decide.Decision;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.banks.BankService;
-import org.sightline.instances.InstanceDao;
+import org.sightline.instances.InstanceService;
 import org.sightline.hashing.Dihedral;
 import org.sightline.hashing.ImageDecoder;
 import org.sightline.hashing.MediaException;
@@ -47,6 +47,7 @@ public final class MediaProcessor {
     private final PreviewRenderer previews;
     private final BankService banks;
     private final Scanners scanners;
+    private final InstanceService instances;
     private final Decider decider;
     private final CaseQueue cases;
     private final IngestMetrics metrics;
@@ -54,9 +55,10 @@ public final class MediaProcessor {
     private final int maxAttempts;
 
     public MediaProcessor(Jdbi jdbi, MediaFetcher fetcher, MediaHasher hasher, PreviewRenderer previews,
-                          BankService banks, Scanners scanners, Decider decider, CaseQueue cases,
+                          BankService banks, InstanceService instances, Scanners scanners, Decider decider, CaseQueue cases,
                           IngestMetrics metrics, Clock clock, int maxAttempts) {
         this.scanners = scanners;
+        this.instances = instances;
         this.decider = decider;
         this.cases = cases;
         this.jdbi = jdbi;
@@ -107,7 +109,7 @@ public final class MediaProcessor {
     public Scan classify(Scan scan, byte[] bytes, String url, Long instanceId) {
         if (!scan.scanned()) return scan;
         String kind = instanceId == null ? null
-                : jdbi.withExtension(InstanceDao.class, d -> d.findById(instanceId)).map(i -> i.kind()).orElse(null);
+                : instances.find(instanceId).map(i -> i.kind()).orElse(null);
         Map<String, Double> flagged = new LinkedHashMap<>();
         for (Scanners.Configured scanner : scanners.forInstanceKind(kind)) {
             try {

@@ -23,6 +23,11 @@ public final class CaseIntake implements CaseQueue {
     }
 
     @Override
+    public int openForReview(Handle transaction, long mediaId, int priority, String reason, Instant now) {
+        return transaction.attach(CaseDao.class).openIfAbsent(mediaId, priority, reason, null, now);
+    }
+
+    @Override
     public void reported(Handle transaction, long mediaId, int boost, Instant now) {
         transaction.attach(CaseDao.class).raisePriority(mediaId, boost, now);
     }

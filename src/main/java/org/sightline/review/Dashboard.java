@@ -3,7 +3,7 @@ package org.sightline.review;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.audit.AuditDao;
 import org.sightline.audit.AuditLog;
-import org.sightline.ingest.MediaDao;
+import org.sightline.ingest.MediaCatalog;
 import org.sightline.access.Role;
 import org.sightline.access.User;
 
@@ -62,7 +62,7 @@ public final class Dashboard {
         for (AuditDao.RevealCount rc : audit.revealCounts(now.minus(Duration.ofDays(30)))) {
             if (viewer.can(Role.ADMIN) || rc.actor().equals(viewer.name())) reveals.add(rc);
         }
-        long unscanned = jdbi.onDemand(MediaDao.class).countUnscannedSince(now.minus(Duration.ofHours(24)));
+        long unscanned = new MediaCatalog(jdbi).countUnscannedSince(now.minus(Duration.ofHours(24)));
         return new Figures(dao.countState(ReviewCase.OPEN), dao.countState(ReviewCase.ESCALATED), oldest, perDay,
                 percentile(firstActionMillis, 50), percentile(firstActionMillis, 95), rates, unscanned, reveals);
     }

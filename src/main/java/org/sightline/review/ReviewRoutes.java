@@ -11,9 +11,8 @@ import org.sightline.banks.Bank;
 import org.sightline.banks.BankEntry;
 import org.sightline.banks.BankService;
 import org.sightline.banks.Labels;
-import org.sightline.ingest.MatchDao;
 import org.sightline.ingest.MatchRecord;
-import org.sightline.ingest.MediaDao;
+import org.sightline.ingest.MediaCatalog;
 import org.sightline.access.PanelSession;
 import org.sightline.access.Role;
 import org.sightline.web.Page;
@@ -33,6 +32,7 @@ public final class ReviewRoutes {
     private final BankService banks;
     private final AuditLog audit;
     private final Jdbi jdbi;
+    private final MediaCatalog media;
     private final Clock clock;
 
     private ReviewRoutes(ReviewService review, BankService banks, AuditLog audit, Jdbi jdbi, Clock clock) {
@@ -40,6 +40,7 @@ public final class ReviewRoutes {
         this.banks = banks;
         this.audit = audit;
         this.jdbi = jdbi;
+        this.media = new MediaCatalog(jdbi);
         this.clock = clock;
     }
 
@@ -100,7 +101,7 @@ public final class ReviewRoutes {
         PanelSession s = Access.requireSession(ctx);
         long id = id(ctx);
         ReviewCase c = review.open(id, s.user());
-        List<MatchRecord> matches = jdbi.onDemand(MatchDao.class).forMedia(c.mediaId());
+        List<MatchRecord> matches = media.matches(c.mediaId());
         List<Map<String, Object>> evidence = new ArrayList<>();
         for (MatchRecord mr : matches) {
             Map<String, Object> e = new LinkedHashMap<>();
@@ -159,7 +160,7 @@ public final class ReviewRoutes {
     }
 
     private void preview(Context ctx) {
-        byte[] bytes = jdbi.onDemand(MediaDao.class).preview(id(ctx)).orElse(null);
+        byte[] bytes = media.preview(id(ctx)).orElse(null);
         if (bytes == null) {
             ctx.status(404).contentType("text/plain; charset=utf-8").result("no preview for this media");
             return;
@@ -171,7 +172,7 @@ public final class ReviewRoutes {
     private void reveal(Context ctx) {
         PanelSession s = Access.requireSession(ctx);
         long id = id(ctx);
-        byte[] bytes = jdbi.onDemand(MediaDao.class).reveal(id).orElse(null);
+        byte[] bytes = media.reveal(id).orElse(null);
         if (bytes == null) {
             ctx.status(404).contentType("text/plain; charset=utf-8").result("no stored image for this media");
             return;
