@@ -57,7 +57,7 @@ public interface ActionDao {
     int actedOnSince(@Bind("instanceId") long instanceId, @Bind("statusId") String statusId, @Bind("since") Instant since);
 
     /** Whether {@code reportId} is a report Sightline filed on the instance. */
-    @SqlQuery("SELECT COUNT(*) FROM action_requests r JOIN media m ON m.id = r.media_id"
+    @SqlQuery("SELECT COUNT(*) FROM action_requests r JOIN media_overview m ON m.id = r.media_id"
             + " WHERE r.remote_id = :reportId AND r.action IN ('report', 'mark_sensitive') AND m.instance_id = :instanceId")
     int ownReports(@Bind("instanceId") long instanceId, @Bind("reportId") String reportId);
 
@@ -69,7 +69,8 @@ public interface ActionDao {
     void learnOwnAccount(@Bind("instanceId") long instanceId, @Bind("accountId") String accountId);
 
     /** Reports Sightline is filing about this status right now (their echo may come before their answer). */
-    @SqlQuery("SELECT COUNT(*) FROM action_requests r JOIN media m ON m.id = r.media_id WHERE m.instance_id = :instanceId"
+    @SqlQuery("SELECT COUNT(*) FROM action_requests r JOIN media_overview m ON m.id = r.media_id"
+            + " WHERE m.instance_id = :instanceId"
             + " AND m.status_id = :statusId AND r.action IN ('report', 'mark_sensitive') AND r.state = 'running'")
     int reportsInFlight(@Bind("instanceId") long instanceId, @Bind("statusId") String statusId);
 }

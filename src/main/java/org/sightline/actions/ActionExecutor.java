@@ -88,7 +88,7 @@ public final class ActionExecutor implements AutoCloseable, ActionsTaken {
         ActionRequest request = jdbi.withExtension(ActionDao.class, d -> d.find(requestId)).orElse(null);
         if (request == null || !ActionRequest.RUNNING.equals(request.state())) return;
         MediaRecord media = this.media.find(request.mediaId()).orElseThrow();
-        Instance instance = media.instanceId() == null ? null : instances.find(media.instanceId()).orElse(null);
+        Instance instance = media.source().instanceId() == null ? null : instances.find(media.source().instanceId()).orElse(null);
         Optional<Action> plugin = plugins.actionFor(request.action(), instance == null ? null : instance.kind());
         if (plugin.isEmpty()) {
             finish(request, "none", ActionOutcome.failed(null, "no enabled plugin carries out '" + request.action()
@@ -96,9 +96,9 @@ public final class ActionExecutor implements AutoCloseable, ActionsTaken {
             return;
         }
         Action action = plugin.get();
-        if (instance != null && media.statusId() != null) {
+        if (instance != null && media.source().statusId() != null) {
             // remembered before acting: the instance may echo the action back before the call returns
-            rememberActedOn(instance.id(), media.statusId());
+            rememberActedOn(instance.id(), media.source().statusId());
         }
         ActionOutcome outcome;
         try {
@@ -157,14 +157,14 @@ public final class ActionExecutor implements AutoCloseable, ActionsTaken {
 
     private PluginMedia pluginMedia(MediaRecord m) {
         List<PluginMedia.Evidence> evidence = new ArrayList<>();
-        for (MatchRecord r : media.matches(m.id())) {
+        for (MatchRecord r : this.media.matches(m.id())) {
             if (r.observed() || r.vetoed()) continue;
             evidence.add(new PluginMedia.Evidence(r.bankName(),
                     r.labels().isEmpty() ? List.of() : Arrays.asList(r.labels().split(",")), r.signalType(),
                     r.distance(), r.variant()));
         }
-        return new PluginMedia(m.id(), m.attachmentId(), m.statusId(), m.statusUrl(), m.accountId(), m.acct(), m.reportId(), m.fetchUrl(),
-                m.pdq(), m.md5(), m.sha256(), m.decision(), evidence);
+        return new PluginMedia(m.id(), m.source().attachmentId(), m.source().statusId(), m.source().statusUrl(), m.source().accountId(), m.source().acct(), m.source().reportId(), m.source().fetchUrl(),
+                m.hashes().pdq(), m.hashes().md5(), m.hashes().sha256(), m.verdict().decision(), evidence);
     }
 
     private PluginInstance pluginInstance(Instance i) {

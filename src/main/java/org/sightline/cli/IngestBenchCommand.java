@@ -209,7 +209,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
 
     private static void awaitDone(App.Deps deps, int total) throws InterruptedException {
         MediaCatalog media = new MediaCatalog(deps.database().jdbi());
-        while (deps.database().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM media WHERE state = 'done'")
+        while (deps.database().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM media_work WHERE state = 'done'")
                 .mapTo(Integer.class).one()) < total || media.countUnfinished() > 0) {
             Thread.sleep(5);
         }

@@ -16,7 +16,7 @@ public interface RetroDao {
                          String md5, String sha256) {
     }
 
-    @SqlQuery("SELECT id, pdq, pdq_quality, pdq_dihedral, phash, dhash, md5, sha256 FROM media WHERE outcome = 'scanned'"
+    @SqlQuery("SELECT id, pdq, pdq_quality, pdq_dihedral, phash, dhash, md5, sha256 FROM media_overview WHERE outcome = 'scanned'"
             + " AND processed_at >= :since AND id > :afterId ORDER BY id FETCH FIRST :limit ROWS ONLY")
     List<StoredSignals> scannedSince(@Bind("since") Instant since, @Bind("afterId") long afterId,
                                      @Bind("limit") int limit);

@@ -18,8 +18,8 @@ public interface ShareDao {
     }
 
     String SELECT = "SELECT r.id, r.media_id, r.case_id, r.state, r.requested_by, r.created_at, r.params, m.pdq,"
-            + " CASE WHEN m.preview IS NULL THEN FALSE ELSE TRUE END AS has_preview"
-            + " FROM action_requests r JOIN media m ON m.id = r.media_id WHERE r.action = 'share'";
+            + " m.has_preview"
+            + " FROM action_requests r JOIN media_overview m ON m.id = r.media_id WHERE r.action = 'share'";
 
     @SqlQuery(SELECT + " AND r.state = 'pending' ORDER BY r.created_at, r.id")
     List<ShareRequest> pending();

@@ -107,7 +107,7 @@ public interface SubscriptionDao {
     List<Alert> recentAlerts();
 
     /** Distinct media matched by a bank's entries since {@code since} (scan-time or retroactive matches). */
-    @SqlQuery("SELECT COUNT(DISTINCT mm.media_id) FROM media_matches mm JOIN media m ON m.id = mm.media_id"
+    @SqlQuery("SELECT COUNT(DISTINCT mm.media_id) FROM media_matches mm JOIN media_overview m ON m.id = mm.media_id"
             + " WHERE mm.bank_id = :bankId AND NOT mm.vetoed AND (mm.matched_at >= :since"
             + " OR (mm.matched_at IS NULL AND m.processed_at >= :since))")
     long distinctMediaMatchedSince(@Bind("bankId") long bankId, @Bind("since") Instant since);

@@ -199,9 +199,9 @@ public final class IngestRoutes {
     private Map<String, Object> document(MediaRecord m) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("id", m.id());
-        doc.put("state", m.state());
-        doc.put("outcome", m.outcome());
-        doc.put("reason", m.reason());
+        doc.put("state", m.work().state());
+        doc.put("outcome", m.verdict().outcome());
+        doc.put("reason", m.verdict().reason());
         doc.put("signals", m.signalsJson());
         List<Map<String, Object>> matches = new ArrayList<>();
         for (MatchRecord r : scans.matches(m.id())) {
@@ -217,7 +217,7 @@ public final class IngestRoutes {
             matches.add(match);
         }
         doc.put("matches", matches);
-        doc.put("decision", m.decision());
+        doc.put("decision", m.verdict().decision());
         List<Map<String, Object>> actions = new ArrayList<>();
         for (var a : scans.actions(m.id())) {
             Map<String, Object> action = new LinkedHashMap<>();
@@ -229,14 +229,14 @@ public final class IngestRoutes {
             actions.add(action);
         }
         doc.put("actions", actions);
-        if (m.statusId() != null) doc.put("status", m.statusId());
-        if (m.accountId() != null) doc.put("account", m.accountId());
-        if (m.attachmentId() != null) doc.put("attachment", m.attachmentId());
-        if (m.metadata() != null) {
+        if (m.source().statusId() != null) doc.put("status", m.source().statusId());
+        if (m.source().accountId() != null) doc.put("account", m.source().accountId());
+        if (m.source().attachmentId() != null) doc.put("attachment", m.source().attachmentId());
+        if (m.source().metadata() != null) {
             try {
-                doc.put("metadata", json.readTree(m.metadata()));
+                doc.put("metadata", json.readTree(m.source().metadata()));
             } catch (IOException e) {
-                doc.put("metadata", m.metadata());
+                doc.put("metadata", m.source().metadata());
             }
         }
         return doc;

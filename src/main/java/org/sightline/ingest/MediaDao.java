@@ -6,12 +6,17 @@ import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.jdbi.v3.sqlobject.transaction.Transaction;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Media rows, which are also the pipeline's work items (claimed with {@code FOR UPDATE SKIP LOCKED}). */
+/**
+ * Ingest's media tables: the source row ({@code media}), its work item ({@code media_work}, claimed with
+ * {@code FOR UPDATE SKIP LOCKED}), its hashes ({@code media_signals}), its verdict ({@code media_verdicts}) and
+ * its blobs ({@code media_blobs}). Reads go through the {@code media_overview} view.
+ */
 @RegisterConstructorMapper(MediaRecord.class)
 public interface MediaDao {
 
@@ -22,77 +27,138 @@ public interface MediaDao {
                     Instant createdAt) {
     }
 
-    @SqlUpdate("INSERT INTO media (instance_id, origin, source_key, status_id, status_url, account_id, acct,"
-            + " attachment_id, fetch_url, report_id, report_comment, report_count, metadata, state, attempts,"
-            + " next_attempt_at, pending_bytes, priority, created_at) VALUES (:instanceId, :origin, :sourceKey,"
-            + " :statusId, :statusUrl, :accountId, :acct, :attachmentId, :fetchUrl, :reportId, :reportComment,"
-            + " :reportCount, :metadata, 'queued', 0, :createdAt, :pendingBytes, :priority, :createdAt)")
-    @GetGeneratedKeys("id")
-    long insert(@BindMethods NewMedia media);
+    /** Stores the new item, queued for a worker, with the bytes to scan if it came with them. */
+    @Transaction
+    default long insert(NewMedia media) {
+        long id = insertSource(media);
+        insertWork(id, media.priority(), media.createdAt());
+        if (media.pendingBytes() != null) insertBlob(id, PENDING, media.pendingBytes());
+        return id;
+    }
 
-    @SqlQuery("SELECT " + MediaRecord.COLUMNS + " FROM media WHERE id = :id")
+    @SqlUpdate("INSERT INTO media (instance_id, origin, source_key, status_id, status_url, account_id, acct,"
+            + " attachment_id, fetch_url, report_id, report_comment, report_count, metadata, created_at)"
+            + " VALUES (:instanceId, :origin, :sourceKey, :statusId, :statusUrl, :accountId, :acct, :attachmentId,"
+            + " :fetchUrl, :reportId, :reportComment, :reportCount, :metadata, :createdAt)")
+    @GetGeneratedKeys("id")
+    long insertSource(@BindMethods NewMedia media);
+
+    @SqlUpdate("INSERT INTO media_work (media_id, state, attempts, next_attempt_at, priority)"
+            + " VALUES (:id, 'queued', 0, :at, :priority)")
+    void insertWork(@Bind("id") long id, @Bind("priority") int priority, @Bind("at") Instant at);
+
+    String PENDING = "pending";
+    String PREVIEW = "preview";
+    String REVEAL = "reveal";
+
+    @SqlUpdate("INSERT INTO media_blobs (media_id, kind, bytes) VALUES (:id, :kind, :bytes)")
+    void insertBlob(@Bind("id") long id, @Bind("kind") String kind, @Bind("bytes") byte[] bytes);
+
+    @SqlUpdate("DELETE FROM media_blobs WHERE media_id = :id AND kind = :kind")
+    void deleteBlob(@Bind("id") long id, @Bind("kind") String kind);
+
+    @SqlQuery("SELECT bytes FROM media_blobs WHERE media_id = :id AND kind = :kind")
+    Optional<byte[]> blob(@Bind("id") long id, @Bind("kind") String kind);
+
+    @SqlQuery("SELECT " + MediaRecord.COLUMNS + " FROM media_overview WHERE id = :id")
     Optional<MediaRecord> find(@Bind("id") long id);
 
-    @SqlQuery("SELECT " + MediaRecord.COLUMNS + " FROM media WHERE instance_id = :instanceId AND source_key = :sourceKey")
+    @SqlQuery("SELECT " + MediaRecord.COLUMNS + " FROM media_overview WHERE instance_id = :instanceId"
+            + " AND source_key = :sourceKey")
     Optional<MediaRecord> findBySource(@Bind("instanceId") long instanceId, @Bind("sourceKey") String sourceKey);
 
-    @SqlQuery("SELECT " + MediaRecord.COLUMNS + " FROM media WHERE instance_id = :instanceId AND status_id = :statusId"
-            + " ORDER BY id")
+    @SqlQuery("SELECT " + MediaRecord.COLUMNS + " FROM media_overview WHERE instance_id = :instanceId"
+            + " AND status_id = :statusId ORDER BY id")
     List<MediaRecord> findByStatus(@Bind("instanceId") long instanceId, @Bind("statusId") String statusId);
 
     /** The next item due (or whose worker's lease ran out), locked; other nodes skip it. */
-    @SqlQuery("SELECT id FROM media WHERE (state = 'queued' AND next_attempt_at <= :now)"
+    @SqlQuery("SELECT media_id FROM media_work WHERE (state = 'queued' AND next_attempt_at <= :now)"
             + " OR (state = 'processing' AND lease_until < :now)"
-            + " ORDER BY priority DESC, id FETCH FIRST 1 ROWS ONLY FOR UPDATE SKIP LOCKED")
+            + " ORDER BY priority DESC, media_id FETCH FIRST 1 ROWS ONLY FOR UPDATE SKIP LOCKED")
     Optional<Long> lockNextDue(@Bind("now") Instant now);
 
     /** This item, locked, if it is still waiting (the scan API processes its own item at once). */
-    @SqlQuery("SELECT id FROM media WHERE id = :id AND state = 'queued' FOR UPDATE SKIP LOCKED")
+    @SqlQuery("SELECT media_id FROM media_work WHERE media_id = :id AND state = 'queued' FOR UPDATE SKIP LOCKED")
     Optional<Long> lockIfQueued(@Bind("id") long id);
 
-    /** Locks the row for the finishing transaction and says who holds its lease. */
-    @SqlQuery("SELECT leased_by FROM media WHERE id = :id AND state = 'processing' FOR UPDATE")
+    /** Locks the work item for the finishing transaction and says who holds its lease. */
+    @SqlQuery("SELECT leased_by FROM media_work WHERE media_id = :id AND state = 'processing' FOR UPDATE")
     Optional<String> lockProcessing(@Bind("id") long id);
 
-    @SqlUpdate("UPDATE media SET state = 'processing', lease_until = :until, leased_by = :worker,"
-            + " attempts = attempts + 1 WHERE id = :id")
+    @SqlUpdate("UPDATE media_work SET state = 'processing', lease_until = :until, leased_by = :worker,"
+            + " attempts = attempts + 1 WHERE media_id = :id")
     void lease(@Bind("id") long id, @Bind("until") Instant until, @Bind("worker") String worker);
 
-    @SqlQuery("SELECT pending_bytes FROM media WHERE id = :id")
-    Optional<byte[]> pendingBytes(@Bind("id") long id);
-
-    @SqlUpdate("UPDATE media SET state = 'queued', next_attempt_at = :at, lease_until = NULL, leased_by = NULL,"
-            + " reason = :reason WHERE id = :id")
-    void retryAt(@Bind("id") long id, @Bind("at") Instant at, @Bind("reason") String reason);
-
-    /** The result of one scan. */
-    record Finished(long id, String outcome, String reason, String format, Integer width, Integer height, Long byteSize,
-                    String pdq, Integer pdqQuality, String pdqDihedral, String phash, String dhash, String md5,
-                    String sha256, String decision, int priority, byte[] preview, byte[] reveal, Instant processedAt) {
+    default Optional<byte[]> pendingBytes(long id) {
+        return blob(id, PENDING);
     }
 
-    @SqlUpdate("UPDATE media SET state = 'done', outcome = :outcome, reason = :reason, format = :format, width = :width,"
-            + " height = :height, byte_size = :byteSize, pdq = :pdq, pdq_quality = :pdqQuality,"
-            + " pdq_dihedral = :pdqDihedral, phash = :phash, dhash = :dhash, md5 = :md5, sha256 = :sha256,"
-            + " decision = :decision, priority = :priority, preview = :preview, reveal = :reveal,"
-            + " processed_at = :processedAt, pending_bytes = NULL, lease_until = NULL, leased_by = NULL WHERE id = :id")
-    void finish(@BindMethods Finished finished);
+    @SqlUpdate("UPDATE media_work SET state = 'queued', next_attempt_at = :at, lease_until = NULL, leased_by = NULL,"
+            + " last_error = :reason WHERE media_id = :id")
+    void retryAt(@Bind("id") long id, @Bind("at") Instant at, @Bind("reason") String reason);
 
-    /** A further report about media already known: it counts, and raises the case's priority. */
-    @SqlUpdate("UPDATE media SET report_count = report_count + 1, report_id = :reportId,"
-            + " report_comment = :comment, priority = priority + :boost WHERE id = :id")
-    void addReport(@Bind("id") long id, @Bind("reportId") String reportId, @Bind("comment") String comment,
-                   @Bind("boost") int boost);
+    /**
+     * Records one scan: the hashes (null when nothing could be read), the verdict and the preview derivatives;
+     * the pending bytes are no longer needed. Replaces what an earlier attempt may have written.
+     */
+    @Transaction
+    default void finish(long id, MediaRecord.Hashes hashes, MediaRecord.Verdict verdict, byte[] preview, byte[] reveal) {
+        markDone(id);
+        deleteBlob(id, PENDING);
+        deleteBlob(id, PREVIEW);
+        deleteBlob(id, REVEAL);
+        deleteSignals(id);
+        deleteVerdict(id);
+        if (hashes != null) insertSignals(id, hashes);
+        insertVerdict(id, verdict);
+        if (preview != null) insertBlob(id, PREVIEW, preview);
+        if (reveal != null) insertBlob(id, REVEAL, reveal);
+    }
 
-    @SqlQuery("SELECT preview FROM media WHERE id = :id")
-    Optional<byte[]> preview(@Bind("id") long id);
+    @SqlUpdate("UPDATE media_work SET state = 'done', lease_until = NULL, leased_by = NULL, last_error = NULL"
+            + " WHERE media_id = :id")
+    void markDone(@Bind("id") long id);
 
-    @SqlQuery("SELECT reveal FROM media WHERE id = :id")
-    Optional<byte[]> reveal(@Bind("id") long id);
+    @SqlUpdate("DELETE FROM media_signals WHERE media_id = :id")
+    void deleteSignals(@Bind("id") long id);
 
-    @SqlQuery("SELECT COUNT(*) FROM media WHERE state <> 'done'")
+    @SqlUpdate("INSERT INTO media_signals (media_id, format, width, height, byte_size, pdq, pdq_quality, pdq_dihedral,"
+            + " phash, dhash, md5, sha256) VALUES (:id, :format, :width, :height, :byteSize, :pdq, :pdqQuality,"
+            + " :pdqDihedral, :phash, :dhash, :md5, :sha256)")
+    void insertSignals(@Bind("id") long id, @BindMethods MediaRecord.Hashes hashes);
+
+    @SqlUpdate("DELETE FROM media_verdicts WHERE media_id = :id")
+    void deleteVerdict(@Bind("id") long id);
+
+    @SqlUpdate("INSERT INTO media_verdicts (media_id, outcome, reason, decision, priority, processed_at)"
+            + " VALUES (:id, :outcome, :reason, :decision, :priority, :processedAt)")
+    void insertVerdict(@Bind("id") long id, @BindMethods MediaRecord.Verdict verdict);
+
+    /** A further report about media already known: it counts, and moves the item up the queue. */
+    @Transaction
+    default void addReport(long id, String reportId, String comment, int boost) {
+        countReport(id, reportId, comment);
+        raisePriority(id, boost);
+    }
+
+    @SqlUpdate("UPDATE media SET report_count = report_count + 1, report_id = :reportId, report_comment = :comment"
+            + " WHERE id = :id")
+    void countReport(@Bind("id") long id, @Bind("reportId") String reportId, @Bind("comment") String comment);
+
+    @SqlUpdate("UPDATE media_work SET priority = priority + :boost WHERE media_id = :id")
+    void raisePriority(@Bind("id") long id, @Bind("boost") int boost);
+
+    default Optional<byte[]> preview(long id) {
+        return blob(id, PREVIEW);
+    }
+
+    default Optional<byte[]> reveal(long id) {
+        return blob(id, REVEAL);
+    }
+
+    @SqlQuery("SELECT COUNT(*) FROM media_work WHERE state <> 'done'")
     long countUnfinished();
 
-    @SqlQuery("SELECT COUNT(*) FROM media WHERE state = 'done' AND outcome <> 'scanned' AND processed_at >= :since")
+    @SqlQuery("SELECT COUNT(*) FROM media_verdicts WHERE outcome <> 'scanned' AND processed_at >= :since")
     long countUnscannedSince(@Bind("since") Instant since);
 }

@@ -156,19 +156,19 @@ public final class MediaProcessor {
         byte[] bytes = jdbi.withExtension(MediaDao.class, d -> d.pendingBytes(mediaId)).orElse(null);
         Scan scan;
         if (bytes != null) {
-            scan = classify(scan(bytes), bytes, null, media.instanceId());
-        } else if (media.fetchUrl() == null) {
+            scan = classify(scan(bytes), bytes, null, media.source().instanceId());
+        } else if (media.source().fetchUrl() == null) {
             scan = new Scan("fetch_failed", "no bytes and no URL to fetch", 0, null, null);
         } else {
             long start = System.nanoTime();
-            FetchResult fetched = fetcher.fetch(URI.create(media.fetchUrl()));
+            FetchResult fetched = fetcher.fetch(URI.create(media.source().fetchUrl()));
             metrics.fetch().record(Duration.ofNanos(System.nanoTime() - start));
             if (fetched.isOk()) {
-                scan = classify(scan(fetched.bytes()), fetched.bytes(), media.fetchUrl(), media.instanceId());
-            } else if (fetched.retryable() && media.attempts() < maxAttempts) {
-                Instant next = clock.instant().plus(backoff(media.attempts()));
+                scan = classify(scan(fetched.bytes()), fetched.bytes(), media.source().fetchUrl(), media.source().instanceId());
+            } else if (fetched.retryable() && media.work().attempts() < maxAttempts) {
+                Instant next = clock.instant().plus(backoff(media.work().attempts()));
                 jdbi.useExtension(MediaDao.class, d -> d.retryAt(mediaId, next, fetched.reason()));
-                log.info("event=fetch_retry media={} attempt={} max_attempts={} reason=\"{}\"", mediaId, media.attempts(),
+                log.info("event=fetch_retry media={} attempt={} max_attempts={} reason=\"{}\"", mediaId, media.work().attempts(),
                         maxAttempts, fetched.reason());
                 return;
             } else {
@@ -196,7 +196,7 @@ public final class MediaProcessor {
             MatchDao matches = h.attach(MatchDao.class);
             matches.deleteFor(media.id());
             matches.insertAll(matchRows(media.id(), outcome));
-            dao.finish(finished(media.id(), scan, decision, now));
+            finish(dao, media.id(), scan, decision, now);
             cases.decided(h, media.id(), decision, now);
             return true;
         });
@@ -209,8 +209,8 @@ public final class MediaProcessor {
     }
 
     private Decision decide(MediaRecord media, Scan scan, BankService.MatchOutcome outcome) {
-        if (!scan.scanned()) return decider.unscanned(scan.outcome(), scan.reason(), media.reportCount());
-        return decider.scanned(outcome.matches(), scan.classification(), media.reportCount());
+        if (!scan.scanned()) return decider.unscanned(scan.outcome(), scan.reason(), media.source().reportCount());
+        return decider.scanned(outcome.matches(), scan.classification(), media.source().reportCount());
     }
 
     private static List<MatchRecord> matchRows(long mediaId, BankService.MatchOutcome outcome) {
@@ -226,19 +226,23 @@ public final class MediaProcessor {
                 String.join(",", m.labels()), m.match().observe(), vetoed);
     }
 
-    private static MediaDao.Finished finished(long id, Scan scan, Decision decision, Instant now) {
+    /** Records the scan's hashes, verdict and previews (an unscanned item keeps only its size, if known). */
+    private static void finish(MediaDao dao, long id, Scan scan, Decision decision, Instant now) {
         Signals s = scan.signals();
-        Derivatives d = scan.derivatives();
         if (s == null) {
-            return new MediaDao.Finished(id, scan.outcome(), scan.reason(), null, null, null,
-                    scan.byteSize() > 0 ? scan.byteSize() : null, null, null, null, null, null, null, null,
-                    decision.decision(), decision.priority(), null, null, now);
+            MediaRecord.Hashes size = scan.byteSize() > 0 ? new MediaRecord.Hashes(null, null, null, scan.byteSize(),
+                    null, null, null, null, null, null, null) : null;
+            dao.finish(id, size, new MediaRecord.Verdict(scan.outcome(), scan.reason(), decision.decision(),
+                    decision.priority(), now), null, null);
+            return;
         }
         String dihedral = s.pdq().dihedral().stream().map(PdqHash::hex).collect(Collectors.joining(","));
-        return new MediaDao.Finished(id, scan.outcome(), null, s.format().label(), s.width(), s.height(),
-                scan.byteSize(), s.pdq().hash().hex(), s.pdq().quality(), dihedral,
-                PerceptualHashes.hex(s.phash()), PerceptualHashes.hex(s.dhash()), s.md5(), s.sha256(),
-                decision.decision(), decision.priority(), d.preview().bytes(), d.reveal().bytes(), now);
+        MediaRecord.Hashes hashes = new MediaRecord.Hashes(s.format().label(), s.width(), s.height(), scan.byteSize(),
+                s.pdq().hash().hex(), s.pdq().quality(), dihedral, PerceptualHashes.hex(s.phash()),
+                PerceptualHashes.hex(s.dhash()), s.md5(), s.sha256());
+        Derivatives d = scan.derivatives();
+        dao.finish(id, hashes, new MediaRecord.Verdict(scan.outcome(), null, decision.decision(), decision.priority(),
+                now), d.preview().bytes(), d.reveal().bytes());
     }
 
     /** The dihedral variant names, in the order {@code pdq_dihedral} stores them. */

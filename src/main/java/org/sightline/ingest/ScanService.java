@@ -143,7 +143,7 @@ public final class ScanService {
     private GateVerdict failure(Instance instance, MediaRecord media, String why, boolean record) {
         metrics.pictrsFailure(instance.failMode());
         if (record) {
-            processor.record(media, media.leasedBy(), new MediaProcessor.Scan("decode_failed",
+            processor.record(media, media.work().leasedBy(), new MediaProcessor.Scan("decode_failed",
                     "pict-rs gate: " + why, 0, null, null), new BankService.MatchOutcome(List.of(), List.of(), List.of()));
         }
         return new GateVerdict(instance.failsOpen(), instance.failsOpen() ? "review" : "reject",

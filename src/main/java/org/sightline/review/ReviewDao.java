@@ -17,8 +17,8 @@ public interface ReviewDao {
             + " c.claimed_by, u.name AS claimed_by_name, c.claimed_until, c.decision, c.decision_reason, c.decided_by,"
             + " c.decided_at, i.name AS instance_name, m.status_id, m.status_url, COALESCE(m.acct, m.account_id) AS acct, m.report_comment,"
             + " m.report_count, m.outcome, m.reason AS media_reason, m.pdq, '' AS labels, '' AS banks,"
-            + " CASE WHEN m.preview IS NULL THEN FALSE ELSE TRUE END AS has_preview"
-            + " FROM cases c JOIN media m ON m.id = c.media_id LEFT JOIN instances i ON i.id = m.instance_id"
+            + " m.has_preview"
+            + " FROM cases c JOIN media_overview m ON m.id = c.media_id LEFT JOIN instances i ON i.id = m.instance_id"
             + " LEFT JOIN users u ON u.id = c.claimed_by";
 
     /**
@@ -114,7 +114,7 @@ public interface ReviewDao {
     void addReference(@Bind("entryId") long entryId, @Bind("mediaId") long mediaId);
 
     /** The reference media of an entry, if it was added from a case and that media still has a preview. */
-    @SqlQuery("SELECT r.media_id FROM entry_references r JOIN media m ON m.id = r.media_id"
-            + " WHERE r.entry_id = :entryId AND m.preview IS NOT NULL")
+    @SqlQuery("SELECT r.media_id FROM entry_references r JOIN media_overview m ON m.id = r.media_id"
+            + " WHERE r.entry_id = :entryId AND m.has_preview")
     Optional<Long> referenceOf(@Bind("entryId") long entryId);
 }

@@ -73,7 +73,7 @@ class ActionsTest {
         String url = media.put("/bridge-" + statusId + ".jpg", image("bridge-mods/aaa-orig.jpg"));
         assertThat(Webhooks.post(server, "social", Webhooks.status("status.created", statusId, "att" + statusId, url),
                 Webhooks.SECRET).status()).isEqualTo(202);
-        await("media scanned", () -> count("SELECT COUNT(*) FROM media WHERE state = 'done' AND status_id = '" + statusId + "'") == 1);
+        await("media scanned", () -> count("SELECT COUNT(*) FROM media_overview WHERE state = 'done' AND status_id = '" + statusId + "'") == 1);
         return server.deps.database().jdbi().withHandle(h -> h.createQuery("SELECT id FROM media WHERE status_id = :s")
                 .bind("s", statusId).mapTo(Long.class).one());
     }

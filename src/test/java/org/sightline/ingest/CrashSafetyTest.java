@@ -45,15 +45,15 @@ class CrashSafetyTest {
                 assertThat(Webhooks.post(first, "social", Webhooks.status("status.created", "20" + i, "m" + i, url),
                         Webhooks.SECRET).status()).isEqualTo(202);
             }
-            awaitCount(first, "SELECT COUNT(*) FROM media WHERE state = 'processing'", 1);
+            awaitCount(first, "SELECT COUNT(*) FROM media_overview WHERE state = 'processing'", 1);
             first.close(); // workers abandoned mid-download: their leases must expire and be taken over
 
             media.delay(0);
             try (TestServer second = new TestServer(config())) {
-                awaitCount(second, "SELECT COUNT(*) FROM media WHERE state = 'done'", events);
+                awaitCount(second, "SELECT COUNT(*) FROM media_overview WHERE state = 'done'", events);
                 assertThat(count(second, "SELECT COUNT(*) FROM media")).isEqualTo(events);
                 assertThat(count(second, "SELECT COUNT(*) FROM webhook_events")).isEqualTo(events);
-                assertThat(count(second, "SELECT COUNT(*) FROM media WHERE outcome = 'scanned'")).isEqualTo(events);
+                assertThat(count(second, "SELECT COUNT(*) FROM media_overview WHERE outcome = 'scanned'")).isEqualTo(events);
                 // the bridge images matched: one case each, never two
                 assertThat(count(second, "SELECT COUNT(*) FROM cases")).isEqualTo(events / 2);
                 assertThat(count(second, "SELECT COUNT(*) FROM (SELECT media_id FROM cases GROUP BY media_id"

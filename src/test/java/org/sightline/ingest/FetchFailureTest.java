@@ -42,7 +42,7 @@ class FetchFailureTest {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
         while (Instant.now().isBefore(deadline)) {
             var row = server.deps.database().jdbi().withHandle(h -> h.createQuery(
-                    "SELECT state, outcome, reason, attempts, decision FROM media WHERE status_id = :s")
+                    "SELECT state, outcome, reason, attempts, decision FROM media_overview WHERE status_id = :s")
                     .bind("s", statusId).mapToMap().findOne());
             if (row.isPresent() && "done".equals(row.get().get("state"))) return row.get();
             Thread.sleep(50);

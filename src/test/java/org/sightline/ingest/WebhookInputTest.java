@@ -58,7 +58,7 @@ class WebhookInputTest {
         TestServer.Response r = deliver(fixtureBody(), fixtureSignature());
         assertThat(r.status()).isEqualTo(202);
         assertThat(count("SELECT COUNT(*) FROM webhook_events")).isEqualTo(1);
-        assertThat(count("SELECT COUNT(*) FROM media WHERE state = 'queued'")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM media_overview WHERE state = 'queued'")).isEqualTo(1);
     }
 
     @Test

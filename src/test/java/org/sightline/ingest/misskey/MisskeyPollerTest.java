@@ -90,11 +90,11 @@ class MisskeyPollerTest {
         // the two images and the video's thumbnail; not the audio file
         assertThat(server.deps.misskeyPolls().poll(kitty, true)).contains(3);
 
-        await("all three scanned", () -> count("SELECT COUNT(*) FROM media WHERE state = 'done'") == 3);
+        await("all three scanned", () -> count("SELECT COUNT(*) FROM media_overview WHERE state = 'done'") == 3);
         assertThat(count("SELECT COUNT(*) FROM media WHERE attachment_id = '9k0000000c'"
                 + " AND fetch_url LIKE '%clip.mp4.thumb.jpg'")).isEqualTo(1);
         Map<String, Object> alice = server.deps.database().jdbi().withHandle(h -> h.createQuery(
-                "SELECT origin, attachment_id, account_id, acct, decision FROM media WHERE attachment_id = '9k0000000b'")
+                "SELECT origin, attachment_id, account_id, acct, decision FROM media_overview WHERE attachment_id = '9k0000000b'")
                 .mapToMap().one());
         assertThat(alice).containsEntry("origin", "misskey").containsEntry("account_id", "u2")
                 .containsEntry("acct", "alice").containsEntry("decision", "review");
@@ -169,7 +169,7 @@ class MisskeyPollerTest {
         await("first poll", () -> server.deps.misskeyPolls().state(kitty).map(s -> s.polledAt() != null).orElse(false));
         misskey.upload("9k0000000z", "image/jpeg", media.put("/files/late.jpg",
                 Webhooks.resource("/pdq/images/bridge-mods/square-256x256.jpg")), "u9", "late", null);
-        await("the new image scanned", () -> count("SELECT COUNT(*) FROM media WHERE state = 'done'") == 1);
+        await("the new image scanned", () -> count("SELECT COUNT(*) FROM media_overview WHERE state = 'done'") == 1);
     }
 
     @Test
