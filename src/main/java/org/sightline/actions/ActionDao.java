@@ -14,8 +14,8 @@ import java.util.Optional;
 @RegisterConstructorMapper(ActionAttempt.class)
 public interface ActionDao {
 
-    /** The next due request; {@code share} requests belong to the hash-list publisher, not to action plugins. */
-    @SqlQuery("SELECT id FROM action_requests WHERE action <> 'share' AND ((state = 'pending'"
+    /** The next due request, locked; other nodes skip it. */
+    @SqlQuery("SELECT id FROM action_requests WHERE ((state = 'pending'"
             + " AND (next_attempt_at IS NULL OR next_attempt_at <= :now)) OR (state = 'running' AND lease_until < :now))"
             + " ORDER BY id FETCH FIRST 1 ROWS ONLY FOR UPDATE SKIP LOCKED")
     Optional<Long> lockNextDue(@Bind("now") Instant now);

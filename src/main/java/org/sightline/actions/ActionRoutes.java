@@ -8,7 +8,6 @@ import io.javalin.http.Context;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.access.Scope;
 import org.sightline.ingest.MediaCatalog;
-import org.sightline.review.ActionRequestDao;
 import org.sightline.common.Refusal;
 import org.sightline.web.JsonBody;
 
@@ -67,8 +66,8 @@ public final class ActionRoutes {
             }
         }
         String by = "token:" + Access.principal(ctx).name();
-        int added = jdbi.withExtension(ActionRequestDao.class, d -> d.requestWithParams(mediaId, action,
-                params == null ? null : json.writeValueAsString(params), by, clock.instant().truncatedTo(ChronoUnit.MICROS)));
+        int added = new ActionQueue(jdbi).request(mediaId, null, action,
+                params == null ? null : json.writeValueAsString(params), by, clock.instant().truncatedTo(ChronoUnit.MICROS));
         executor.wake();
         ctx.status(added == 1 ? 202 : 200).json(Map.of("media_id", mediaId, "action", action,
                 "result", added == 1 ? "queued" : "already requested"));

@@ -1,5 +1,7 @@
 package org.sightline.boot;
 
+import org.sightline.actions.ActionQueue;
+import org.sightline.federation.ShareProposals;
 import org.sightline.decide.Decider;
 import org.sightline.access.Access;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -128,7 +130,8 @@ public final class App {
                         Duration.ofMillis(config.longValue("plugins.refresh_ms", 5_000)));
                 Plugins plugins = Plugins.load(config, Plugins.defaultDirectory(config), List.of(quarantine), pluginSettings);
                 Trust trust = new Trust(db.jdbi(), clock, config.integer("lists.quorum", 1));
-                CaseIntake cases = new CaseIntake();
+                ActionQueue actionQueue = new ActionQueue(db.jdbi());
+                CaseIntake cases = new CaseIntake(actionQueue);
                 MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, new PreviewRenderer(), banks,
                         instances, plugins, new Decider(trust), cases, metrics, clock, config.integer("ingest.max_attempts", 5));
                 ActionExecutor actions = new ActionExecutor(db.jdbi(), plugins, instances, audit, clock,
@@ -156,7 +159,7 @@ public final class App {
                         Duration.ofMinutes(config.longValue("panel.idle_timeout_minutes", 30)),
                         config.integer("panel.login_max_failures", 5),
                         Duration.ofMinutes(config.longValue("panel.login_failure_window_minutes", 15)));
-                ReviewService review = new ReviewService(db.jdbi(), banks, audit, clock,
+                ReviewService review = new ReviewService(db.jdbi(), banks, audit, actionQueue, new ShareProposals(db.jdbi()), clock,
                         Duration.ofMinutes(config.longValue("panel.claim_minutes", 10)));
                 Dashboard dashboard = new Dashboard(db.jdbi(), audit, clock);
                 PublishService lists = new PublishService(db.jdbi(), banks, new KeyFiles(config.dataDir()), clock,

@@ -1,7 +1,5 @@
 package org.sightline.federation;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.audit.AuditLog;
 import org.sightline.banks.Bank;
@@ -12,7 +10,6 @@ import org.sightline.access.Role;
 import org.sightline.access.User;
 import org.sightline.common.Refusal;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +27,6 @@ public final class ShareService {
     private final Clock clock;
     private final int approvalsNeeded;
     private final String shareBank;
-    private final ObjectMapper json = new ObjectMapper();
 
     /**
      * @param approvalsNeeded distinct approvers besides the proposer (1 or 2)
@@ -161,15 +157,9 @@ public final class ShareService {
         return r;
     }
 
-    /** The labels the confirming moderator chose, carried in the request's parameters. */
-    private List<String> labels(ShareDao.ShareRequest r) {
-        if (r.params() == null) return List.of();
-        try {
-            JsonNode n = json.readTree(r.params()).get("labels");
-            return n == null || !n.isTextual() ? List.of() : Labels.split(n.asText());
-        } catch (IOException e) {
-            return List.of();
-        }
+    /** The labels the confirming moderator chose. */
+    private static List<String> labels(ShareDao.ShareRequest r) {
+        return Labels.split(r.labels());
     }
 
     private static String truncate(String s) {

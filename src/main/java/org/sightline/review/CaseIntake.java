@@ -1,5 +1,6 @@
 package org.sightline.review;
 
+import org.sightline.actions.ActionQueue;
 import org.jdbi.v3.core.Handle;
 import org.sightline.ingest.CaseQueue;
 import org.sightline.decide.Decision;
@@ -8,6 +9,12 @@ import java.time.Instant;
 
 /** Review's door for decided media: opens cases and files the automatic action requests. */
 public final class CaseIntake implements CaseQueue {
+    private final ActionQueue actions;
+
+    public CaseIntake(ActionQueue actions) {
+        this.actions = actions;
+    }
+
     /** Who an automatic decision's action request is filed by. */
     public static final String AUTOMATIC = "sightline";
 
@@ -18,7 +25,7 @@ public final class CaseIntake implements CaseQueue {
                     decision.automatic() ? decision.decision() : null, now);
         }
         if (decision.automatic()) {
-            transaction.attach(ActionRequestDao.class).requestIfAbsent(mediaId, decision.decision(), AUTOMATIC, now);
+            actions.request(transaction, mediaId, null, decision.decision(), null, AUTOMATIC, now);
         }
     }
 

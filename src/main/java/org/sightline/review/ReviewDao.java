@@ -59,26 +59,6 @@ public interface ReviewDao {
                @Bind("decision") String decision, @Bind("reason") String reason, @Bind("by") String by,
                @Bind("userId") long userId, @Bind("now") Instant now);
 
-    @SqlUpdate("INSERT INTO action_requests (media_id, action, state, requested_by, created_at, case_id)"
-            + " SELECT :mediaId, :action, 'pending', :by, :at, :caseId"
-            + " WHERE NOT EXISTS (SELECT 1 FROM action_requests WHERE media_id = :mediaId AND action = :action)")
-    int requestAction(@Bind("mediaId") long mediaId, @Bind("caseId") long caseId, @Bind("action") String action,
-                      @Bind("by") String by, @Bind("at") Instant at);
-
-    @SqlUpdate("INSERT INTO action_requests (media_id, action, state, requested_by, created_at, case_id, params)"
-            + " SELECT :mediaId, :action, 'pending', :by, :at, :caseId, :params"
-            + " WHERE NOT EXISTS (SELECT 1 FROM action_requests WHERE media_id = :mediaId AND action = :action)")
-    int requestActionWithParams(@Bind("mediaId") long mediaId, @Bind("caseId") long caseId, @Bind("action") String action,
-                                @Bind("params") String params, @Bind("by") String by, @Bind("at") Instant at);
-
-    record ActionRow(String action, String state, String requestedBy, Instant createdAt, int attempts, String result) {
-    }
-
-    @SqlQuery("SELECT action, state, requested_by, created_at, attempts, result FROM action_requests"
-            + " WHERE media_id = :mediaId ORDER BY id")
-    @RegisterConstructorMapper(ActionRow.class)
-    List<ActionRow> actions(@Bind("mediaId") long mediaId);
-
     /** One decided case, for the dashboard's figures (computed in Java to stay portable). */
     record DecidedRow(long id, String decision, Instant createdAt, Instant decidedAt, Instant firstActionAt) {
     }

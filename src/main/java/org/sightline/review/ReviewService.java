@@ -1,5 +1,7 @@
 package org.sightline.review;
 
+import org.sightline.actions.ActionQueue;
+import org.sightline.federation.ShareProposals;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.audit.AuditLog;
 import org.sightline.banks.Bank;
@@ -28,17 +30,24 @@ public final class ReviewService {
      * Actions a moderator may queue with a confirmation (carried out by the action plug-ins). {@code delete}
      * deletes the post where a plugin can (Pleroma, Misskey); elsewhere it fails with the reason.
      */
-    public static final List<String> ACTIONS = List.of("mark_sensitive", "report", "delete", "share", "quarantine",
+    /** Proposing to share the hash with partners: not an action on the instance, but offered beside them. */
+    static final String SHARE = "share";
+    public static final List<String> ACTIONS = List.of("mark_sensitive", "report", "delete", SHARE, "quarantine",
             "account_sensitive", "account_silence", "account_suspend");
 
     private final Jdbi jdbi;
     private final BankService banks;
     private final AuditLog audit;
+    private final ActionQueue actionQueue;
+    private final ShareProposals shares;
     private final Clock clock;
     private final Duration claimFor;
 
-    public ReviewService(Jdbi jdbi, BankService banks, AuditLog audit, Clock clock, Duration claimFor) {
+    public ReviewService(Jdbi jdbi, BankService banks, AuditLog audit, ActionQueue actionQueue, ShareProposals shares,
+                         Clock clock, Duration claimFor) {
         this.jdbi = jdbi;
+        this.actionQueue = actionQueue;
+        this.shares = shares;
         this.banks = banks;
         this.audit = audit;
         this.clock = clock;
@@ -78,8 +87,12 @@ public final class ReviewService {
         return find(id).orElseThrow();
     }
 
-    public List<ReviewDao.ActionRow> actions(long mediaId) {
-        return jdbi.onDemand(ReviewDao.class).actions(mediaId);
+    /** What was requested for a media item: the actions, and a proposal to share its hash. */
+    public List<ActionQueue.Requested> actions(long mediaId) {
+        List<ActionQueue.Requested> all = new ArrayList<>(actionQueue.forMedia(mediaId));
+        shares.forMedia(mediaId).ifPresent(s -> all.add(new ActionQueue.Requested(SHARE, s.state(), s.requestedBy(),
+                s.createdAt(), 0, s.result())));
+        return all;
     }
 
     /** Moderators decide open cases; escalated ones are for admins. Viewers decide nothing. */
@@ -188,14 +201,13 @@ public final class ReviewService {
             for (String a : actions) {
                 // account_suspend etc. are one plugin action with the type as its parameter
                 if (a.startsWith("account_")) {
-                    dao.requestActionWithParams(c.mediaId(), c.id(), "account_action",
+                    actionQueue.request(h, c.mediaId(), c.id(), "account_action",
                             "{\"type\":\"" + a.substring("account_".length()) + "\"}", user.name(), now);
-                } else if (a.equals("share")) {
-                    // the approvers publish the hash with the labels chosen here (taxonomy words: no escaping needed)
-                    dao.requestActionWithParams(c.mediaId(), c.id(), a, "{\"labels\":\"" + Labels.join(labels) + "\"}",
-                            user.name(), now);
+                } else if (a.equals(SHARE)) {
+                    // other moderators approve; they publish the hash with the labels chosen here
+                    shares.propose(h, c.mediaId(), c.id(), labels, user.name(), now);
                 } else {
-                    dao.requestAction(c.mediaId(), c.id(), a, user.name(), now);
+                    actionQueue.request(h, c.mediaId(), c.id(), a, null, user.name(), now);
                 }
             }
             audit.append(h, user.name(), decision, "case:" + c.id(), detail);

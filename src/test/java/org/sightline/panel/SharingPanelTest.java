@@ -68,7 +68,7 @@ class SharingPanelTest {
         assertThat(mia.postForm("/cases/" + caseId + "/confirm", "label", "spam", "label", "sexual", "share", "1")
                 .status()).isIn(302, 303);
         return server.deps.database().jdbi().withHandle(h -> h.createQuery(
-                "SELECT id FROM action_requests WHERE action = 'share' AND case_id = :c").bind("c", caseId)
+                "SELECT id FROM share_requests WHERE case_id = :c").bind("c", caseId)
                 .mapTo(Long.class).one());
     }
 
@@ -83,7 +83,7 @@ class SharingPanelTest {
     }
 
     String result(long id) {
-        return server.deps.database().jdbi().withHandle(h -> h.createQuery("SELECT result FROM action_requests WHERE id = :id")
+        return server.deps.database().jdbi().withHandle(h -> h.createQuery("SELECT result FROM share_requests WHERE id = :id")
                 .bind("id", id).mapTo(String.class).one());
     }
 

@@ -17,11 +17,11 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A database made by the schema before the media split (V12), filled with media in every state, upgrades to the
- * current schema with nothing lost: source facts, work state, hashes, verdicts, blobs, and the rows of other
- * tables that point at media.
+ * A database made by the schema of the previous release (V12), filled with media in every state and a share
+ * proposal, upgrades to the current schema with nothing lost: source facts, work state, hashes, verdicts, blobs,
+ * the rows of other tables that point at media, and the proposal with its approvals in their own tables.
  */
-class MediaSplitUpgradeTest {
+class UpgradeFromV12Test {
     static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
     static final Instant T1 = Instant.parse("2026-03-01T10:05:00Z");
     static final String PDQ = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
@@ -76,8 +76,14 @@ class MediaSplitUpgradeTest {
                 db.jdbi().useHandle(h -> {
                     assertThat(h.createQuery("SELECT m.status_id FROM cases c JOIN media_overview m ON m.id = c.media_id")
                             .mapTo(String.class).list()).containsExactly("111");
-                    assertThat(h.createQuery("SELECT m.has_preview FROM action_requests r JOIN media_overview m ON m.id = r.media_id")
-                            .mapTo(Boolean.class).one()).isTrue();
+                    assertThat(h.createQuery("SELECT r.action FROM action_requests r JOIN media_overview m ON m.id = r.media_id"
+                            + " WHERE m.has_preview").mapTo(String.class).list()).containsExactly("report");
+                    // the share proposal moved to the sharing stage's table, with its labels and approval
+                    assertThat(h.createQuery("SELECT media_id || ' ' || case_id || ' ' || state || ' ' || requested_by"
+                            + " || ' ' || labels FROM share_requests").mapTo(String.class).list())
+                            .containsExactly("3 1 pending mod spam,sexual");
+                    assertThat(h.createQuery("SELECT a.approver FROM share_request_approvals a JOIN share_requests s"
+                            + " ON s.id = a.request_id").mapTo(String.class).list()).containsExactly("ann");
                 });
                 // and the upgraded queue is worked as before: the waiting item is due again
                 java.util.Optional<Long> due = db.jdbi().inTransaction(h -> h.attach(MediaDao.class).lockNextDue(T1.plusSeconds(1)));
@@ -113,10 +119,15 @@ class MediaSplitUpgradeTest {
                     .bind("t0", T0).bind("t1", T1).execute();
             h.createUpdate("INSERT INTO media_matches (media_id, bank_id, bank_name, entry_id, signal_type, distance,"
                     + " labels, observed, vetoed) VALUES (3, 1, 'known', 5, 'pdq', 4, 'spam', FALSE, FALSE)").execute();
-            h.createUpdate("INSERT INTO cases (media_id, state, priority, reason, created_at, updated_at)"
-                    + " VALUES (3, 'open', 55, 'matched known', :t, :t)").bind("t", T1).execute();
-            h.createUpdate("INSERT INTO action_requests (media_id, action, state, requested_by, created_at)"
-                    + " VALUES (3, 'share', 'pending', 'mod', :t)").bind("t", T1).execute();
+            h.createUpdate("INSERT INTO cases (id, media_id, state, priority, reason, created_at, updated_at)"
+                    + " VALUES (1, 3, 'open', 55, 'matched known', :t, :t)").bind("t", T1).execute();
+            h.createUpdate("INSERT INTO action_requests (id, media_id, action, state, requested_by, created_at)"
+                    + " VALUES (7, 3, 'report', 'done', 'sightline', :t)").bind("t", T1).execute();
+            h.createUpdate("INSERT INTO action_requests (id, media_id, case_id, action, state, requested_by, created_at,"
+                    + " params) VALUES (8, 3, 1, 'share', 'pending', 'mod', :t, '{\"labels\":\"spam,sexual\"}')")
+                    .bind("t", T1).execute();
+            h.createUpdate("INSERT INTO share_approvals (request_id, approver, approved_at) VALUES (8, 'ann', :t)")
+                    .bind("t", T1).execute();
         });
     }
 
