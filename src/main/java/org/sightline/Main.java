@@ -3,6 +3,7 @@ package org.sightline;
 import io.javalin.Javalin;
 import org.sightline.config.Config;
 import org.sightline.config.ConfigException;
+import org.sightline.boot.AllSettings;
 import org.sightline.boot.App;
 import org.sightline.cli.AuditCommand;
 import org.sightline.cli.BenchCommand;
@@ -98,6 +99,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws InterruptedException {
             Config config = configOption.load(env);
+            AllSettings.reportUnknownKeys(config);
             App.Deps deps = App.Deps.open(config);
             Javalin app = App.create(deps);
             CountDownLatch stopped = new CountDownLatch(1);

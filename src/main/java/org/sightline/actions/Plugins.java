@@ -79,7 +79,7 @@ public final class Plugins implements Scanners {
 
     /** The default plugin directory: {@code plugins/} beside the data directory. */
     public static Path defaultDirectory(Config config) {
-        return config.get("plugins.dir").map(Path::of)
+        return ActionSettings.PLUGINS_DIR.from(config).map(Path::of)
                 .orElse(config.dataDir().toAbsolutePath().normalize().resolveSibling("plugins"));
     }
 

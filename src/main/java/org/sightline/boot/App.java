@@ -10,6 +10,12 @@ import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import org.sightline.actions.ActionExecutor;
 import org.sightline.actions.ActionRoutes;
+import org.sightline.actions.ActionSettings;
+import org.sightline.federation.ListSettings;
+import org.sightline.ingest.IngestSettings;
+import org.sightline.ingest.misskey.MisskeySettings;
+import org.sightline.web.HttpSettings;
+import org.sightline.web.PanelSettings;
 import org.sightline.actions.PluginSettingsRoutes;
 import org.sightline.actions.PluginSettingsStore;
 import org.sightline.actions.Plugins;
@@ -121,28 +127,29 @@ public final class App {
                 SecretBox secrets = SecretBox.forDataDir(config.dataDir());
                 InstanceService instances = new InstanceService(db.jdbi(), secrets,
                         random, clock);
+                IngestSettings ingestSettings = IngestSettings.from(config);
+                ActionSettings actionSettings = ActionSettings.from(config);
+                ListSettings listSettings = ListSettings.from(config);
+                PanelSettings panel = PanelSettings.from(config);
+                MisskeySettings misskey = MisskeySettings.from(config);
                 IngestMetrics metrics = new IngestMetrics();
                 MediaHasher hasher = new MediaHasher(new ImageDecoder(config.maxPixels(), config.decodeConcurrency()));
                 MediaFetcher fetcher = new MediaFetcher(FetchSettings.from(config));
                 Quarantine quarantine = new Quarantine(db.jdbi(), fetcher, secrets, audit, clock,
-                        Duration.ofDays(config.integer("quarantine.retention_days", 90)));
+                        actionSettings.quarantineRetention());
                 PluginSettingsStore pluginSettings = new PluginSettingsStore(db.jdbi(), secrets, audit, clock,
-                        Duration.ofMillis(config.longValue("plugins.refresh_ms", 5_000)));
+                        actionSettings.pluginRefresh());
                 Plugins plugins = Plugins.load(config, Plugins.defaultDirectory(config), List.of(quarantine), pluginSettings);
-                Trust trust = new Trust(db.jdbi(), clock, config.integer("lists.quorum", 1));
+                Trust trust = new Trust(db.jdbi(), clock, listSettings.quorum());
                 ActionQueue actionQueue = new ActionQueue(db.jdbi());
                 CaseIntake cases = new CaseIntake(actionQueue);
                 MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, new PreviewRenderer(), banks,
-                        instances, plugins, new Decider(trust), cases, metrics, clock, config.integer("ingest.max_attempts", 5));
+                        instances, plugins, new Decider(trust), cases, metrics, clock, ingestSettings.maxAttempts());
                 ActionExecutor actions = new ActionExecutor(db.jdbi(), plugins, instances, audit, clock,
-                        config.integer("actions.workers", 2), config.integer("actions.max_attempts", 6),
-                        Duration.ofMillis(config.longValue("actions.lease_ms", 120_000)),
-                        Duration.ofMillis(config.longValue("ingest.poll_ms", 500)),
-                        Duration.ofMillis(config.longValue("actions.backoff_ms", 2_000)));
+                        actionSettings.workers(), actionSettings.maxAttempts(), actionSettings.lease(),
+                        ingestSettings.poll(), actionSettings.backoff());
                 IngestWorkers workers = new IngestWorkers(db.jdbi(), processor, clock,
-                        config.integer("ingest.workers", 4),
-                        Duration.ofMillis(config.longValue("ingest.lease_ms", 120_000)),
-                        Duration.ofMillis(config.longValue("ingest.poll_ms", 500)));
+                        ingestSettings.workers(), ingestSettings.lease(), ingestSettings.poll());
                 IngestService ingest = new IngestService(db.jdbi(), instances, new MastodonWebhookParser(), metrics,
                         clock, workers::wake, new OwnActionEchoes(), cases);
                 ExecutorService gatePool = Executors.newFixedThreadPool(config.decodeConcurrency(), r -> {
@@ -156,30 +163,25 @@ public final class App {
                 metrics.gauge("sightline.media.unscanned_24h", "media that could not be scanned in the last 24 h",
                         () -> media.countUnscannedSince(clock.instant().minus(Duration.ofHours(24))));
                 UserService users = new UserService(db.jdbi(), new PasswordHasher(random), random, clock,
-                        Duration.ofMinutes(config.longValue("panel.idle_timeout_minutes", 30)),
-                        config.integer("panel.login_max_failures", 5),
-                        Duration.ofMinutes(config.longValue("panel.login_failure_window_minutes", 15)));
-                ReviewService review = new ReviewService(db.jdbi(), banks, audit, actionQueue, new ShareProposals(db.jdbi()), clock,
-                        Duration.ofMinutes(config.longValue("panel.claim_minutes", 10)));
+                        panel.idleTimeout(), panel.loginMaxFailures(), panel.loginFailureWindow());
+                ReviewService review = new ReviewService(db.jdbi(), banks, audit, actionQueue, new ShareProposals(db.jdbi()),
+                        clock, panel.claim());
                 Dashboard dashboard = new Dashboard(db.jdbi(), audit, clock);
                 PublishService lists = new PublishService(db.jdbi(), banks, new KeyFiles(config.dataDir()), clock,
-                        random, config.integer("lists.page_size", 10_000),
-                        config.get("lists.publisher").orElse(config.get("lists.public_url").orElse(null)));
+                        random, listSettings.pageSize(),
+                        listSettings.publisher().or(listSettings::publicUrl).orElse(null));
                 // list documents are larger than media: the same SSRF-safe fetcher with its own size cap
                 MediaFetcher listFetcher = new MediaFetcher(FetchSettings.from(config)
-                        .withMaxBytes(config.longValue("lists.max_document_bytes", 512L * 1024 * 1024))
-                        .withTimeoutMillis(config.longValue("lists.fetch_timeout_ms", 120_000)));
+                        .withMaxBytes(listSettings.maxDocumentBytes())
+                        .withTimeoutMillis(listSettings.fetchTimeoutMillis()));
                 SubscriptionService subscriptions = new SubscriptionService(db.jdbi(), banks, listFetcher,
                         secrets,
-                        new RetroMatcher(db.jdbi(), banks, cases, clock, Duration.ofDays(config.integer("lists.retro_days", 30))),
-                        clock, config.longValue("lists.flood_max_per_hour", 100));
+                        new RetroMatcher(db.jdbi(), banks, cases, clock, listSettings.retroWindow()),
+                        clock, listSettings.floodMaxPerHour());
                 SyncScheduler listSync = new SyncScheduler(subscriptions,
-                        Duration.ofSeconds(config.longValue("lists.sync_interval_s", 900)),
-                        Duration.ofSeconds(config.longValue("lists.flood_check_s", 60)));
+                        listSettings.syncInterval(), listSettings.floodCheck());
                 MisskeyPoller misskeyPolls = new MisskeyPoller(db.jdbi(), instances, workers::wake, clock,
-                        Duration.ofSeconds(config.longValue("misskey.poll_interval_s", 60)),
-                        config.get("misskey.origin").orElse("local"), config.integer("misskey.max_pages", 10),
-                        Duration.ofSeconds(config.longValue("misskey.settle_s", 300)));
+                        misskey.pollInterval(), misskey.origin(), misskey.maxPages(), misskey.settle());
                 return new Deps(config, db, matcher, banks, tokens, instances, metrics, fetcher, workers, ingest,
                         scans, gatePool, changes, plugins, actions, quarantine,
                         new MastodonConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock),
@@ -236,19 +238,21 @@ public final class App {
 
     /** Share approvals: {@code lists.share_approvals} approvers besides the proposer, into {@code lists.share_bank}. */
     static ShareService shares(Deps deps) {
-        int approvals = deps.config().integer("lists.share_approvals", 1);
+        ListSettings settings = ListSettings.from(deps.config());
+        int approvals = settings.shareApprovals();
         if (approvals != 1 && approvals != 2) {
             throw new ConfigException("lists.share_approvals must be 1 or 2, got " + approvals);
         }
         return new ShareService(deps.database().jdbi(), deps.banks(), deps.lists(), deps.audit(), deps.clock(),
-                approvals, deps.config().get("lists.share_bank").orElse(null));
+                approvals, settings.shareBank().orElse(null));
     }
 
     /** Returns an unstarted server with every route registered. */
     public static Javalin create(Deps deps) {
         ObjectMapper json = new ObjectMapper();
         AuthGuard guard = new AuthGuard(deps.tokens(), deps.users());
-        Cookies cookies = new Cookies(deps.config().bool("http.secure_cookies", false));
+        HttpSettings http = HttpSettings.from(deps.config());
+        Cookies cookies = new Cookies(http.secureCookies());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.fileRenderer(new PebbleRenderer());
@@ -271,13 +275,12 @@ public final class App {
             BankRoutes.register(config.routes, deps.banks(), json);
             MatchRoutes.register(config.routes, deps.banks(), json);
             FederationRoutes.register(config.routes, deps.lists(), deps.subscriptions(), deps.trust(), json,
-                    deps.config().get("lists.public_url").orElse(null));
+                    ListSettings.from(deps.config()).publicUrl().orElse(null));
 
             // the moderator panel (HTML, session cookie, CSRF token on every form)
             StaticRoutes.register(config.routes);
             AccountRoutes.register(config.routes, deps.users(), deps.audit(), cookies, deps.random(),
-                    new ClientAddress(deps.config().bool("http.forwarded_for", false)),
-                    deps.config().string("http.public_url", null));
+                    new ClientAddress(http.forwardedFor()), http.publicUrl().orElse(null));
             DashboardRoutes.register(config.routes, deps.dashboard());
             ReviewRoutes.register(config.routes, deps.review(), deps.banks(), deps.audit(),
                     deps.database().jdbi(), deps.clock());

@@ -12,22 +12,30 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Sightline's configuration: an optional YAML file, overridden by environment variables.
  * A key path such as {@code http.port} is overridden by {@code SIGHTLINE_HTTP_PORT}.
  * Immutable: build a new one (e.g. {@link #with}) instead of changing it, so two servers
- * in one JVM never share settings.
+ * in one JVM never share settings. Which keys exist is declared by the features ({@link Setting}); a
+ * {@link KnownKeys} built from those declarations reports the keys nobody reads.
  */
 public final class Config {
-    private final Map<String, String> values;
+    private static final String ENV_PREFIX = "SIGHTLINE_";
 
-    private Config(Map<String, String> values) {
+    /** From the YAML file and {@link #with}. */
+    private final Map<String, String> values;
+    /** The {@code SIGHTLINE_*} variables, by variable name: looked up by key, so keys with underscores need no mapping back. */
+    private final Map<String, String> env;
+
+    private Config(Map<String, String> values, Map<String, String> env) {
         this.values = Map.copyOf(values);
+        this.env = Map.copyOf(env);
     }
 
     public static Config defaults() {
-        return new Config(Map.of());
+        return new Config(Map.of(), Map.of());
     }
 
     /** Loads the YAML file (if any) and applies {@code SIGHTLINE_*} overrides from {@code env}. */
@@ -44,14 +52,11 @@ public final class Config {
                 throw new ConfigException("cannot read configuration " + yamlFile + ": " + e.getMessage());
             }
         }
-        Config fromFile = new Config(flat);
-        Map<String, String> merged = new LinkedHashMap<>(flat);
+        Map<String, String> ours = new LinkedHashMap<>();
         env.forEach((name, value) -> {
-            if (name.startsWith("SIGHTLINE_")) {
-                merged.put(fromFile.keyForEnv(name), value);
-            }
+            if (name.startsWith(ENV_PREFIX)) ours.put(name, value);
         });
-        return new Config(merged);
+        return new Config(flat, ours);
     }
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
@@ -65,40 +70,41 @@ public final class Config {
         }
     }
 
-    /** {@code SIGHTLINE_FETCH_ALLOW_PRIVATE_ADDRESSES} → {@code fetch.allow_private_addresses}. */
-    private String keyForEnv(String envName) {
-        String tail = envName.substring("SIGHTLINE_".length()).toLowerCase(Locale.ROOT);
-        for (String known : KNOWN_KEYS) {
-            if (known.replace('.', '_').equals(tail)) return known;
-        }
-        for (String key : values.keySet()) {
-            if (key.replace('.', '_').equals(tail)) return key;
-        }
-        int firstUnderscore = tail.indexOf('_');
-        return firstUnderscore < 0 ? tail : tail.substring(0, firstUnderscore) + "." + tail.substring(firstUnderscore + 1);
+    /** {@code fetch.allow_private_addresses} → {@code SIGHTLINE_FETCH_ALLOW_PRIVATE_ADDRESSES}. */
+    public static String envName(String key) {
+        return ENV_PREFIX + key.replace('.', '_').toUpperCase(Locale.ROOT);
     }
 
-    /** Keys whose names contain underscores, so their environment form can be mapped back unambiguously. */
-    private static final String[] KNOWN_KEYS = {
-            "http.host", "http.port", "http.secure_cookies", "http.forwarded_for", "http.public_url", "data.dir", "db.url", "db.user", "db.password", "db.pool_size",
-            "fetch.allow_private_addresses", "fetch.timeout_ms", "fetch.max_redirects",
-            "media.max_bytes", "media.max_pixels", "decode.concurrency",
-            "lists.public_url", "lists.page_size", "lists.max_document_bytes", "lists.fetch_timeout_ms",
-            "lists.retro_days", "lists.flood_max_per_hour", "lists.sync_interval_s", "lists.flood_check_s",
-    };
+    /** The keys set in the YAML file (or with {@link #with}); never their values, which may be secrets. */
+    public Set<String> fileKeys() {
+        return values.keySet();
+    }
+
+    /** The {@code SIGHTLINE_*} environment variables present. */
+    public Set<String> envNames() {
+        return env.keySet();
+    }
 
     public Config with(String key, Object value) {
         Map<String, String> copy = new LinkedHashMap<>(values);
         copy.put(key, String.valueOf(value));
-        return new Config(copy);
+        Map<String, String> envCopy = new LinkedHashMap<>(env);
+        envCopy.remove(envName(key)); // the value given here wins, as it did over the environment
+        return new Config(copy, envCopy);
     }
 
     public Optional<String> get(String key) {
-        return Optional.ofNullable(values.get(key));
+        return Optional.ofNullable(raw(key));
+    }
+
+    private String raw(String key) {
+        String fromEnv = env.get(envName(key));
+        return fromEnv != null ? fromEnv : values.get(key);
     }
 
     public String string(String key, String fallback) {
-        return values.getOrDefault(key, fallback);
+        String v = raw(key);
+        return v != null ? v : fallback;
     }
 
     public int integer(String key, int fallback) {
@@ -106,7 +112,7 @@ public final class Config {
     }
 
     public long longValue(String key, long fallback) {
-        String v = values.get(key);
+        String v = raw(key);
         if (v == null) return fallback;
         try {
             return Long.parseLong(v.trim().replace("_", ""));
@@ -116,7 +122,7 @@ public final class Config {
     }
 
     public boolean bool(String key, boolean fallback) {
-        String v = values.get(key);
+        String v = raw(key);
         if (v == null) return fallback;
         return switch (v.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on", "1" -> true;
@@ -125,35 +131,35 @@ public final class Config {
         };
     }
 
-    // Typed accessors for the settings every part of Sightline shares.
+    // Typed accessors for the settings every part of Sightline shares (declared in SharedSettings).
 
     public Path dataDir() {
-        return Path.of(string("data.dir", "data"));
+        return Path.of(SharedSettings.DATA_DIR.from(this));
     }
 
     public String httpHost() {
-        return string("http.host", "127.0.0.1");
+        return SharedSettings.HTTP_HOST.from(this);
     }
 
     public int httpPort() {
-        return integer("http.port", 8080);
+        return SharedSettings.HTTP_PORT.from(this);
     }
 
     /** The address instances and browsers reach this server on (for webhook, callback and invitation links). */
     public String publicUrl() {
-        String url = string("http.public_url", "http://" + httpHost() + ":" + httpPort());
+        String url = SharedSettings.PUBLIC_URL.from(this).orElse("http://" + httpHost() + ":" + httpPort());
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     public long maxMediaBytes() {
-        return longValue("media.max_bytes", 20L * 1024 * 1024);
+        return SharedSettings.MAX_MEDIA_BYTES.from(this);
     }
 
     public long maxPixels() {
-        return longValue("media.max_pixels", 50_000_000L);
+        return SharedSettings.MAX_PIXELS.from(this);
     }
 
     public int decodeConcurrency() {
-        return Math.max(1, integer("decode.concurrency", Runtime.getRuntime().availableProcessors()));
+        return Math.max(1, SharedSettings.DECODE_CONCURRENCY.from(this));
     }
 }

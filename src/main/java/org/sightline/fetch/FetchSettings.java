@@ -2,6 +2,9 @@ package org.sightline.fetch;
 
 import org.sightline.config.Config;
 import org.sightline.config.ConfigException;
+import org.sightline.config.Setting;
+
+import java.util.List;
 
 /**
  * Limits of one media fetcher.
@@ -19,6 +22,15 @@ public record FetchSettings(long timeoutMillis, long maxBytes, int maxRedirects,
     public static final String USER_AGENT = "Sightline/0.1 (+media scanner)";
     public static final int REDIRECT_LIMIT = 3;
 
+    public static final Setting<Long> TIMEOUT_MS = Setting.longValue("fetch.timeout_ms", 10_000,
+            "budget of one media download (connect, redirects, headers and body), in ms");
+    public static final Setting<Integer> MAX_REDIRECTS = Setting.integer("fetch.max_redirects", REDIRECT_LIMIT,
+            "redirects followed at most (0..3), each target checked again");
+    public static final Setting<Boolean> ALLOW_PRIVATE_ADDRESSES = Setting.bool("fetch.allow_private_addresses", false,
+            "let the fetcher reach private, loopback and link-local addresses (tests, closed networks)");
+    /** The fetch keys; the size limit is the shared media.max_bytes. */
+    public static final List<Setting<?>> KEYS = List.of(TIMEOUT_MS, MAX_REDIRECTS, ALLOW_PRIVATE_ADDRESSES);
+
     public FetchSettings {
         if (timeoutMillis <= 0) throw new ConfigException("fetch.timeout_ms must be positive, got " + timeoutMillis);
         if (maxBytes <= 0) throw new ConfigException("media.max_bytes must be positive, got " + maxBytes);
@@ -35,10 +47,10 @@ public record FetchSettings(long timeoutMillis, long maxBytes, int maxRedirects,
 
     public static FetchSettings from(Config config) {
         return new FetchSettings(
-                config.longValue("fetch.timeout_ms", 10_000),
+                TIMEOUT_MS.from(config),
                 config.maxMediaBytes(),
-                config.integer("fetch.max_redirects", REDIRECT_LIMIT),
-                config.bool("fetch.allow_private_addresses", false),
+                MAX_REDIRECTS.from(config),
+                ALLOW_PRIVATE_ADDRESSES.from(config),
                 USER_AGENT);
     }
 

@@ -29,7 +29,8 @@ public final class Database implements AutoCloseable {
 
     /** Opens the database the configuration names and applies pending migrations. */
     public static Database open(Config config) {
-        String url = config.get("db.url").filter(s -> !s.isBlank()).orElse(null);
+        DbSettings settings = DbSettings.from(config);
+        String url = settings.url().filter(s -> !s.isBlank()).orElse(null);
         if (url == null) {
             Path dir = config.dataDir().toAbsolutePath();
             try {
@@ -45,8 +46,7 @@ public final class Database implements AutoCloseable {
             // publish waits out a large bank upload holding the bank's row instead of failing
             url += ";LOCK_TIMEOUT=10000";
         }
-        return open(url, config.string("db.user", null), config.string("db.password", null),
-                config.integer("db.pool_size", 8));
+        return open(url, settings.user(), settings.password(), settings.poolSize());
     }
 
     public static Database open(String url, String user, String password, int poolSize) {

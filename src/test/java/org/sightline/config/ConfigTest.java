@@ -59,4 +59,22 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.load(yaml, Map.of())).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("bad.yaml");
     }
+
+    @Test
+    void environment_variables_reach_keys_with_underscores_without_a_yaml_entry() {
+        Config config = Config.load(null, Map.of(
+                "SIGHTLINE_LISTS_FLOOD_MAX_PER_HOUR", "7",
+                "SIGHTLINE_PANEL_LOGIN_FAILURE_WINDOW_MINUTES", "3",
+                "SIGHTLINE_PLUGINS_WEBHOOK_URL", "https://hooks.example/x"));
+        assertThat(config.longValue("lists.flood_max_per_hour", 100)).isEqualTo(7);
+        assertThat(config.longValue("panel.login_failure_window_minutes", 15)).isEqualTo(3);
+        assertThat(config.get("plugins.webhook.url")).contains("https://hooks.example/x");
+        assertThat(config.get("lists.flood_max")).isEmpty();
+    }
+
+    @Test
+    void a_value_given_in_code_overrides_the_environment() {
+        Config config = Config.load(null, Map.of("SIGHTLINE_HTTP_PORT", "9100")).with("http.port", 0);
+        assertThat(config.httpPort()).isZero();
+    }
 }

@@ -1,0 +1,29 @@
+package org.sightline.web;
+
+import org.sightline.config.Config;
+import org.sightline.config.Setting;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The moderator panel's sessions, login throttling and case claims. */
+public record PanelSettings(Duration idleTimeout, int loginMaxFailures, Duration loginFailureWindow,
+                            Duration claim) {
+
+    public static final Setting<Long> IDLE_TIMEOUT_MINUTES = Setting.longValue("panel.idle_timeout_minutes", 30,
+            "a panel session ends after this many minutes without a request");
+    public static final Setting<Integer> LOGIN_MAX_FAILURES = Setting.integer("panel.login_max_failures", 5,
+            "failed logins per account and per address before logins are throttled");
+    public static final Setting<Long> LOGIN_FAILURE_WINDOW_MINUTES = Setting.longValue(
+            "panel.login_failure_window_minutes", 15, "the window failed logins are counted in, in minutes");
+    public static final Setting<Long> CLAIM_MINUTES = Setting.longValue("panel.claim_minutes", 10,
+            "how long opening a case keeps it from other moderators, in minutes");
+    public static final List<Setting<?>> KEYS = List.of(IDLE_TIMEOUT_MINUTES, LOGIN_MAX_FAILURES,
+            LOGIN_FAILURE_WINDOW_MINUTES, CLAIM_MINUTES);
+
+    public static PanelSettings from(Config config) {
+        return new PanelSettings(Duration.ofMinutes(IDLE_TIMEOUT_MINUTES.from(config)), LOGIN_MAX_FAILURES.from(config),
+                Duration.ofMinutes(LOGIN_FAILURE_WINDOW_MINUTES.from(config)),
+                Duration.ofMinutes(CLAIM_MINUTES.from(config)));
+    }
+}
