@@ -170,6 +170,7 @@ public final class App {
                 PublishService lists = new PublishService(db.jdbi(), banks, new KeyFiles(config.dataDir()), clock,
                         random, listSettings.pageSize(),
                         listSettings.publisher().or(listSettings::publicUrl).orElse(null));
+                banks.addHook(lists); // a published bank's changes go into its list's log, in the same transaction
                 // list documents are larger than media: the same SSRF-safe fetcher with its own size cap
                 MediaFetcher listFetcher = new MediaFetcher(FetchSettings.from(config)
                         .withMaxBytes(listSettings.maxDocumentBytes())

@@ -58,7 +58,6 @@ public final class PublishService implements BankService.EntryHook {
         this.random = random;
         this.pageSize = pageSize;
         this.publisher = publisher;
-        banks.addHook(this);
     }
 
     /** Publishes a local bank: its active entries become adds 1..n, in entry id order. */
