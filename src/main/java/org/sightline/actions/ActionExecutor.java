@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.audit.AuditLog;
-import org.sightline.ingest.IngestService;
 import org.sightline.ingest.MatchRecord;
 import org.sightline.ingest.MediaCatalog;
 import org.sightline.ingest.MediaRecord;

@@ -10,7 +10,6 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.sightline.audit.AuditLog;
 import org.sightline.config.SecretBox;
 import org.sightline.config.SecretBoxException;
-import org.sightline.ingest.IngestService;
 import org.sightline.common.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

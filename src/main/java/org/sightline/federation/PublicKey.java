@@ -4,10 +4,7 @@ import org.sightline.common.Digests;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /** An Ed25519 public key; its key id (fingerprint) is the lowercase hex SHA-256 of the 32 raw key bytes. */

@@ -5,7 +5,6 @@ import org.sightline.common.Digests;
 import org.sightline.store.Sql;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
-import org.sightline.hashing.MediaHasher;
 import org.sightline.ingest.mastodon.IgnoredEvent;
 import org.sightline.ingest.mastodon.MalformedEvent;
 import org.sightline.ingest.mastodon.MastodonEvent;
@@ -17,8 +16,6 @@ import org.sightline.instances.Instance;
 import org.sightline.instances.InstanceService;
 import org.sightline.common.Refusal;
 
-import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -6,7 +6,6 @@ import org.jdbi.v3.core.Jdbi;
 import org.sightline.config.SecretBox;
 import org.sightline.common.Refusal;
 
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;

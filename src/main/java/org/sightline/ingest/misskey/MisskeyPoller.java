@@ -11,7 +11,6 @@ import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
-import org.sightline.ingest.IngestService;
 import org.sightline.ingest.MediaDao;
 import org.sightline.instances.Instance;
 import org.sightline.instances.InstanceService;
