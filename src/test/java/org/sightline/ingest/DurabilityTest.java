@@ -45,16 +45,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * "duplicate" (200).
  * <p>
  * The normal suite runs a reduced version (3 kills, bounded to about a minute per database). The full one (10
- * kills, thousands of deliveries) runs with {@code mvn -B -q test -Dtest=DurabilityTest -Ddurability.full=true}.
+ * kills, 3–8 s between kills, 6 senders: one to several thousand deliveries) runs with {@code mvn -B -q test -Dtest=DurabilityTest -Ddurability.full=true}.
  * Each run prints its figures on one line starting with {@code durability[}.
  */
 class DurabilityTest {
     private static final boolean FULL = Boolean.getBoolean("durability.full");
     private static final int KILLS = FULL ? 10 : 3;
-    private static final int SENDERS = FULL ? 4 : 3;
+    private static final int SENDERS = FULL ? 6 : 3;
     private static final int MAX_DELIVERIES = FULL ? 20_000 : 3_000;
-    private static final long MIN_UP_MS = FULL ? 1_000 : 500;
-    private static final long MAX_UP_MS = FULL ? 3_000 : 2_000;
+    private static final long MIN_UP_MS = FULL ? 3_000 : 500;
+    private static final long MAX_UP_MS = FULL ? 8_000 : 2_000;
     private static final Duration LOAD_BUDGET = FULL ? Duration.ofMinutes(8) : Duration.ofSeconds(45);
     private static final Duration DRAIN_BUDGET = FULL ? Duration.ofMinutes(5) : Duration.ofSeconds(60);
     private static final Pattern LISTENING = Pattern.compile("Sightline listening on (http://127\\.0\\.0\\.1:\\d+)");
@@ -193,12 +193,13 @@ class DurabilityTest {
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
         int sent = Math.min(next.get(), MAX_DELIVERIES);
         List<Integer> acked = new ArrayList<>();
-        int unknown = 0, duplicateDuringLoad = 0, other = 0;
+        List<Integer> duplicateDuringLoad = new ArrayList<>();
+        int unknown = 0, other = 0;
         for (int i = 0; i < sent; i++) {
             switch (outcome.get(i)) {
                 case ACKED -> acked.add(i);
                 case UNKNOWN -> unknown++;
-                case DUPLICATE_DURING_LOAD -> duplicateDuringLoad++;
+                case DUPLICATE_DURING_LOAD -> duplicateDuringLoad.add(i);
                 case OTHER -> other++;
                 default -> { }
             }
@@ -208,7 +209,9 @@ class DurabilityTest {
         Node reader = all.get(all.size() - 1);
         long drainStart = System.nanoTime();
         long drainDeadline = drainStart + DRAIN_BUDGET.toNanos();
+        // a first delivery answered "duplicate" (200) claims it is stored already: it must be, too
         List<Integer> pending = new ArrayList<>(acked);
+        pending.addAll(duplicateDuringLoad);
         List<Integer> lost = new ArrayList<>();
         List<Integer> duplicated = new ArrayList<>();
         while (!pending.isEmpty() && System.nanoTime() < drainDeadline) {
@@ -231,7 +234,8 @@ class DurabilityTest {
             if (o == NOT_SENT) continue;
             Node to = all.get(i % all.size());
             HttpResponse<String> r = post(to.base(), delivery(i));
-            if (o == ACKED && (r.statusCode() != 200 || !r.body().contains("duplicate"))) redeliveredTwice++;
+            if ((o == ACKED || o == DUPLICATE_DURING_LOAD)
+                    && (r.statusCode() != 200 || !r.body().contains("duplicate"))) redeliveredTwice++;
             if (o == UNKNOWN && r.statusCode() == 200) unknownPersisted++;
         }
 
@@ -239,7 +243,7 @@ class DurabilityTest {
                         + "unanswered=%d (of which persisted=%d) other=%d lost=%d duplicated=%d "
                         + "acked-twice=%d duplicate-during-load=%d load=%.1fs drain=%.2fs undrained=%d",
                 label, FULL ? ", full" : "", sent, kills, acked.size(), unknown, unknownPersisted, other, lost.size(),
-                duplicated.size(), redeliveredTwice, duplicateDuringLoad, loadSeconds, drainSeconds, pending.size());
+                duplicated.size(), redeliveredTwice, duplicateDuringLoad.size(), loadSeconds, drainSeconds, pending.size());
         System.out.println(figures);
         Files.writeString(Path.of("target").resolve("durability-" + label.replace(' ', '-') + ".txt"),
                 figures + "\n", StandardCharsets.UTF_8);
@@ -249,7 +253,7 @@ class DurabilityTest {
         assertThat(lost).as("acknowledged deliveries lost; " + figures).isEmpty();
         assertThat(duplicated).as("acknowledged deliveries stored twice; " + figures).isEmpty();
         assertThat(redeliveredTwice).as(figures).isZero();
-        assertThat(duplicateDuringLoad).as(figures).isZero();
+        assertThat(duplicateDuringLoad).as("first deliveries answered duplicate; " + figures).isEmpty();
         assertThat(pending).as("media not processed in time; " + figures).isEmpty();
     }
 
@@ -307,7 +311,8 @@ class DurabilityTest {
         }
 
         void start() throws Exception {
-            Path log = tmp.resolve(name + "-" + (++starts) + ".log");
+            // kept in target/ to read after a failure
+            Path log = Files.createDirectories(Path.of("target", "durability-logs")).resolve(name + "-" + (++starts) + ".log");
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx384m", "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
                     "org.sightline.Main", "serve");
