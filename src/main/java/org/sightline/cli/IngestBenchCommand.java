@@ -114,6 +114,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "no workers: acknowledgement p50 %.2f ms, p99 %.2f ms (healthz p50 %.2f, p99 %.2f); "
                                     + "inside the server: %s%n", pct(acks, 50), pct(acks, 99), pct(health, 50), pct(health, 99),
                             serverSide(deps));
+                    out.printf(Locale.ROOT, "peak RSS of this process (server, media server and client): %s%n", peakRss());
                     return 0;
                 }
                 awaitDone(deps, events + WARM_UP);
@@ -144,6 +145,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
                         events / seconds);
                 out.printf(Locale.ROOT, "in-process decode+hash+previews of the same JPEG on all cores: %.1f images/s "
                         + "(pipeline reaches %.0f %% of it)%n", hashRate, 100 * events / seconds / hashRate);
+                out.printf(Locale.ROOT, "peak RSS of this process (server, media server and client): %s%n", peakRss());
             } finally {
                 app.stop();
             }
@@ -247,6 +249,19 @@ public final class IngestBenchCommand implements Callable<Integer> {
             sb.append(String.format(Locale.ROOT, "%.2f ms", v.value(java.util.concurrent.TimeUnit.MILLISECONDS)));
         }
         return sb.toString();
+    }
+
+    /** The process's peak resident set size (VmHWM in /proc/self/status, Linux), or "n/a" elsewhere. */
+    static String peakRss() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
+            return lines.filter(l -> l.startsWith("VmHWM:")).findFirst()
+                    .map(l -> l.replaceAll("[^0-9]", ""))
+                    .filter(kb -> !kb.isEmpty())
+                    .map(kb -> String.format(Locale.ROOT, "%.0f MB", Long.parseLong(kb) / 1024.0))
+                    .orElse("n/a");
+        } catch (Exception e) {
+            return "n/a";
+        }
     }
 
     private static double pct(long[] nanos, int p) {

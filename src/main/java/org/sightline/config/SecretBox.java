@@ -54,7 +54,8 @@ public final class SecretBox {
 
     /** The box whose key is {@code <dataDir>/secret.key}, creating the key (and the directory) if missing. */
     public static SecretBox forDataDir(Path dataDir) {
-        return new SecretBox(loadOrCreateKey(dataDir.resolve(KEY_FILE)));
+        Path dir = DataDirectory.secure(dataDir);
+        return new SecretBox(loadOrCreateKey(dir.resolve(KEY_FILE)));
     }
 
     public String seal(String plaintext) {

@@ -2,6 +2,7 @@ package org.sightline.federation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.sightline.config.DataDirectory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,6 +66,7 @@ public final class KeyFiles {
             Files.move(privateFile(), dir.resolve(PRIVATE + "." + old.keyId().substring(0, 16)));
             writeKey(fresh);
             Files.write(dir.resolve(ROTATIONS), json.writeValueAsBytes(all));
+            DataDirectory.tighten(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -94,7 +96,7 @@ public final class KeyFiles {
 
     private void writeKey(SigningKey key) {
         try {
-            Files.createDirectories(dir);
+            DataDirectory.secure(dir);
             String body = "{\"algorithm\":\"ed25519\",\"key_id\":\"" + key.keyId() + "\",\"private_key\":\""
                     + key.seedBase64() + "\"}\n";
             Path f = privateFile();
@@ -108,6 +110,7 @@ public final class KeyFiles {
             }
             Files.writeString(f, body, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
             Files.write(dir.resolve(PUBLIC), ListFormat.keyDocument(key.publicKey(), null));
+            DataDirectory.tighten(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -7,9 +7,8 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.sightline.config.Config;
 import org.sightline.config.ConfigException;
+import org.sightline.config.DataDirectory;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -20,6 +19,8 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final boolean postgres;
+    /** The data directory H2 keeps its files in (default URL only), narrowed again at close; else null. */
+    private volatile Path ownDir;
 
     private Database(HikariDataSource dataSource, boolean postgres) {
         this.dataSource = dataSource;
@@ -31,13 +32,11 @@ public final class Database implements AutoCloseable {
     public static Database open(Config config) {
         DbSettings settings = DbSettings.from(config);
         String url = settings.url().filter(s -> !s.isBlank()).orElse(null);
+        Path ownDir = null;
         if (url == null) {
-            Path dir = config.dataDir().toAbsolutePath();
-            try {
-                Files.createDirectories(dir);
-            } catch (IOException e) {
-                throw new ConfigException("cannot create data directory " + dir + ": " + e.getMessage());
-            }
+            // created (or narrowed) owner-only before H2 writes a byte into it
+            Path dir = DataDirectory.secure(config.dataDir());
+            ownDir = dir;
             // AUTO_SERVER lets a CLI command (token create, ...) use the file while the server holds it open
             url = "jdbc:h2:file:" + dir.resolve("sightline") + ";AUTO_SERVER=TRUE";
         }
@@ -46,7 +45,27 @@ public final class Database implements AutoCloseable {
             // publish waits out a large bank upload holding the bank's row instead of failing
             url += ";LOCK_TIMEOUT=10000";
         }
-        return open(url, settings.user(), settings.password(), settings.poolSize());
+        if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
+                && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY=")) {
+            // H2 writes commits to the file lazily (WRITE_DELAY, 500 ms by default): a process killed within that
+            // window lost work it had already acknowledged (a webhook answered 202). With 0 every commit is
+            // written to the file before it returns (the OS may still buffer it: this survives a crashed or
+            // killed process, not a power cut).
+            url += ";WRITE_DELAY=0";
+        }
+        Database db = open(url, settings.user(), settings.password(), settings.poolSize());
+        if (ownDir != null) {
+            try {
+                // the files H2 just created (sightline.mv.db, .lock.db) under the process umask; the 0700
+                // directory already kept others out in between
+                DataDirectory.tighten(ownDir);
+                db.ownDir = ownDir;
+            } catch (RuntimeException e) {
+                db.close();
+                throw e;
+            }
+        }
+        return db;
     }
 
     public static Database open(String url, String user, String password, int poolSize) {
@@ -102,5 +121,12 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
+        if (ownDir != null) {
+            try {
+                DataDirectory.tighten(ownDir); // e.g. a sightline.trace.db H2 wrote meanwhile
+            } catch (RuntimeException e) {
+                // the next start narrows it, or refuses to start
+            }
+        }
     }
 }
