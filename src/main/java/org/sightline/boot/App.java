@@ -152,10 +152,14 @@ public final class App {
                 metrics.gauge("sightline.queue.depth", "media waiting or being processed", media::countUnfinished);
                 metrics.gauge("sightline.media.unscanned_24h", "media that could not be scanned in the last 24 h",
                         () -> media.countUnscannedSince(clock.instant().minus(Duration.ofHours(24))));
-                UserService users = new UserService(db.jdbi(), new PasswordHasher(random), random, clock,
+                // Argon2id costs 19 MiB and tens of milliseconds of a core: a few at a time, the rest told to retry
+                PasswordHasher passwords = new PasswordHasher(random,
+                        config.integer("panel.password_hash_concurrency", 2), Duration.ofSeconds(3));
+                UserService users = new UserService(db.jdbi(), passwords, random, clock,
                         Duration.ofMinutes(config.longValue("panel.idle_timeout_minutes", 30)),
                         config.integer("panel.login_max_failures", 5),
-                        Duration.ofMinutes(config.longValue("panel.login_failure_window_minutes", 15)));
+                        Duration.ofMinutes(config.longValue("panel.login_failure_window_minutes", 15)),
+                        config.integer("panel.login_max_failures_per_minute", 60));
                 ReviewService review = new ReviewService(db.jdbi(), banks, audit, clock,
                         Duration.ofMinutes(config.longValue("panel.claim_minutes", 10)));
                 Dashboard dashboard = new Dashboard(db.jdbi(), audit, clock);
