@@ -30,6 +30,7 @@ import org.sightline.web.HttpRefusals;
 import org.sightline.web.Cookies;
 import org.sightline.web.PebbleRenderer;
 import org.sightline.web.StaticRoutes;
+import org.sightline.web.SlowClients;
 import org.sightline.auth.TokenService;
 import org.sightline.banks.BankRoutes;
 import org.sightline.banks.BankService;
@@ -256,6 +257,10 @@ public final class App {
             // room for a maximum-size image sent as base64 in JSON
             config.http.maxRequestSize = deps.config().maxMediaBytes() * 4 / 3 + 1024 * 1024;
             config.jsonMapper(new JavalinJackson(json, false));
+            // slow or stalled clients are cut off and cannot take every thread (/healthz must stay answerable)
+            SlowClients.install(config, deps.config().longValue("http.idle_timeout_ms", 30_000),
+                    deps.config().longValue("http.min_request_bytes_per_s", 1024),
+                    deps.config().integer("http.max_open_uploads", 64));
             guard.install(config.routes);
 
             OpsRoutes.register(config.routes, deps.database(), deps.workers(), deps.metrics());
