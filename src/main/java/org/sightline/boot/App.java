@@ -231,7 +231,7 @@ public final class App {
         if (ctx.contentLength() > max) return;
         try {
             ctx.req().getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-        } catch (java.io.IOException | IllegalStateException ignored) {
+        } catch (java.io.IOException | RuntimeException ignored) {
             // the client went away or the body was already consumed: nothing to keep
         }
     }
@@ -298,6 +298,12 @@ public final class App {
                 HttpRefusals.answer(e, ctx, Access.panelRequest(ctx));
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
+                if (SlowClients.tooSlow(e)) {
+                    ctx.header("Connection", "close");
+                    ctx.status(HttpStatus.REQUEST_TIMEOUT)
+                            .json(Map.of("error", "too_slow", "message", "the request body arrived too slowly"));
+                    return;
+                }
                 // The route's pattern, not the path: a path can carry a secret (an invitation token).
                 String route;
                 try {

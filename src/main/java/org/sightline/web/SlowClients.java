@@ -4,6 +4,9 @@ import io.javalin.config.JavalinConfig;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -21,7 +24,7 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Keeps slow or stalled clients from holding the server's threads: an idle timeout on every connection, a
- * minimum data rate for request bodies (a body trickled slower is cut with 408), and a cap on requests whose
+ * minimum data rate for request bodies while they are read (a body trickled slower is cut with 408), and a cap on requests whose
  * bodies are being read at once (the rest are answered 503 at once, before a byte of their body is read), so
  * {@code /healthz} and {@code /readyz} always find a thread.
  */
@@ -35,10 +38,9 @@ public final class SlowClients {
      * @param maxOpenBodies    requests with a body in progress at once (0: no cap)
      */
     public static void install(JavalinConfig config, long idleTimeoutMs, long minBytesPerSecond, int maxOpenBodies) {
-        config.jetty.modifyHttpConfiguration(http -> {
-            http.setIdleTimeout(idleTimeoutMs);
-            http.setMinRequestDataRate(minBytesPerSecond);
-        });
+        // Jetty's own minimum data rate also counts the time before the handler reads (and fails a fully read
+        // body read again at its end): the body stream's own check below measures reading only.
+        config.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(idleTimeoutMs));
         config.jetty.modifyServer(server -> server.addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStarting(LifeCycle event) {
@@ -48,19 +50,86 @@ public final class SlowClients {
                 }
             }
         }));
-        if (maxOpenBodies > 0) {
-            Semaphore open = new Semaphore(maxOpenBodies);
-            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-                    new FilterHolder(new BodyCap(open)), "/*", EnumSet.of(DispatcherType.REQUEST)));
+        Semaphore open = maxOpenBodies > 0 ? new Semaphore(maxOpenBodies) : null;
+        config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
+                new FilterHolder(new BodyCap(open, minBytesPerSecond)), "/*", EnumSet.of(DispatcherType.REQUEST)));
+    }
+
+    /** A request body arriving slower than the minimum rate: the request is answered 408 and its connection closed. */
+    public static final class TooSlow extends IOException {
+        TooSlow() {
+            super("request body arrives too slowly");
+        }
+    }
+
+    /** True if {@code e} or one of its causes is {@link TooSlow}. */
+    public static boolean tooSlow(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) if (t instanceof TooSlow) return true;
+        return false;
+    }
+
+    /** Allowed: after a grace of {@link #GRACE_NANOS} from the first read, at least the minimum rate on average. */
+    private static final long GRACE_NANOS = 2_000_000_000L;
+
+    private static final class RateCheckedInput extends ServletInputStream {
+        private final ServletInputStream in;
+        private final long minBytesPerSecond;
+        private long started = Long.MIN_VALUE;
+        private long bytes;
+
+        RateCheckedInput(ServletInputStream in, long minBytesPerSecond) {
+            this.in = in;
+            this.minBytesPerSecond = minBytesPerSecond;
+        }
+
+        private void check(int n) throws TooSlow {
+            long now = System.nanoTime();
+            if (started == Long.MIN_VALUE) started = now;
+            if (n > 0) bytes += n;
+            long elapsed = now - started - GRACE_NANOS;
+            if (n >= 0 && elapsed > 0 && bytes < minBytesPerSecond * (elapsed / 1_000_000) / 1000) throw new TooSlow();
+        }
+
+        @Override
+        public int read() throws IOException {
+            check(0);
+            int b = in.read();
+            check(b < 0 ? -1 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            check(0);
+            int n = in.read(b, off, len);
+            check(n);
+            return n;
+        }
+
+        @Override
+        public boolean isFinished() {
+            return in.isFinished();
+        }
+
+        @Override
+        public boolean isReady() {
+            return in.isReady();
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            in.setReadListener(listener);
         }
     }
 
     /** Answers 503 to a request with a body while {@code open} has no permit left; never queues. */
     private static final class BodyCap implements Filter {
         private final Semaphore open;
+        private final long minBytesPerSecond;
 
-        BodyCap(Semaphore open) {
+        BodyCap(Semaphore open, long minBytesPerSecond) {
             this.open = open;
+            this.minBytesPerSecond = minBytesPerSecond;
         }
 
         @Override
@@ -68,6 +137,19 @@ public final class SlowClients {
             HttpServletRequest r = (HttpServletRequest) req;
             boolean hasBody = r.getContentLengthLong() > 0 || r.getHeader("Transfer-Encoding") != null;
             if (!hasBody) {
+                chain.doFilter(req, res);
+                return;
+            }
+            if (minBytesPerSecond > 0) {
+                ServletInputStream checked = new RateCheckedInput(r.getInputStream(), minBytesPerSecond);
+                req = new HttpServletRequestWrapper(r) {
+                    @Override
+                    public ServletInputStream getInputStream() {
+                        return checked;
+                    }
+                };
+            }
+            if (open == null) {
                 chain.doFilter(req, res);
                 return;
             }
