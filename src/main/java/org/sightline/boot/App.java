@@ -174,7 +174,10 @@ public final class App {
                 SubscriptionService subscriptions = new SubscriptionService(db.jdbi(), banks, listFetcher,
                         secrets,
                         new RetroMatcher(db.jdbi(), banks, cases, clock, Duration.ofDays(config.integer("lists.retro_days", 30))),
-                        clock, config.longValue("lists.flood_max_per_hour", 100));
+                        clock, config.longValue("lists.flood_max_per_hour", 100),
+                        new SubscriptionService.Limits(config.longValue("lists.max_entries", 1_000_000),
+                                config.integer("lists.max_changes_per_sync", 200_000),
+                                Double.parseDouble(config.string("lists.max_retract_share", "0.5"))));
                 SyncScheduler listSync = new SyncScheduler(subscriptions,
                         Duration.ofSeconds(config.longValue("lists.sync_interval_s", 900)),
                         Duration.ofSeconds(config.longValue("lists.flood_check_s", 60)));
