@@ -121,7 +121,9 @@ public final class App {
                 InstanceService instances = new InstanceService(db.jdbi(), secrets,
                         random, clock);
                 IngestMetrics metrics = new IngestMetrics();
-                MediaHasher hasher = new MediaHasher(new ImageDecoder(config.maxPixels(), config.decodeConcurrency()));
+                // memory follows pixels, not images: a budget of pixels decoded at once (default twice the cap)
+                MediaHasher hasher = new MediaHasher(new ImageDecoder(config.maxPixels(), config.decodeConcurrency(),
+                        config.longValue("decode.max_pixels_in_flight", 2 * config.maxPixels())));
                 MediaFetcher fetcher = new MediaFetcher(FetchSettings.from(config));
                 Quarantine quarantine = new Quarantine(db.jdbi(), fetcher, secrets, audit, clock,
                         Duration.ofDays(config.integer("quarantine.retention_days", 90)));
@@ -150,6 +152,8 @@ public final class App {
                 });
                 ScanService scans = new ScanService(db.jdbi(), processor, workers, metrics, gatePool, clock, actions);
                 MediaCatalog media = new MediaCatalog(db.jdbi());
+                metrics.gauge("sightline.decode.pixels_in_flight", "pixels of the images being decoded now",
+                        hasher.decoder()::pixelsInFlight);
                 metrics.gauge("sightline.queue.depth", "media waiting or being processed", media::countUnfinished);
                 metrics.gauge("sightline.media.unscanned_24h", "media that could not be scanned in the last 24 h",
                         () -> media.countUnscannedSince(clock.instant().minus(Duration.ofHours(24))));
