@@ -283,8 +283,9 @@ public final class App {
             PluginSettingsRoutes.register(config.routes, deps.plugins(), json);
             BankRoutes.register(config.routes, deps.banks(), json);
             MatchRoutes.register(config.routes, deps.banks(), json);
+            // lists' ids (and the snapshot cache) follow the configured public URL, not each request's Host header
             FederationRoutes.register(config.routes, deps.lists(), deps.subscriptions(), deps.trust(), json,
-                    deps.config().get("lists.public_url").orElse(null));
+                    deps.config().get("lists.public_url").orElse(deps.config().get("http.public_url").orElse(null)));
 
             // the moderator panel (HTML, session cookie, CSRF token on every form)
             StaticRoutes.register(config.routes);
