@@ -282,6 +282,9 @@ public final class BankService {
         return rows;
     }
 
+    /** Entries added to the in-memory index at a time after a commit. */
+    private static final int INDEX_BATCH = 10_000;
+
     /** What {@link #applyAtomically} did. */
     public record Applied(List<BankEntry> added, List<BankEntry> retracted) {
     }
@@ -312,9 +315,14 @@ public final class BankService {
             return new Applied(added, retracted);
         });
         for (BankEntry e : applied.retracted()) matcher.retract(indexed(e));
-        List<Matcher.IndexedEntry> forIndex = new ArrayList<>(applied.added().size());
-        for (BankEntry s : applied.added()) forIndex.add(indexed(s));
-        matcher.addAll(forIndex);
+        // in bounded batches: a million arriving entries never need a second million-element copy at once
+        List<BankEntry> added = applied.added();
+        for (int i = 0; i < added.size(); i += INDEX_BATCH) {
+            List<BankEntry> batch = added.subList(i, Math.min(added.size(), i + INDEX_BATCH));
+            List<Matcher.IndexedEntry> forIndex = new ArrayList<>(batch.size());
+            for (BankEntry s : batch) forIndex.add(indexed(s));
+            matcher.addAll(forIndex);
+        }
         return applied;
     }
 

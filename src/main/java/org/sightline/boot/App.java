@@ -1,5 +1,6 @@
 package org.sightline.boot;
 
+import org.sightline.config.SharedSettings;
 import org.sightline.actions.ActionQueue;
 import org.sightline.federation.ShareProposals;
 import org.sightline.decide.Decider;
@@ -38,6 +39,7 @@ import org.sightline.web.HttpRefusals;
 import org.sightline.web.Cookies;
 import org.sightline.web.PebbleRenderer;
 import org.sightline.web.StaticRoutes;
+import org.sightline.web.SlowClients;
 import org.sightline.auth.TokenService;
 import org.sightline.banks.BankRoutes;
 import org.sightline.banks.BankService;
@@ -133,7 +135,9 @@ public final class App {
                 PanelSettings panel = PanelSettings.from(config);
                 MisskeySettings misskey = MisskeySettings.from(config);
                 IngestMetrics metrics = new IngestMetrics();
-                MediaHasher hasher = new MediaHasher(new ImageDecoder(config.maxPixels(), config.decodeConcurrency()));
+                // memory follows pixels, not images: a budget of pixels decoded at once (default twice the cap)
+                MediaHasher hasher = new MediaHasher(new ImageDecoder(config.maxPixels(), config.decodeConcurrency(),
+                        SharedSettings.DECODE_MAX_PIXELS_IN_FLIGHT.from(config)));
                 MediaFetcher fetcher = new MediaFetcher(FetchSettings.from(config));
                 Quarantine quarantine = new Quarantine(db.jdbi(), fetcher, secrets, audit, clock,
                         actionSettings.quarantineRetention());
@@ -159,11 +163,16 @@ public final class App {
                 });
                 ScanService scans = new ScanService(db.jdbi(), processor, workers, metrics, gatePool, clock, actions);
                 MediaCatalog media = new MediaCatalog(db.jdbi());
+                metrics.gauge("sightline.decode.pixels_in_flight", "pixels of the images being decoded now",
+                        hasher.decoder()::pixelsInFlight);
                 metrics.gauge("sightline.queue.depth", "media waiting or being processed", media::countUnfinished);
                 metrics.gauge("sightline.media.unscanned_24h", "media that could not be scanned in the last 24 h",
                         () -> media.countUnscannedSince(clock.instant().minus(Duration.ofHours(24))));
-                UserService users = new UserService(db.jdbi(), new PasswordHasher(random), random, clock,
-                        panel.idleTimeout(), panel.loginMaxFailures(), panel.loginFailureWindow());
+                // Argon2id costs 19 MiB and tens of milliseconds of a core: a few at a time, the rest told to retry
+                PasswordHasher passwords = new PasswordHasher(random, panel.passwordHashConcurrency(), Duration.ofSeconds(3));
+                UserService users = new UserService(db.jdbi(), passwords, random, clock,
+                        panel.idleTimeout(), panel.loginMaxFailures(), panel.loginFailureWindow(),
+                        panel.loginMaxFailuresPerMinute());
                 ReviewService review = new ReviewService(db.jdbi(), banks, audit, actionQueue, new ShareProposals(db.jdbi()),
                         clock, panel.claim());
                 Dashboard dashboard = new Dashboard(db.jdbi(), audit, clock);
@@ -178,7 +187,7 @@ public final class App {
                 SubscriptionService subscriptions = new SubscriptionService(db.jdbi(), banks, listFetcher,
                         secrets,
                         new RetroMatcher(db.jdbi(), banks, cases, clock, listSettings.retroWindow()),
-                        clock, listSettings.floodMaxPerHour());
+                        clock, listSettings.floodMaxPerHour(), listSettings.limits());
                 SyncScheduler listSync = new SyncScheduler(subscriptions,
                         listSettings.syncInterval(), listSettings.floodCheck());
                 MisskeyPoller misskeyPolls = new MisskeyPoller(db.jdbi(), instances, workers::wake, clock,
@@ -232,7 +241,7 @@ public final class App {
         if (ctx.contentLength() > max) return;
         try {
             ctx.req().getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-        } catch (java.io.IOException | IllegalStateException ignored) {
+        } catch (java.io.IOException | RuntimeException ignored) {
             // the client went away or the body was already consumed: nothing to keep
         }
     }
@@ -260,6 +269,8 @@ public final class App {
             // room for a maximum-size image sent as base64 in JSON
             config.http.maxRequestSize = deps.config().maxMediaBytes() * 4 / 3 + 1024 * 1024;
             config.jsonMapper(new JavalinJackson(json, false));
+            // slow or stalled clients are cut off and cannot take every thread (/healthz must stay answerable)
+            SlowClients.install(config, http.idleTimeoutMillis(), http.minRequestBytesPerSecond(), http.maxOpenUploads());
             guard.install(config.routes);
 
             OpsRoutes.register(config.routes, deps.database(), deps.workers(), deps.metrics());
@@ -275,6 +286,7 @@ public final class App {
             PluginSettingsRoutes.register(config.routes, deps.plugins(), json);
             BankRoutes.register(config.routes, deps.banks(), json);
             MatchRoutes.register(config.routes, deps.banks(), json);
+            // lists' ids (and the snapshot cache) follow the configured public URL, not each request's Host header
             FederationRoutes.register(config.routes, deps.lists(), deps.subscriptions(), deps.trust(), json,
                     ListSettings.from(deps.config()).publicUrl().orElse(null));
 
@@ -296,6 +308,12 @@ public final class App {
                 HttpRefusals.answer(e, ctx, Access.panelRequest(ctx));
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
+                if (SlowClients.tooSlow(e)) {
+                    ctx.header("Connection", "close");
+                    ctx.status(HttpStatus.REQUEST_TIMEOUT)
+                            .json(Map.of("error", "too_slow", "message", "the request body arrived too slowly"));
+                    return;
+                }
                 // The route's pattern, not the path: a path can carry a secret (an invitation token).
                 String route;
                 try {

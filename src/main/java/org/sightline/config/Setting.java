@@ -47,6 +47,26 @@ public final class Setting<T> {
         return new Setting<>(name, String.valueOf(fallback), true, description, (c, n) -> c.longValue(n, fallback));
     }
 
+    /** A long whose default is derived from other settings: {@code defaultText} documents how. */
+    public static Setting<Long> longValue(String name, java.util.function.ToLongFunction<Config> fallback,
+                                          String defaultText, String description) {
+        return new Setting<>(name, defaultText, false, description,
+                (c, n) -> c.longValue(n, fallback.applyAsLong(c)));
+    }
+
+    /** A number with a fraction (a share, a ratio). */
+    public static Setting<Double> decimal(String name, double fallback, String description) {
+        return new Setting<>(name, String.valueOf(fallback), true, description, (c, n) -> {
+            String v = c.get(n).orElse(null);
+            if (v == null) return fallback;
+            try {
+                return Double.parseDouble(v.trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigException(n + " must be a number, got '" + v + "'");
+            }
+        });
+    }
+
     public static Setting<Boolean> bool(String name, boolean fallback, String description) {
         return new Setting<>(name, String.valueOf(fallback), true, description, (c, n) -> c.bool(n, fallback));
     }

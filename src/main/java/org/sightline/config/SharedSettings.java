@@ -21,8 +21,12 @@ public final class SharedSettings {
     public static final Setting<Integer> DECODE_CONCURRENCY = Setting.integer("decode.concurrency",
             () -> Runtime.getRuntime().availableProcessors(), "the number of cores", "images decoded at once");
 
+    public static final Setting<Long> DECODE_MAX_PIXELS_IN_FLIGHT = Setting.longValue("decode.max_pixels_in_flight",
+            c -> 2 * MAX_PIXELS.from(c), "2 × media.max_pixels",
+            "pixels decoded (and held) at once over all images; a large image waits for room");
+
     public static final List<Setting<?>> KEYS = List.of(DATA_DIR, HTTP_HOST, HTTP_PORT, PUBLIC_URL, MAX_MEDIA_BYTES,
-            MAX_PIXELS, DECODE_CONCURRENCY);
+            MAX_PIXELS, DECODE_CONCURRENCY, DECODE_MAX_PIXELS_IN_FLIGHT);
 
     private SharedSettings() {
     }

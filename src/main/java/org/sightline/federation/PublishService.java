@@ -40,6 +40,12 @@ public final class PublishService implements BankService.EntryHook {
     private final String publisher;
     /** The last snapshot built per list: rebuilding a large list for every subscriber would be wasteful. */
     private final Map<String, SignedDocument> snapshots = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong snapshotsBuilt = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many snapshots were built and signed (not served from the cache) since start. */
+    public long snapshotsBuilt() {
+        return snapshotsBuilt.get();
+    }
 
     /** A document and what travels with it. */
     public record SignedDocument(byte[] body, String signature, String keyId, long sequence, String etag) {
@@ -136,9 +142,12 @@ public final class PublishService implements BankService.EntryHook {
     public SignedDocument snapshot(ListDao.PublishedList l, String base) {
         SigningKey key = signingKey();
         String etag = snapshotEtag(l, base);
+        // one per list, so memory stays bounded; the base is in the etag, and is the configured public URL
+        // (lists.public_url or http.public_url) unless neither is set, when alternating Host headers rebuild it
         SignedDocument cached = snapshots.get(l.name());
         if (cached != null && cached.etag().equals(etag)) return cached;
         long upTo = l.lastSeq();
+        snapshotsBuilt.incrementAndGet();
         byte[] body = withActive(l.id(), upTo, entries -> ListFormat.snapshot(header(l, base, key), upTo, entries));
         SignedDocument doc = new SignedDocument(body, key.signBase64(body), key.keyId(), upTo, etag);
         snapshots.put(l.name(), doc);

@@ -45,12 +45,30 @@ public final class SubscriptionService {
     private final RetroMatcher retro;
     private final Clock clock;
     private final long floodMaxPerHour;
+    private final Limits limits;
     private final ListFormat format = new ListFormat();
     /** One sync of a subscription at a time on this node (other nodes: the row lock when applying). */
     private final Map<Long, ReentrantLock> running = new ConcurrentHashMap<>();
 
+    /**
+     * What one publisher may make this instance hold: {@code maxEntries} active entries per list,
+     * {@code maxChangesPerSync} changes fetched in one sync (the rest wait for the next), and a page may retract
+     * at most {@code maxRetractShare} of the list's active entries before it is refused with an alert.
+     */
+    public record Limits(long maxEntries, int maxChangesPerSync, double maxRetractShare) {
+        public static Limits defaults() {
+            return new Limits(1_000_000, 200_000, 0.5);
+        }
+    }
+
     public SubscriptionService(Jdbi jdbi, BankService banks, MediaFetcher fetcher, SecretBox secrets, RetroMatcher retro,
                                Clock clock, long floodMaxPerHour) {
+        this(jdbi, banks, fetcher, secrets, retro, clock, floodMaxPerHour, Limits.defaults());
+    }
+
+    public SubscriptionService(Jdbi jdbi, BankService banks, MediaFetcher fetcher, SecretBox secrets, RetroMatcher retro,
+                               Clock clock, long floodMaxPerHour, Limits limits) {
+        this.limits = limits;
         this.jdbi = jdbi;
         this.banks = banks;
         this.fetcher = fetcher;
@@ -183,10 +201,15 @@ public final class SubscriptionService {
                 sync(s.id());
             } catch (SyncException e) {
                 // stored on the subscription by sync()
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // one subscription's failure (even running out of memory) never stops the others
                 log.warn("event=list_sync_failed subscription={} error={}", s.id(), e.getClass().getSimpleName());
             }
-            checkFlood(s.id());
+            try {
+                checkFlood(s.id());
+            } catch (RuntimeException e) {
+                log.warn("event=list_flood_check_failed subscription={} error={}", s.id(), e.getClass().getSimpleName());
+            }
         }
     }
 
@@ -202,9 +225,15 @@ public final class SubscriptionService {
             Plan plan;
             try {
                 plan = fetchAndVerify(s);
+                checkLimits(s, plan);
             } catch (SyncException e) {
                 refuse(s, e.getMessage());
                 throw e;
+            } catch (OutOfMemoryError e) {
+                String msg = "ran out of memory reading the list; nothing was applied (lower lists.max_changes_per_sync"
+                        + " or lists.max_entries, or give the server more heap)";
+                refuse(s, msg);
+                throw new SyncException(msg);
             }
             SyncResult result = apply(s, plan);
             log.info("event=list_synced subscription={} from={} to={} added={} retracted={} retro_matches={}",
@@ -212,6 +241,29 @@ public final class SubscriptionService {
             return result;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** The list stays within {@code lists.max_entries}, and no sync retracts a large share of it silently. */
+    private void checkLimits(SubscriptionDao.Subscription s, Plan plan) {
+        long adds = 0, retracts = 0;
+        for (ListFormat.Change c : plan.changes()) {
+            if (ListFormat.ADD.equals(c.op())) adds++;
+            else retracts++;
+        }
+        long active = plan.snapshot() ? 0 : banks.countActive(s.bankId());
+        if (active + adds - retracts > limits.maxEntries()) {
+            throw new SyncException("the list would hold " + (active + adds - retracts) + " entries, over this instance's"
+                    + " limit of " + limits.maxEntries() + " (lists.max_entries); nothing was applied");
+        }
+        if (!plan.snapshot() && retracts >= 10 && retracts > limits.maxRetractShare() * active) {
+            String msg = "changes " + plan.fromSeq() + ".." + plan.toSeq() + " retract " + retracts + " of the list's "
+                    + active + " active entries, over the share allowed (lists.max_retract_share "
+                    + limits.maxRetractShare() + "); nothing was applied: check with the publisher, then roll back or"
+                    + " raise the limit";
+            jdbi.useExtension(SubscriptionDao.class, d -> d.insertAlert(s.id(), "mass_retraction", msg, now()));
+            log.warn("event=list_mass_retraction subscription={} retracts={} active={}", s.id(), retracts, active);
+            throw new SyncException(msg);
         }
     }
 
@@ -247,7 +299,12 @@ public final class SubscriptionService {
             ListFormat.Document doc = verified(s, f, keys);
             if (!doc.snapshot()) throw new SyncException("expected the list's snapshot at " + s.url() + ", got a " + doc.type() + " document");
             long prev = 0;
+            long n = 0;
             for (ListFormat.Change c : doc.entries()) {
+                if (++n > limits.maxEntries()) {
+                    throw new SyncException("the list's snapshot has over " + limits.maxEntries() + " entries, this"
+                            + " instance's limit (lists.max_entries); nothing was applied");
+                }
                 if (c.seq() <= prev) throw new SyncException("snapshot entries out of order at sequence " + c.seq());
                 if (c.seq() > doc.sequence()) throw new SyncException("snapshot entry " + c.seq() + " is after the snapshot's sequence " + doc.sequence());
                 prev = c.seq();
@@ -303,6 +360,11 @@ public final class SubscriptionService {
             publisher = doc.list().publisher();
             long latest = doc.latest() == null ? seq : doc.latest();
             if (seq >= latest || doc.changes().isEmpty()) break;
+            // what one sync holds is bounded: the rest of an endless (or very long) run of pages waits for the next sync
+            if (changes.size() >= limits.maxChangesPerSync()) {
+                log.info("event=list_sync_capped subscription={} changes={} at={} latest={}", s.id(), changes.size(), seq, latest);
+                break;
+            }
         }
         Map<Long, Long> active = activeBySourceSeq(s, refsToCheck);
         for (long ref : refsToCheck) {
@@ -505,7 +567,14 @@ public final class SubscriptionService {
         headers.put("Accept", "application/json");
         if (s.token() != null) headers.put("Authorization", "Bearer " + secrets.open(s.token(), "list-token"));
         FetchResult r = fetcher.fetch(uri, headers);
-        if (r.status() == 304) return new Fetched(uri, new byte[0], Map.of(), true, false);
+        if (r.status() == 304) {
+            // "not modified" only means something for a conditional request; unasked, it would freeze the subscription
+            if (!headers.containsKey("If-None-Match")) {
+                throw new SyncException(MediaFetcher.redact(uri) + " answered 304 Not Modified to a request that was not"
+                        + " conditional; refused");
+            }
+            return new Fetched(uri, new byte[0], Map.of(), true, false);
+        }
         if (r.outcome() == FetchResult.Outcome.GONE && uri.getRawQuery() != null) {
             return new Fetched(uri, new byte[0], Map.of(), false, true);
         }

@@ -22,18 +22,55 @@ import java.util.concurrent.Semaphore;
 /**
  * Turns untrusted bytes into pixels, safely: the format comes from the magic bytes, the dimensions from
  * the header, and anything over the pixel cap is refused before a single pixel is decoded. At most
- * {@code concurrency} images are decoded (and held) at once, so a burst of large images cannot exhaust
- * the heap. Every failure is a {@link MediaException} with a one-line reason.
+ * {@code concurrency} images, and at most a budget of pixels, are decoded (and held) at once, so a burst of
+ * large images cannot exhaust the heap. Every failure is a {@link MediaException} with a one-line reason.
  */
 public final class ImageDecoder {
     private final long maxPixels;
     private final Semaphore permits;
+    private final java.util.concurrent.atomic.AtomicLong pixelsInFlight = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong peakPixelsInFlight = new java.util.concurrent.atomic.AtomicLong();
 
+    /** Pixels are budgeted in units of this many (a semaphore counts in ints). */
+    private static final long UNIT = 1024;
+    private final Semaphore pixelBudget;
+    private final int budgetUnits;
+
+    /** At most {@code concurrency} images at once, and twice {@code maxPixels} pixels in flight. */
     public ImageDecoder(long maxPixels, int concurrency) {
+        this(maxPixels, concurrency, saturatingDouble(maxPixels));
+    }
+
+    /**
+     * At most {@code concurrency} images and {@code maxPixelsInFlight} pixels decoded (and held) at once: a burst of
+     * large images waits for memory instead of exhausting the heap. The budget is raised to {@code maxPixels} if
+     * lower, so any image within the cap can be decoded.
+     */
+    public ImageDecoder(long maxPixels, int concurrency, long maxPixelsInFlight) {
         if (maxPixels <= 0 || concurrency <= 0) throw new IllegalArgumentException("limits must be positive");
         this.maxPixels = maxPixels;
         this.permits = new Semaphore(concurrency, true);
+        this.budgetUnits = (int) Math.min(Integer.MAX_VALUE, units(Math.max(maxPixels, maxPixelsInFlight)));
+        this.pixelBudget = new Semaphore(budgetUnits, true);
         ImageIO.setUseCache(false);
+    }
+
+    private static long saturatingDouble(long n) {
+        return n > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : n * 2;
+    }
+
+    private static long units(long pixels) {
+        return (pixels + UNIT - 1) / UNIT;
+    }
+
+    /** Pixels of the images being decoded or worked on now. */
+    public long pixelsInFlight() {
+        return pixelsInFlight.get();
+    }
+
+    /** The most pixels ever held at once by this decoder. */
+    public long peakPixelsInFlight() {
+        return peakPixelsInFlight.get();
     }
 
     /** What the header says, read without decoding pixels. */
@@ -72,13 +109,23 @@ public final class ImageDecoder {
                 throw new MediaException(MediaException.Reason.TOO_LARGE, String.format(Locale.ROOT,
                         "%d x %d pixels is over the limit of %d pixels", header.width(), header.height(), maxPixels));
             }
-            acquire();
+            int cost = (int) Math.min(budgetUnits, units(header.pixels()));
+            acquirePixels(cost);
+            try {
+                acquire();
+            } catch (MediaException e) {
+                pixelBudget.release(cost);
+                throw e;
+            }
+            peakPixelsInFlight.accumulateAndGet(pixelsInFlight.addAndGet(header.pixels()), Math::max);
             try {
                 return work.apply(new DecodedImage(format, read(format, reader)));
             } catch (OutOfMemoryError e) {
                 throw new MediaException(MediaException.Reason.TOO_LARGE, "not enough memory to decode this image");
             } finally {
+                pixelsInFlight.addAndGet(-header.pixels());
                 permits.release();
+                pixelBudget.release(cost);
             }
         } finally {
             reader.dispose();
@@ -175,6 +222,15 @@ public final class ImageDecoder {
             }
         }
         return param;
+    }
+
+    private void acquirePixels(int units) throws MediaException {
+        try {
+            pixelBudget.acquire(units);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MediaException(MediaException.Reason.DECODE_FAILED, "interrupted while waiting to decode");
+        }
     }
 
     private void acquire() throws MediaException {

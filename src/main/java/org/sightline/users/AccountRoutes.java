@@ -105,6 +105,11 @@ public final class AccountRoutes {
             }
             case THROTTLED -> publicPage(ctx, 429, "login.peb", Map.of("next", next, "username", nz(name),
                     "error", "Too many failed logins for this account or address. Wait 15 minutes and try again."));
+            case BUSY -> {
+                ctx.header("Retry-After", "5");
+                publicPage(ctx, 503, "login.peb", Map.of("next", next, "username", nz(name),
+                        "error", "The server is busy checking other logins. Please try again in a few seconds."));
+            }
             default -> publicPage(ctx, 401, "login.peb", Map.of("next", next, "username", nz(name),
                     "error", "Wrong user name or password."));
         }

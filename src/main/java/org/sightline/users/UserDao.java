@@ -49,6 +49,17 @@ public interface UserDao {
     @SqlUpdate("INSERT INTO login_failures (account, address, failed_at) VALUES (:account, :address, :at)")
     void recordFailure(@Bind("account") String account, @Bind("address") String address, @Bind("at") Instant at);
 
+    /** Reserves a login attempt before its password is checked: it counts as a failure unless taken back. */
+    @SqlUpdate("INSERT INTO login_failures (account, address, failed_at) VALUES (:account, :address, :at)")
+    @GetGeneratedKeys("id")
+    long reserveAttempt(@Bind("account") String account, @Bind("address") String address, @Bind("at") Instant at);
+
+    @SqlUpdate("DELETE FROM login_failures WHERE id = :id")
+    void releaseAttempt(@Bind("id") long id);
+
+    @SqlQuery("SELECT COUNT(*) FROM login_failures WHERE failed_at > :since")
+    int failuresSince(@Bind("since") Instant since);
+
     @SqlQuery("SELECT COUNT(*) FROM login_failures WHERE account = :account AND failed_at > :since")
     int failuresForAccount(@Bind("account") String account, @Bind("since") Instant since);
 

@@ -31,11 +31,19 @@ public final class UserService {
     private final Duration idleTimeout;
     private final int maxFailures;
     private final Duration failureWindow;
+    private final int maxFailuresPerMinute;
     // A hash to verify against for unknown names, so their answer takes as long as a wrong password.
     private final String dummyHash;
 
     public UserService(Jdbi jdbi, PasswordHasher hasher, SecureRandom random, Clock clock, Duration idleTimeout,
                        int maxFailures, Duration failureWindow) {
+        this(jdbi, hasher, random, clock, idleTimeout, maxFailures, failureWindow, 60);
+    }
+
+    /** {@code maxFailuresPerMinute}: failed logins over all accounts and addresses before everyone waits. */
+    public UserService(Jdbi jdbi, PasswordHasher hasher, SecureRandom random, Clock clock, Duration idleTimeout,
+                       int maxFailures, Duration failureWindow, int maxFailuresPerMinute) {
+        this.maxFailuresPerMinute = maxFailuresPerMinute;
         this.jdbi = jdbi;
         this.hasher = hasher;
         this.random = random;
@@ -44,6 +52,11 @@ public final class UserService {
         this.maxFailures = maxFailures;
         this.failureWindow = failureWindow;
         this.dummyHash = hasher.hash(randomToken());
+    }
+
+    /** Password derivations run so far (logins, password changes, new accounts): a figure for metrics and tests. */
+    public long passwordChecks() {
+        return hasher.derivations();
     }
 
     public Duration idleTimeout() {
@@ -87,16 +100,29 @@ public final class UserService {
         String account = name == null ? "" : name.trim();
         if (account.length() > 100) account = account.substring(0, 100);
         String addr = address == null ? "" : address.length() > 64 ? address.substring(0, 64) : address;
-        if (dao.failuresForAccount(account, since) >= maxFailures || dao.failuresForAddress(addr, since) >= maxFailures) {
+        // Reserve the attempt first, then count: of concurrent attempts at most maxFailures see a count within
+        // the limit (the last of them to count sees all the others' reservations), so no race checks more
+        // passwords than allowed, on one node or several sharing the database. Refused reservations are taken
+        // back, so waiting it out works; checked ones stay as failures unless the password was right.
+        long attempt = dao.reserveAttempt(account, addr, now);
+        if (dao.failuresForAccount(account, since) > maxFailures || dao.failuresForAddress(addr, since) > maxFailures
+                || (maxFailuresPerMinute > 0 && dao.failuresSince(now.minusSeconds(60)) > maxFailuresPerMinute)) {
+            dao.releaseAttempt(attempt);
             return LoginResult.failed(LoginResult.Outcome.THROTTLED);
         }
         Optional<String> stored = dao.passwordHash(account);
-        boolean ok = hasher.verify(password == null ? "" : password, stored.orElse(dummyHash)) && stored.isPresent();
+        boolean ok;
+        try {
+            ok = hasher.verify(password == null ? "" : password, stored.orElse(dummyHash)) && stored.isPresent();
+        } catch (PasswordHasher.Busy e) {
+            dao.releaseAttempt(attempt);
+            return LoginResult.failed(LoginResult.Outcome.BUSY);
+        }
         if (!ok) {
-            dao.recordFailure(account, addr, now);
             dao.forgetFailuresBefore(now.minus(failureWindow.multipliedBy(4)));
             return LoginResult.failed(LoginResult.Outcome.BAD_CREDENTIALS);
         }
+        dao.releaseAttempt(attempt);
         User user = dao.findByName(account).orElseThrow();
         return LoginResult.ok(openSession(user), user);
     }

@@ -17,7 +17,15 @@ final class FakePublisher implements AutoCloseable {
     final String base;
     final String listUrl;
 
-    record Answer(byte[] body, Map<String, String> headers) {
+    record Answer(byte[] body, Map<String, String> headers, int status) {
+        Answer(byte[] body, Map<String, String> headers) {
+            this(body, headers, 200);
+        }
+    }
+
+    /** Answers {@code status} with no body and no headers (an unsigned 304, say). */
+    void serveStatus(String pathAndQuery, int status) {
+        answers.put(pathAndQuery, new Answer(new byte[0], Map.of(), status));
     }
 
     FakePublisher() {
@@ -36,6 +44,11 @@ final class FakePublisher implements AutoCloseable {
                 return;
             }
             a.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            if (a.status() != 200) {
+                exchange.sendResponseHeaders(a.status(), -1);
+                exchange.close();
+                return;
+            }
             exchange.sendResponseHeaders(200, a.body().length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(a.body());
