@@ -50,7 +50,7 @@ public final class InstanceRoutes {
         Map<String, Object> out = new LinkedHashMap<>(i.toJson());
         out.put("webhook_path", i.webhookPath());
         out.put("last_event_at", instances.lastEventAt(i).map(Object::toString).orElse(null));
-        if (i.kind().equals("misskey")) out.put("poll", polls.state(i).map(PollState::toJson).orElse(null));
+        if (i.kind() == InstanceKind.MISSKEY) out.put("poll", polls.state(i).map(PollState::toJson).orElse(null));
         ctx.json(out);
     }
 
@@ -80,7 +80,7 @@ public final class InstanceRoutes {
         body.path("actions").forEach(a -> actions.add(a.asText()));
         if (actions.isEmpty()) actions.add("report");
         Instance i = named(ctx);
-        ctx.json(Map.of("authorize_url", i.kind().equals("misskey") ? misskeyConnect.start(i.name(), actions)
+        ctx.json(Map.of("authorize_url", i.kind() == InstanceKind.MISSKEY ? misskeyConnect.start(i.name(), actions)
                 : connect.start(i.name(), actions)));
     }
 
