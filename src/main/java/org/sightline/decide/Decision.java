@@ -2,8 +2,11 @@ package org.sightline.decide;
 
 import org.sightline.banks.BankPolicy;
 import org.sightline.banks.BankService;
+import org.sightline.banks.Label;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,7 +20,7 @@ import java.util.Set;
  */
 public record Decision(Outcome decision, boolean openCase, int priority, String reason) {
 
-    private static final Set<String> GRAVE_LABELS = Set.of("csam", "ncii", "terrorism");
+    private static final Set<Label> GRAVE_LABELS = EnumSet.of(Label.CSAM, Label.NCII, Label.TERRORISM);
     public static final int REPORT_BOOST = 20;
 
     /** Media that could not be scanned goes to review with the reason: fail closed. */
@@ -54,7 +57,7 @@ public record Decision(Outcome decision, boolean openCase, int priority, String 
             case PDQ -> 100 - 50 * Math.min(m.match().distance(), threshold) / threshold;
             default -> 80 - 4 * m.match().distance();
         };
-        boolean grave = m.labels().stream().anyMatch(GRAVE_LABELS::contains);
+        boolean grave = m.labels().stream().map(Label::find).flatMap(Optional::stream).anyMatch(GRAVE_LABELS::contains);
         return closeness + (grave ? 100 : 0);
     }
 

@@ -62,7 +62,7 @@ public final class InstanceRoutes {
     /** Polls a Misskey instance now (the admin's "did it work?" after setting a token). */
     private void poll(Context ctx) {
         Instance i = named(ctx);
-        if (!i.kind().equals("misskey")) throw Refusal.invalid("only Misskey instances are polled");
+        if (i.kind() != InstanceKind.MISSKEY) throw Refusal.invalid("only Misskey instances are polled");
         if (i.apiToken() == null) throw Refusal.invalid("instance " + i.name() + " has no API token yet");
         Optional<Integer> queued = polls.poll(i, true);
         if (queued.isEmpty()) throw new Refusal(Refusal.Kind.CONFLICT, "busy", "another node is polling " + i.name() + " right now");

@@ -60,7 +60,7 @@ public final class ReviewRoutes {
 
     private ReviewService.Filter filter(Context ctx) {
         return new ReviewService.Filter(q(ctx, "instance"), q(ctx, "outcome"), q(ctx, "bank"), q(ctx, "label"),
-                "escalated".equals(ctx.queryParam("state")));
+                CaseState.ESCALATED.wireName().equals(ctx.queryParam("state")));
     }
 
     private void queue(Context ctx) {
