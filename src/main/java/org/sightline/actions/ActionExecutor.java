@@ -88,7 +88,7 @@ public final class ActionExecutor implements AutoCloseable, ActionsTaken {
         if (request == null || !ActionRequest.RUNNING.equals(request.state())) return;
         MediaRecord media = this.media.find(request.mediaId()).orElseThrow();
         Instance instance = media.source().instanceId() == null ? null : instances.find(media.source().instanceId()).orElse(null);
-        Optional<Action> plugin = plugins.actionFor(request.action(), instance == null ? null : instance.kind());
+        Optional<Action> plugin = plugins.actionFor(request.action(), instance == null ? null : instance.kind().wireName());
         if (plugin.isEmpty()) {
             finish(request, "none", ActionOutcome.failed(null, "no enabled plugin carries out '" + request.action()
                     + "' for " + (instance == null ? "media without an instance" : instance.kind() + " instances")));
@@ -163,12 +163,13 @@ public final class ActionExecutor implements AutoCloseable, ActionsTaken {
                     r.distance(), r.variant()));
         }
         return new PluginMedia(m.id(), m.source().attachmentId(), m.source().statusId(), m.source().statusUrl(), m.source().accountId(), m.source().acct(), m.source().reportId(), m.source().fetchUrl(),
-                m.hashes().pdq(), m.hashes().md5(), m.hashes().sha256(), m.verdict().decision(), evidence);
+                m.hashes().pdq(), m.hashes().md5(), m.hashes().sha256(),
+                m.verdict().decision() == null ? null : m.verdict().decision().wireName(), evidence); // plugins see strings
     }
 
     private PluginInstance pluginInstance(Instance i) {
         if (i == null) return null;
-        return new PluginInstance(i.name(), i.kind(), i.baseUrl(), instances.apiToken(i).orElse(null));
+        return new PluginInstance(i.name(), i.kind().wireName(), i.baseUrl(), instances.apiToken(i).orElse(null));
     }
 
     private static Map<String, String> params(ActionRequest request) {

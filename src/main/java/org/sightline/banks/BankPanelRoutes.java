@@ -55,9 +55,9 @@ public final class BankPanelRoutes {
         }
         Map<String, Object> m = new HashMap<>();
         m.put("rows", rows);
-        m.put("kinds", Bank.KINDS);
-        m.put("policies", Bank.POLICIES);
-        m.put("modes", Bank.MODES);
+        m.put("kinds", List.of(BankKind.values()));
+        m.put("policies", List.of(BankPolicy.values()));
+        m.put("modes", List.of(BankMode.values()));
         m.put("labels", Labels.TAXONOMY);
         if (error != null) {
             m.put("error", error);
@@ -101,8 +101,8 @@ public final class BankPanelRoutes {
         m.put("bank", b);
         m.put("count", banks.countActive(b.id()));
         m.put("entries", entries);
-        m.put("policies", Bank.POLICIES);
-        m.put("modes", Bank.MODES);
+        m.put("policies", List.of(BankPolicy.values())); // enums: bank.peb compares them with bank.policy/mode
+        m.put("modes", List.of(BankMode.values()));
         m.put("labels", Labels.TAXONOMY);
         if (error != null) {
             m.put("error", error);

@@ -147,9 +147,9 @@ public final class BankService {
         }
         Instant now = now();
         Bank b = new Bank(0, name,
-                Bank.oneOf("kind", spec.kind() == null ? "local" : spec.kind(), Bank.KINDS),
-                Bank.oneOf("policy", spec.policy() == null ? "review" : spec.policy(), Bank.POLICIES),
-                Bank.oneOf("mode", spec.mode() == null ? "enforce" : spec.mode(), Bank.MODES),
+                spec.kind() == null ? BankKind.LOCAL : BankKind.parse(spec.kind()),
+                spec.policy() == null ? BankPolicy.REVIEW : BankPolicy.parse(spec.policy()),
+                spec.mode() == null ? BankMode.ENFORCE : BankMode.parse(spec.mode()),
                 Labels.join(Labels.validate(spec.labels() == null ? List.of() : spec.labels())),
                 threshold("pdq", spec.pdqThreshold(), Bank.DEFAULT_PDQ_THRESHOLD, 31),
                 threshold("phash", spec.phashThreshold(), Bank.DEFAULT_64BIT_THRESHOLD, 32),
@@ -181,15 +181,15 @@ public final class BankService {
     /** Changes policy, mode, labels or thresholds; the kind and name are fixed once created. */
     public Bank update(String name, BankSpec spec) {
         Bank old = get(name);
-        if (spec.kind() != null && !spec.kind().equals(old.kind())) {
+        if (spec.kind() != null && !spec.kind().equals(old.kind().wireName())) {
             throw Refusal.invalid("a bank's kind cannot be changed; create a new bank");
         }
         if (spec.name() != null && !spec.name().equals(old.name())) {
             throw Refusal.invalid("a bank's name cannot be changed");
         }
         Bank b = new Bank(old.id(), old.name(), old.kind(),
-                spec.policy() == null ? old.policy() : Bank.oneOf("policy", spec.policy(), Bank.POLICIES),
-                spec.mode() == null ? old.mode() : Bank.oneOf("mode", spec.mode(), Bank.MODES),
+                spec.policy() == null ? old.policy() : BankPolicy.parse(spec.policy()),
+                spec.mode() == null ? old.mode() : BankMode.parse(spec.mode()),
                 spec.labels() == null ? old.labels() : Labels.join(Labels.validate(spec.labels())),
                 threshold("pdq", spec.pdqThreshold(), old.pdqThreshold(), 31),
                 threshold("phash", spec.phashThreshold(), old.phashThreshold(), 32),
@@ -408,7 +408,7 @@ public final class BankService {
 
     private void remember(Bank b) {
         banksById.put(b.id(), b);
-        matcher.putBank(new Matcher.MatchBank(Math.toIntExact(b.id()), b.name(), b.allow(), "observe".equals(b.mode()), b.pdqThreshold(),
+        matcher.putBank(new Matcher.MatchBank(Math.toIntExact(b.id()), b.name(), b.allow(), b.mode() == BankMode.OBSERVE, b.pdqThreshold(),
                 b.phashThreshold(), b.dhashThreshold()));
     }
 

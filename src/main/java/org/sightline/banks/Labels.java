@@ -1,19 +1,16 @@
 package org.sightline.banks;
 
-import org.sightline.common.Refusal;
-
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
-/** The label taxonomy, and the comma-separated form labels are stored in. */
+/** The label taxonomy's wire names ({@link Label}), and the comma-separated form labels are stored in. */
 public final class Labels {
-    public static final List<String> TAXONOMY = List.of(
-            "csam", "ncii", "terrorism", "graphic_violence", "hate_symbol", "sexual", "spam", "privacy",
-            "copyright", "other");
+    /** Strings: labels travel as words (stored, in list files, to plugins, compared in templates). */
+    public static final List<String> TAXONOMY = Arrays.stream(Label.values()).map(Label::wireName).toList();
 
     private Labels() {
     }
@@ -21,13 +18,7 @@ public final class Labels {
     /** Validates and de-duplicates labels, keeping their order. */
     public static List<String> validate(Collection<String> labels) {
         Set<String> out = new LinkedHashSet<>();
-        for (String l : labels) {
-            String s = l == null ? "" : l.trim().toLowerCase(Locale.ROOT);
-            if (!TAXONOMY.contains(s)) {
-                throw Refusal.invalid("unknown label '" + l + "' (expected one of " + String.join(", ", TAXONOMY) + ")");
-            }
-            out.add(s);
-        }
+        for (String l : labels) out.add(Label.parse(l).wireName());
         return new ArrayList<>(out);
     }
 

@@ -1,8 +1,12 @@
 package org.sightline.decide;
 
+import org.sightline.banks.BankPolicy;
 import org.sightline.banks.BankService;
+import org.sightline.banks.Label;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -14,38 +18,35 @@ import java.util.Set;
  * @param priority    queue order: stronger and graver matches and reports first
  * @param reason      one line for the queue
  */
-public record Decision(String decision, boolean openCase, int priority, String reason) {
+public record Decision(Outcome decision, boolean openCase, int priority, String reason) {
 
-    public static final String PASS = "pass";
-    public static final String REVIEW = "review";
-    private static final List<String> SEVERITY = List.of("review", "mark_sensitive", "report", "reject");
-    private static final Set<String> GRAVE_LABELS = Set.of("csam", "ncii", "terrorism");
+    private static final Set<Label> GRAVE_LABELS = EnumSet.of(Label.CSAM, Label.NCII, Label.TERRORISM);
     public static final int REPORT_BOOST = 20;
 
     /** Media that could not be scanned goes to review with the reason: fail closed. */
     public static Decision unscanned(String outcome, String reason, int reportCount) {
-        return new Decision(REVIEW, true, 40 + REPORT_BOOST * reportCount, outcome + ": " + reason);
+        return new Decision(Outcome.REVIEW, true, 40 + REPORT_BOOST * reportCount, outcome + ": " + reason);
     }
 
     /** A scanned item: enforce-mode matches decide; observe-mode matches are only recorded. */
     public static Decision scanned(List<BankService.BankMatch> matches, int reportCount) {
-        String strictest = null;
+        BankPolicy strictest = null;
         int strength = 0;
         BankService.BankMatch strongest = null;
         for (BankService.BankMatch m : matches) {
             if (m.match().observe()) continue;
-            String policy = m.bank().policy();
-            if (strictest == null || SEVERITY.indexOf(policy) > SEVERITY.indexOf(strictest)) strictest = policy;
+            BankPolicy policy = m.bank().policy();
+            if (strictest == null || policy.compareTo(strictest) > 0) strictest = policy; // declared mildest first
             int s = score(m);
             if (s > strength) {
                 strength = s;
                 strongest = m;
             }
         }
-        if (strictest == null) return new Decision(PASS, false, 0, "no match");
+        if (strictest == null) return new Decision(Outcome.PASS, false, 0, "no match");
         String reason = "matched bank " + strongest.bank().name() + " (" + strongest.match().signalType().wireName()
                 + " distance " + strongest.match().distance() + ")";
-        return new Decision(strictest, true, strength + REPORT_BOOST * reportCount, reason);
+        return new Decision(Outcome.of(strictest), true, strength + REPORT_BOOST * reportCount, reason);
     }
 
     /** Closer matches and grave labels score higher. */
@@ -56,7 +57,7 @@ public record Decision(String decision, boolean openCase, int priority, String r
             case PDQ -> 100 - 50 * Math.min(m.match().distance(), threshold) / threshold;
             default -> 80 - 4 * m.match().distance();
         };
-        boolean grave = m.labels().stream().anyMatch(GRAVE_LABELS::contains);
+        boolean grave = m.labels().stream().map(Label::find).flatMap(Optional::stream).anyMatch(GRAVE_LABELS::contains);
         return closeness + (grave ? 100 : 0);
     }
 
@@ -64,7 +65,7 @@ public record Decision(String decision, boolean openCase, int priority, String r
     public Decision with(Classification c) {
         if (c == null || c.empty()) return this;
         int boost = c.error() != null ? 40 : (int) Math.round(100 * c.strongest());
-        if (decision.equals(PASS)) return new Decision(REVIEW, true, boost, c.summary());
+        if (decision == Outcome.PASS) return new Decision(Outcome.REVIEW, true, boost, c.summary());
         return new Decision(decision, openCase, priority + boost, reason + "; " + c.summary());
     }
 
@@ -78,17 +79,17 @@ public record Decision(String decision, boolean openCase, int priority, String r
         if (!automatic()) return this;
         java.util.Set<Long> counting = new java.util.HashSet<>();
         for (BankService.BankMatch m : matches) {
-            if (m.match().observe() || !SEVERITY.contains(m.bank().policy()) || m.bank().policy().equals(REVIEW)) continue;
+            if (m.match().observe() || m.bank().policy() == BankPolicy.REVIEW) continue;
             String trust = trustBySubscribedBank.get(m.bank().id());
             if (trust == null || trust.equals("high")) return this; // a local bank, or a fully trusted publisher
             if (trust.equals("normal")) counting.add(m.bank().id());
         }
         if (counting.size() >= quorum) return this;
-        return new Decision(REVIEW, true, priority, reason + "; automatic " + decision + " held for review: "
+        return new Decision(Outcome.REVIEW, true, priority, reason + "; automatic " + decision + " held for review: "
                 + counting.size() + " of " + quorum + " trusted lists carry it");
     }
 
     public boolean automatic() {
-        return !decision.equals(PASS) && !decision.equals(REVIEW);
+        return decision.automatic();
     }
 }

@@ -1,5 +1,6 @@
 package org.sightline.federation;
 
+import org.sightline.banks.BankKind;
 import org.sightline.common.Digests;
 import org.sightline.store.Sql;
 import org.jdbi.v3.core.Handle;
@@ -72,7 +73,7 @@ public final class PublishService implements BankService.EntryHook {
             throw Refusal.invalid("visibility must be 'public' or 'subscribers', got '" + visibility + "'");
         }
         Bank bank = banks.get(bankName);
-        if (!"local".equals(bank.kind())) throw Refusal.invalid("only a local bank can be published; '" + bankName + "' is " + bank.kind());
+        if (bank.kind() != BankKind.LOCAL) throw Refusal.invalid("only a local bank can be published; '" + bankName + "' is " + bank.kind());
         signingKey(); // fail before publishing anything when there is no key
         ListDao dao = jdbi.onDemand(ListDao.class);
         if (dao.findByName(name).isPresent()) throw Refusal.conflict("a list named '" + name + "' already exists");

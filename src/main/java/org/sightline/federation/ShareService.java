@@ -1,6 +1,7 @@
 package org.sightline.federation;
 
 import org.jdbi.v3.core.Jdbi;
+import org.sightline.banks.BankKind;
 import org.sightline.audit.AuditLog;
 import org.sightline.banks.Bank;
 import org.sightline.banks.BankEntry;
@@ -79,7 +80,7 @@ public final class ShareService {
             long bankId = published.get(0).bankId();
             b = banks.cached(bankId).orElseThrow(() -> new IllegalStateException("bank " + bankId + " missing"));
         }
-        if (!"local".equals(b.kind())) {
+        if (b.kind() != BankKind.LOCAL) {
             throw new Refusal(Refusal.Kind.CONFLICT, "no_share_bank", "the share bank '" + b.name() + "' must be a local bank, not " + b.kind());
         }
         return b;

@@ -1,5 +1,6 @@
 package org.sightline.federation;
 
+import org.sightline.banks.BankMode;
 import org.sightline.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -86,11 +87,15 @@ public final class SubscriptionPanelRoutes {
     private void mode(Context ctx) {
         change(ctx, admin -> {
             long id = id(ctx);
-            String mode = ctx.formParam("mode");
-            if (!"enforce".equals(mode) && !"observe".equals(mode)) throw Refusal.invalid("mode must be enforce or observe");
-            subscriptions.update(id, mode, null, null);
+            BankMode mode;
+            try {
+                mode = BankMode.parse(ctx.formParam("mode"));
+            } catch (Refusal e) {
+                throw Refusal.invalid("mode must be enforce or observe");
+            }
+            subscriptions.update(id, mode.wireName(), null, null);
             audit.append(admin, "subscription_mode", "subscription:" + id, "mode=" + mode);
-            return "Subscription " + id + " now " + (mode.equals("enforce") ? "enforces" : "observes") + ".";
+            return "Subscription " + id + " now " + (mode == BankMode.ENFORCE ? "enforces" : "observes") + ".";
         });
     }
 
@@ -128,7 +133,7 @@ public final class SubscriptionPanelRoutes {
             row.put("id", s.id());
             row.put("url", s.url());
             row.put("keyId", s.keyId());
-            row.put("mode", subscriptions.bank(s).mode());
+            row.put("mode", subscriptions.bank(s).mode().wireName()); // the template compares it with string literals
             row.put("bank", subscriptions.bank(s).name());
             row.put("paused", s.paused());
             row.put("lastSync", s.lastSyncAt() == null ? null : s.lastSyncAt().toString());

@@ -1,6 +1,7 @@
 package org.sightline.federation;
 
 import org.jdbi.v3.core.Jdbi;
+import org.sightline.banks.BankMode;
 import org.sightline.banks.Bank;
 import org.sightline.banks.BankEntry;
 import org.sightline.common.Refusal;
@@ -455,7 +456,7 @@ public final class SubscriptionService {
         Set<Long> newIds = new HashSet<>();
         for (BankEntry e : applied.added()) newIds.add(e.id());
         Map<Long, List<BankService.BankMatch>> found = retro.find(newIds);
-        boolean act = "enforce".equals(bank(s).mode());
+        boolean act = bank(s).mode() == BankMode.ENFORCE;
         if (act && !found.isEmpty() && floodMaxPerHour > 0) {
             long recent = jdbi.withExtension(SubscriptionDao.class,
                     d -> d.distinctMediaMatchedSince(s.bankId(), clock.instant().minus(Duration.ofHours(1))));
@@ -475,7 +476,7 @@ public final class SubscriptionService {
     public boolean checkFlood(long id) {
         if (floodMaxPerHour <= 0) return false;
         SubscriptionDao.Subscription s = get(id);
-        if (!"enforce".equals(bank(s).mode())) return false;
+        if (bank(s).mode() != BankMode.ENFORCE) return false;
         long n = jdbi.withExtension(SubscriptionDao.class,
                 d -> d.distinctMediaMatchedSince(s.bankId(), clock.instant().minus(Duration.ofHours(1))));
         if (n <= floodMaxPerHour) return false;

@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import org.sightline.access.Scope;
 import org.sightline.instances.Instance;
+import org.sightline.instances.InstanceKind;
 import org.sightline.instances.InstanceService;
 import org.sightline.common.Refusal;
 import org.sightline.web.JsonBody;
@@ -69,7 +70,7 @@ public final class IngestRoutes {
     }
 
     private void pictrs(Context ctx) {
-        Instance instance = instances.find(ctx.pathParam("instance")).filter(i -> i.kind().equals("pictrs"))
+        Instance instance = instances.find(ctx.pathParam("instance")).filter(i -> i.kind() == InstanceKind.PICTRS)
                 .orElseThrow(() -> Refusal.notFound("no pict-rs instance named '" + ctx.pathParam("instance") + "'"));
         String expected = instances.webhookSecret(instance).orElse(null);
         String given = bearer(ctx);

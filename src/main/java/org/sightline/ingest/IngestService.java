@@ -13,6 +13,7 @@ import org.sightline.ingest.mastodon.MediaRef;
 import org.sightline.ingest.mastodon.WebhookParse;
 import org.sightline.ingest.mastodon.WebhookSignature;
 import org.sightline.instances.Instance;
+import org.sightline.instances.InstanceKind;
 import org.sightline.instances.InstanceService;
 import org.sightline.common.Refusal;
 
@@ -56,7 +57,7 @@ public final class IngestService {
 
     public WebhookAnswer mastodon(String instanceName, byte[] body, String signatureHeader) {
         Instance instance = instances.find(instanceName)
-                .filter(i -> i.kind().equals("mastodon"))
+                .filter(i -> i.kind() == InstanceKind.MASTODON)
                 .orElseThrow(() -> Refusal.notFound("no Mastodon instance named '" + instanceName + "'"));
         String secret = instances.webhookSecret(instance).orElse(null);
         if (secret == null || !WebhookSignature.verify(secret, body, signatureHeader)) {

@@ -72,11 +72,10 @@ public final class MediaProcessor {
     }
 
     /** A scan of bytes in hand: the signals and derivatives, or the outcome and reason it failed with. */
-    public record Scan(String outcome, String reason, long byteSize, Signals signals, Derivatives derivatives,
+    public record Scan(ScanOutcome outcome, String reason, long byteSize, Signals signals, Derivatives derivatives,
                        Classification classification) {
-        public static final String SCANNED = "scanned";
 
-        public Scan(String outcome, String reason, long byteSize, Signals signals, Derivatives derivatives) {
+        public Scan(ScanOutcome outcome, String reason, long byteSize, Signals signals, Derivatives derivatives) {
             this(outcome, reason, byteSize, signals, derivatives, null);
         }
 
@@ -85,7 +84,7 @@ public final class MediaProcessor {
         }
 
         public boolean scanned() {
-            return SCANNED.equals(outcome);
+            return outcome == ScanOutcome.SCANNED;
         }
     }
 
@@ -93,10 +92,10 @@ public final class MediaProcessor {
     public Scan scan(byte[] bytes) {
         long start = System.nanoTime();
         try {
-            return hasher.decoder().decode(bytes, image -> new Scan(Scan.SCANNED, null, bytes.length,
+            return hasher.decoder().decode(bytes, image -> new Scan(ScanOutcome.SCANNED, null, bytes.length,
                     hasher.signals(image, bytes), previews.render(image)));
         } catch (MediaException e) {
-            return new Scan(e.reason().label(), e.getMessage(), bytes.length, null, null);
+            return new Scan(ScanOutcome.of(e.reason()), e.getMessage(), bytes.length, null, null);
         } finally {
             metrics.decodeHash().record(Duration.ofNanos(System.nanoTime() - start));
         }
@@ -109,7 +108,7 @@ public final class MediaProcessor {
     public Scan classify(Scan scan, byte[] bytes, String url, Long instanceId) {
         if (!scan.scanned()) return scan;
         String kind = instanceId == null ? null
-                : instances.find(instanceId).map(i -> i.kind()).orElse(null);
+                : instances.find(instanceId).map(i -> i.kind().wireName()).orElse(null); // plugins name kinds as strings
         Map<String, Double> flagged = new LinkedHashMap<>();
         for (Scanners.Configured scanner : scanners.forInstanceKind(kind)) {
             try {
@@ -158,7 +157,7 @@ public final class MediaProcessor {
         if (bytes != null) {
             scan = classify(scan(bytes), bytes, null, media.source().instanceId());
         } else if (media.source().fetchUrl() == null) {
-            scan = new Scan("fetch_failed", "no bytes and no URL to fetch", 0, null, null);
+            scan = new Scan(ScanOutcome.FETCH_FAILED, "no bytes and no URL to fetch", 0, null, null);
         } else {
             long start = System.nanoTime();
             FetchResult fetched = fetcher.fetch(URI.create(media.source().fetchUrl()));
@@ -172,7 +171,7 @@ public final class MediaProcessor {
                         maxAttempts, fetched.reason());
                 return;
             } else {
-                scan = new Scan(fetched.outcome().label(), fetched.reason(), 0, null, null);
+                scan = new Scan(ScanOutcome.of(fetched.outcome()), fetched.reason(), 0, null, null);
             }
         }
         record(media, worker, scan, match(scan));
@@ -201,7 +200,7 @@ public final class MediaProcessor {
             return true;
         });
         if (recorded) {
-            metrics.processed(scan.outcome(), decision.decision());
+            metrics.processed(scan.outcome().wireName(), decision.decision().wireName());
             log.info("event=media_done media={} outcome={} decision={} priority={} worker={} reason=\"{}\"", media.id(),
                     scan.outcome(), decision.decision(), decision.priority(), worker, decision.reason());
         }
@@ -209,7 +208,7 @@ public final class MediaProcessor {
     }
 
     private Decision decide(MediaRecord media, Scan scan, BankService.MatchOutcome outcome) {
-        if (!scan.scanned()) return decider.unscanned(scan.outcome(), scan.reason(), media.source().reportCount());
+        if (!scan.scanned()) return decider.unscanned(scan.outcome().wireName(), scan.reason(), media.source().reportCount());
         return decider.scanned(outcome.matches(), scan.classification(), media.source().reportCount());
     }
 

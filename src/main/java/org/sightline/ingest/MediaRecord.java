@@ -1,6 +1,7 @@
 package org.sightline.ingest;
 
 import org.jdbi.v3.core.mapper.Nested;
+import org.sightline.decide.Outcome;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -44,7 +45,7 @@ public record MediaRecord(long id, @Nested Source source, @Nested Work work, @Ne
      * The verdict ({@code media_verdicts}); {@code reason} is the last fetch error while the item waits, and
      * {@code priority} its queue priority until decided.
      */
-    public record Verdict(String outcome, String reason, String decision, int priority, Instant processedAt) {
+    public record Verdict(ScanOutcome outcome, String reason, Outcome decision, int priority, Instant processedAt) {
     }
 
     public boolean done() {

@@ -1,6 +1,7 @@
 package org.sightline.ingest;
 
 import org.sightline.decide.Decision;
+import org.sightline.decide.Outcome;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.banks.BankService;
 import org.sightline.instances.Instance;
@@ -97,7 +98,7 @@ public final class ScanService {
     }
 
     /** The pict-rs verdict: accept, or reject because a {@code reject}-policy bank matched. */
-    public record GateVerdict(boolean accept, String decision, String reason, long mediaId) {
+    public record GateVerdict(boolean accept, Outcome decision, String reason, long mediaId) {
     }
 
     /**
@@ -122,7 +123,7 @@ public final class ScanService {
             BankService.MatchOutcome outcome = processor.match(scan);
             Decision decision = processor.record(media, worker, scan, outcome);
             if (!scan.scanned()) return failure(instance, media, scan.outcome() + ": " + scan.reason(), false);
-            boolean reject = decision.decision().equals("reject");
+            boolean reject = decision.decision() == Outcome.REJECT;
             return new GateVerdict(!reject, decision.decision(), decision.reason(), id);
         });
         try {
@@ -143,10 +144,10 @@ public final class ScanService {
     private GateVerdict failure(Instance instance, MediaRecord media, String why, boolean record) {
         metrics.pictrsFailure(instance.failMode());
         if (record) {
-            processor.record(media, media.work().leasedBy(), new MediaProcessor.Scan("decode_failed",
+            processor.record(media, media.work().leasedBy(), new MediaProcessor.Scan(ScanOutcome.DECODE_FAILED,
                     "pict-rs gate: " + why, 0, null, null), new BankService.MatchOutcome(List.of(), List.of(), List.of()));
         }
-        return new GateVerdict(instance.failsOpen(), instance.failsOpen() ? "review" : "reject",
+        return new GateVerdict(instance.failsOpen(), instance.failsOpen() ? Outcome.REVIEW : Outcome.REJECT,
                 "pict-rs gate: " + why + " (fail mode " + instance.failMode() + ")", media.id());
     }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
  * A connected server. {@code webhookSecret} and {@code apiToken} are sealed ({@link org.sightline.config.SecretBox}):
  * open them through {@link InstanceService}, never show them.
  */
-public record Instance(long id, String name, String kind, String baseUrl, String webhookSecret, String apiToken,
+public record Instance(long id, String name, InstanceKind kind, String baseUrl, String webhookSecret, String apiToken,
                        String failMode, int timeBudgetMs, Instant createdAt) {
 
     public static final String FAIL_OPEN = "open";
@@ -21,8 +21,8 @@ public record Instance(long id, String name, String kind, String baseUrl, String
     /** The path this instance's events are sent to, or null for kinds that Sightline polls instead. */
     public String webhookPath() {
         return switch (kind) {
-            case "mastodon" -> "/hooks/mastodon/" + name;
-            case "pictrs" -> "/hooks/pictrs/" + name;
+            case MASTODON -> "/hooks/mastodon/" + name;
+            case PICTRS -> "/hooks/pictrs/" + name;
             default -> null;
         };
     }

@@ -10,6 +10,7 @@ import org.sightline.web.HttpRefusals;
 import org.sightline.web.Page;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -62,17 +63,17 @@ public final class InstancePanelRoutes {
         for (Instance i : instances.list()) {
             Map<String, Object> row = new HashMap<>();
             row.put("name", i.name());
-            row.put("kind", i.kind());
+            row.put("kind", i.kind().wireName()); // the template compares it with string literals
             row.put("url", i.baseUrl());
             row.put("webhookPath", i.webhookPath());
             row.put("hasToken", i.apiToken() != null);
             row.put("lastEvent", instances.lastEventAt(i).map(Object::toString).orElse(null));
-            if (i.kind().equals("misskey")) row.put("poll", polls.state(i).orElse(null));
+            if (i.kind() == InstanceKind.MISSKEY) row.put("poll", polls.state(i).orElse(null));
             rows.add(row);
         }
         Map<String, Object> model = new HashMap<>(extra);
         model.put("instances", rows);
-        model.put("kinds", new TreeSet<>(InstanceService.KINDS));
+        model.put("kinds", new TreeSet<>(Arrays.stream(InstanceKind.values()).map(InstanceKind::wireName).toList()));
         model.put("publicUrl", publicUrl);
         ctx.status(status);
         Page.render(ctx, "instances.peb", model);
@@ -85,7 +86,7 @@ public final class InstancePanelRoutes {
                     ctx.formParam("kind"), ctx.formParam("url"), null, null, null, null));
             audit.append(admin, "instance_add", "instance:" + added.instance().name(), "kind=" + added.instance().kind());
             Map<String, Object> extra = new HashMap<>();
-            extra.put("added", Map.of("name", added.instance().name(), "kind", added.instance().kind()));
+            extra.put("added", Map.of("name", added.instance().name(), "kind", added.instance().kind().wireName()));
             String path = added.instance().webhookPath();
             extra.put("webhookPath", path == null ? "" : path);
             if (added.generatedSecret() != null) extra.put("secret", added.generatedSecret());
@@ -111,7 +112,7 @@ public final class InstancePanelRoutes {
     private void poll(Context ctx) {
         String name = ctx.pathParam("name");
         Instance instance = instances.find(name).orElse(null);
-        if (instance == null || !instance.kind().equals("misskey") || instance.apiToken() == null) {
+        if (instance == null || instance.kind() != InstanceKind.MISSKEY || instance.apiToken() == null) {
             page(ctx, 400, Map.of("error", "only a Misskey instance with a token can be polled"));
             return;
         }
@@ -132,7 +133,7 @@ public final class InstancePanelRoutes {
         String name = ctx.pathParam("name");
         try {
             Set<String> actions = new LinkedHashSet<>(ctx.formParams("action"));
-            boolean misskey = instances.find(name).map(i -> i.kind().equals("misskey")).orElse(false);
+            boolean misskey = instances.find(name).map(i -> i.kind() == InstanceKind.MISSKEY).orElse(false);
             String authorize = misskey ? misskeyConnect.start(name, actions) : connect.start(name, actions);
             audit.append(Access.requireSession(ctx).user().name(), "instance_connect", "instance:" + name,
                     "actions=" + String.join(",", ctx.formParams("action")));

@@ -50,7 +50,7 @@ public final class InstanceRoutes {
         Map<String, Object> out = new LinkedHashMap<>(i.toJson());
         out.put("webhook_path", i.webhookPath());
         out.put("last_event_at", instances.lastEventAt(i).map(Object::toString).orElse(null));
-        if (i.kind().equals("misskey")) out.put("poll", polls.state(i).map(PollState::toJson).orElse(null));
+        if (i.kind() == InstanceKind.MISSKEY) out.put("poll", polls.state(i).map(PollState::toJson).orElse(null));
         ctx.json(out);
     }
 
@@ -62,7 +62,7 @@ public final class InstanceRoutes {
     /** Polls a Misskey instance now (the admin's "did it work?" after setting a token). */
     private void poll(Context ctx) {
         Instance i = named(ctx);
-        if (!i.kind().equals("misskey")) throw Refusal.invalid("only Misskey instances are polled");
+        if (i.kind() != InstanceKind.MISSKEY) throw Refusal.invalid("only Misskey instances are polled");
         if (i.apiToken() == null) throw Refusal.invalid("instance " + i.name() + " has no API token yet");
         Optional<Integer> queued = polls.poll(i, true);
         if (queued.isEmpty()) throw new Refusal(Refusal.Kind.CONFLICT, "busy", "another node is polling " + i.name() + " right now");
@@ -80,7 +80,7 @@ public final class InstanceRoutes {
         body.path("actions").forEach(a -> actions.add(a.asText()));
         if (actions.isEmpty()) actions.add("report");
         Instance i = named(ctx);
-        ctx.json(Map.of("authorize_url", i.kind().equals("misskey") ? misskeyConnect.start(i.name(), actions)
+        ctx.json(Map.of("authorize_url", i.kind() == InstanceKind.MISSKEY ? misskeyConnect.start(i.name(), actions)
                 : connect.start(i.name(), actions)));
     }
 

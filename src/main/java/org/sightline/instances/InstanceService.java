@@ -11,13 +11,11 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /** Adds and looks up instances; seals their secrets with the data directory's key. */
 public final class InstanceService {
-    public static final Set<String> KINDS = Set.of("mastodon", "misskey", "pleroma", "pictrs", "generic");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
     /** Printable ASCII without spaces: a pasted token with a stray line break or space is a paste mistake. */
     private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]+");
@@ -49,9 +47,7 @@ public final class InstanceService {
         if (!NAME.matcher(name).matches()) {
             throw Refusal.invalid("instance name must be 1-64 of a-z 0-9 _ . - (starting with a letter or digit)");
         }
-        if (spec.kind() == null || !KINDS.contains(spec.kind())) {
-            throw Refusal.invalid("kind must be one of mastodon, misskey, pleroma, pictrs, generic");
-        }
+        InstanceKind kind = InstanceKind.parse(spec.kind());
         String url = normaliseUrl(spec.url());
         String failMode = spec.failMode() == null ? Instance.FAIL_OPEN : spec.failMode();
         if (!failMode.equals(Instance.FAIL_OPEN) && !failMode.equals(Instance.FAIL_CLOSED)) {
@@ -64,7 +60,7 @@ public final class InstanceService {
         if (secret != null && secret.length() < 16) {
             throw Refusal.invalid("a webhook secret must be at least 16 characters");
         }
-        if (secret == null && !spec.kind().equals("generic")) {
+        if (secret == null && kind != InstanceKind.GENERIC) {
             byte[] bytes = new byte[24];
             random.nextBytes(bytes);
             secret = generated = HexFormat.of().formatHex(bytes);
@@ -72,7 +68,7 @@ public final class InstanceService {
         String sealedSecret = secret == null ? null : secrets.seal(secret, context(name, "webhook_secret"));
         String sealedToken = spec.apiToken() == null || spec.apiToken().isBlank() ? null
                 : secrets.seal(spec.apiToken(), context(name, "api_token"));
-        Instance row = new Instance(0, name, spec.kind(), url, sealedSecret, sealedToken, failMode, budget, clock.instant());
+        Instance row = new Instance(0, name, kind, url, sealedSecret, sealedToken, failMode, budget, clock.instant());
         long id = jdbi.withHandle(h -> {
             InstanceDao dao = h.attach(InstanceDao.class);
             if (dao.findByName(name).isPresent()) throw Refusal.conflict("instance '" + name + "' exists");
@@ -121,7 +117,7 @@ public final class InstanceService {
      */
     public Instance setApiToken(String name, String token, Consumer<Handle> alsoInTransaction) {
         Instance instance = find(name).orElseThrow(() -> Refusal.notFound("no instance named '" + name + "'"));
-        if (instance.kind().equals("pictrs")) throw Refusal.invalid("pict-rs instances take no actions: no token needed");
+        if (instance.kind() == InstanceKind.PICTRS) throw Refusal.invalid("pict-rs instances take no actions: no token needed");
         String t = token == null ? "" : token.trim();
         if (t.isEmpty()) throw Refusal.invalid("paste the instance's API token");
         if (t.length() > 1024 || !TOKEN.matcher(t).matches()) {

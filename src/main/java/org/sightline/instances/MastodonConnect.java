@@ -10,7 +10,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -82,7 +81,7 @@ public final class MastodonConnect extends ConnectFlow {
     }
 
     private Instance mastodon(String name) {
-        return instances.find(name).filter(i -> List.of("mastodon", "pleroma").contains(i.kind()))
+        return instances.find(name).filter(i -> i.kind() == InstanceKind.MASTODON || i.kind() == InstanceKind.PLEROMA)
                 .orElseThrow(() -> Refusal.notFound("no Mastodon or Pleroma instance named '" + name + "'"));
     }
 

@@ -110,7 +110,7 @@ public final class MisskeyConnect extends ConnectFlow {
     }
 
     private Instance misskey(String name) {
-        return instances.find(name).filter(i -> i.kind().equals("misskey"))
+        return instances.find(name).filter(i -> i.kind() == InstanceKind.MISSKEY)
                 .orElseThrow(() -> Refusal.notFound("no Misskey instance named '" + name + "'"));
     }
 

@@ -4,6 +4,7 @@ import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.sightline.decide.Outcome;
 
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +18,7 @@ public interface CaseDao {
             + " SELECT :mediaId, 'open', :priority, :reason, :autoOutcome, :at, :at"
             + " WHERE NOT EXISTS (SELECT 1 FROM cases WHERE media_id = :mediaId)")
     int openIfAbsent(@Bind("mediaId") long mediaId, @Bind("priority") int priority, @Bind("reason") String reason,
-                     @Bind("autoOutcome") String autoOutcome, @Bind("at") Instant at);
+                     @Bind("autoOutcome") Outcome autoOutcome, @Bind("at") Instant at);
 
     @SqlUpdate("UPDATE cases SET priority = priority + :boost, updated_at = :at WHERE media_id = :mediaId")
     int raisePriority(@Bind("mediaId") long mediaId, @Bind("boost") int boost, @Bind("at") Instant at);

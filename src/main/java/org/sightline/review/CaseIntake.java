@@ -25,7 +25,7 @@ public final class CaseIntake implements CaseQueue {
                     decision.automatic() ? decision.decision() : null, now);
         }
         if (decision.automatic()) {
-            actions.request(transaction, mediaId, null, decision.decision(), null, AUTOMATIC, now);
+            actions.request(transaction, mediaId, null, decision.decision().wireName(), null, AUTOMATIC, now); // the action named like the outcome
         }
     }
 

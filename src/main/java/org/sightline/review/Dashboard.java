@@ -63,7 +63,7 @@ public final class Dashboard {
             if (viewer.can(Role.ADMIN) || rc.actor().equals(viewer.name())) reveals.add(rc);
         }
         long unscanned = new MediaCatalog(jdbi).countUnscannedSince(now.minus(Duration.ofHours(24)));
-        return new Figures(dao.countState(ReviewCase.OPEN), dao.countState(ReviewCase.ESCALATED), oldest, perDay,
+        return new Figures(dao.countState(CaseState.OPEN), dao.countState(CaseState.ESCALATED), oldest, perDay,
                 percentile(firstActionMillis, 50), percentile(firstActionMillis, 95), rates, unscanned, reveals);
     }
 

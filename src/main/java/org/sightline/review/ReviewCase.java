@@ -3,16 +3,12 @@ package org.sightline.review;
 import java.time.Instant;
 
 /** A case with what the queue and the case page show of its media (no image bytes). */
-public record ReviewCase(long id, long mediaId, String state, int priority, String reason, String autoOutcome,
+public record ReviewCase(long id, long mediaId, CaseState state, int priority, String reason, String autoOutcome,
                          Instant createdAt, Long claimedBy, String claimedByName, Instant claimedUntil,
                          String decision, String decisionReason, String decidedBy, Instant decidedAt,
                          String instanceName, String statusId, String statusUrl, String acct, String reportComment,
                          int reportCount, String outcome, String mediaReason, String pdq, String labels,
                          String banks, boolean hasPreview) {
-
-    public static final String OPEN = "open";
-    public static final String ESCALATED = "escalated";
-    public static final String DECIDED = "decided";
 
     /** The post's URL as a link only when it is http(s): it comes from a remote server ({@code javascript:} …). */
     public String statusLink() {

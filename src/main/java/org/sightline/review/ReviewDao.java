@@ -33,7 +33,7 @@ public interface ReviewDao {
             + " AND (:label = '' OR EXISTS (SELECT 1 FROM media_matches mm WHERE mm.media_id = m.id"
             + "      AND mm.vetoed = FALSE AND (',' || mm.labels || ',') LIKE ('%,' || :label || ',%')))"
             + " ORDER BY c.priority DESC, c.created_at, c.id FETCH FIRST :limit ROWS ONLY")
-    List<ReviewCase> queue(@Bind("state1") String state1, @Bind("state2") String state2,
+    List<ReviewCase> queue(@Bind("state1") CaseState state1, @Bind("state2") CaseState state2,
                            @Bind("instance") String instance, @Bind("outcome") String outcome,
                            @Bind("bank") String bank, @Bind("label") String label, @Bind("limit") int limit);
 
@@ -55,7 +55,7 @@ public interface ReviewDao {
             + " decided_by = :by, decided_at = :now, updated_at = :now, claimed_by = NULL, claimed_until = NULL"
             + " WHERE id = :id AND state = :expectedState"
             + " AND (claimed_by IS NULL OR claimed_by = :userId OR claimed_until < :now)")
-    int decide(@Bind("id") long id, @Bind("expectedState") String expectedState, @Bind("newState") String newState,
+    int decide(@Bind("id") long id, @Bind("expectedState") CaseState expectedState, @Bind("newState") CaseState newState,
                @Bind("decision") String decision, @Bind("reason") String reason, @Bind("by") String by,
                @Bind("userId") long userId, @Bind("now") Instant now);
 
@@ -72,7 +72,7 @@ public interface ReviewDao {
     Optional<Instant> oldestOpen();
 
     @SqlQuery("SELECT COUNT(*) FROM cases WHERE state = :state")
-    long countState(@Bind("state") String state);
+    long countState(@Bind("state") CaseState state);
 
     record BankDecisions(String bankName, long decided, long dismissed) {
     }

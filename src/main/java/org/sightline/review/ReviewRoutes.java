@@ -1,5 +1,6 @@
 package org.sightline.review;
 
+import org.sightline.banks.BankKind;
 import org.sightline.access.Access;
 import org.sightline.common.Refusal;
 
@@ -59,7 +60,7 @@ public final class ReviewRoutes {
 
     private ReviewService.Filter filter(Context ctx) {
         return new ReviewService.Filter(q(ctx, "instance"), q(ctx, "outcome"), q(ctx, "bank"), q(ctx, "label"),
-                "escalated".equals(ctx.queryParam("state")));
+                CaseState.ESCALATED.wireName().equals(ctx.queryParam("state")));
     }
 
     private void queue(Context ctx) {
@@ -125,7 +126,7 @@ public final class ReviewRoutes {
         List<Bank> local = new ArrayList<>(), allow = new ArrayList<>();
         for (Bank b : banks.list()) {
             if (b.allow()) allow.add(b);
-            else if ("local".equals(b.kind())) local.add(b);
+            else if (b.kind() == BankKind.LOCAL) local.add(b);
         }
         m.put("localBanks", local);
         m.put("allowBanks", allow);

@@ -64,7 +64,7 @@ public final class ReviewService {
 
     public List<ReviewCase> queue(Filter f, int limit) {
         ReviewDao dao = jdbi.onDemand(ReviewDao.class);
-        String s1 = f.escalated() ? ReviewCase.ESCALATED : ReviewCase.OPEN;
+        CaseState s1 = f.escalated() ? CaseState.ESCALATED : CaseState.OPEN;
         List<ReviewCase> rows = dao.queue(s1, s1, nz(f.instance()), nz(f.outcome()), nz(f.bank()), nz(f.label()), limit);
         List<ReviewCase> out = new ArrayList<>(rows.size());
         for (ReviewCase c : rows) out.add(withMatches(dao, c));
@@ -97,8 +97,8 @@ public final class ReviewService {
 
     /** Moderators decide open cases; escalated ones are for admins. Viewers decide nothing. */
     public boolean mayDecide(User user, ReviewCase c) {
-        if (ReviewCase.OPEN.equals(c.state())) return user.can(Role.MODERATOR);
-        if (ReviewCase.ESCALATED.equals(c.state())) return user.can(Role.ADMIN);
+        if (c.state() == CaseState.OPEN) return user.can(Role.MODERATOR);
+        if (c.state() == CaseState.ESCALATED) return user.can(Role.ADMIN);
         return false;
     }
 
@@ -122,7 +122,7 @@ public final class ReviewService {
         Bank bank = bankFor(d.addToBank(), false, c);
         String detail = "labels=" + String.join(",", labels) + (bank == null ? "" : " bank=" + bank.name())
                 + (actions.isEmpty() ? "" : " actions=" + String.join(",", actions)) + note(d.note());
-        decide(c, user, ReviewCase.DECIDED, "confirm", nzTrim(d.note()), new ArrayList<>(actions), labels, detail);
+        decide(c, user, CaseState.DECIDED, "confirm", nzTrim(d.note()), new ArrayList<>(actions), labels, detail);
         if (bank != null) {
             remember(c, banks.addEntries(bank.name(), List.of(new BankService.NewEntry("pdq", c.pdq(), labels,
                     "confirmed in case " + c.id(), null, null)), user.name()));
@@ -133,7 +133,7 @@ public final class ReviewService {
         String r = required(reason);
         ReviewCase c = decidable(id, user);
         Bank bank = bankFor(allowBank, true, c);
-        decide(c, user, ReviewCase.DECIDED, "dismiss", r, List.of(), List.of(),
+        decide(c, user, CaseState.DECIDED, "dismiss", r, List.of(), List.of(),
                 "reason=" + r + (bank == null ? "" : " allow_bank=" + bank.name()));
         if (bank != null) {
             remember(c, banks.addEntries(bank.name(), List.of(new BankService.NewEntry("pdq", c.pdq(), List.of(),
@@ -144,8 +144,8 @@ public final class ReviewService {
     public void escalate(long id, User user, String reason) {
         String r = required(reason);
         ReviewCase c = decidable(id, user);
-        if (!ReviewCase.OPEN.equals(c.state())) throw Refusal.conflict("case " + id + " is already escalated");
-        decide(c, user, ReviewCase.ESCALATED, "escalate", r, List.of(), List.of(), "reason=" + r);
+        if (c.state() != CaseState.OPEN) throw Refusal.conflict("case " + id + " is already escalated");
+        decide(c, user, CaseState.ESCALATED, "escalate", r, List.of(), List.of(), "reason=" + r);
     }
 
     /** Keeps the case's media as the reference image of the entries made from it. */
@@ -164,8 +164,8 @@ public final class ReviewService {
         ReviewCase c = find(id).orElseThrow(() -> Refusal.notFound("no case " + id));
         if (!user.can(Role.MODERATOR)) throw Refusal.forbidden("viewers cannot decide cases");
         if (!mayDecide(user, c)) {
-            throw new Refusal(ReviewCase.DECIDED.equals(c.state()) ? Refusal.Kind.CONFLICT : Refusal.Kind.FORBIDDEN,
-                    ReviewCase.DECIDED.equals(c.state()) ? "case " + id + " is already decided"
+            throw new Refusal(c.state() == CaseState.DECIDED ? Refusal.Kind.CONFLICT : Refusal.Kind.FORBIDDEN,
+                    c.state() == CaseState.DECIDED ? "case " + id + " is already decided"
                             : "escalated cases are decided by admins");
         }
         if (c.claimedByOther(user.id(), now())) {
@@ -190,7 +190,7 @@ public final class ReviewService {
         return b;
     }
 
-    private void decide(ReviewCase c, User user, String newState, String decision, String reason,
+    private void decide(ReviewCase c, User user, CaseState newState, String decision, String reason,
                         List<String> actions, List<String> labels, String detail) {
         Instant now = now();
         jdbi.useTransaction(h -> {

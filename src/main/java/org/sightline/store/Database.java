@@ -25,7 +25,7 @@ public final class Database implements AutoCloseable {
     private Database(HikariDataSource dataSource, boolean postgres) {
         this.dataSource = dataSource;
         this.postgres = postgres;
-        this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+        this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()).installPlugin(new WireNames());
     }
 
     /** Opens the database the configuration names and applies pending migrations. */

@@ -62,8 +62,8 @@ class BanksAndSettingsPanelTest {
         assertThat(ada.postForm("/banks", "name", "local-bad", "kind", "local", "policy", "report", "mode", "observe",
                 "label", "spam").status()).isIn(302, 303);
         Bank b = server.deps.banks().get("local-bad");
-        assertThat(b.policy()).isEqualTo("report");
-        assertThat(b.mode()).isEqualTo("observe");
+        assertThat(b.policy().wireName()).isEqualTo("report");
+        assertThat(b.mode().wireName()).isEqualTo("observe");
 
         PanelClient.Page added = ada.postForm("/banks/local-bad/entries", "lines", "# a comment\npdq " + H1 + "\n\npdq " + H2,
                 "label", "spam", "note", "from the forum");
@@ -79,7 +79,7 @@ class BanksAndSettingsPanelTest {
                 "phash_threshold", "8", "dhash_threshold", "8", "label", "sexual").status()).isIn(302, 303);
         Bank changed = server.deps.banks().get("local-bad");
         assertThat(changed.pdqThreshold()).isEqualTo(20);
-        assertThat(changed.mode()).isEqualTo("enforce");
+        assertThat(changed.mode().wireName()).isEqualTo("enforce");
         assertThat(changed.labelList()).containsExactly("sexual");
         assertThat(ada.postForm("/banks/local-bad/settings", "pdq_threshold", "99").status()).isEqualTo(400);
 

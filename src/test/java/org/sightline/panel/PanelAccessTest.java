@@ -195,7 +195,7 @@ class PanelAccessTest {
                 .isEqualTo(403);
         assertThat(mia.post("/settings", "blur_strength", "0").status()).isEqualTo(403);
         assertThat(mia.post("/media/" + PanelFixtures.mediaOf(server, caseId) + "/reveal").status()).isEqualTo(403);
-        assertThat(server.deps.review().find(caseId).orElseThrow().state()).isEqualTo("open");
+        assertThat(server.deps.review().find(caseId).orElseThrow().state().wireName()).isEqualTo("open");
         // Another user's token is no good either: tokens are bound to their session.
         server.deps.users().create("max", Role.MODERATOR, PASSWORD);
         PanelClient max = new PanelClient(server.base);
@@ -232,7 +232,7 @@ class PanelAccessTest {
         assertThat(vic.postForm("/media/" + PanelFixtures.mediaOf(server, caseId) + "/reveal").status()).isEqualTo(403);
         assertThat(vic.get("/audit").status()).isEqualTo(403);
         assertThat(vic.get("/banks").status()).isEqualTo(403);
-        assertThat(server.deps.review().find(caseId).orElseThrow().state()).isEqualTo("open");
+        assertThat(server.deps.review().find(caseId).orElseThrow().state().wireName()).isEqualTo("open");
         assertThat(server.deps.review().find(caseId).orElseThrow().claimedBy()).isNull();
     }
 

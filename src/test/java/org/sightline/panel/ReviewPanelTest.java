@@ -90,7 +90,7 @@ class ReviewPanelTest {
         PanelClient.Page seen = max.get("/cases/" + id);
         assertThat(seen.body()).contains("mia is working on this case").doesNotContain("id=\"confirm-form\"");
         assertThat(max.postForm("/cases/" + id + "/confirm", "label", "spam").status()).isEqualTo(409);
-        assertThat(server.deps.review().find(id).orElseThrow().state()).isEqualTo("open");
+        assertThat(server.deps.review().find(id).orElseThrow().state().wireName()).isEqualTo("open");
         // /cases/next skips what others hold.
         assertThat(max.get("/cases/next").location()).isEqualTo("/queue?empty=1");
 
@@ -138,7 +138,7 @@ class ReviewPanelTest {
         assertThat(r.status()).isIn(302, 303);
         assertThat(r.location()).isEqualTo("/cases/next");
         ReviewCase c = server.deps.review().find(id).orElseThrow();
-        assertThat(c.state()).isEqualTo("decided");
+        assertThat(c.state().wireName()).isEqualTo("decided");
         assertThat(c.decision()).isEqualTo("confirm");
         assertThat(c.decidedBy()).isEqualTo("mia");
         assertThat(server.deps.banks().countActive(server.deps.banks().get("known-bad").id())).isEqualTo(before + 1);
@@ -165,7 +165,7 @@ class ReviewPanelTest {
         assertThat(mia.postForm("/cases/" + id + "/confirm").status()).isEqualTo(400);
         assertThat(mia.postForm("/cases/" + id + "/confirm", "label", "bogus").status()).isEqualTo(400);
         assertThat(mia.postForm("/cases/" + id + "/confirm", "label", "spam", "bank", "known-good").status()).isEqualTo(400);
-        assertThat(server.deps.review().find(id).orElseThrow().state()).isEqualTo("open");
+        assertThat(server.deps.review().find(id).orElseThrow().state().wireName()).isEqualTo("open");
     }
 
     @Test
@@ -197,7 +197,7 @@ class ReviewPanelTest {
         mia.get("/cases/" + id);
         assertThat(mia.postForm("/cases/" + id + "/escalate", "reason", "").status()).isEqualTo(400);
         assertThat(mia.postForm("/cases/" + id + "/escalate", "reason", "not sure: possibly csam").status()).isIn(302, 303);
-        assertThat(server.deps.review().find(id).orElseThrow().state()).isEqualTo("escalated");
+        assertThat(server.deps.review().find(id).orElseThrow().state().wireName()).isEqualTo("escalated");
         assertThat(mia.get("/queue").body()).doesNotContain("data-case=\"" + id + "\"");
         assertThat(mia.postForm("/cases/" + id + "/confirm", "label", "csam").status()).isEqualTo(403);
 

@@ -76,7 +76,7 @@ class SubscriptionsPanelTest {
     @Test
     void a_sync_shows_its_added_count_and_samples_and_enforce_is_switched_on_with_an_audit_event() {
         long id = subscribe(keyA.keyId());
-        assertThat(b.deps.subscriptions().bank(b.deps.subscriptions().get(id)).mode()).isEqualTo("observe");
+        assertThat(b.deps.subscriptions().bank(b.deps.subscriptions().get(id)).mode().wireName()).isEqualTo("observe");
         assertThat(audit("subscription_add")).singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo("ada"));
 
         PanelClient.Page sync = ada.postForm("/subscriptions/" + id + "/sync");
@@ -89,7 +89,7 @@ class SubscriptionsPanelTest {
         PanelClient.Page enforce = ada.postForm("/subscriptions/" + id + "/mode", "mode", "enforce");
         assertThat(enforce.status()).isEqualTo(200);
         assertThat(enforce.body()).contains("id=\"mode-" + id + "\">enforce");
-        assertThat(b.deps.subscriptions().bank(b.deps.subscriptions().get(id)).mode()).isEqualTo("enforce");
+        assertThat(b.deps.subscriptions().bank(b.deps.subscriptions().get(id)).mode().wireName()).isEqualTo("enforce");
         assertThat(audit("subscription_mode")).singleElement().satisfies(e -> {
             assertThat(e.actor()).isEqualTo("ada");
             assertThat(e.target()).isEqualTo("subscription:" + id);

@@ -79,8 +79,8 @@ abstract class StoreContract {
         assertThat(b.id()).isPositive();
         Bank read = banks.get("ncii-list");
         assertThat(read).isEqualTo(b);
-        assertThat(read.kind()).isEqualTo("local");
-        assertThat(read.mode()).isEqualTo("enforce");
+        assertThat(read.kind().wireName()).isEqualTo("local");
+        assertThat(read.mode().wireName()).isEqualTo("enforce");
         assertThat(read.pdqThreshold()).isEqualTo(31);
         assertThat(read.phashThreshold()).isEqualTo(6);
         assertThat(read.dhashThreshold()).isEqualTo(10);
@@ -89,9 +89,9 @@ abstract class StoreContract {
 
         Bank up = banks.update("ncii-list", new BankService.BankSpec(null, null, null, "observe", null, 20, null, null));
         assertThat(banks.get("ncii-list")).isEqualTo(up);
-        assertThat(up.mode()).isEqualTo("observe");
+        assertThat(up.mode().wireName()).isEqualTo("observe");
         assertThat(up.pdqThreshold()).isEqualTo(20);
-        assertThat(up.policy()).isEqualTo("reject");
+        assertThat(up.policy().wireName()).isEqualTo("reject");
         assertThat(banks.list()).extracting(Bank::name).containsExactly("ncii-list");
     }
 

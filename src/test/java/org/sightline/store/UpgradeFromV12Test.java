@@ -9,6 +9,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.sightline.ingest.MediaCatalog;
 import org.sightline.ingest.MediaDao;
 import org.sightline.ingest.MediaRecord;
+import org.sightline.ingest.ScanOutcome;
+import org.sightline.decide.Outcome;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -60,13 +62,13 @@ class UpgradeFromV12Test {
                 assertThat(scanned.hashes()).isEqualTo(new MediaRecord.Hashes("jpeg", 640, 480, 12345L, PDQ, 100,
                         PDQ + "," + PDQ, "0011223344556677", "8899aabbccddeeff", "0123456789abcdef0123456789abcdef",
                         "ab".repeat(32)));
-                assertThat(scanned.verdict()).isEqualTo(new MediaRecord.Verdict("scanned", null, "review", 55, T1));
+                assertThat(scanned.verdict()).isEqualTo(new MediaRecord.Verdict(ScanOutcome.SCANNED, null, Outcome.REVIEW, 55, T1));
                 assertThat(catalog.preview(3)).contains(new byte[]{9, 8});
                 assertThat(catalog.reveal(3)).contains(new byte[]{7});
                 assertThat(catalog.matches(3)).hasSize(1).first().satisfies(m -> assertThat(m.bankName()).isEqualTo("known"));
 
                 MediaRecord failed = dao.find(4).orElseThrow();
-                assertThat(failed.verdict()).isEqualTo(new MediaRecord.Verdict("fetch_failed", "HTTP 404", "review", 30, T1));
+                assertThat(failed.verdict()).isEqualTo(new MediaRecord.Verdict(ScanOutcome.FETCH_FAILED, "HTTP 404", Outcome.REVIEW, 30, T1));
                 assertThat(failed.hashes().pdq()).isNull();
                 assertThat(catalog.preview(4)).isEmpty();
 

@@ -13,6 +13,7 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.sightline.ingest.MediaDao;
 import org.sightline.instances.Instance;
+import org.sightline.instances.InstanceKind;
 import org.sightline.instances.InstanceService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,7 +146,7 @@ public final class MisskeyPoller implements Polls, AutoCloseable {
 
     private void pollAll() {
         for (Instance i : instances.list()) {
-            if (!i.kind().equals("misskey") || i.apiToken() == null) continue;
+            if (i.kind() != InstanceKind.MISSKEY || i.apiToken() == null) continue;
             try {
                 poll(i, false);
             } catch (RuntimeException e) {

@@ -1,0 +1,56 @@
+package org.sightline.banks;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import org.sightline.common.Refusal;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The label taxonomy: what a bank entry or a confirmed case is about. Stored and exchanged by wire name. */
+public enum Label {
+    CSAM("csam"),
+    NCII("ncii"),
+    TERRORISM("terrorism"),
+    GRAPHIC_VIOLENCE("graphic_violence"),
+    HATE_SYMBOL("hate_symbol"),
+    SEXUAL("sexual"),
+    SPAM("spam"),
+    PRIVACY("privacy"),
+    COPYRIGHT("copyright"),
+    OTHER("other");
+
+    private final String wireName;
+
+    Label(String wireName) {
+        this.wireName = wireName;
+    }
+
+    /** The word stored, shown in JSON and printed by templates. */
+    @JsonValue
+    public String wireName() {
+        return wireName;
+    }
+
+    @Override
+    public String toString() {
+        return wireName;
+    }
+
+    /** The allowed wire names, comma-separated, in declaration order. */
+    public static String allowed() {
+        return Arrays.stream(values()).map(Label::wireName).collect(Collectors.joining(", "));
+    }
+
+    /** The label a stored or received word names, if any (exactly: stored labels were validated). */
+    public static Optional<Label> find(String value) {
+        return Arrays.stream(values()).filter(l -> l.wireName.equals(value)).findFirst();
+    }
+
+    /** Parses a form, API or list value (trimmed, any case); refuses anything else, naming the allowed values. */
+    public static Label parse(String value) {
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        return find(v).orElseThrow(() -> Refusal.invalid("unknown label '" + value + "' (expected one of " + allowed() + ")"));
+    }
+}
