@@ -2,6 +2,7 @@ package org.sightline.boot;
 
 import org.sightline.decide.Decider;
 import org.sightline.access.Access;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.HttpStatus;
@@ -223,9 +224,14 @@ public final class App {
      * the client does get the answer.
      */
     private static void discardUnreadBody(io.javalin.http.Context ctx, long max) {
-        if (ctx.contentLength() > max) return;
+        // a body somewhat over the limit is still drained (bounded), so its sender reads the 413
+        if (ctx.contentLength() > 2 * max) return;
         try {
-            ctx.req().getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            var in = ctx.req().getInputStream();
+            byte[] buffer = new byte[64 * 1024];
+            long left = 2 * max;
+            int n;
+            while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) left -= n;
         } catch (java.io.IOException | IllegalStateException ignored) {
             // the client went away or the body was already consumed: nothing to keep
         }
@@ -243,14 +249,18 @@ public final class App {
 
     /** Returns an unstarted server with every route registered. */
     public static Javalin create(Deps deps) {
+        // room for a maximum-size image sent as base64 in JSON
+        long maxRequest = deps.config().maxMediaBytes() * 4 / 3 + 1024 * 1024;
         ObjectMapper json = new ObjectMapper();
+        // a JSON body, and any one string in it, may be as large as a request may be, and no larger
+        json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxDocumentLength(maxRequest).maxStringLength((int) Math.min(Integer.MAX_VALUE, maxRequest)).build());
         AuthGuard guard = new AuthGuard(deps.tokens(), deps.users());
         Cookies cookies = new Cookies(deps.config().bool("http.secure_cookies", false));
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.fileRenderer(new PebbleRenderer());
-            // room for a maximum-size image sent as base64 in JSON
-            config.http.maxRequestSize = deps.config().maxMediaBytes() * 4 / 3 + 1024 * 1024;
+            config.http.maxRequestSize = maxRequest;
             config.jsonMapper(new JavalinJackson(json, false));
             guard.install(config.routes);
 
@@ -283,7 +293,6 @@ public final class App {
             SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit());
             SharePanelRoutes.register(config.routes, shares(deps));
 
-            long maxRequest = config.http.maxRequestSize;
             config.routes.exception(Refusal.class, (e, ctx) -> {
                 discardUnreadBody(ctx, maxRequest);
                 HttpRefusals.answer(e, ctx, Access.panelRequest(ctx));

@@ -95,19 +95,7 @@ public final class IngestRoutes {
         ScanService.Request request;
         String contentType = ctx.contentType() == null ? "" : ctx.contentType();
         if (contentType.startsWith("multipart/form-data")) {
-            UploadedFile file = ctx.uploadedFile("file");
-            if (file == null) throw Refusal.invalid("multipart request without a 'file' part");
-            if (file.size() > maxMediaBytes) throw tooLarge(file.size());
-            byte[] bytes;
-            try (InputStream in = file.content()) {
-                bytes = in.readNBytes((int) maxMediaBytes + 1);
-            } catch (IOException e) {
-                throw Refusal.invalid("cannot read the uploaded file");
-            }
-            if (bytes.length > maxMediaBytes) throw tooLarge(bytes.length);
-            request = new ScanService.Request(instanceId(ctx.formParam("instance")), null, bytes,
-                    sourceId("account", ctx.formParam("account")), sourceId("status", ctx.formParam("status")),
-                    sourceId("attachment", ctx.formParam("attachment")), metadata(ctx.formParam("metadata")));
+            request = fromMultipart(ctx);
         } else {
             request = fromJson(ctx);
         }
@@ -115,6 +103,38 @@ public final class IngestRoutes {
         long id = scans.submit(request, wait, MAX_WAIT);
         MediaRecord media = scans.find(id).orElseThrow();
         ctx.status(media.done() ? 200 : 202).json(document(media));
+    }
+
+    /**
+     * The multipart form, parsed by Jetty on first access: a body it cannot parse (no or wrong boundary, cut
+     * short, over-long part headers, too many fields) is the client's error, answered 400.
+     */
+    private ScanService.Request fromMultipart(Context ctx) {
+        UploadedFile file;
+        Map<String, String> fields = new LinkedHashMap<>();
+        try {
+            file = ctx.uploadedFile("file");
+            for (String name : List.of("instance", "account", "status", "attachment", "metadata")) {
+                fields.put(name, ctx.formParam(name));
+            }
+        } catch (Refusal e) {
+            throw e;
+        } catch (Exception e) {
+            throw Refusal.invalid("malformed multipart/form-data body: it needs the boundary given in Content-Type,"
+                    + " a closing boundary, at most 1000 fields and part headers under 8 KB");
+        }
+        if (file == null) throw Refusal.invalid("multipart request without a 'file' part");
+        if (file.size() > maxMediaBytes) throw tooLarge(file.size());
+        byte[] bytes;
+        try (InputStream in = file.content()) {
+            bytes = in.readNBytes((int) maxMediaBytes + 1);
+        } catch (IOException e) {
+            throw Refusal.invalid("cannot read the uploaded file");
+        }
+        if (bytes.length > maxMediaBytes) throw tooLarge(bytes.length);
+        return new ScanService.Request(instanceId(fields.get("instance")), null, bytes,
+                sourceId("account", fields.get("account")), sourceId("status", fields.get("status")),
+                sourceId("attachment", fields.get("attachment")), metadata(fields.get("metadata")));
     }
 
     private ScanService.Request fromJson(Context ctx) {

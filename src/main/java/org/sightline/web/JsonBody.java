@@ -2,24 +2,34 @@ package org.sightline.web;
 
 import org.sightline.common.Refusal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 
 import java.io.IOException;
 
-/** Reads a request's JSON body, turning every failure into a 400 with a one-line reason. */
+/**
+ * Reads a request's JSON body, turning every failure into a 400 with a one-line reason, or a 413 when the body
+ * or one of its values is over the mapper's limits (set once in the composition root).
+ */
 public final class JsonBody {
     private JsonBody() {
     }
 
     public static JsonNode read(Context ctx, ObjectMapper json) {
+        long limit = json.getFactory().streamReadConstraints().getMaxDocumentLength();
+        if (limit > 0 && ctx.contentLength() > limit) throw tooLarge(limit);
         try {
             JsonNode n = json.readTree(ctx.bodyInputStream());
             if (n == null || n.isMissingNode()) throw Refusal.invalid("the request body is empty");
             return n;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw Refusal.invalid("malformed JSON: " + e.getOriginalMessage());
+        } catch (StreamConstraintsException e) {
+            // Jackson's message names its own settings: say it in ours
+            throw tooLarge(limit);
+        } catch (JsonProcessingException e) {
+            throw Refusal.invalid("malformed JSON: " + reason(e));
         } catch (IOException e) {
             throw Refusal.invalid("cannot read the request body");
         }
@@ -30,5 +40,21 @@ public final class JsonBody {
         JsonNode n = read(ctx, json);
         if (!n.isObject()) throw Refusal.invalid("expected " + expected);
         return n;
+    }
+
+    private static Refusal tooLarge(long limit) {
+        return new Refusal(Refusal.Kind.TOO_LARGE, limit > 0
+                ? "the JSON body or a value in it is over the limit of " + limit + " bytes"
+                : "a value in the JSON body is too large");
+    }
+
+    /** Jackson's one-line reason, unless it names Jackson's own code; then only where the JSON broke. */
+    private static String reason(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        if (message != null && !message.contains("`") && !message.contains("com.fasterxml")) {
+            return message.lines().findFirst().orElse("");
+        }
+        var at = e.getLocation();
+        return at == null || at.getLineNr() < 1 ? "unreadable" : "at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
 }
