@@ -252,9 +252,10 @@ public final class App {
         // room for a maximum-size image sent as base64 in JSON
         long maxRequest = deps.config().maxMediaBytes() * 4 / 3 + 1024 * 1024;
         ObjectMapper json = new ObjectMapper();
-        // a JSON body, and any one string in it, may be as large as a request may be, and no larger
+        // one string in a JSON body (an image in base64) may be as large as a request may be, and no larger;
+        // whole documents are not capped here (a bank's JSON export, imported, is larger)
         json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxDocumentLength(maxRequest).maxStringLength((int) Math.min(Integer.MAX_VALUE, maxRequest)).build());
+                .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxRequest)).build());
         AuthGuard guard = new AuthGuard(deps.tokens(), deps.users());
         Cookies cookies = new Cookies(deps.config().bool("http.secure_cookies", false));
         return Javalin.create(config -> {

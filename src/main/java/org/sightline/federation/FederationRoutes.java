@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import org.sightline.access.Scope;
 import org.sightline.banks.Bank;
 import org.sightline.common.Refusal;
+import org.sightline.web.JsonBody;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -273,13 +274,7 @@ public final class FederationRoutes {
     }
 
     private JsonNode body(Context ctx) {
-        try {
-            JsonNode n = json.readTree(ctx.bodyInputStream());
-            if (n == null || !n.isObject()) throw Refusal.invalid("expected a JSON object");
-            return n;
-        } catch (IOException e) {
-            throw Refusal.invalid("malformed JSON");
-        }
+        return JsonBody.object(ctx, json, "a JSON object");
     }
 
     private static String text(JsonNode n, String field) {

@@ -19,15 +19,17 @@ public final class JsonBody {
     }
 
     public static JsonNode read(Context ctx, ObjectMapper json) {
-        long limit = json.getFactory().streamReadConstraints().getMaxDocumentLength();
-        if (limit > 0 && ctx.contentLength() > limit) throw tooLarge(limit);
+        var limits = json.getFactory().streamReadConstraints();
+        long maxDocument = limits.getMaxDocumentLength();
+        if (maxDocument > 0 && ctx.contentLength() > maxDocument) throw tooLarge("the JSON body", maxDocument);
         try {
             JsonNode n = json.readTree(ctx.bodyInputStream());
             if (n == null || n.isMissingNode()) throw Refusal.invalid("the request body is empty");
             return n;
         } catch (StreamConstraintsException e) {
             // Jackson's message names its own settings: say it in ours
-            throw tooLarge(limit);
+            throw maxDocument > 0 && ctx.contentLength() < 0 ? tooLarge("the JSON body", maxDocument)
+                    : tooLarge("a value in the JSON body", limits.getMaxStringLength());
         } catch (JsonProcessingException e) {
             throw Refusal.invalid("malformed JSON: " + reason(e));
         } catch (IOException e) {
@@ -42,10 +44,8 @@ public final class JsonBody {
         return n;
     }
 
-    private static Refusal tooLarge(long limit) {
-        return new Refusal(Refusal.Kind.TOO_LARGE, limit > 0
-                ? "the JSON body or a value in it is over the limit of " + limit + " bytes"
-                : "a value in the JSON body is too large");
+    private static Refusal tooLarge(String what, long limit) {
+        return new Refusal(Refusal.Kind.TOO_LARGE, what + " is over the limit of " + limit + " characters");
     }
 
     /** Jackson's one-line reason, unless it names Jackson's own code; then only where the JSON broke. */
