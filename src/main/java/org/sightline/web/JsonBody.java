@@ -28,6 +28,10 @@ public final class JsonBody {
             return n;
         } catch (StreamConstraintsException e) {
             // Jackson's message names its own settings: say it in ours
+            if (e.getMessage() != null && e.getMessage().contains("nesting")) {
+                throw Refusal.invalid("malformed JSON: nested more than "
+                        + limits.getMaxNestingDepth() + " levels deep");
+            }
             throw maxDocument > 0 && ctx.contentLength() < 0 ? tooLarge("the JSON body", maxDocument)
                     : tooLarge("a value in the JSON body", limits.getMaxStringLength());
         } catch (JsonProcessingException e) {
