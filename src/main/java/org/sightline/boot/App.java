@@ -237,6 +237,15 @@ public final class App {
         }
     }
 
+    /** A page without a charset may be read in another one by the browser (and mangle or run what it shows). */
+    private static void htmlCharset(io.javalin.http.Context ctx) {
+        String type = ctx.res().getContentType();
+        if (type != null && type.regionMatches(true, 0, "text/html", 0, 9)
+                && !type.toLowerCase(java.util.Locale.ROOT).contains("charset")) {
+            ctx.res().setContentType("text/html; charset=utf-8");
+        }
+    }
+
     /** Share approvals: {@code lists.share_approvals} approvers besides the proposer, into {@code lists.share_bank}. */
     static ShareService shares(Deps deps) {
         int approvals = deps.config().integer("lists.share_approvals", 1);
@@ -263,6 +272,9 @@ public final class App {
             config.fileRenderer(new PebbleRenderer());
             config.http.maxRequestSize = maxRequest;
             config.jsonMapper(new JavalinJackson(json, false));
+            // every answer, not only panel pages: previews, reveals, CSV, JSON, refusals and unknown paths
+            config.routes.before(StaticRoutes::securityHeaders);
+            config.routes.after(App::htmlCharset);
             guard.install(config.routes);
 
             OpsRoutes.register(config.routes, deps.database(), deps.workers(), deps.metrics());
