@@ -163,7 +163,9 @@ public final class FederationRoutes {
 
     private void updateSubscription(Context ctx) {
         JsonNode b = body(ctx);
-        Boolean paused = b.has("paused") ? b.get("paused").asBoolean() : null;
+        // asBoolean() would read "yes please" as false and resume the subscription: only true or false will do
+        if (b.has("paused") && !b.get("paused").isBoolean()) throw Refusal.invalid("paused must be true or false");
+        Boolean paused = b.has("paused") ? b.get("paused").booleanValue() : null;
         // trust belongs to the publisher (its key): every list it signs gets the same
         if (b.hasNonNull("trust")) trust.setForSubscription(id(ctx), text(b, "trust"));
         // a token is only ever set, never shown: null or "" removes it

@@ -15,7 +15,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Signed list documents with fields longer than Sightline stores: a clear outcome, never an empty last_error. */
+/** Signed list documents with fields longer than Sightline stores (a clear outcome, never an empty last_error), and the subscription API's own inputs. */
 class ListFieldLimitsTest {
     @TempDir
     Path dir;
@@ -76,5 +76,19 @@ class ListFieldLimitsTest {
         TestServer.Response r = b.postJson("/api/v1/subscriptions", admin, "{\"url\":\"" + pub.listUrl + "/"
                 + "x".repeat(300) + "\",\"key\":\"" + key.publicKey().base64() + "\"}");
         assertThat(r.status()).as(r.body()).isEqualTo(400);
+    }
+
+    @Test
+    void paused_must_be_a_boolean() {
+        long sub = subscribe(pub.header(key), List.of(FakePublisher.add(1, SafetyTest.H3)));
+        assertThat(b.send("PATCH", "/api/v1/subscriptions/" + sub, admin, "application/json", "{\"paused\": true}", null)
+                .status()).isEqualTo(200);
+        for (String value : new String[]{"\"yes please\"", "\"false\"", "0", "null", "{}"}) {
+            TestServer.Response r = b.send("PATCH", "/api/v1/subscriptions/" + sub, admin, "application/json",
+                    "{\"paused\": " + value + "}", null);
+            assertThat(r.status()).as(value + ": " + r.body()).isEqualTo(400);
+            assertThat(r.json().get("message").asText()).contains("paused");
+        }
+        assertThat(b.get("/api/v1/subscriptions/" + sub, admin).json().get("paused").asBoolean()).isTrue();
     }
 }
