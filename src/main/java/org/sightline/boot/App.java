@@ -71,6 +71,7 @@ import org.sightline.instances.InstanceService;
 import org.sightline.ops.OpsRoutes;
 import org.sightline.matching.Matcher;
 import org.sightline.store.Database;
+import org.sightline.store.Sql;
 import org.sightline.common.Refusal;
 
 import java.security.SecureRandom;
@@ -318,7 +319,9 @@ public final class App {
                 } catch (RuntimeException noEndpoint) {
                     route = "(no route)";
                 }
-                org.slf4j.LoggerFactory.getLogger(App.class).error("unhandled error on {} {}", ctx.method(), route, e);
+                // a database error's message carries the statement's values: log what failed, not on what
+                org.slf4j.LoggerFactory.getLogger(App.class).error("unhandled error on {} {}", ctx.method(), route,
+                        Sql.loggable(e));
                 ctx.status(HttpStatus.INTERNAL_SERVER_ERROR)
                         .json(Map.of("error", "internal", "message", "internal error; see the server log"));
             });

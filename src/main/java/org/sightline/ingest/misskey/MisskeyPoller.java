@@ -208,7 +208,7 @@ public final class MisskeyPoller implements Polls, AutoCloseable {
         } catch (RuntimeException e) {
             // a database or other failure must not look like a good poll: the admin sees it, the next round retries
             error = "internal error: " + e.getClass().getSimpleName();
-            log.error("event=misskey_poll_error instance={} error={}", instance.name(), e.toString());
+            log.error("event=misskey_poll_error instance={} error={}", instance.name(), org.sightline.store.Sql.describe(e));
         } finally {
             if (error == null) {
                 dao.released(instance.id(), lease, now());
