@@ -10,6 +10,7 @@ import org.sightline.access.Scope;
 import org.sightline.instances.Instance;
 import org.sightline.instances.InstanceService;
 import org.sightline.common.Refusal;
+import org.sightline.store.Columns;
 import org.sightline.web.JsonBody;
 
 import java.io.IOException;
@@ -150,6 +151,8 @@ public final class IngestRoutes {
                 if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
                     throw Refusal.invalid("url must be an http(s) URL");
                 }
+                String tooLong = Columns.overLimit("url", url, Columns.MEDIA_FETCH_URL);
+                if (tooLong != null) throw Refusal.invalid(tooLong);
             } catch (IllegalArgumentException e) {
                 throw Refusal.invalid("url is not a valid URL");
             }
@@ -171,14 +174,18 @@ public final class IngestRoutes {
 
     /** Free context kept with the media, bounded like every other field. */
     private static String metadata(String text) {
-        if (text != null && text.length() > 8000) throw Refusal.invalid("metadata is over 8000 characters");
+        if (!Columns.fits(text, Columns.MEDIA_METADATA)) {
+            throw Refusal.invalid("metadata is over " + Columns.MEDIA_METADATA + " characters");
+        }
         return text;
     }
 
     /** The instance's own ids (account, status, attachment) are stored in columns of 64 characters. */
     private static String sourceId(String field, String value) {
         if (value == null || value.isBlank()) return null;
-        if (value.length() > 64) throw Refusal.invalid(field + " must be at most 64 characters");
+        if (!Columns.fits(value, Columns.SOURCE_ID)) {
+            throw Refusal.invalid(field + " must be at most " + Columns.SOURCE_ID + " characters");
+        }
         return value;
     }
 

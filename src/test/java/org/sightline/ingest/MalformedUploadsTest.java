@@ -96,4 +96,12 @@ class MalformedUploadsTest {
         assertThat(r.status()).as(r.body()).isLessThan(300);
         assertThat(r.body()).doesNotContain("StreamReadConstraints");
     }
+
+    @Test
+    void a_url_too_long_to_store_is_400() {
+        TestServer.Response r = server.postJson("/api/v1/media?wait=false", token,
+                "{\"url\":\"https://x.example/" + "u".repeat(2001) + "\"}");
+        assertBadRequest(r);
+        assertThat(r.json().get("message").asText()).contains("url");
+    }
 }
