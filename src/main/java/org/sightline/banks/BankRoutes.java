@@ -82,6 +82,7 @@ public final class BankRoutes {
             try {
                 body = jsonBody(ctx);
             } catch (Refusal e) {
+                if (e.kind() != Refusal.Kind.INVALID) throw e;
                 throw Refusal.invalid(e.getMessage() + " (for '<signal_type> <value>' lines send Content-Type: text/plain)");
             }
             entries = new ArrayList<>();

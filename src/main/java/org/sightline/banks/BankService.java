@@ -1,6 +1,7 @@
 package org.sightline.banks;
 
 import org.sightline.common.Refusal;
+import org.sightline.store.Columns;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -273,6 +274,9 @@ public final class BankService {
                 SignalType type = SignalType.parse(e.signalType());
                 String value = type.normalize(e.value());
                 String labels = Labels.join(Labels.validate(e.labels() == null ? List.of() : e.labels()));
+                tooLong("note", e.note(), Columns.ENTRY_NOTE);
+                tooLong("source_list", e.sourceList(), Columns.ENTRY_SOURCE_LIST);
+                tooLong("added_by", addedBy, Columns.ENTRY_ADDED_BY);
                 rows.add(new BankEntry(0, bank.id(), type.wireName(), value, labels, e.note(), addedBy,
                         e.sourceList(), e.sourceSeq(), BankEntry.ACTIVE, now, null, null));
             } catch (IllegalArgumentException | Refusal ex) {
@@ -284,6 +288,11 @@ public final class BankService {
 
     /** Entries added to the in-memory index at a time after a commit. */
     private static final int INDEX_BATCH = 10_000;
+
+    private static void tooLong(String field, String value, int limit) {
+        String reason = Columns.overLimit(field, value, limit);
+        if (reason != null) throw Refusal.invalid(reason);
+    }
 
     /** What {@link #applyAtomically} did. */
     public record Applied(List<BankEntry> added, List<BankEntry> retracted) {

@@ -68,7 +68,7 @@ public final class ChangeListener implements AutoCloseable {
                 }
             } catch (Exception e) {
                 if (closed) return;
-                log.warn("bank change listener: {}; reconnecting and re-reading all banks", e.getMessage());
+                log.warn("bank change listener: {}; reconnecting and re-reading all banks", org.sightline.store.Sql.describe(e));
                 reconnect();
             }
         }
@@ -90,7 +90,7 @@ public final class ChangeListener implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                log.warn("bank change listener: reconnect failed: {}", e.getMessage());
+                log.warn("bank change listener: reconnect failed: {}", org.sightline.store.Sql.describe(e));
             }
         }
     }

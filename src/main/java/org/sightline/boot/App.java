@@ -5,6 +5,7 @@ import org.sightline.actions.ActionQueue;
 import org.sightline.federation.ShareProposals;
 import org.sightline.decide.Decider;
 import org.sightline.access.Access;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.HttpStatus;
@@ -80,6 +81,7 @@ import org.sightline.instances.InstanceService;
 import org.sightline.ops.OpsRoutes;
 import org.sightline.matching.Matcher;
 import org.sightline.store.Database;
+import org.sightline.store.Sql;
 import org.sightline.common.Refusal;
 
 import java.security.SecureRandom;
@@ -238,11 +240,25 @@ public final class App {
      * the client does get the answer.
      */
     private static void discardUnreadBody(io.javalin.http.Context ctx, long max) {
-        if (ctx.contentLength() > max) return;
+        // a body somewhat over the limit is still drained (bounded), so its sender reads the 413
+        if (ctx.contentLength() > 2 * max) return;
         try {
-            ctx.req().getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            var in = ctx.req().getInputStream();
+            byte[] buffer = new byte[64 * 1024];
+            long left = 2 * max;
+            int n;
+            while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) left -= n;
         } catch (java.io.IOException | RuntimeException ignored) {
             // the client went away or the body was already consumed: nothing to keep
+        }
+    }
+
+    /** A page without a charset may be read in another one by the browser (and mangle or run what it shows). */
+    private static void htmlCharset(io.javalin.http.Context ctx) {
+        String type = ctx.res().getContentType();
+        if (type != null && type.regionMatches(true, 0, "text/html", 0, 9)
+                && !type.toLowerCase(java.util.Locale.ROOT).contains("charset")) {
+            ctx.res().setContentType("text/html; charset=utf-8");
         }
     }
 
@@ -259,18 +275,26 @@ public final class App {
 
     /** Returns an unstarted server with every route registered. */
     public static Javalin create(Deps deps) {
+        // room for a maximum-size image sent as base64 in JSON
+        long maxRequest = deps.config().maxMediaBytes() * 4 / 3 + 1024 * 1024;
         ObjectMapper json = new ObjectMapper();
+        // one string in a JSON body (an image in base64) may be as large as a request may be, and no larger;
+        // whole documents are not capped here (a bank's JSON export, imported, is larger)
+        json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxRequest)).build());
         AuthGuard guard = new AuthGuard(deps.tokens(), deps.users());
         HttpSettings http = HttpSettings.from(deps.config());
         Cookies cookies = new Cookies(http.secureCookies());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.fileRenderer(new PebbleRenderer());
-            // room for a maximum-size image sent as base64 in JSON
-            config.http.maxRequestSize = deps.config().maxMediaBytes() * 4 / 3 + 1024 * 1024;
+            config.http.maxRequestSize = maxRequest;
             config.jsonMapper(new JavalinJackson(json, false));
             // slow or stalled clients are cut off and cannot take every thread (/healthz must stay answerable)
             SlowClients.install(config, http.idleTimeoutMillis(), http.minRequestBytesPerSecond(), http.maxOpenUploads());
+            // every answer, not only panel pages: previews, reveals, CSV, JSON, refusals and unknown paths
+            config.routes.before(StaticRoutes::securityHeaders);
+            config.routes.after(App::htmlCharset);
             guard.install(config.routes);
 
             OpsRoutes.register(config.routes, deps.database(), deps.workers(), deps.metrics());
@@ -302,7 +326,6 @@ public final class App {
             SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit());
             SharePanelRoutes.register(config.routes, shares(deps));
 
-            long maxRequest = config.http.maxRequestSize;
             config.routes.exception(Refusal.class, (e, ctx) -> {
                 discardUnreadBody(ctx, maxRequest);
                 HttpRefusals.answer(e, ctx, Access.panelRequest(ctx));
@@ -321,7 +344,9 @@ public final class App {
                 } catch (RuntimeException noEndpoint) {
                     route = "(no route)";
                 }
-                org.slf4j.LoggerFactory.getLogger(App.class).error("unhandled error on {} {}", ctx.method(), route, e);
+                // a database error's message carries the statement's values: log what failed, not on what
+                org.slf4j.LoggerFactory.getLogger(App.class).error("unhandled error on {} {}", ctx.method(), route,
+                        Sql.loggable(e));
                 ctx.status(HttpStatus.INTERNAL_SERVER_ERROR)
                         .json(Map.of("error", "internal", "message", "internal error; see the server log"));
             });

@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import org.sightline.access.Scope;
 import org.sightline.banks.Bank;
 import org.sightline.common.Refusal;
+import org.sightline.web.JsonBody;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -162,7 +163,9 @@ public final class FederationRoutes {
 
     private void updateSubscription(Context ctx) {
         JsonNode b = body(ctx);
-        Boolean paused = b.has("paused") ? b.get("paused").asBoolean() : null;
+        // asBoolean() would read "yes please" as false and resume the subscription: only true or false will do
+        if (b.has("paused") && !b.get("paused").isBoolean()) throw Refusal.invalid("paused must be true or false");
+        Boolean paused = b.has("paused") ? b.get("paused").booleanValue() : null;
         // trust belongs to the publisher (its key): every list it signs gets the same
         if (b.hasNonNull("trust")) trust.setForSubscription(id(ctx), text(b, "trust"));
         // a token is only ever set, never shown: null or "" removes it
@@ -273,13 +276,7 @@ public final class FederationRoutes {
     }
 
     private JsonNode body(Context ctx) {
-        try {
-            JsonNode n = json.readTree(ctx.bodyInputStream());
-            if (n == null || !n.isObject()) throw Refusal.invalid("expected a JSON object");
-            return n;
-        } catch (IOException e) {
-            throw Refusal.invalid("malformed JSON");
-        }
+        return JsonBody.object(ctx, json, "a JSON object");
     }
 
     private static String text(JsonNode n, String field) {

@@ -5,6 +5,7 @@ import org.sightline.banks.BankMode;
 import org.sightline.banks.Bank;
 import org.sightline.banks.BankEntry;
 import org.sightline.common.Refusal;
+import org.sightline.store.Columns;
 import org.sightline.banks.BankService;
 import org.sightline.banks.Labels;
 import org.sightline.config.SecretBox;
@@ -100,7 +101,9 @@ public final class SubscriptionService {
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawQuery() != null) {
             throw Refusal.invalid("url must be the http(s) URL of a list, e.g. https://example.org/lists/name");
         }
-        if (uri.toString().length() > 1000) throw Refusal.invalid("url is over 1000 characters");
+        // every entry records the URL as its source_list and "list:<url>" as added_by: it must fit both
+        int maxUrl = Math.min(Columns.ENTRY_SOURCE_LIST, Columns.ENTRY_ADDED_BY - "list:".length());
+        if (uri.toString().length() > maxUrl) throw Refusal.invalid("url is over " + maxUrl + " characters");
         if (token != null && tooLong(token)) throw Refusal.invalid("token is over 1000 bytes");
         if (key == null || key.isBlank()) throw Refusal.invalid("key is required: the list's key fingerprint or public key");
         String keyId;
@@ -205,6 +208,12 @@ public final class SubscriptionService {
             } catch (RuntimeException | OutOfMemoryError e) {
                 // one subscription's failure (even running out of memory) never stops the others
                 log.warn("event=list_sync_failed subscription={} error={}", s.id(), e.getClass().getSimpleName());
+                // never leave last_error empty after a failed sync: the admin looks there first
+                try {
+                    refuse(s, "sync failed on an internal error (" + e.getClass().getSimpleName() + "); see the server log");
+                } catch (RuntimeException stillFailing) {
+                    // the database itself is failing: the log line above is all there is
+                }
             }
             try {
                 checkFlood(s.id());
@@ -315,6 +324,7 @@ public final class SubscriptionService {
             seq = doc.sequence();
             listName = doc.list().name();
             publisher = doc.list().publisher();
+            checkIdentity(listName, publisher);
             return new Plan(0, seq, true, changes, keys.current, listName, publisher);
         }
         for (int pages = 0; pages < MAX_PAGES; pages++) {
@@ -371,7 +381,24 @@ public final class SubscriptionService {
         for (long ref : refsToCheck) {
             if (!active.containsKey(ref)) throw new SyncException("retraction of unknown entry: sequence " + ref + " is not an active entry of this list");
         }
+        checkIdentity(listName, publisher);
         return new Plan(s.lastSeq(), seq, false, changes, keys.current, listName, publisher);
+    }
+
+    /**
+     * The list's name and publisher are stored as they are, never cut: trust is given per publisher, and a cut
+     * name could pass for another's. Too long to store is a refusal the admin sees in last_error.
+     */
+    private static void checkIdentity(String listName, String publisher) {
+        String reason = Columns.overLimit("the list's name", listName, Columns.SUBSCRIPTION_LIST_NAME);
+        if (reason == null) reason = Columns.overLimit("the list's publisher", publisher, Columns.SUBSCRIPTION_PUBLISHER);
+        if (reason != null) throw new SyncException(reason + "; ask the publisher to shorten it");
+    }
+
+    /** A note is commentary: one longer than Sightline stores is cut (marked with an ellipsis), the entry kept. */
+    private static String note(ListFormat.Change c) {
+        if (Columns.fits(c.note(), Columns.ENTRY_NOTE)) return c.note();
+        return Columns.truncate(c.note(), Columns.ENTRY_NOTE - 1) + "\u2026";
     }
 
     private static void checkSignal(ListFormat.Change c) {
@@ -411,7 +438,7 @@ public final class SubscriptionService {
                 added++;
                 if (samples.size() < SAMPLES) samples.add("+ " + c.seq() + " " + c.signalType() + " " + c.value());
                 if (!retractedRefs.contains(c.seq())) {
-                    adds.add(new BankService.NewEntry(c.signalType(), c.value(), c.labels(), c.note(), s.url(), c.seq()));
+                    adds.add(new BankService.NewEntry(c.signalType(), c.value(), c.labels(), note(c), s.url(), c.seq()));
                 }
             } else {
                 retracted++;
@@ -427,7 +454,7 @@ public final class SubscriptionService {
         for (ListFormat.Change c : plan.changes()) {
             log.add(new SubscriptionDao.ReceivedChange(s.id(), c.seq(), c.op(), c.ref(), c.signalType(),
                     org.sightline.matching.SignalType.parse(c.signalType()).normalize(c.value()),
-                    Labels.join(Labels.validate(c.labels() == null ? List.of() : c.labels())), c.note()));
+                    Labels.join(Labels.validate(c.labels() == null ? List.of() : c.labels())), note(c)));
         }
         String samplesJson = toJson(samples);
         int fAdded = added, fRetracted = retracted;

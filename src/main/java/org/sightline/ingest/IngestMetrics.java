@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -31,9 +32,16 @@ public final class IngestMetrics {
         Gauge.builder(name, () -> value.get().doubleValue()).description(description).register(registry);
     }
 
+    /**
+     * Event types a label may carry: Mastodon's documented webhook events and "unknown" (no type could be read);
+     * any other type a sender makes up is counted as "other", so senders cannot grow the public metrics unbounded.
+     */
+    private static final Set<String> KNOWN_TYPES = Set.of("status.created", "status.updated", "report.created",
+            "report.updated", "account.created", "account.updated", "account.approved", "unknown");
+
     public void event(String type, String outcome) {
         Counter.builder("sightline.webhook.events").description("webhook deliveries by event type and outcome")
-                .tag("type", type).tag("outcome", outcome).register(registry).increment();
+                .tag("type", KNOWN_TYPES.contains(type) ? type : "other").tag("outcome", outcome).register(registry).increment();
     }
 
     public void processed(String outcome, String decision) {

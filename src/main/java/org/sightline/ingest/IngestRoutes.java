@@ -11,6 +11,7 @@ import org.sightline.instances.Instance;
 import org.sightline.instances.InstanceKind;
 import org.sightline.instances.InstanceService;
 import org.sightline.common.Refusal;
+import org.sightline.store.Columns;
 import org.sightline.web.JsonBody;
 
 import java.io.IOException;
@@ -70,9 +71,10 @@ public final class IngestRoutes {
     }
 
     private void pictrs(Context ctx) {
+        // an unknown instance is answered like a wrong secret, so the answer does not tell which names exist
         Instance instance = instances.find(ctx.pathParam("instance")).filter(i -> i.kind() == InstanceKind.PICTRS)
-                .orElseThrow(() -> Refusal.notFound("no pict-rs instance named '" + ctx.pathParam("instance") + "'"));
-        String expected = instances.webhookSecret(instance).orElse(null);
+                .orElse(null);
+        String expected = instance == null ? null : instances.webhookSecret(instance).orElse(null);
         String given = bearer(ctx);
         if (expected == null || given == null
                 || !MessageDigest.isEqual(expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
@@ -95,19 +97,7 @@ public final class IngestRoutes {
         ScanService.Request request;
         String contentType = ctx.contentType() == null ? "" : ctx.contentType();
         if (contentType.startsWith("multipart/form-data")) {
-            UploadedFile file = ctx.uploadedFile("file");
-            if (file == null) throw Refusal.invalid("multipart request without a 'file' part");
-            if (file.size() > maxMediaBytes) throw tooLarge(file.size());
-            byte[] bytes;
-            try (InputStream in = file.content()) {
-                bytes = in.readNBytes((int) maxMediaBytes + 1);
-            } catch (IOException e) {
-                throw Refusal.invalid("cannot read the uploaded file");
-            }
-            if (bytes.length > maxMediaBytes) throw tooLarge(bytes.length);
-            request = new ScanService.Request(instanceId(ctx.formParam("instance")), null, bytes,
-                    sourceId("account", ctx.formParam("account")), sourceId("status", ctx.formParam("status")),
-                    sourceId("attachment", ctx.formParam("attachment")), metadata(ctx.formParam("metadata")));
+            request = fromMultipart(ctx);
         } else {
             request = fromJson(ctx);
         }
@@ -115,6 +105,38 @@ public final class IngestRoutes {
         long id = scans.submit(request, wait, MAX_WAIT);
         MediaRecord media = scans.find(id).orElseThrow();
         ctx.status(media.done() ? 200 : 202).json(document(media));
+    }
+
+    /**
+     * The multipart form, parsed by Jetty on first access: a body it cannot parse (no or wrong boundary, cut
+     * short, over-long part headers, too many fields) is the client's error, answered 400.
+     */
+    private ScanService.Request fromMultipart(Context ctx) {
+        UploadedFile file;
+        Map<String, String> fields = new LinkedHashMap<>();
+        try {
+            file = ctx.uploadedFile("file");
+            for (String name : List.of("instance", "account", "status", "attachment", "metadata")) {
+                fields.put(name, ctx.formParam(name));
+            }
+        } catch (Refusal e) {
+            throw e;
+        } catch (Exception e) {
+            throw Refusal.invalid("malformed multipart/form-data body: it needs the boundary given in Content-Type,"
+                    + " a closing boundary, at most 1000 fields and part headers under 8 KB");
+        }
+        if (file == null) throw Refusal.invalid("multipart request without a 'file' part");
+        if (file.size() > maxMediaBytes) throw tooLarge(file.size());
+        byte[] bytes;
+        try (InputStream in = file.content()) {
+            bytes = in.readNBytes((int) maxMediaBytes + 1);
+        } catch (IOException e) {
+            throw Refusal.invalid("cannot read the uploaded file");
+        }
+        if (bytes.length > maxMediaBytes) throw tooLarge(bytes.length);
+        return new ScanService.Request(instanceId(fields.get("instance")), null, bytes,
+                sourceId("account", fields.get("account")), sourceId("status", fields.get("status")),
+                sourceId("attachment", fields.get("attachment")), metadata(fields.get("metadata")));
     }
 
     private ScanService.Request fromJson(Context ctx) {
@@ -130,6 +152,8 @@ public final class IngestRoutes {
                 if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
                     throw Refusal.invalid("url must be an http(s) URL");
                 }
+                String tooLong = Columns.overLimit("url", url, Columns.MEDIA_FETCH_URL);
+                if (tooLong != null) throw Refusal.invalid(tooLong);
             } catch (IllegalArgumentException e) {
                 throw Refusal.invalid("url is not a valid URL");
             }
@@ -151,14 +175,18 @@ public final class IngestRoutes {
 
     /** Free context kept with the media, bounded like every other field. */
     private static String metadata(String text) {
-        if (text != null && text.length() > 8000) throw Refusal.invalid("metadata is over 8000 characters");
+        if (!Columns.fits(text, Columns.MEDIA_METADATA)) {
+            throw Refusal.invalid("metadata is over " + Columns.MEDIA_METADATA + " characters");
+        }
         return text;
     }
 
     /** The instance's own ids (account, status, attachment) are stored in columns of 64 characters. */
     private static String sourceId(String field, String value) {
         if (value == null || value.isBlank()) return null;
-        if (value.length() > 64) throw Refusal.invalid(field + " must be at most 64 characters");
+        if (!Columns.fits(value, Columns.SOURCE_ID)) {
+            throw Refusal.invalid(field + " must be at most " + Columns.SOURCE_ID + " characters");
+        }
         return value;
     }
 

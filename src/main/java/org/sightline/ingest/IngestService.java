@@ -2,7 +2,12 @@ package org.sightline.ingest;
 
 import org.sightline.decide.Decision;
 import org.sightline.common.Digests;
+import org.sightline.store.Columns;
 import org.sightline.store.Sql;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.sightline.ingest.mastodon.IgnoredEvent;
@@ -20,6 +25,8 @@ import org.sightline.common.Refusal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Turns verified webhook deliveries into queued media, durably: the delivery's dedupe key and every new
@@ -38,6 +45,8 @@ public final class IngestService {
     private final Runnable wakeWorkers;
     private final EchoCheck echoes;
     private final CaseQueue cases;
+    private final ObjectMapper json = new ObjectMapper();
+    private static final Logger log = LoggerFactory.getLogger(IngestService.class);
 
     public IngestService(Jdbi jdbi, InstanceService instances, MastodonWebhookParser parser, IngestMetrics metrics,
                          Clock clock, Runnable wakeWorkers, EchoCheck echoes, CaseQueue cases) {
@@ -56,10 +65,9 @@ public final class IngestService {
     }
 
     public WebhookAnswer mastodon(String instanceName, byte[] body, String signatureHeader) {
-        Instance instance = instances.find(instanceName)
-                .filter(i -> i.kind() == InstanceKind.MASTODON)
-                .orElseThrow(() -> Refusal.notFound("no Mastodon instance named '" + instanceName + "'"));
-        String secret = instances.webhookSecret(instance).orElse(null);
+        // an unknown instance is answered like a bad signature, so the answer does not tell which names exist
+        Instance instance = instances.find(instanceName).filter(i -> i.kind() == InstanceKind.MASTODON).orElse(null);
+        String secret = instance == null ? null : instances.webhookSecret(instance).orElse(null);
         if (secret == null || !WebhookSignature.verify(secret, body, signatureHeader)) {
             metrics.event("unknown", "bad_signature");
             throw new Refusal(Refusal.Kind.UNAUTHENTICATED, "bad_signature", "X-Hub-Signature does not match this instance's webhook secret");
@@ -98,9 +106,12 @@ public final class IngestService {
     /** Returns the number of media queued, or -1 for a duplicate delivery. */
     private int persist(Instance instance, MastodonEvent event) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        String dedupeKey = dedupeKey(event);
+        String reportComment = event.fromReport()
+                ? Columns.truncate(event.report().comment(), Columns.MEDIA_REPORT_COMMENT) : null;
         return jdbi.inTransaction(h -> {
             WebhookEventDao events = h.attach(WebhookEventDao.class);
-            if (events.count(instance.id(), event.dedupeKey()) > 0) return -1;
+            if (events.count(instance.id(), dedupeKey) > 0) return -1;
             MediaDao media = h.attach(MediaDao.class);
             Instant echoWindow = now.minus(ECHO_WINDOW);
             int queued = 0;
@@ -114,24 +125,80 @@ public final class IngestService {
                 if (existing.isPresent()) {
                     // seen before (an unchanged attachment of an edited post, or now reported): a report counts
                     if (event.fromReport()) {
-                        media.addReport(existing.get().id(), event.report().reportId(), event.report().comment(),
+                        media.addReport(existing.get().id(), event.report().reportId(), reportComment,
                                 Decision.REPORT_BOOST);
                         cases.reported(h, existing.get().id(), Decision.REPORT_BOOST, now);
                     }
                     continue;
                 }
                 boolean report = event.fromReport();
+                Fitted f = fitted(instance, event, ref);
                 media.insert(new MediaDao.NewMedia(instance.id(), "mastodon", sourceKey, ref.statusId(),
-                        ref.statusUrl(), ref.accountId(), ref.acct(), ref.attachmentId(), ref.fetchUrl().toString(),
-                        report ? event.report().reportId() : null, report ? event.report().comment() : null,
-                        report ? 1 : 0, null, null, report ? Decision.REPORT_BOOST : 0, now));
+                        f.statusUrl(), f.accountId(), f.acct(), ref.attachmentId(), f.fetchUrl(),
+                        report ? event.report().reportId() : null, reportComment,
+                        report ? 1 : 0, f.metadata(), null, report ? Decision.REPORT_BOOST : 0, now));
                 queued++;
             }
-            events.insert(instance.id(), event.type().wireName(), event.dedupeKey(), queued, now);
+            events.insert(instance.id(), event.type().wireName(), dedupeKey, queued, now);
             return queued;
         });
     }
 
+
+    /** A media row's context fields cut to their columns, and the notes saying what was cut (JSON metadata). */
+    private record Fitted(String accountId, String acct, String statusUrl, String fetchUrl, String metadata) {
+    }
+
+    /**
+     * Fits one attachment's fields to the media columns. Context fields (account id, acct, status URL, report
+     * comment) are cut or dropped and the media kept: the image is what matters. A media URL too long to store
+     * cannot be fetched: the media is kept without one, so it is recorded as fetch_failed and goes to review
+     * (fail closed) instead of the post being lost.
+     */
+    private Fitted fitted(Instance instance, MastodonEvent event, MediaRef ref) {
+        List<String> notes = new ArrayList<>();
+        String accountId = cut("account id", ref.accountId(), Columns.SOURCE_ID, notes);
+        String acct = cut("acct", ref.acct(), Columns.MEDIA_ACCT, notes);
+        String statusUrl = ref.statusUrl();
+        if (!Columns.fits(statusUrl, Columns.MEDIA_STATUS_URL)) {
+            // a cut URL would point somewhere else: drop it
+            notes.add("status URL was dropped (" + statusUrl.length() + " characters, over "
+                    + Columns.MEDIA_STATUS_URL + ")");
+            statusUrl = null;
+        }
+        String fetchUrl = ref.fetchUrl().toString();
+        if (!Columns.fits(fetchUrl, Columns.MEDIA_FETCH_URL)) {
+            notes.add("media URL was not stored (" + fetchUrl.length() + " characters, over "
+                    + Columns.MEDIA_FETCH_URL + "): it cannot be fetched, so the media goes to review");
+            fetchUrl = null;
+        }
+        if (event.fromReport() && !Columns.fits(event.report().comment(), Columns.MEDIA_REPORT_COMMENT)) {
+            notes.add("report comment was truncated to " + Columns.MEDIA_REPORT_COMMENT + " characters");
+        }
+        if (!Columns.fits(event.dedupeKey(), Columns.WEBHOOK_DEDUPE_KEY)) {
+            notes.add("created_at was over-long: the delivery is de-duplicated by its digest");
+        }
+        if (notes.isEmpty()) return new Fitted(accountId, acct, statusUrl, fetchUrl, null);
+        // lengths and field names only: never the values, which are personal data
+        log.warn("event=webhook_fields_cut instance={} attachment={} notes=\"{}\"", instance.name(),
+                ref.attachmentId(), String.join("; ", notes));
+        ObjectNode metadata = json.createObjectNode();
+        notes.forEach(metadata.putArray("ingest_notes")::add);
+        return new Fitted(accountId, acct, statusUrl, fetchUrl, metadata.toString());
+    }
+
+    private static String cut(String field, String value, int limit, List<String> notes) {
+        if (Columns.fits(value, limit)) return value;
+        notes.add(field + " was truncated to " + limit + " characters (was " + value.length() + ")");
+        return Columns.truncate(value, limit);
+    }
+
+    /** The parser's key, or, when an over-long timestamp makes it too long for its column, its digest form. */
+    static String dedupeKey(MastodonEvent event) {
+        String key = event.dedupeKey();
+        if (Columns.fits(key, Columns.WEBHOOK_DEDUPE_KEY)) return key;
+        return event.type().wireName() + "|" + event.objectId() + "|sha256:" + Digests.sha256Hex(key);
+    }
 
     /** Attachment id plus a digest of the URL: a changed file under the same attachment is new media. */
     static String sourceKey(MediaRef ref) {

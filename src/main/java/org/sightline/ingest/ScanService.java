@@ -132,7 +132,7 @@ public final class ScanService {
             verdict.cancel(true);
             return failure(instance, media, "no verdict within " + instance.timeBudgetMs() + " ms", true);
         } catch (ExecutionException e) {
-            log.error("pict-rs gate for {} failed: {}", instance.name(), e.getCause().toString());
+            log.error("pict-rs gate for {} failed: {}", instance.name(), org.sightline.store.Sql.describe(e.getCause()));
             return failure(instance, media, "internal error", true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -100,7 +100,7 @@ abstract class ConnectFlow {
             }
             return json.readTree(r.body());
         } catch (IOException e) {
-            throw new Refusal(Refusal.Kind.UPSTREAM_FAILED, what + " failed: " + e.getClass().getSimpleName());
+            throw new Refusal(Refusal.Kind.UPSTREAM_FAILED, what + " failed: " + org.sightline.common.IoFailures.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw Refusal.unavailable("interrupted");

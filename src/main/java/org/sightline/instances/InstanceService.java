@@ -4,6 +4,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.config.SecretBox;
 import org.sightline.common.Refusal;
+import org.sightline.store.Columns;
 
 import java.net.URI;
 import java.security.SecureRandom;
@@ -42,6 +43,9 @@ public final class InstanceService {
     public record Added(Instance instance, String generatedSecret) {
     }
 
+    /** Plain webhook secrets up to this size fit {@code instances.webhook_secret} once sealed. */
+    static final int MAX_SECRET_BYTES = 512;
+
     public Added add(NewInstance spec) {
         String name = spec.name() == null ? "" : spec.name().trim();
         if (!NAME.matcher(name).matches()) {
@@ -59,6 +63,13 @@ public final class InstanceService {
         String secret = spec.webhookSecret();
         if (secret != null && secret.length() < 16) {
             throw Refusal.invalid("a webhook secret must be at least 16 characters");
+        }
+        // sealed, a secret grows by a third and more: this keeps it within its column
+        if (secret != null && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_SECRET_BYTES) {
+            throw Refusal.invalid("a webhook secret must be at most " + MAX_SECRET_BYTES + " bytes");
+        }
+        if (spec.apiToken() != null && spec.apiToken().strip().length() > 1024) {
+            throw Refusal.invalid("an API token is up to 1024 printable characters without spaces");
         }
         if (secret == null && kind != InstanceKind.GENERIC) {
             byte[] bytes = new byte[24];
@@ -146,7 +157,10 @@ public final class InstanceService {
                 throw Refusal.invalid("url must be an http(s) URL with a host");
             }
             String s = uri.toString();
-            return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+            s = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+            String tooLong = Columns.overLimit("url", s, Columns.INSTANCE_BASE_URL);
+            if (tooLong != null) throw Refusal.invalid(tooLong);
+            return s;
         } catch (IllegalArgumentException e) {
             throw Refusal.invalid("url is not a valid URL");
         }

@@ -97,7 +97,7 @@ public final class MisskeyConnect extends ConnectFlow {
         try {
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (java.io.IOException e) {
-            throw new Refusal(Refusal.Kind.UPSTREAM_FAILED, "checking the token failed: " + e.getClass().getSimpleName());
+            throw new Refusal(Refusal.Kind.UPSTREAM_FAILED, "checking the token failed: " + org.sightline.common.IoFailures.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw Refusal.unavailable("interrupted");

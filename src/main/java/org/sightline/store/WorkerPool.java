@@ -85,7 +85,7 @@ public final class WorkerPool implements AutoCloseable {
                 try {
                     claimed = claim.next(worker);
                 } catch (RuntimeException e) {
-                    log.warn("event=claim_failed pool={} error=\"{}\"", name, e.getMessage());
+                    log.warn("event=claim_failed pool={} error=\"{}\"", name, Sql.describe(e));
                     claimed = Optional.empty();
                 }
                 if (claimed.isEmpty()) {
@@ -95,8 +95,8 @@ public final class WorkerPool implements AutoCloseable {
                 try {
                     work.process(claimed.get(), worker);
                 } catch (RuntimeException e) {
-                    // the lease expires and the item is retried; the cause goes to the log without payloads
-                    log.error("event=work_failed pool={} item={} error=\"{}\"", name, claimed.get(), e.toString());
+                    // the lease expires and the item is retried; database errors are described without their values
+                    log.error("event=work_failed pool={} item={} error=\"{}\"", name, claimed.get(), Sql.describe(e));
                 }
             }
         } catch (InterruptedException e) {

@@ -244,8 +244,27 @@ public final class AccountRoutes {
 
     /** Only a local path: never an open redirect to another site. */
     static String safeNext(String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.contains("\\")) return "/";
-        return next;
+        if (!sameSitePath(next)) return "/";
+        // a path that only decodes to somewhere else ("/%2F/evil.example") is refused too
+        try {
+            return sameSitePath(java.net.URLDecoder.decode(next, java.nio.charset.StandardCharsets.UTF_8)) ? next : "/";
+        } catch (IllegalArgumentException e) {
+            return "/";
+        }
+    }
+
+    /**
+     * A path on this site: one leading '/' then not another '/' or '\' (browsers read both as another host), and
+     * no control characters (browsers drop a tab or newline, turning "/\t/evil" into "//evil").
+     */
+    private static boolean sameSitePath(String path) {
+        if (path == null || path.isEmpty() || path.length() > 2000 || path.charAt(0) != '/') return false;
+        if (path.length() > 1 && (path.charAt(1) == '/' || path.charAt(1) == '\\')) return false;
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == '\\' || Character.isISOControl(c)) return false;
+        }
+        return true;
     }
 
     private static String nz(String s) {

@@ -127,10 +127,10 @@ class WebhookInputTest {
     }
 
     @Test
-    void an_unknown_instance_is_404() {
+    void an_unknown_instance_is_401_like_a_bad_signature() {
         TestServer.Response r = server.sendBytes("POST", "/hooks/mastodon/nobody", "application/json", fixtureBody(),
                 WebhookSignature.HEADER, fixtureSignature());
-        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.status()).isEqualTo(401);
     }
 
     @Test

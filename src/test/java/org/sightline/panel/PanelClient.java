@@ -75,7 +75,7 @@ final class PanelClient {
         return post("/login", "csrf", csrf, "username", name, "password", password, "next", "/");
     }
 
-    private Page send(HttpRequest.Builder b) {
+    Page send(HttpRequest.Builder b) {
         if (!cookies.isEmpty()) {
             StringJoiner c = new StringJoiner("; ");
             cookies.forEach((k, v) -> c.add(k + "=" + v));

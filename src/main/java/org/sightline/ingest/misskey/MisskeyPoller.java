@@ -12,6 +12,7 @@ import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.sightline.ingest.MediaDao;
+import org.sightline.store.Columns;
 import org.sightline.instances.Instance;
 import org.sightline.instances.InstanceKind;
 import org.sightline.instances.InstanceService;
@@ -208,7 +209,7 @@ public final class MisskeyPoller implements Polls, AutoCloseable {
         } catch (RuntimeException e) {
             // a database or other failure must not look like a good poll: the admin sees it, the next round retries
             error = "internal error: " + e.getClass().getSimpleName();
-            log.error("event=misskey_poll_error instance={} error={}", instance.name(), e.toString());
+            log.error("event=misskey_poll_error instance={} error={}", instance.name(), org.sightline.store.Sql.describe(e));
         } finally {
             if (error == null) {
                 dao.released(instance.id(), lease, now());
@@ -278,7 +279,7 @@ public final class MisskeyPoller implements Polls, AutoCloseable {
                 String userId = f.path("userId").asText(null);
                 // what does not fit Misskey's own shapes (or the columns) is skipped, never a reason to stop
                 if (!MISSKEY_ID.matcher(id).matches() || userId != null && !MISSKEY_ID.matcher(userId).matches()
-                        || !(url.startsWith("https://") || url.startsWith("http://")) || url.length() > 2000) {
+                        || !(url.startsWith("https://") || url.startsWith("http://")) || url.length() > Columns.MEDIA_FETCH_URL) {
                     log.warn("event=misskey_file_skipped instance={} reason=unexpected_shape", instance.name());
                     continue;
                 }
@@ -289,7 +290,7 @@ public final class MisskeyPoller implements Polls, AutoCloseable {
                         ? user.get("username").asText() + (user.hasNonNull("host") ? "@" + user.get("host").asText() : "")
                         : null;
                 media.insert(new MediaDao.NewMedia(instance.id(), "misskey", sourceKey, null, null, userId,
-                        acct == null || acct.length() > 300 ? null : acct, id, url, null, null, 0, null, null, 0, now));
+                        Columns.fits(acct, Columns.MEDIA_ACCT) ? acct : null, id, url, null, null, 0, null, null, 0, now));
                 added++;
             }
             advance(h.attach(Dao.class), instance, lease, cursor, added);
