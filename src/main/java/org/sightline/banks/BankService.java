@@ -222,6 +222,21 @@ public final class BankService {
         return jdbi.onDemand(EntryDao.class).findById(entryId);
     }
 
+    /** The active entries of a bank received from a list, by the list's sequence number: source seq → entry id. */
+    public Map<Long, Long> activeBySourceSeq(long bankId, List<Long> sourceSeqs) {
+        Map<Long, Long> out = new HashMap<>();
+        if (sourceSeqs.isEmpty()) return out;
+        for (int i = 0; i < sourceSeqs.size(); i += 1000) {
+            List<Long> chunk = sourceSeqs.subList(i, Math.min(sourceSeqs.size(), i + 1000));
+            jdbi.useHandle(h -> h.createQuery("SELECT id, source_seq FROM bank_entries WHERE bank_id = :bank"
+                            + " AND state = 'active' AND source_seq IN (<seqs>)")
+                    .bind("bank", bankId).bindList("seqs", chunk)
+                    .map((rs, ctx) -> Map.entry(rs.getLong("source_seq"), rs.getLong("id")))
+                    .forEach(e -> out.put(e.getKey(), e.getValue())));
+        }
+        return out;
+    }
+
     public long countActive(long bankId) {
         return jdbi.onDemand(EntryDao.class).countActive(bankId);
     }

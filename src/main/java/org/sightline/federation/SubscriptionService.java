@@ -9,18 +9,15 @@ import org.sightline.store.Columns;
 import org.sightline.banks.BankService;
 import org.sightline.banks.Labels;
 import org.sightline.config.SecretBox;
-import org.sightline.fetch.FetchResult;
 import org.sightline.fetch.MediaFetcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -32,23 +29,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Subscriptions to other instances' lists: verifying every document, applying changes atomically to the
- * subscription's {@code subscribed} bank, retroactive matching, flood control and rollback.
+ * Subscriptions to other instances' lists: adding and changing them, syncing (documents read and verified by
+ * {@link ListReader}, then applied atomically to the subscription's {@code subscribed} bank, with retroactive
+ * matching and {@link FloodControl}) and rollback.
  */
 public final class SubscriptionService {
     private static final Logger log = LoggerFactory.getLogger(SubscriptionService.class);
     private static final int SAMPLES = 5;
-    private static final int MAX_PAGES = 10_000;
 
     private final Jdbi jdbi;
     private final BankService banks;
-    private final MediaFetcher fetcher;
     private final SecretBox secrets;
     private final RetroMatcher retro;
     private final Clock clock;
-    private final long floodMaxPerHour;
     private final Limits limits;
-    private final ListFormat format = new ListFormat();
+    private final ListReader reader;
+    private final FloodControl flood;
     /** One sync of a subscription at a time on this node (other nodes: the row lock when applying). */
     private final Map<Long, ReentrantLock> running = new ConcurrentHashMap<>();
 
@@ -73,11 +69,11 @@ public final class SubscriptionService {
         this.limits = limits;
         this.jdbi = jdbi;
         this.banks = banks;
-        this.fetcher = fetcher;
         this.secrets = secrets;
         this.retro = retro;
         this.clock = clock;
-        this.floodMaxPerHour = floodMaxPerHour;
+        this.reader = new ListReader(fetcher, secrets, banks, limits);
+        this.flood = new FloodControl(jdbi, banks, clock, floodMaxPerHour);
     }
 
     /** What a sync did: the diff preview. */
@@ -232,9 +228,9 @@ public final class SubscriptionService {
         if (!lock.tryLock()) throw new SyncException("a sync of this subscription is already running");
         try {
             SubscriptionDao.Subscription s = get(id);
-            Plan plan;
+            ListReader.Plan plan;
             try {
-                plan = fetchAndVerify(s);
+                plan = reader.read(s);
                 checkLimits(s, plan);
             } catch (SyncException e) {
                 refuse(s, e.getMessage());
@@ -255,7 +251,7 @@ public final class SubscriptionService {
     }
 
     /** The list stays within {@code lists.max_entries}, and no sync retracts a large share of it silently. */
-    private void checkLimits(SubscriptionDao.Subscription s, Plan plan) {
+    private void checkLimits(SubscriptionDao.Subscription s, ListReader.Plan plan) {
         long adds = 0, retracts = 0;
         for (ListFormat.Change c : plan.changes()) {
             if (ListFormat.ADD.equals(c.op())) adds++;
@@ -288,143 +284,13 @@ public final class SubscriptionService {
         log.warn("event=list_sync_refused subscription={} reason=\"{}\"", s.id(), msg);
     }
 
-    /** Verified changes, in order, ready to apply. */
-    private record Plan(long fromSeq, long toSeq, boolean snapshot, List<ListFormat.Change> changes, PublicKey key,
-                        String listName, String publisher) {
-    }
-
-    private Plan fetchAndVerify(SubscriptionDao.Subscription s) {
-        Keys keys = new Keys(s);
-        boolean first = s.baseSeq() == null;
-        long seq = s.lastSeq();
-        List<ListFormat.Change> changes = new ArrayList<>();
-        String listName = s.listName();
-        String publisher = s.publisher();
-        // what is active now, by add sequence: existing entries are looked up in the bank when retracted
-        Set<Long> addedHere = new HashSet<>();
-        Set<Long> retractedHere = new HashSet<>();
-        List<Long> refsToCheck = new ArrayList<>();
-        if (first) {
-            Fetched f = fetch(s, URI.create(s.url()));
-            ListFormat.Document doc = verified(s, f, keys);
-            if (!doc.snapshot()) throw new SyncException("expected the list's snapshot at " + s.url() + ", got a " + doc.type() + " document");
-            long prev = 0;
-            long n = 0;
-            for (ListFormat.Change c : doc.entries()) {
-                if (++n > limits.maxEntries()) {
-                    throw new SyncException("the list's snapshot has over " + limits.maxEntries() + " entries, this"
-                            + " instance's limit (lists.max_entries); nothing was applied");
-                }
-                if (c.seq() <= prev) throw new SyncException("snapshot entries out of order at sequence " + c.seq());
-                if (c.seq() > doc.sequence()) throw new SyncException("snapshot entry " + c.seq() + " is after the snapshot's sequence " + doc.sequence());
-                prev = c.seq();
-                checkSignal(c);
-                changes.add(new ListFormat.Change(c.seq(), ListFormat.ADD, c.signalType(), c.value(), c.labels(), c.note(), c.time(), null));
-            }
-            seq = doc.sequence();
-            listName = doc.list().name();
-            publisher = doc.list().publisher();
-            checkIdentity(listName, publisher);
-            return new Plan(0, seq, true, changes, keys.current, listName, publisher);
-        }
-        for (int pages = 0; pages < MAX_PAGES; pages++) {
-            URI uri = URI.create(s.url() + "/changes?since=" + seq);
-            Fetched f = fetch(s, uri);
-            if (f.notModified) break;
-            if (f.gone() && pages == 0) {
-                // a list published as a static file has no change pages: it is current while its snapshot is
-                upToDateSnapshot(s, keys, seq);
-                break;
-            }
-            ListFormat.Document doc = verified(s, f, keys);
-            if (doc.snapshot()) {
-                if (doc.sequence() < seq) {
-                    throw new SyncException("sequence went backwards: got a snapshot at " + doc.sequence() + ", already at " + seq);
-                }
-                throw new SyncException("expected a page of changes since " + seq + ", got a snapshot");
-            }
-            if (doc.sequence() < seq || (doc.latest() != null && doc.latest() < seq)) {
-                throw new SyncException("sequence went backwards: the list is at " + doc.sequence() + ", this subscription at " + seq);
-            }
-            if (doc.since() != seq) {
-                throw new SyncException("asked for changes since " + seq + ", got a page since " + doc.since() + " (replayed or misdirected)");
-            }
-            for (ListFormat.Change c : doc.changes()) {
-                if (c.seq() <= seq) throw new SyncException("sequence goes backwards: change " + c.seq() + " after " + seq);
-                if (c.seq() != seq + 1) throw new SyncException("sequence skips from " + seq + " to " + c.seq());
-                checkSignal(c);
-                if (ListFormat.ADD.equals(c.op())) {
-                    addedHere.add(c.seq());
-                } else if (ListFormat.RETRACT.equals(c.op())) {
-                    if (c.ref() == null) throw new SyncException("retraction " + c.seq() + " names no entry (ref)");
-                    if (retractedHere.contains(c.ref())) throw new SyncException("retraction " + c.seq() + " of entry " + c.ref() + ", already retracted");
-                    if (!addedHere.contains(c.ref())) refsToCheck.add(c.ref());
-                    retractedHere.add(c.ref());
-                } else {
-                    throw new SyncException("change " + c.seq() + " has unknown op '" + c.op() + "'");
-                }
-                changes.add(c);
-                seq = c.seq();
-            }
-            if (doc.sequence() != seq) throw new SyncException("page claims sequence " + doc.sequence() + " but its last change is " + seq);
-            listName = doc.list().name();
-            publisher = doc.list().publisher();
-            long latest = doc.latest() == null ? seq : doc.latest();
-            if (seq >= latest || doc.changes().isEmpty()) break;
-            // what one sync holds is bounded: the rest of an endless (or very long) run of pages waits for the next sync
-            if (changes.size() >= limits.maxChangesPerSync()) {
-                log.info("event=list_sync_capped subscription={} changes={} at={} latest={}", s.id(), changes.size(), seq, latest);
-                break;
-            }
-        }
-        Map<Long, Long> active = activeBySourceSeq(s, refsToCheck);
-        for (long ref : refsToCheck) {
-            if (!active.containsKey(ref)) throw new SyncException("retraction of unknown entry: sequence " + ref + " is not an active entry of this list");
-        }
-        checkIdentity(listName, publisher);
-        return new Plan(s.lastSeq(), seq, false, changes, keys.current, listName, publisher);
-    }
-
-    /**
-     * The list's name and publisher are stored as they are, never cut: trust is given per publisher, and a cut
-     * name could pass for another's. Too long to store is a refusal the admin sees in last_error.
-     */
-    private static void checkIdentity(String listName, String publisher) {
-        String reason = Columns.overLimit("the list's name", listName, Columns.SUBSCRIPTION_LIST_NAME);
-        if (reason == null) reason = Columns.overLimit("the list's publisher", publisher, Columns.SUBSCRIPTION_PUBLISHER);
-        if (reason != null) throw new SyncException(reason + "; ask the publisher to shorten it");
-    }
-
     /** A note is commentary: one longer than Sightline stores is cut (marked with an ellipsis), the entry kept. */
     private static String note(ListFormat.Change c) {
         if (Columns.fits(c.note(), Columns.ENTRY_NOTE)) return c.note();
         return Columns.truncate(c.note(), Columns.ENTRY_NOTE - 1) + "\u2026";
     }
 
-    private static void checkSignal(ListFormat.Change c) {
-        try {
-            org.sightline.matching.SignalType.parse(c.signalType()).normalize(c.value());
-            Labels.validate(c.labels() == null ? List.of() : c.labels());
-        } catch (IllegalArgumentException | Refusal e) {
-            throw new SyncException("change " + c.seq() + " is invalid: " + e.getMessage());
-        }
-    }
-
-    private Map<Long, Long> activeBySourceSeq(SubscriptionDao.Subscription s, List<Long> sourceSeqs) {
-        Map<Long, Long> out = new HashMap<>();
-        if (sourceSeqs.isEmpty()) return out;
-        for (int i = 0; i < sourceSeqs.size(); i += 1000) {
-            List<Long> chunk = sourceSeqs.subList(i, Math.min(sourceSeqs.size(), i + 1000));
-            jdbi.useHandle(h -> h.createQuery("SELECT id, source_seq FROM bank_entries WHERE bank_id = :bank"
-                            + " AND state = 'active' AND source_seq IN (<seqs>)")
-                    .bind("bank", s.bankId()).bindList("seqs", chunk)
-                    .map((rs, ctx) -> Map.entry(rs.getLong("source_seq"), rs.getLong("id")))
-                    .forEach(e -> out.put(e.getKey(), e.getValue())));
-        }
-        return out;
-    }
-
-    private SyncResult apply(SubscriptionDao.Subscription s, Plan plan) {
+    private SyncResult apply(SubscriptionDao.Subscription s, ListReader.Plan plan) {
         Bank bank = bank(s);
         // net effect: an add retracted within the same batch is never inserted
         Set<Long> retractedRefs = new HashSet<>();
@@ -438,7 +304,7 @@ public final class SubscriptionService {
                 added++;
                 if (samples.size() < SAMPLES) samples.add("+ " + c.seq() + " " + c.signalType() + " " + c.value());
                 if (!retractedRefs.contains(c.seq())) {
-                    adds.add(new BankService.NewEntry(c.signalType(), c.value(), c.labels(), note(c), s.url(), c.seq()));
+                    adds.add(new BankService.NewEntry(c.signalType(), c.value(), c.labels(), ListReader.note(c), s.url(), c.seq()));
                 }
             } else {
                 retracted++;
@@ -448,13 +314,13 @@ public final class SubscriptionService {
         }
         Set<Long> fromEarlier = new HashSet<>(retractRefs);
         for (ListFormat.Change c : plan.changes()) if (ListFormat.ADD.equals(c.op())) fromEarlier.remove(c.seq());
-        Map<Long, Long> entryIds = activeBySourceSeq(s, new ArrayList<>(fromEarlier));
+        Map<Long, Long> entryIds = banks.activeBySourceSeq(s.bankId(), new ArrayList<>(fromEarlier));
         List<Long> retractIds = new ArrayList<>(entryIds.values());
         List<SubscriptionDao.ReceivedChange> log = new ArrayList<>(plan.changes().size());
         for (ListFormat.Change c : plan.changes()) {
             log.add(new SubscriptionDao.ReceivedChange(s.id(), c.seq(), c.op(), c.ref(), c.signalType(),
                     org.sightline.matching.SignalType.parse(c.signalType()).normalize(c.value()),
-                    Labels.join(Labels.validate(c.labels() == null ? List.of() : c.labels())), note(c)));
+                    Labels.join(Labels.validate(c.labels() == null ? List.of() : c.labels())), ListReader.note(c)));
         }
         String samplesJson = toJson(samples);
         int fAdded = added, fRetracted = retracted;
@@ -484,44 +350,19 @@ public final class SubscriptionService {
         for (BankEntry e : applied.added()) newIds.add(e.id());
         Map<Long, List<BankService.BankMatch>> found = retro.find(newIds);
         boolean act = bank(s).mode() == BankMode.ENFORCE;
-        if (act && !found.isEmpty() && floodMaxPerHour > 0) {
-            long recent = jdbi.withExtension(SubscriptionDao.class,
-                    d -> d.distinctMediaMatchedSince(s.bankId(), clock.instant().minus(Duration.ofHours(1))));
-            if (recent + found.size() > floodMaxPerHour) {
-                tripFlood(s, recent + found.size());
-                act = false;
-            }
-        }
+        // media matched late count towards the flood limit too: past it, they are recorded but not acted on
+        if (act && !found.isEmpty() && flood.wouldTrip(s, found.size())) act = false;
         int opened = found.isEmpty() ? 0 : retro.record(found, act);
         return new SyncResult(plan.fromSeq(), plan.toSeq(), fAdded, fRetracted, samples, found.size(), opened);
     }
 
-    /**
-     * Flood control: when the subscription's entries matched more distinct media in the last hour than
-     * allowed, its bank is switched to observe and an alert is recorded. Returns whether it tripped now.
-     */
+    /** Flood control of one subscription (see {@link FloodControl}); whether it tripped now. */
     public boolean checkFlood(long id) {
-        if (floodMaxPerHour <= 0) return false;
-        SubscriptionDao.Subscription s = get(id);
-        if (bank(s).mode() != BankMode.ENFORCE) return false;
-        long n = jdbi.withExtension(SubscriptionDao.class,
-                d -> d.distinctMediaMatchedSince(s.bankId(), clock.instant().minus(Duration.ofHours(1))));
-        if (n <= floodMaxPerHour) return false;
-        tripFlood(s, n);
-        return true;
+        return flood.check(get(id));
     }
 
     public void checkFloodAll() {
-        for (SubscriptionDao.Subscription s : list()) checkFlood(s.id());
-    }
-
-    private void tripFlood(SubscriptionDao.Subscription s, long matched) {
-        Bank b = bank(s);
-        banks.update(b.name(), new BankService.BankSpec(null, null, null, "observe", null, null, null, null));
-        String msg = "list " + s.url() + " matched " + matched + " distinct media in the last hour (limit "
-                + floodMaxPerHour + "); bank " + b.name() + " switched to observe";
-        jdbi.useExtension(SubscriptionDao.class, d -> d.insertAlert(s.id(), "flood", msg, now()));
-        log.warn("event=list_flood subscription={} matched={} limit={}", s.id(), matched, floodMaxPerHour);
+        for (SubscriptionDao.Subscription s : list()) flood.check(s);
     }
 
     /**
@@ -569,155 +410,6 @@ public final class SubscriptionService {
             return new SyncResult(s.lastSeq(), seq, adds.size(), retractIds.size(), samples, 0, 0);
         } finally {
             lock.unlock();
-        }
-    }
-
-    // ---- fetching and verifying ----
-
-    /** Checks that the snapshot of a list without change pages is still at {@code seq}. */
-    private void upToDateSnapshot(SubscriptionDao.Subscription s, Keys keys, long seq) {
-        ListFormat.Document doc = verified(s, fetch(s, URI.create(s.url())), keys);
-        if (!doc.snapshot()) throw new SyncException("expected the list's snapshot at " + s.url() + ", got a " + doc.type() + " document");
-        if (doc.sequence() < seq) {
-            throw new SyncException("sequence went backwards: got a snapshot at " + doc.sequence() + ", already at " + seq);
-        }
-        if (doc.sequence() > seq) {
-            throw new SyncException("the list moved to " + doc.sequence() + " but serves no changes since " + seq
-                    + "; roll back and re-subscribe to take its new snapshot");
-        }
-    }
-
-    private record Fetched(URI uri, byte[] body, Map<String, String> headers, boolean notModified, boolean gone) {
-    }
-
-    private Fetched fetch(SubscriptionDao.Subscription s, URI uri) {
-        Map<String, String> headers = new HashMap<>();
-        headers.put("Accept", "application/json");
-        if (s.token() != null) headers.put("Authorization", "Bearer " + secrets.open(s.token(), "list-token"));
-        FetchResult r = fetcher.fetch(uri, headers);
-        if (r.status() == 304) {
-            // "not modified" only means something for a conditional request; unasked, it would freeze the subscription
-            if (!headers.containsKey("If-None-Match")) {
-                throw new SyncException(MediaFetcher.redact(uri) + " answered 304 Not Modified to a request that was not"
-                        + " conditional; refused");
-            }
-            return new Fetched(uri, new byte[0], Map.of(), true, false);
-        }
-        if (r.outcome() == FetchResult.Outcome.GONE && uri.getRawQuery() != null) {
-            return new Fetched(uri, new byte[0], Map.of(), false, true);
-        }
-        if (!r.isOk()) throw new SyncException("cannot fetch " + MediaFetcher.redact(uri) + ": " + r.reason());
-        Map<String, String> got = r.headers();
-        if (!got.containsKey(ListFormat.SIGNATURE_HEADER.toLowerCase(Locale.ROOT)) && uri.getRawQuery() == null
-                && !uri.getPath().endsWith("/key")) {
-            got = companionSignature(s, uri, headers, got);
-        }
-        return new Fetched(uri, r.bytes(), got, false, false);
-    }
-
-    /** A file served without signature headers may have its signature beside it, in FILE.sig. */
-    private Map<String, String> companionSignature(SubscriptionDao.Subscription s, URI uri, Map<String, String> request,
-                                                   Map<String, String> got) {
-        FetchResult sig = fetcher.fetch(URI.create(uri + ".sig"), request);
-        if (!sig.isOk()) return got;
-        String[] p = new String(sig.bytes(), java.nio.charset.StandardCharsets.UTF_8).strip().split("\\s+");
-        if (p.length != 3 || !p[0].equals("ed25519")) {
-            throw new SyncException(MediaFetcher.redact(uri) + ".sig is not 'ed25519 <key id> <signature>'");
-        }
-        Map<String, String> out = new HashMap<>(got);
-        out.put(ListFormat.KEY_ID_HEADER.toLowerCase(Locale.ROOT), p[1]);
-        out.put(ListFormat.SIGNATURE_HEADER.toLowerCase(Locale.ROOT), p[2]);
-        return out;
-    }
-
-    /** Checks the signature against the pinned key (or one it rotated to), then parses and checks the header. */
-    private ListFormat.Document verified(SubscriptionDao.Subscription s, Fetched f, Keys keys) {
-        String where = MediaFetcher.redact(f.uri());
-        String signature = f.headers().get(ListFormat.SIGNATURE_HEADER.toLowerCase(Locale.ROOT));
-        String keyId = f.headers().get(ListFormat.KEY_ID_HEADER.toLowerCase(Locale.ROOT));
-        if (signature == null || keyId == null) throw new SyncException(where + " is not signed (no " + ListFormat.SIGNATURE_HEADER + " / " + ListFormat.KEY_ID_HEADER + " headers, no .sig file)");
-        PublicKey key = keys.resolve(keyId.trim());
-        if (!key.verifyBase64(f.body(), signature)) {
-            throw new SyncException("bad signature on " + where + " (key " + key.keyId() + "): the document was altered or signed by another key");
-        }
-        ListFormat.Document doc;
-        try {
-            doc = format.readDocument(f.body());
-        } catch (ListFormat.FormatException e) {
-            throw new SyncException(where + ": " + e.getMessage());
-        }
-        if (!s.url().equals(doc.list().id())) {
-            throw new SyncException(where + " is a document of list " + doc.list().id() + ", not of " + s.url());
-        }
-        if (!key.keyId().equals(doc.list().keyId())) throw new SyncException(where + " names key " + doc.list().keyId() + " but is signed by " + key.keyId());
-        String seqHeader = f.headers().get(ListFormat.SEQUENCE_HEADER.toLowerCase(Locale.ROOT));
-        if (seqHeader != null && !seqHeader.trim().equals(String.valueOf(doc.sequence()))) {
-            throw new SyncException(where + ": " + ListFormat.SEQUENCE_HEADER + " " + seqHeader + " differs from the document's " + doc.sequence());
-        }
-        return doc;
-    }
-
-    /** The pinned key, following signed rotation statements to newer keys when a document needs one. */
-    private final class Keys {
-        private final SubscriptionDao.Subscription s;
-        private PublicKey current;
-        private final String pinnedId;
-
-        Keys(SubscriptionDao.Subscription s) {
-            this.s = s;
-            this.pinnedId = s.keyId();
-            this.current = s.publicKey() == null ? null : PublicKey.fromBase64(s.publicKey());
-        }
-
-        PublicKey resolve(String keyId) {
-            if (current != null && current.keyId().equals(keyId)) return current;
-            ListFormat.KeyDocument doc = keyDocument();
-            if (current == null) {
-                PublicKey offered = PublicKey.fromBase64(doc.publicKey());
-                if (!offered.keyId().equals(pinnedId)) {
-                    throw new SyncException("the list's key " + offered.keyId() + " is not the pinned key " + pinnedId);
-                }
-                current = offered;
-                if (current.keyId().equals(keyId)) return current;
-            }
-            PublicKey walk = current;
-            for (ListFormat.SignedRotation r : doc.rotations() == null ? List.<ListFormat.SignedRotation>of() : doc.rotations()) {
-                byte[] statement;
-                try {
-                    statement = Base64.getDecoder().decode(r.statementBase64());
-                } catch (IllegalArgumentException e) {
-                    throw new SyncException("key rotation statement is not base64");
-                }
-                ListFormat.Rotation rot;
-                try {
-                    rot = format.readRotation(statement);
-                } catch (ListFormat.FormatException e) {
-                    throw new SyncException("key rotation: " + e.getMessage());
-                }
-                if (!walk.keyId().equals(rot.oldKeyId())) continue;
-                if (!walk.verifyBase64(statement, r.signature())) {
-                    throw new SyncException("key rotation statement from " + rot.oldKeyId() + " to " + rot.newKeyId()
-                            + " is not signed by the key it retires; refused");
-                }
-                PublicKey next = PublicKey.fromBase64(rot.newPublicKey());
-                if (!next.keyId().equals(rot.newKeyId())) throw new SyncException("key rotation statement's new key id does not match its key");
-                walk = next;
-                if (walk.keyId().equals(keyId)) {
-                    current = walk;
-                    return current;
-                }
-            }
-            throw new SyncException("document signed by unknown key " + keyId + " (pinned key " + current.keyId()
-                    + ", and no rotation statement signed by it leads there)");
-        }
-
-        private ListFormat.KeyDocument keyDocument() {
-            Fetched f = fetch(s, URI.create(s.url() + "/key"));
-            try {
-                return format.readKey(f.body());
-            } catch (ListFormat.FormatException e) {
-                throw new SyncException(s.url() + "/key: " + e.getMessage());
-            }
         }
     }
 

@@ -1,7 +1,6 @@
 package org.sightline.review;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import org.sightline.common.Refusal;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
