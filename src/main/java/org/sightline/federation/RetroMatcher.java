@@ -1,5 +1,6 @@
 package org.sightline.federation;
 
+import org.sightline.ingest.LateMatches;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.banks.BankService;
 import org.sightline.hashing.PdqHash;
@@ -23,6 +24,7 @@ import java.util.Set;
  * that just arrived; new matches are recorded and, unless the bank observes, become cases for review.
  */
 public final class RetroMatcher {
+    private final LateMatches late = new LateMatches();
     private final CaseQueue cases;
     private static final int PAGE = 1000;
     private final Jdbi jdbi;
@@ -68,12 +70,11 @@ public final class RetroMatcher {
     public int record(Map<Long, List<BankService.BankMatch>> found, boolean act) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return jdbi.inTransaction(h -> {
-            RetroDao dao = h.attach(RetroDao.class);
             int opened = 0;
             for (Map.Entry<Long, List<BankService.BankMatch>> e : found.entrySet()) {
                 for (BankService.BankMatch bm : e.getValue()) {
                     Matcher.Match m = bm.match();
-                    dao.insertIfAbsent(e.getKey(), bm.bank().id(), bm.bank().name(), m.entryId(),
+                    late.record(h, e.getKey(), bm.bank().id(), bm.bank().name(), m.entryId(),
                             m.signalType().wireName(), m.distance(), m.variant(), String.join(",", bm.labels()),
                             !act || m.observe(), now);
                 }

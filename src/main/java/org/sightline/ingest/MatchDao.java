@@ -7,6 +7,7 @@ import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
+import java.time.Instant;
 import java.util.List;
 
 @RegisterConstructorMapper(MatchRecord.class)
@@ -22,4 +23,14 @@ public interface MatchDao {
 
     @SqlQuery("SELECT * FROM media_matches WHERE media_id = :mediaId ORDER BY distance, id")
     List<MatchRecord> forMedia(@Bind("mediaId") long mediaId);
+
+    /** Records a match unless this media item already has one for this entry (re-running adds nothing). */
+    @SqlUpdate("INSERT INTO media_matches (media_id, bank_id, bank_name, entry_id, signal_type, distance, variant,"
+            + " labels, observed, vetoed, matched_at) SELECT :mediaId, :bankId, :bankName, :entryId, :signalType,"
+            + " :distance, :variant, :labels, :observed, FALSE, :at WHERE NOT EXISTS (SELECT 1 FROM media_matches"
+            + " WHERE media_id = :mediaId AND entry_id = :entryId)")
+    int insertLateIfAbsent(@Bind("mediaId") long mediaId, @Bind("bankId") long bankId, @Bind("bankName") String bankName,
+                       @Bind("entryId") long entryId, @Bind("signalType") String signalType,
+                       @Bind("distance") int distance, @Bind("variant") String variant, @Bind("labels") String labels,
+                       @Bind("observed") boolean observed, @Bind("at") Instant at);
 }

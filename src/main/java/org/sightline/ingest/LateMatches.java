@@ -1,0 +1,19 @@
+package org.sightline.ingest;
+
+import org.jdbi.v3.core.Handle;
+
+import java.time.Instant;
+
+/**
+ * Matches found after a media item was processed (a list entry that arrived later matched it): recorded beside
+ * the scan's own matches, in the caller's transaction, at most once per media item and entry.
+ */
+public final class LateMatches {
+
+    /** Returns 1 when recorded, 0 when this media item already had a match for this entry. */
+    public int record(Handle transaction, long mediaId, long bankId, String bankName, long entryId, String signalType,
+                      int distance, String variant, String labels, boolean observed, Instant at) {
+        return transaction.attach(MatchDao.class).insertLateIfAbsent(mediaId, bankId, bankName, entryId, signalType,
+                distance, variant, labels, observed, at);
+    }
+}
