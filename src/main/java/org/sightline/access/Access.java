@@ -17,11 +17,17 @@ public record Access(Kind kind, Role role, Scope scope) implements RouteRole {
         /** A logged-in panel user with at least {@link #role}; state changes need the session's CSRF token. */
         PANEL,
         /** A bearer API token that holds {@link #scope}. */
-        TOKEN
+        TOKEN,
+        /**
+         * The command line on this host, talking to the running server: the key {@code serve} wrote to the
+         * owner-only file {@code admin.key} in the data directory, from a loopback address. Admin rights.
+         */
+        LOCAL
     }
 
     private static final String SESSION = "sightline.session";
     private static final String PRINCIPAL = "sightline.principal";
+    private static final String LOCAL_ACTOR = "sightline.local-actor";
 
     public static Access open() {
         return new Access(Kind.OPEN, null, null);
@@ -37,6 +43,11 @@ public record Access(Kind kind, Role role, Scope scope) implements RouteRole {
 
     public static Access token(Scope scope) {
         return new Access(Kind.TOKEN, null, scope);
+    }
+
+    /** The command line of this host, holding the data directory's local admin key ({@link Kind#LOCAL}). */
+    public static Access local() {
+        return new Access(Kind.LOCAL, null, null);
     }
 
     /** The access rule of the route {@code ctx} matched, or null when it declares none. */
@@ -64,6 +75,18 @@ public record Access(Kind kind, Role role, Scope scope) implements RouteRole {
 
     public static void admit(Context ctx, Principal principal) {
         ctx.attribute(PRINCIPAL, principal);
+    }
+
+    /** Set by the guard once a command-line call is admitted: its audit actor ({@code cli:<os user>}). */
+    public static void admitLocal(Context ctx, String actor) {
+        ctx.attribute(LOCAL_ACTOR, actor);
+    }
+
+    /** The audit actor of a {@link Kind#LOCAL} route's caller. */
+    public static String localActor(Context ctx) {
+        String a = ctx.attribute(LOCAL_ACTOR);
+        if (a == null) throw new IllegalStateException("route declared without Access.local");
+        return a;
     }
 
     /** The panel session of a {@link Kind#PANEL} route, or null where there is none (open routes). */

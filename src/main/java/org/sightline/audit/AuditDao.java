@@ -12,20 +12,28 @@ import java.util.List;
 @RegisterConstructorMapper(AuditEvent.class)
 public interface AuditDao {
 
-    record Head(long seq, String hash) {
+    /** The chain's last event, and from which event on it is keyed (null before a key was first bound). */
+    record Head(long seq, String hash, Long keyedFrom, String keyMark) {
     }
 
     /** Locks the chain's head for this transaction: appends from every node queue here. */
-    @SqlQuery("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
+    @SqlQuery("SELECT seq, hash, keyed_from, key_mark FROM audit_head WHERE id = 1 FOR UPDATE")
     @RegisterConstructorMapper(Head.class)
     Head lockHead();
 
-    @SqlQuery("SELECT seq, hash FROM audit_head WHERE id = 1")
+    @SqlQuery("SELECT seq, hash, keyed_from, key_mark FROM audit_head WHERE id = 1")
     @RegisterConstructorMapper(Head.class)
     Head head();
 
     @SqlUpdate("UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1")
     void moveHead(@Bind("seq") long seq, @Bind("hash") String hash);
+
+    @SqlUpdate("UPDATE audit_head SET keyed_from = :from, key_mark = :mark WHERE id = 1")
+    void markKeyed(@Bind("from") long from, @Bind("mark") String mark);
+
+    /** The event with this sequence number, if the log holds it. */
+    @SqlQuery("SELECT * FROM audit_events WHERE seq = :seq")
+    java.util.Optional<AuditEvent> event(@Bind("seq") long seq);
 
     @SqlUpdate("INSERT INTO audit_events (seq, at, actor, action, target, detail, prev_hash, hash)"
             + " VALUES (:seq, :at, :actor, :action, :target, :detail, :prevHash, :hash)")

@@ -22,10 +22,13 @@ import java.nio.charset.StandardCharsets;
 public final class AuthGuard {
     private final TokenService tokens;
     private final UserService users;
+    private final LocalKey localKey;
 
-    public AuthGuard(TokenService tokens, UserService users) {
+    /** {@code localKey} null: no command-line channel (PostgreSQL, where commands use the database directly). */
+    public AuthGuard(TokenService tokens, UserService users, LocalKey localKey) {
         this.tokens = tokens;
         this.users = users;
+        this.localKey = localKey;
     }
 
     /** Installs the check in front of every matched route. */
@@ -50,7 +53,38 @@ public final class AuthGuard {
                 Access.admit(ctx, p);
             }
             case PANEL -> panel(ctx, access);
+            case LOCAL -> Access.admitLocal(ctx, local(ctx));
         }
+    }
+
+    /**
+     * A command on this host: a direct connection from a loopback address (or from the host to its own address),
+     * not relayed by a proxy, carrying the local admin key. Returns the audit actor {@code cli:<os user>}.
+     */
+    private String local(Context ctx) {
+        if (localKey == null) throw Refusal.forbidden("the command-line channel is off on this server");
+        String remote = ctx.req().getRemoteAddr();
+        boolean sameHost;
+        try {
+            // the remote address is a literal: no name lookup happens
+            sameHost = remote != null && !remote.isBlank() && (java.net.InetAddress.getByName(remote).isLoopbackAddress()
+                    || remote.equals(ctx.req().getLocalAddr()));
+        } catch (java.net.UnknownHostException e) {
+            sameHost = false;
+        }
+        if (!sameHost || ctx.header("X-Forwarded-For") != null || ctx.header("Forwarded") != null) {
+            throw Refusal.forbidden("the command-line channel only answers this host");
+        }
+        String header = ctx.header("Authorization");
+        String prefix = LocalKey.SCHEME + " ";
+        if (header == null || !header.regionMatches(true, 0, prefix, 0, prefix.length())
+                || !localKey.matches(header.substring(prefix.length()))) {
+            throw new Refusal(Refusal.Kind.UNAUTHENTICATED, "missing or wrong local admin key (" + LocalKey.KEY_FILE + ")");
+        }
+        String user = ctx.header(LocalKey.USER_HEADER);
+        user = user == null ? "" : user.replaceAll("[^A-Za-z0-9._@-]", "");
+        if (user.length() > 64) user = user.substring(0, 64);
+        return "cli:" + (user.isEmpty() ? "unknown" : user);
     }
 
     /**

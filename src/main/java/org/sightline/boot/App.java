@@ -23,9 +23,11 @@ import org.sightline.actions.PluginSettingsStore;
 import org.sightline.actions.Plugins;
 import org.sightline.actions.OwnActionEchoes;
 import org.sightline.actions.Quarantine;
+import org.sightline.audit.AuditKey;
 import org.sightline.audit.AuditLog;
 import org.sightline.audit.AuditRoutes;
 import org.sightline.auth.AuthGuard;
+import org.sightline.auth.LocalKey;
 import org.sightline.banks.BankPanelRoutes;
 import org.sightline.review.CaseIntake;
 import org.sightline.review.Dashboard;
@@ -89,6 +91,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.List;
 import java.util.Map;
 
@@ -127,7 +130,7 @@ public final class App {
                 banks.loadIndex();
                 if (changes != null) changes.start();
                 TokenService tokens = new TokenService(db.jdbi(), random, clock);
-                AuditLog audit = new AuditLog(db.jdbi(), clock);
+                AuditLog audit = AuditLog.open(db.jdbi(), clock, AuditKey.forDataDir(config.dataDir()));
                 SecretBox secrets = SecretBox.forDataDir(config.dataDir());
                 InstanceService instances = new InstanceService(db.jdbi(), secrets,
                         random, clock);
@@ -282,11 +285,19 @@ public final class App {
         // whole documents are not capped here (a bank's JSON export, imported, is larger)
         json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxRequest)).build());
-        AuthGuard guard = new AuthGuard(deps.tokens(), deps.users());
+        // the command line's channel to this server, for the embedded database the server holds (PostgreSQL:
+        // commands connect to the database themselves)
+        LocalKey localKey = deps.database().postgres() ? null : LocalKey.create(deps.config().dataDir(), deps.random());
+        AuthGuard guard = new AuthGuard(deps.tokens(), deps.users(), localKey);
+        AtomicReference<Javalin> self = new AtomicReference<>();
         HttpSettings http = HttpSettings.from(deps.config());
         Cookies cookies = new Cookies(http.secureCookies());
-        return Javalin.create(config -> {
+        Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            if (localKey != null) {
+                config.events.serverStarted(() -> localKey.announce(localUrl(deps.config().httpHost(), self.get().port())));
+                config.events.serverStopped(localKey::withdraw);
+            }
             config.fileRenderer(new PebbleRenderer());
             config.http.maxRequestSize = maxRequest;
             config.jsonMapper(new JavalinJackson(json, false));
@@ -325,6 +336,7 @@ public final class App {
             AuditRoutes.register(config.routes, deps.audit());
             SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit());
             SharePanelRoutes.register(config.routes, shares(deps));
+            LocalAdminRoutes.register(config.routes, deps, json);
 
             config.routes.exception(Refusal.class, (e, ctx) -> {
                 discardUnreadBody(ctx, maxRequest);
@@ -351,5 +363,14 @@ public final class App {
                         .json(Map.of("error", "internal", "message", "internal error; see the server log"));
             });
         });
+        self.set(app);
+        return app;
+    }
+
+    /** Where a command on this host reaches the server: loopback when it listens on every address. */
+    static String localUrl(String host, int port) {
+        String h = host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::")
+                || host.equals("0:0:0:0:0:0:0:0") ? "127.0.0.1" : host;
+        return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port;
     }
 }

@@ -1,5 +1,6 @@
 package org.sightline.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.sightline.instances.Instance;
 import org.sightline.instances.InstanceService;
 import org.sightline.boot.App;
@@ -11,7 +12,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code instance add NAME --kind K --url U [--webhook-secret S] [--token T]}. */
@@ -49,21 +52,44 @@ public final class InstanceCommand extends CommandGroup {
         public Integer call() {
             Config config = configOption.load(env);
             PrintWriter out = spec.commandLine().getOut();
+            Optional<LocalChannel> server = LocalChannel.find(config);
+            if (server.isPresent()) { // the running server holds the database: ask it
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("name", name);
+                fields.put("kind", kind);
+                fields.put("url", url);
+                fields.put("webhook_secret", webhookSecret);
+                fields.put("token", token);
+                fields.put("fail_mode", failMode);
+                fields.put("time_budget_ms", timeBudgetMs);
+                JsonNode i = server.get().addInstance(fields);
+                printAdded(out, config, i.path("kind").asText(), i.path("name").asText(), i.path("url").asText(),
+                        i.path("webhook_path").isTextual() ? i.get("webhook_path").asText() : null,
+                        i.path("webhook_secret").isTextual() ? i.get("webhook_secret").asText() : null);
+                return 0;
+            }
             try (App.Deps deps = App.Deps.open(config)) {
                 InstanceService.Added added = deps.instances().add(new InstanceService.NewInstance(name, kind, url,
                         webhookSecret, token, failMode, timeBudgetMs));
                 Instance i = added.instance();
-                out.println("added " + i.kind() + " instance " + i.name() + " (" + i.baseUrl() + ")");
-                String path = i.webhookPath();
-                if (path != null) out.println("webhook URL: http://" + config.httpHost() + ":" + config.httpPort() + path
-                        + "  (use your public address)");
-                if (added.generatedSecret() != null) {
-                    out.println("webhook secret (shown once): " + added.generatedSecret());
-                }
+                deps.audit().append(LocalChannel.actor(), "instance_add", "instance:" + i.name(),
+                        "kind=" + i.kind() + " url=" + i.baseUrl());
+                printAdded(out, config, i.kind().wireName(), i.name(), i.baseUrl(), i.webhookPath(), added.generatedSecret());
                 return 0;
             } catch (Refusal e) {
                 throw new UserError(e.getMessage());
             }
+        }
+
+        private static void printAdded(PrintWriter out, Config config, String kind, String name, String baseUrl,
+                                       String path, String generatedSecret) {
+            out.println("added " + kind + " instance " + name + " (" + baseUrl + ")");
+            if (path != null) out.println("webhook URL: http://" + config.httpHost() + ":" + config.httpPort() + path
+                    + "  (use your public address)");
+            if (generatedSecret != null) {
+                out.println("webhook secret (shown once): " + generatedSecret);
+            }
+            out.flush();
         }
     }
 }

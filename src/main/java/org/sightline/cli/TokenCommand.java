@@ -1,6 +1,8 @@
 package org.sightline.cli;
 
 import org.sightline.access.Scope;
+import org.sightline.audit.AuditKey;
+import org.sightline.audit.AuditLog;
 import org.sightline.auth.TokenService;
 import org.sightline.config.Config;
 import org.sightline.store.Database;
@@ -11,6 +13,8 @@ import picocli.CommandLine.Option;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -42,16 +46,29 @@ public final class TokenCommand extends CommandGroup {
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage());
             }
+            Optional<LocalChannel> server = LocalChannel.find(config);
+            if (server.isPresent()) { // the running server holds the database: ask it
+                print(server.get().createToken(name, scopes));
+                return 0;
+            }
             // The database alone: no need to load the match index to write one row.
             try (Database db = Database.open(config)) {
                 String token = new TokenService(db.jdbi(), new SecureRandom(),
                         Clock.systemUTC()).create(name, parsed);
-                spec.commandLine().getOut().println(token);
-                spec.commandLine().getOut().flush();
+                Set<String> names = new TreeSet<>();
+                parsed.forEach(s -> names.add(s.wireName()));
+                AuditLog.open(db.jdbi(), Clock.systemUTC(), AuditKey.forDataDir(config.dataDir()))
+                        .append(LocalChannel.actor(), "token_create", "token:" + name, "scopes=" + String.join(",", names));
+                print(token);
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage());
             }
             return 0;
+        }
+
+        private void print(String token) {
+            spec.commandLine().getOut().println(token);
+            spec.commandLine().getOut().flush();
         }
     }
 }

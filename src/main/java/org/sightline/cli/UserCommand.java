@@ -1,5 +1,8 @@
 package org.sightline.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import org.sightline.audit.AuditKey;
+import org.sightline.audit.AuditLog;
 import org.sightline.users.PasswordHasher;
 import org.sightline.users.UserService;
 import org.sightline.access.Role;
@@ -19,6 +22,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code user add NAME --role admin|moderator|viewer}: panel accounts (the first admin starts here). */
@@ -53,21 +57,32 @@ public final class UserCommand extends CommandGroup {
                 throw new UserError(e.getMessage());
             }
             Config config = configOption.load(env);
+            String password = null;
+            if (passwordStdin) {
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                password = in.readLine();
+                if (password == null) throw new UserError("no password on standard input");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            Optional<LocalChannel> server = LocalChannel.find(config);
+            if (server.isPresent()) { // the running server holds the database: ask it
+                JsonNode u = server.get().addUser(name, r.wireName(), password);
+                out.println("created " + u.path("role").asText() + " " + u.path("name").asText());
+                if (u.hasNonNull("password")) {
+                    out.println("password: " + u.get("password").asText() + "  (shown once; change it under /password)");
+                }
+                out.flush();
+                return 0;
+            }
             SecureRandom random = new SecureRandom();
             try (Database db = Database.open(config)) {
                 UserService users = new UserService(db.jdbi(), new PasswordHasher(random), random, Clock.systemUTC(),
                         Duration.ofMinutes(30), 5, Duration.ofMinutes(15));
-                String password;
                 boolean generated = !passwordStdin;
-                if (passwordStdin) {
-                    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-                    password = in.readLine();
-                    if (password == null) throw new UserError("no password on standard input");
-                } else {
-                    password = users.generatePassword();
-                }
+                if (generated) password = users.generatePassword();
                 User u = users.create(name, r, password);
-                PrintWriter out = spec.commandLine().getOut();
+                AuditLog.open(db.jdbi(), Clock.systemUTC(), AuditKey.forDataDir(config.dataDir()))
+                        .append(LocalChannel.actor(), "user_add", "user:" + u.name(), "role=" + u.role());
                 out.println("created " + u.role() + " " + u.name());
                 if (generated) out.println("password: " + password + "  (shown once; change it under /password)");
                 out.flush();

@@ -37,8 +37,9 @@ public final class Database implements AutoCloseable {
             // created (or narrowed) owner-only before H2 writes a byte into it
             Path dir = DataDirectory.secure(config.dataDir());
             ownDir = dir;
-            // AUTO_SERVER lets a CLI command (token create, ...) use the file while the server holds it open
-            url = "jdbc:h2:file:" + dir.resolve("sightline") + ";AUTO_SERVER=TRUE";
+            // No AUTO_SERVER: it would open an H2 TCP server on every interface. While a server holds the file,
+            // the data commands (token create, ...) call that server over its local channel instead.
+            url = "jdbc:h2:file:" + dir.resolve("sightline");
         }
         if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("LOCK_TIMEOUT=")) {
             // a row lock is waited for up to 10 s (H2's default is far shorter) so that, as on PostgreSQL, a

@@ -139,4 +139,23 @@ class AuditLogTest {
         assertThat(run("user", "add", "root", "--role", "admin").err()).contains("already exists");
         assertThat(run("user", "add", "x", "--role", "king").exit()).isEqualTo(2);
     }
+
+    @Test
+    void a_checkpoint_from_the_running_server_verifies_until_the_log_is_rewritten() throws Exception {
+        java.nio.file.Path file = data.resolve("checkpoint.json");
+        Run cp = run("audit", "checkpoint", "--out", file.toString());
+        assertThat(cp.exit()).as(cp.err()).isZero();
+        assertThat(java.nio.file.Files.readString(file)).contains("\"seq\" : 5").contains("\"signer\" : \"hmac-sha256\"");
+        Run ok = run("audit", "verify", "--checkpoint", file.toString());
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("the checkpoint of").contains("is still held");
+        // both calls went through the server and are in the log, under the command line's user
+        assertThat(server.deps.audit().search("", "audit_checkpoint", "", Long.MAX_VALUE, 5)).singleElement()
+                .satisfies(e -> assertThat(e.actor()).startsWith("cli:"));
+
+        sql("UPDATE audit_events SET detail = 'case=0' WHERE seq = 5");
+        Run broken = run("audit", "verify", "--checkpoint", file.toString());
+        assertThat(broken.exit()).isEqualTo(1);
+        assertThat(broken.err()).contains("audit log broken at event 5");
+    }
 }

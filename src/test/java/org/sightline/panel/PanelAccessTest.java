@@ -34,6 +34,9 @@ class PanelAccessTest {
             "GET /instances/{name}/oauth/callback", "GET /instances/{name}/miauth/callback", "GET /lists/{name}",
             "GET /lists/{name}/changes",
             "GET /lists/{name}/key", "GET /lists/{name}/pdq.txt");
+    /** The command line's channel to a running server: the data directory's admin.key, from this host only. */
+    static final Set<String> LOCAL = Set.of("POST /api/v1/local/tokens", "POST /api/v1/local/users",
+            "POST /api/v1/local/instances", "POST /api/v1/local/audit/verify", "POST /api/v1/local/audit/checkpoint");
 
     @TempDir
     Path data;
@@ -82,12 +85,14 @@ class PanelAccessTest {
             assertThat(rule.kind() == Access.Kind.OPEN).as(route + " is open").isEqualTo(PUBLIC.contains(route));
             assertThat(rule.kind() == Access.Kind.SELF_AUTHENTICATED).as(route + " checks its own secret")
                     .isEqualTo(SELF_AUTHENTICATED.contains(route));
+            assertThat(rule.kind() == Access.Kind.LOCAL).as(route + " is for the local command line")
+                    .isEqualTo(LOCAL.contains(route));
         }
     }
 
     @Test
     void a_route_that_declares_no_access_rule_is_refused_by_the_guard() {
-        AuthGuard guard = new AuthGuard(server.deps.tokens(), server.deps.users());
+        AuthGuard guard = new AuthGuard(server.deps.tokens(), server.deps.users(), null);
         Javalin bare = Javalin.create(config -> {
             guard.install(config.routes);
             config.routes.get("/forgotten", ctx -> ctx.result("secret"));

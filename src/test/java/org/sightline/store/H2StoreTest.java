@@ -10,7 +10,7 @@ class H2StoreTest extends StoreContract {
 
     @Override
     String url() {
-        return "jdbc:h2:file:" + dir.resolve("sightline") + ";AUTO_SERVER=TRUE";
+        return "jdbc:h2:file:" + dir.resolve("sightline");
     }
 
     @Override

@@ -1,0 +1,151 @@
+package org.sightline.boot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import org.sightline.access.Access;
+import org.sightline.access.Role;
+import org.sightline.access.Scope;
+import org.sightline.access.User;
+import org.sightline.audit.AuditLog;
+import org.sightline.audit.Checkpoint;
+import org.sightline.common.Refusal;
+import org.sightline.federation.CheckpointKeys;
+import org.sightline.instances.InstanceService;
+import org.sightline.web.JsonBody;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@code /api/v1/local/…}: what the data commands ({@code token create}, {@code user add}, {@code instance add},
+ * {@code audit verify|checkpoint}) do when a server holds the embedded database. Only the command line of this
+ * host may call them ({@link Access#local()}: the key in {@code admin.key}, from a loopback address); every call
+ * is audited as {@code cli:<os user>}. JSON in and out; refusals as everywhere else.
+ */
+public final class LocalAdminRoutes {
+    public static final String BASE = "/api/v1/local";
+
+    private final App.Deps deps;
+    private final ObjectMapper json;
+
+    private LocalAdminRoutes(App.Deps deps, ObjectMapper json) {
+        this.deps = deps;
+        this.json = json;
+    }
+
+    static void register(RoutesConfig routes, App.Deps deps, ObjectMapper json) {
+        LocalAdminRoutes r = new LocalAdminRoutes(deps, json);
+        routes.post(BASE + "/tokens", r::createToken, Access.local());
+        routes.post(BASE + "/users", r::addUser, Access.local());
+        routes.post(BASE + "/instances", r::addInstance, Access.local());
+        routes.post(BASE + "/audit/verify", r::verifyAudit, Access.local());
+        routes.post(BASE + "/audit/checkpoint", r::checkpoint, Access.local());
+    }
+
+    /** {@code {"name", "scopes": "match,banks:read"}} → 201 {@code {"name", "scopes", "token"}} (shown once). */
+    private void createToken(Context ctx) {
+        JsonNode body = JsonBody.object(ctx, json, "{\"name\": …, \"scopes\": \"match,banks:read\"}");
+        String name = text(body, "name");
+        Set<Scope> scopes;
+        String token;
+        try {
+            scopes = Scope.parseList(text(body, "scopes") == null ? "" : text(body, "scopes"));
+            token = deps.tokens().create(name, scopes);
+        } catch (IllegalArgumentException e) {
+            throw refusal(e);
+        }
+        Set<String> names = new TreeSet<>();
+        scopes.forEach(s -> names.add(s.wireName()));
+        deps.audit().append(Access.localActor(ctx), "token_create", "token:" + name, "scopes=" + String.join(",", names));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", name);
+        out.put("scopes", names);
+        out.put("token", token);
+        ctx.status(201).json(out);
+    }
+
+    /** {@code {"name", "role", "password"?}} → 201 {@code {"name", "role", "password"?}} (a generated one, once). */
+    private void addUser(Context ctx) {
+        JsonNode body = JsonBody.object(ctx, json, "{\"name\": …, \"role\": \"admin\", \"password\": …}");
+        String password = text(body, "password");
+        boolean generated = password == null;
+        User u;
+        try {
+            Role role = Role.parse(text(body, "role") == null ? "" : text(body, "role"));
+            if (generated) password = deps.users().generatePassword();
+            u = deps.users().create(text(body, "name"), role, password);
+        } catch (IllegalArgumentException e) {
+            throw refusal(e);
+        }
+        deps.audit().append(Access.localActor(ctx), "user_add", "user:" + u.name(), "role=" + u.role());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", u.name());
+        out.put("role", u.role());
+        if (generated) out.put("password", password);
+        ctx.status(201).json(out);
+    }
+
+    /** The fields of {@code POST /api/v1/instances}; answers with the webhook path and a generated secret, once. */
+    private void addInstance(Context ctx) {
+        JsonNode body = JsonBody.object(ctx, json, "a JSON object");
+        Integer budget = body.hasNonNull("time_budget_ms") ? body.get("time_budget_ms").asInt() : null;
+        InstanceService.Added added = deps.instances().add(new InstanceService.NewInstance(text(body, "name"),
+                text(body, "kind"), text(body, "url"), text(body, "webhook_secret"), text(body, "token"),
+                text(body, "fail_mode"), budget));
+        deps.audit().append(Access.localActor(ctx), "instance_add", "instance:" + added.instance().name(),
+                "kind=" + added.instance().kind() + " url=" + added.instance().baseUrl());
+        Map<String, Object> out = new LinkedHashMap<>(added.instance().toJson());
+        if (added.generatedSecret() != null) out.put("webhook_secret", added.generatedSecret());
+        out.put("webhook_path", added.instance().webhookPath());
+        ctx.status(201).json(out);
+    }
+
+    /** {@code {"checkpoint": {…}?}} → {@code {"ok", "events", "first_bad", "problem", "keyed_from"}}. */
+    private void verifyAudit(Context ctx) {
+        JsonNode body = JsonBody.object(ctx, json, "{} or {\"checkpoint\": …}");
+        AuditLog audit = deps.audit();
+        AuditLog.Verification v;
+        if (body.hasNonNull("checkpoint")) {
+            Checkpoint cp;
+            try {
+                cp = Checkpoint.fromJson(body.get("checkpoint"));
+            } catch (IllegalArgumentException e) {
+                throw Refusal.invalid(e.getMessage());
+            }
+            v = audit.verify(cp, CheckpointKeys.forDataDir(deps.config().dataDir(), audit));
+        } else {
+            v = audit.verify();
+        }
+        // recorded after the walk, so the answer counts the events as they were when asked
+        audit.append(Access.localActor(ctx), "audit_verify", "audit", v.ok() ? "ok" : "broken");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", v.ok());
+        out.put("events", v.events());
+        out.put("first_bad", v.firstBad().orElse(null));
+        out.put("problem", v.problem());
+        out.put("keyed_from", v.keyedFrom());
+        ctx.json(out);
+    }
+
+    /** → the signed checkpoint of the current head. */
+    private void checkpoint(Context ctx) {
+        AuditLog audit = deps.audit();
+        Checkpoint cp = audit.checkpoint(CheckpointKeys.forDataDir(deps.config().dataDir(), audit));
+        audit.append(Access.localActor(ctx), "audit_checkpoint", "audit", "seq=" + cp.seq());
+        ctx.json(cp.toJson());
+    }
+
+    private static Refusal refusal(IllegalArgumentException e) {
+        String m = e.getMessage() == null ? "invalid request" : e.getMessage();
+        return m.contains("already exists") ? new Refusal(Refusal.Kind.CONFLICT, m) : Refusal.invalid(m);
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+}
