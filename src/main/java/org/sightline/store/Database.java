@@ -54,6 +54,18 @@ public final class Database implements AutoCloseable {
             // killed process, not a power cut).
             url += ";WRITE_DELAY=0";
         }
+        if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
+                && !url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT=")) {
+            // H2 would close the database from a JVM shutdown hook of its own, racing the server's orderly stop
+            // (workers first, the database last: close())
+            url += ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        if (url.startsWith("jdbc:h2:file:")) {
+            // ... and so by threads that may be interrupted (a pict-rs gate past its budget, workers at shutdown):
+            // an interrupt closes a plain FileChannel under H2, which then closes the whole database. H2's async
+            // file system uses a channel that an interrupt does not close.
+            url = "jdbc:h2:async:" + url.substring("jdbc:h2:file:".length());
+        }
         Database db = open(url, settings.user(), settings.password(), settings.poolSize());
         if (ownDir != null) {
             try {
