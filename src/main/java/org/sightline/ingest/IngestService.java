@@ -133,10 +133,10 @@ public final class IngestService {
                 }
                 boolean report = event.fromReport();
                 Fitted f = fitted(instance, event, ref);
-                media.insert(new MediaDao.NewMedia(instance.id(), "mastodon", sourceKey, ref.statusId(),
-                        f.statusUrl(), f.accountId(), f.acct(), ref.attachmentId(), f.fetchUrl(),
-                        report ? event.report().reportId() : null, reportComment,
-                        report ? 1 : 0, f.metadata(), null, report ? Decision.REPORT_BOOST : 0, now));
+                media.insert(new MediaDao.NewMedia(instance.id(), "mastodon", sourceKey, new MediaDao.Post(ref.statusId(),
+                        f.statusUrl(), f.accountId(), f.acct(), ref.attachmentId(), f.fetchUrl()),
+                        report ? new MediaDao.Report(event.report().reportId(), reportComment, 1) : MediaDao.Report.NONE,
+                        f.metadata(), null, report ? Decision.REPORT_BOOST : 0, now));
                 queued++;
             }
             events.insert(instance.id(), event.type().wireName(), dedupeKey, queued, now);

@@ -20,11 +20,22 @@ import java.util.Optional;
 @RegisterConstructorMapper(MediaRecord.class)
 public interface MediaDao {
 
-    /** What an ingest route knows of a new media item. */
-    record NewMedia(Long instanceId, String origin, String sourceKey, String statusId, String statusUrl,
-                    String accountId, String acct, String attachmentId, String fetchUrl, String reportId,
-                    String reportComment, int reportCount, String metadata, byte[] pendingBytes, int priority,
-                    Instant createdAt) {
+    /**
+     * What a source knows of a new media item: where it came from ({@code sourceKey} de-duplicates per instance),
+     * the post it belongs to, a report about it, and the bytes when they came with the event.
+     */
+    record NewMedia(Long instanceId, String origin, String sourceKey, Post post, Report report, String metadata,
+                    byte[] pendingBytes, int priority, Instant createdAt) {
+    }
+
+    /** The post and attachment a media item belongs to, and where to fetch it; each part may be unknown (null). */
+    record Post(String statusId, String statusUrl, String accountId, String acct, String attachmentId, String fetchUrl) {
+        public static final Post NONE = new Post(null, null, null, null, null, null);
+    }
+
+    /** A report that brought the media in. */
+    record Report(String reportId, String comment, int count) {
+        public static final Report NONE = new Report(null, null, 0);
     }
 
     /** Stores the new item, queued for a worker, with the bytes to scan if it came with them. */
@@ -38,8 +49,9 @@ public interface MediaDao {
 
     @SqlUpdate("INSERT INTO media (instance_id, origin, source_key, status_id, status_url, account_id, acct,"
             + " attachment_id, fetch_url, report_id, report_comment, report_count, metadata, created_at)"
-            + " VALUES (:instanceId, :origin, :sourceKey, :statusId, :statusUrl, :accountId, :acct, :attachmentId,"
-            + " :fetchUrl, :reportId, :reportComment, :reportCount, :metadata, :createdAt)")
+            + " VALUES (:instanceId, :origin, :sourceKey, :post.statusId, :post.statusUrl, :post.accountId, :post.acct,"
+            + " :post.attachmentId, :post.fetchUrl, :report.reportId, :report.comment, :report.count, :metadata,"
+            + " :createdAt)")
     @GetGeneratedKeys("id")
     long insertSource(@BindMethods NewMedia media);
 

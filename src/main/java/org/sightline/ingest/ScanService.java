@@ -62,8 +62,8 @@ public final class ScanService {
     public long submit(Request request, boolean wait, Duration maxWait) throws InterruptedException {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         long id = jdbi.withExtension(MediaDao.class, dao -> dao.insert(new MediaDao.NewMedia(request.instanceId(),
-                "api", null, request.status(), null, request.account(), null, request.attachment(), request.url(), null, null, 0,
-                request.metadata(), request.bytes(), 0, now)));
+                "api", null, new MediaDao.Post(request.status(), null, request.account(), null, request.attachment(),
+                request.url()), MediaDao.Report.NONE, request.metadata(), request.bytes(), 0, now)));
         if (!wait) {
             workers.wake();
             return id;
@@ -111,8 +111,8 @@ public final class ScanService {
         String worker = workers.node() + "/pictrs";
         long id = jdbi.inTransaction(h -> {
             MediaDao dao = h.attach(MediaDao.class);
-            long mediaId = dao.insert(new MediaDao.NewMedia(instance.id(), "pictrs", null, null, null, null, null,
-                    null, null, null, null, 0, null, null, 0, now));
+            long mediaId = dao.insert(new MediaDao.NewMedia(instance.id(), "pictrs", null, MediaDao.Post.NONE,
+                    MediaDao.Report.NONE, null, null, 0, now));
             // leased past the budget, so no worker picks it up while the gate decides
             dao.lease(mediaId, now.plusMillis(instance.timeBudgetMs()).plus(Duration.ofMinutes(2)), worker);
             return mediaId;

@@ -289,8 +289,9 @@ public final class MisskeyPoller implements Polls, AutoCloseable {
                 String acct = user.hasNonNull("username")
                         ? user.get("username").asText() + (user.hasNonNull("host") ? "@" + user.get("host").asText() : "")
                         : null;
-                media.insert(new MediaDao.NewMedia(instance.id(), "misskey", sourceKey, null, null, userId,
-                        Columns.fits(acct, Columns.MEDIA_ACCT) ? acct : null, id, url, null, null, 0, null, null, 0, now));
+                media.insert(new MediaDao.NewMedia(instance.id(), "misskey", sourceKey, new MediaDao.Post(null, null,
+                        userId, Columns.fits(acct, Columns.MEDIA_ACCT) ? acct : null, id, url), MediaDao.Report.NONE,
+                        null, null, 0, now));
                 added++;
             }
             advance(h.attach(Dao.class), instance, lease, cursor, added);
