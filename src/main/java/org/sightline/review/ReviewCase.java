@@ -1,24 +1,38 @@
 package org.sightline.review;
 
+import org.jdbi.v3.core.mapper.Nested;
+
 import java.time.Instant;
 
 /** A case with what the queue and the case page show of its media (no image bytes). */
 public record ReviewCase(long id, long mediaId, CaseState state, int priority, String reason, String autoOutcome,
                          Instant createdAt, Long claimedBy, String claimedByName, Instant claimedUntil,
                          String decision, String decisionReason, String decidedBy, Instant decidedAt,
-                         String instanceName, String statusId, String statusUrl, String acct, String reportComment,
-                         int reportCount, String outcome, String mediaReason, String pdq, String labels,
-                         String banks, boolean hasPreview) {
+                         @Nested Evidence evidence) {
 
-    /** The post's URL as a link only when it is http(s): it comes from a remote server ({@code javascript:} …). */
-    public String statusLink() {
-        if (statusUrl == null) return null;
-        String u = statusUrl.trim().toLowerCase(java.util.Locale.ROOT);
-        return u.startsWith("https://") || u.startsWith("http://") ? statusUrl.trim() : null;
-    }
+    /**
+     * What the case is about, as ingest's media view and the matches show it: the post, the report, the scan, and
+     * the labels and banks of its live matches (comma-joined).
+     */
+    public record Evidence(String instanceName, String statusId, String statusUrl, String acct, String reportComment,
+                           int reportCount, String outcome, String mediaReason, String pdq, String labels,
+                           String banks, boolean hasPreview) {
 
-    public java.util.List<String> labelList() {
-        return org.sightline.banks.Labels.split(labels);
+        /** The post's URL as a link only when it is http(s): it comes from a remote server ({@code javascript:} …). */
+        public String statusLink() {
+            if (statusUrl == null) return null;
+            String u = statusUrl.trim().toLowerCase(java.util.Locale.ROOT);
+            return u.startsWith("https://") || u.startsWith("http://") ? statusUrl.trim() : null;
+        }
+
+        public java.util.List<String> labelList() {
+            return org.sightline.banks.Labels.split(labels);
+        }
+
+        Evidence withMatches(String labels, String banks) {
+            return new Evidence(instanceName, statusId, statusUrl, acct, reportComment, reportCount, outcome,
+                    mediaReason, pdq, labels, banks, hasPreview);
+        }
     }
 
     /** Claimed by someone else until a time still to come. */

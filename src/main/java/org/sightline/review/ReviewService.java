@@ -124,7 +124,7 @@ public final class ReviewService {
                 + (actions.isEmpty() ? "" : " actions=" + String.join(",", actions)) + note(d.note());
         decide(c, user, CaseState.DECIDED, "confirm", nzTrim(d.note()), new ArrayList<>(actions), labels, detail);
         if (bank != null) {
-            remember(c, banks.addEntries(bank.name(), List.of(new BankService.NewEntry("pdq", c.pdq(), labels,
+            remember(c, banks.addEntries(bank.name(), List.of(new BankService.NewEntry("pdq", c.evidence().pdq(), labels,
                     "confirmed in case " + c.id(), null, null)), user.name()));
         }
     }
@@ -136,7 +136,7 @@ public final class ReviewService {
         decide(c, user, CaseState.DECIDED, "dismiss", r, List.of(), List.of(),
                 "reason=" + r + (bank == null ? "" : " allow_bank=" + bank.name()));
         if (bank != null) {
-            remember(c, banks.addEntries(bank.name(), List.of(new BankService.NewEntry("pdq", c.pdq(), List.of(),
+            remember(c, banks.addEntries(bank.name(), List.of(new BankService.NewEntry("pdq", c.evidence().pdq(), List.of(),
                     "dismissed in case " + c.id() + ": " + r, null, null)), user.name()));
         }
     }
@@ -150,7 +150,7 @@ public final class ReviewService {
 
     /** Keeps the case's media as the reference image of the entries made from it. */
     private void remember(ReviewCase c, List<org.sightline.banks.BankEntry> entries) {
-        if (!c.hasPreview()) return;
+        if (!c.evidence().hasPreview()) return;
         ReviewDao dao = jdbi.onDemand(ReviewDao.class);
         for (org.sightline.banks.BankEntry e : entries) dao.addReference(e.id(), c.mediaId());
     }
@@ -186,7 +186,7 @@ public final class ReviewService {
             throw Refusal.invalid(allow ? "bank '" + b.name() + "' is not an allow-bank"
                     : "bank '" + b.name() + "' is an allow-bank");
         }
-        if (c.pdq() == null) throw Refusal.invalid("this media has no PDQ hash to add to a bank");
+        if (c.evidence().pdq() == null) throw Refusal.invalid("this media has no PDQ hash to add to a bank");
         return b;
     }
 
@@ -220,9 +220,7 @@ public final class ReviewService {
         List<String> bankNames = dao.banksOf(c.mediaId());
         return new ReviewCase(c.id(), c.mediaId(), c.state(), c.priority(), c.reason(), c.autoOutcome(), c.createdAt(),
                 c.claimedBy(), c.claimedByName(), c.claimedUntil(), c.decision(), c.decisionReason(), c.decidedBy(),
-                c.decidedAt(), c.instanceName(), c.statusId(), c.statusUrl(), c.acct(), c.reportComment(),
-                c.reportCount(), c.outcome(), c.mediaReason(), c.pdq(), String.join(",", labels),
-                String.join(",", bankNames), c.hasPreview());
+                c.decidedAt(), c.evidence().withMatches(String.join(",", labels), String.join(",", bankNames)));
     }
 
     private static String required(String reason) {
