@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -78,6 +80,39 @@ public final class ListFormat {
     public record KeyDocument(@JsonProperty("algorithm") String algorithm, @JsonProperty("key_id") String keyId,
                               @JsonProperty("public_key") String publicKey,
                               @JsonProperty("rotations") List<SignedRotation> rotations) {
+    }
+
+    /** What a document's outline says before it is read: snapshot or changes, and how many of them it holds. */
+    public record Outline(boolean snapshot, long count) {
+    }
+
+    /**
+     * Counts a document's entries (snapshot) or changes (page) with the streaming parser, building nothing: a
+     * document holding more than a subscriber takes is refused before it costs memory.
+     */
+    public Outline outline(byte[] bytes) {
+        try (JsonParser p = FACTORY.createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw new FormatException("not a list document");
+            boolean snapshot = false;
+            long count = 0;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if ((field.equals("entries") || field.equals("changes"))
+                        && value == JsonToken.START_ARRAY) {
+                    snapshot |= field.equals("entries");
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        count++;
+                        p.skipChildren();
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return new Outline(snapshot, count);
+        } catch (IOException e) {
+            throw new FormatException("not a list document: " + e.getClass().getSimpleName());
+        }
     }
 
     public Document readDocument(byte[] bytes) {

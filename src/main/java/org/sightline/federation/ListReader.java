@@ -236,6 +236,15 @@ final class ListReader {
         }
         ListFormat.Document doc;
         try {
+            ListFormat.Outline outline = format.outline(f.body());
+            if (outline.snapshot() && outline.count() > limits.maxEntries()) {
+                throw new SyncException("the list's snapshot has " + outline.count() + " entries, over this instance's"
+                        + " limit of " + limits.maxEntries() + " (lists.max_entries); nothing was applied");
+            }
+            if (!outline.snapshot() && outline.count() > limits.maxChangesPerSync()) {
+                throw new SyncException(where + " holds " + outline.count() + " changes in one page, over this"
+                        + " instance's limit of " + limits.maxChangesPerSync() + " (lists.max_changes_per_sync)");
+            }
             doc = format.readDocument(f.body());
         } catch (ListFormat.FormatException e) {
             throw new SyncException(where + ": " + e.getMessage());

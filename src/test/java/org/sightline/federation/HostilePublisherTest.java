@@ -10,6 +10,7 @@ import org.sightline.config.Config;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -81,6 +82,21 @@ class HostilePublisherTest {
         assertThat(sync(sub).status()).isNotEqualTo(200);
         assertThat(subscription(sub).toString()).contains("lists.max_entries");
         assertThat(b.deps.banks().countActive(b.deps.subscriptions().get(sub).bankId())).isZero();
+    }
+
+    @Test
+    void an_oversized_snapshot_is_refused_from_its_outline_before_its_entries_are_built() {
+        start(Config.defaults().with("lists.max_entries", 50));
+        // 50 proper entries, then 10,000 that are not even objects: reading them would fail (or fill the heap)
+        String doc = new String(ListFormat.snapshot(pub.header(key), 60, adds(1, 50)), StandardCharsets.UTF_8);
+        int end = doc.lastIndexOf(']');
+        String oversized = doc.substring(0, end) + ",0".repeat(10_000) + doc.substring(end);
+        pub.serveSigned("/lists/l", oversized.getBytes(StandardCharsets.UTF_8), key, 60);
+        TestServer.Response r = b.postJson("/api/v1/subscriptions", admin, "{\"url\":\"" + pub.listUrl + "\",\"key\":\""
+                + key.publicKey().base64() + "\"}");
+        long sub = r.json().get("id").asLong();
+        assertThat(sync(sub).status()).isNotEqualTo(200);
+        assertThat(subscription(sub).toString()).contains("10050 entries").contains("lists.max_entries");
     }
 
     @Test
