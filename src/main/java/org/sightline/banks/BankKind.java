@@ -1,13 +1,10 @@
 package org.sightline.banks;
 
+import org.sightline.common.WireName;
 import com.fasterxml.jackson.annotation.JsonValue;
-import org.sightline.common.Refusal;
-
-import java.util.Arrays;
-import java.util.stream.Collectors;
 
 /** Where a bank's entries come from: added here, synced from a subscribed list, or an allow list. */
-public enum BankKind {
+public enum BankKind implements WireName {
     LOCAL("local"),
     SUBSCRIBED("subscribed"),
     ALLOW("allow");
@@ -20,6 +17,7 @@ public enum BankKind {
 
     /** The word stored, shown in JSON and printed by templates. */
     @JsonValue
+    @Override
     public String wireName() {
         return wireName;
     }
@@ -31,15 +29,11 @@ public enum BankKind {
 
     /** The allowed wire names, comma-separated, in declaration order. */
     public static String allowed() {
-        return Arrays.stream(values()).map(BankKind::wireName).collect(Collectors.joining(", "));
+        return WireName.allowed(BankKind.class);
     }
 
     /** Parses a form or API value (trimmed, any case); refuses anything else, naming the allowed values. */
     public static BankKind parse(String value) {
-        String v = value == null ? null : value.trim().toLowerCase(java.util.Locale.ROOT);
-        for (BankKind x : values()) {
-            if (x.wireName.equals(v)) return x;
-        }
-        throw Refusal.invalid("kind must be one of " + allowed() + ", got '" + value + "'");
+        return WireName.parse(BankKind.class, "kind", value);
     }
 }

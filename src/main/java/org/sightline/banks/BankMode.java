@@ -1,13 +1,10 @@
 package org.sightline.banks;
 
+import org.sightline.common.WireName;
 import com.fasterxml.jackson.annotation.JsonValue;
-import org.sightline.common.Refusal;
-
-import java.util.Arrays;
-import java.util.stream.Collectors;
 
 /** Whether a bank's matches decide ({@code enforce}) or are only recorded ({@code observe}). */
-public enum BankMode {
+public enum BankMode implements WireName {
     ENFORCE("enforce"),
     OBSERVE("observe");
 
@@ -19,6 +16,7 @@ public enum BankMode {
 
     /** The word stored, shown in JSON and printed by templates. */
     @JsonValue
+    @Override
     public String wireName() {
         return wireName;
     }
@@ -30,15 +28,11 @@ public enum BankMode {
 
     /** The allowed wire names, comma-separated, in declaration order. */
     public static String allowed() {
-        return Arrays.stream(values()).map(BankMode::wireName).collect(Collectors.joining(", "));
+        return WireName.allowed(BankMode.class);
     }
 
     /** Parses a form or API value (trimmed, any case); refuses anything else, naming the allowed values. */
     public static BankMode parse(String value) {
-        String v = value == null ? null : value.trim().toLowerCase(java.util.Locale.ROOT);
-        for (BankMode x : values()) {
-            if (x.wireName.equals(v)) return x;
-        }
-        throw Refusal.invalid("mode must be one of " + allowed() + ", got '" + value + "'");
+        return WireName.parse(BankMode.class, "mode", value);
     }
 }

@@ -1,15 +1,14 @@
 package org.sightline.banks;
 
+import org.sightline.common.WireName;
 import com.fasterxml.jackson.annotation.JsonValue;
 import org.sightline.common.Refusal;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /** The label taxonomy: what a bank entry or a confirmed case is about. Stored and exchanged by wire name. */
-public enum Label {
+public enum Label implements WireName {
     CSAM("csam"),
     NCII("ncii"),
     TERRORISM("terrorism"),
@@ -29,6 +28,7 @@ public enum Label {
 
     /** The word stored, shown in JSON and printed by templates. */
     @JsonValue
+    @Override
     public String wireName() {
         return wireName;
     }
@@ -40,12 +40,12 @@ public enum Label {
 
     /** The allowed wire names, comma-separated, in declaration order. */
     public static String allowed() {
-        return Arrays.stream(values()).map(Label::wireName).collect(Collectors.joining(", "));
+        return WireName.allowed(Label.class);
     }
 
     /** The label a stored or received word names, if any (exactly: stored labels were validated). */
     public static Optional<Label> find(String value) {
-        return Arrays.stream(values()).filter(l -> l.wireName.equals(value)).findFirst();
+        return WireName.find(Label.class, value);
     }
 
     /** Parses a form, API or list value (trimmed, any case); refuses anything else, naming the allowed values. */

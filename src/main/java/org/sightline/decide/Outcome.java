@@ -1,14 +1,11 @@
 package org.sightline.decide;
 
+import org.sightline.common.WireName;
 import com.fasterxml.jackson.annotation.JsonValue;
 import org.sightline.banks.BankPolicy;
-import org.sightline.common.Refusal;
-
-import java.util.Arrays;
-import java.util.stream.Collectors;
 
 /** What the decision is for one media item, from the mildest to the gravest; the last three are automatic. */
-public enum Outcome {
+public enum Outcome implements WireName {
     PASS("pass"),
     REVIEW("review"),
     MARK_SENSITIVE("mark_sensitive"),
@@ -23,6 +20,7 @@ public enum Outcome {
 
     /** The word stored, shown in JSON and printed by templates. */
     @JsonValue
+    @Override
     public String wireName() {
         return wireName;
     }
@@ -49,14 +47,11 @@ public enum Outcome {
 
     /** The allowed wire names, comma-separated, in declaration order. */
     public static String allowed() {
-        return Arrays.stream(values()).map(Outcome::wireName).collect(Collectors.joining(", "));
+        return WireName.allowed(Outcome.class);
     }
 
     /** Parses a stored or API value; refuses anything else, naming the allowed values. */
     public static Outcome parse(String value) {
-        for (Outcome o : values()) {
-            if (o.wireName.equals(value)) return o;
-        }
-        throw Refusal.invalid("decision must be one of " + allowed() + ", got '" + value + "'");
+        return WireName.parse(Outcome.class, "decision", value);
     }
 }

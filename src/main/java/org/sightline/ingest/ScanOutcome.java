@@ -1,15 +1,12 @@
 package org.sightline.ingest;
 
+import org.sightline.common.WireName;
 import com.fasterxml.jackson.annotation.JsonValue;
-import org.sightline.common.Refusal;
 import org.sightline.fetch.FetchResult;
 import org.sightline.hashing.MediaException;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /** What came of fetching and decoding a media item; anything but {@code scanned} goes to review. */
-public enum ScanOutcome {
+public enum ScanOutcome implements WireName {
     SCANNED("scanned"),
     UNSUPPORTED("unsupported"),
     TOO_LARGE("too_large"),
@@ -25,6 +22,7 @@ public enum ScanOutcome {
 
     /** The word stored, shown in JSON and printed by templates. */
     @JsonValue
+    @Override
     public String wireName() {
         return wireName;
     }
@@ -55,14 +53,11 @@ public enum ScanOutcome {
 
     /** The allowed wire names, comma-separated, in declaration order. */
     public static String allowed() {
-        return Arrays.stream(values()).map(ScanOutcome::wireName).collect(Collectors.joining(", "));
+        return WireName.allowed(ScanOutcome.class);
     }
 
     /** Parses a stored or API value; refuses anything else, naming the allowed values. */
     public static ScanOutcome parse(String value) {
-        for (ScanOutcome o : values()) {
-            if (o.wireName.equals(value)) return o;
-        }
-        throw Refusal.invalid("outcome must be one of " + allowed() + ", got '" + value + "'");
+        return WireName.parse(ScanOutcome.class, "outcome", value);
     }
 }

@@ -1,13 +1,11 @@
 package org.sightline.instances;
 
+import org.sightline.common.WireName;
 import com.fasterxml.jackson.annotation.JsonValue;
 import org.sightline.common.Refusal;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /** The kind of a connected server: which API and events Sightline speaks with it. */
-public enum InstanceKind {
+public enum InstanceKind implements WireName {
     MASTODON("mastodon"),
     MISSKEY("misskey"),
     PLEROMA("pleroma"),
@@ -22,6 +20,7 @@ public enum InstanceKind {
 
     /** The word stored, shown in JSON and printed by templates. */
     @JsonValue
+    @Override
     public String wireName() {
         return wireName;
     }
@@ -33,14 +32,12 @@ public enum InstanceKind {
 
     /** The allowed wire names, comma-separated, in declaration order. */
     public static String allowed() {
-        return Arrays.stream(values()).map(InstanceKind::wireName).collect(Collectors.joining(", "));
+        return WireName.allowed(InstanceKind.class);
     }
 
     /** Parses an API or form value exactly; refuses anything else, naming the allowed values. */
     public static InstanceKind parse(String value) {
-        for (InstanceKind k : values()) {
-            if (k.wireName.equals(value)) return k;
-        }
-        throw Refusal.invalid("kind must be one of " + allowed());
+        return WireName.find(InstanceKind.class, value)
+                .orElseThrow(() -> Refusal.invalid("kind must be one of " + allowed()));
     }
 }

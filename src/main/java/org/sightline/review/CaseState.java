@@ -1,12 +1,10 @@
 package org.sightline.review;
 
+import org.sightline.common.WireName;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /** Where a case is: waiting for a moderator, waiting for an admin, or done. */
-public enum CaseState {
+public enum CaseState implements WireName {
     OPEN("open"),
     ESCALATED("escalated"),
     DECIDED("decided");
@@ -19,6 +17,7 @@ public enum CaseState {
 
     /** The word stored, shown in JSON and printed by templates. */
     @JsonValue
+    @Override
     public String wireName() {
         return wireName;
     }
@@ -30,14 +29,12 @@ public enum CaseState {
 
     /** The allowed wire names, comma-separated, in declaration order. */
     public static String allowed() {
-        return Arrays.stream(values()).map(CaseState::wireName).collect(Collectors.joining(", "));
+        return WireName.allowed(CaseState.class);
     }
 
     /** Parses a stored or internal value; unknown values are a programming error, not user input. */
     public static CaseState parse(String value) {
-        for (CaseState s : values()) {
-            if (s.wireName.equals(value)) return s;
-        }
-        throw new IllegalArgumentException("case state must be one of " + allowed() + ", got '" + value + "'");
+        return WireName.find(CaseState.class, value).orElseThrow(() -> new IllegalArgumentException(
+                "case state must be one of " + allowed() + ", got '" + value + "'"));
     }
 }
