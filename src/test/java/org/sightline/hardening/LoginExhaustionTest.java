@@ -93,7 +93,11 @@ class LoginExhaustionTest {
         assertThat(statuses.keySet()).isSubsetOf(401, 429, 503);
         assertThat(statuses.get(401).get()).isLessThanOrEqualTo(5);
         assertThat(slowestHealth.get()).isLessThan(5_000);
-        // the account is locked now, even with the right password
+        // on a slow machine some of the burst may have been told "busy" (503) before their password was checked,
+        // and those do not count: top the failures up one at a time, then the account is locked, even with the
+        // right password
+        for (int i = 0; i < 5 && login("192.0.2.8", "mia", "wrong password") != 429; i++) {
+        }
         assertThat(login("192.0.2.9", "mia", PASSWORD)).isEqualTo(429);
     }
 
