@@ -122,6 +122,9 @@ public final class IngestRoutes {
         } catch (Refusal e) {
             throw e;
         } catch (Exception e) {
+            // the parser gave up part-way through the body: what is left of it cannot be read as the next request,
+            // so the connection closes after the answer, and the client knows not to reuse it
+            ctx.header("Connection", "close");
             throw Refusal.invalid("malformed multipart/form-data body: it needs the boundary given in Content-Type,"
                     + " a closing boundary, at most 1000 fields and part headers under 8 KB");
         }
