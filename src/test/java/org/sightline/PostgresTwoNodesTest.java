@@ -11,6 +11,12 @@ import org.sightline.hashing.PdqHash;
 import org.sightline.matching.Matcher;
 import org.sightline.matching.SignalType;
 import org.sightline.store.TestDatabases;
+import org.sightline.access.Scope;
+import org.sightline.auth.TokenService;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -113,6 +119,42 @@ class PostgresTwoNodesTest {
                 eventually("node B switches the plugin off", () -> !nodeB.plugins().switchedOn("webhook"));
                 assertThat(nodeB.plugins().actionFor("report", null)).isEmpty();
             }
+        }
+    }
+
+    @Test
+    void a_token_revoked_or_expired_on_one_node_fails_at_once_on_the_other() throws Exception {
+        url = TestDatabases.createPostgresSchema();
+        Config a = Config.load(null, Map.of("SIGHTLINE_DATA_DIR", dirA.toString(), "SIGHTLINE_DB_URL", url,
+                "SIGHTLINE_DB_USER", TestDatabases.PG_USER)).with("ingest.workers", 0);
+        try (TestServer nodeA = new TestServer(a)) {
+            // nodes sharing a database share the audit key, as the README asks
+            java.nio.file.Files.copy(dirA.resolve("audit.key"), dirB.resolve("audit.key"));
+            try (TestServer nodeB = new TestServer(a.with("data.dir", dirB))) {
+                twoNodes(nodeA, nodeB);
+            }
+        }
+    }
+
+    private static void twoNodes(TestServer nodeA, TestServer nodeB) {
+        {
+            String root = nodeA.token("root", Scope.ADMIN);
+            String scanner = nodeA.token("scanner", Scope.SCAN);
+            assertThat(nodeB.get("/api/v1/media", scanner).status()).isNotIn(401, 403);
+            assertThat(nodeB.get("/api/v1/tokens", root).json().get("tokens")).hasSize(2);
+
+            long id = nodeA.deps.tokens().list().stream().filter(t -> t.name().equals("scanner")).findFirst()
+                    .orElseThrow().id();
+            assertThat(nodeA.send("DELETE", "/api/v1/tokens/" + id, root, null, null, null).status()).isEqualTo(200);
+            // no waiting, no notification: the other node's lookup no longer finds it
+            assertThat(nodeB.get("/api/v1/media", scanner).status()).isEqualTo(401);
+            assertThat(nodeA.get("/api/v1/media", scanner).status()).isEqualTo(401);
+
+            TokenService.Created brief = nodeA.deps.tokens().create("brief", Set.of(Scope.SCAN), Duration.ofHours(1), "test");
+            assertThat(nodeB.get("/api/v1/media", brief.token()).status()).isNotIn(401, 403);
+            nodeA.deps.database().jdbi().useHandle(h -> h.createUpdate(
+                    "UPDATE api_tokens SET expires_at = :at WHERE name = 'brief'").bind("at", Instant.now().minusSeconds(1)).execute());
+            assertThat(nodeB.get("/api/v1/media", brief.token()).status()).isEqualTo(401);
         }
     }
 }

@@ -8,6 +8,7 @@ import org.sightline.access.PanelSession;
 import org.sightline.access.Principal;
 import org.sightline.common.Refusal;
 import org.sightline.users.UserService;
+import org.sightline.web.ClientAddress;
 import org.sightline.web.Cookies;
 import org.sightline.web.Csrf;
 import org.sightline.web.Page;
@@ -23,12 +24,19 @@ public final class AuthGuard {
     private final TokenService tokens;
     private final UserService users;
     private final LocalKey localKey;
+    private final ClientAddress clients;
 
     /** {@code localKey} null: no command-line channel (PostgreSQL, where commands use the database directly). */
     public AuthGuard(TokenService tokens, UserService users, LocalKey localKey) {
+        this(tokens, users, localKey, new ClientAddress(false));
+    }
+
+    /** {@code clients}: the address a token's use is recorded from. */
+    public AuthGuard(TokenService tokens, UserService users, LocalKey localKey, ClientAddress clients) {
         this.tokens = tokens;
         this.users = users;
         this.localKey = localKey;
+        this.clients = clients;
     }
 
     /** Installs the check in front of every matched route. */
@@ -128,7 +136,7 @@ public final class AuthGuard {
             ctx.header("WWW-Authenticate", "Bearer");
             throw new Refusal(Refusal.Kind.UNAUTHENTICATED, "the Authorization header must be 'Bearer <token>'");
         }
-        return tokens.authenticate(header.substring(7).trim()).orElseThrow(() -> {
+        return tokens.authenticate(header.substring(7).trim(), clients.of(ctx)).orElseThrow(() -> {
             ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             return new Refusal(Refusal.Kind.UNAUTHENTICATED, "invalid token");
         });

@@ -43,6 +43,7 @@ import org.sightline.web.Cookies;
 import org.sightline.web.PebbleRenderer;
 import org.sightline.web.StaticRoutes;
 import org.sightline.web.SlowClients;
+import org.sightline.auth.TokenRoutes;
 import org.sightline.auth.TokenService;
 import org.sightline.banks.BankRoutes;
 import org.sightline.banks.BankService;
@@ -129,8 +130,8 @@ public final class App {
                 if (db.postgres()) changes = ChangeListener.listen(db.jdbi(), banks);
                 banks.loadIndex();
                 if (changes != null) changes.start();
-                TokenService tokens = new TokenService(db.jdbi(), random, clock);
                 AuditLog audit = AuditLog.open(db.jdbi(), clock, AuditKey.forDataDir(config.dataDir()));
+                TokenService tokens = new TokenService(db.jdbi(), audit, random, clock);
                 SecretBox secrets = SecretBox.forDataDir(config.dataDir());
                 InstanceService instances = new InstanceService(db.jdbi(), secrets,
                         random, clock);
@@ -181,7 +182,7 @@ public final class App {
                 ReviewService review = new ReviewService(db.jdbi(), banks, audit, actionQueue, new ShareProposals(db.jdbi()),
                         clock, panel.claim());
                 Dashboard dashboard = new Dashboard(db.jdbi(), audit, clock);
-                PublishService lists = new PublishService(db.jdbi(), banks, new KeyFiles(config.dataDir()), clock,
+                PublishService lists = new PublishService(db.jdbi(), banks, new KeyFiles(config.dataDir()), audit, clock,
                         random, listSettings.pageSize(),
                         listSettings.publisher().or(listSettings::publicUrl).orElse(null));
                 banks.addHook(lists); // a published bank's changes go into its list's log, in the same transaction
@@ -288,9 +289,10 @@ public final class App {
         // the command line's channel to this server, for the embedded database the server holds (PostgreSQL:
         // commands connect to the database themselves)
         LocalKey localKey = deps.database().postgres() ? null : LocalKey.create(deps.config().dataDir(), deps.random());
-        AuthGuard guard = new AuthGuard(deps.tokens(), deps.users(), localKey);
         AtomicReference<Javalin> self = new AtomicReference<>();
         HttpSettings http = HttpSettings.from(deps.config());
+        ClientAddress clients = new ClientAddress(http.forwardedFor());
+        AuthGuard guard = new AuthGuard(deps.tokens(), deps.users(), localKey, clients);
         Cookies cookies = new Cookies(http.secureCookies());
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -323,12 +325,13 @@ public final class App {
             MatchRoutes.register(config.routes, deps.banks(), json);
             // lists' ids (and the snapshot cache) follow the configured public URL, not each request's Host header
             FederationRoutes.register(config.routes, deps.lists(), deps.subscriptions(), deps.trust(), json,
-                    ListSettings.from(deps.config()).publicUrl().orElse(null));
+                    ListSettings.from(deps.config()).publicUrl().orElse(null), clients);
+            TokenRoutes.register(config.routes, deps.tokens());
 
             // the moderator panel (HTML, session cookie, CSRF token on every form)
             StaticRoutes.register(config.routes);
             AccountRoutes.register(config.routes, deps.users(), deps.audit(), cookies, deps.random(),
-                    new ClientAddress(http.forwardedFor()), http.publicUrl().orElse(null));
+                    clients, http.publicUrl().orElse(null));
             DashboardRoutes.register(config.routes, deps.dashboard());
             ReviewRoutes.register(config.routes, deps.review(), deps.banks(), deps.audit(),
                     deps.database().jdbi(), deps.clock());

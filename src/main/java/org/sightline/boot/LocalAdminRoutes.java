@@ -10,18 +10,22 @@ import org.sightline.access.Scope;
 import org.sightline.access.User;
 import org.sightline.audit.AuditLog;
 import org.sightline.audit.Checkpoint;
+import org.sightline.auth.TokenDao;
+import org.sightline.auth.TokenRoutes;
+import org.sightline.auth.TokenService;
 import org.sightline.common.Refusal;
 import org.sightline.federation.CheckpointKeys;
 import org.sightline.instances.InstanceService;
 import org.sightline.web.JsonBody;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * {@code /api/v1/local/…}: what the data commands ({@code token create}, {@code user add}, {@code instance add},
+ * {@code /api/v1/local/…}: what the data commands ({@code token create|list|revoke}, {@code user add}, {@code instance add},
  * {@code audit verify|checkpoint}) do when a server holds the embedded database. Only the command line of this
  * host may call them ({@link Access#local()}: the key in {@code admin.key}, from a loopback address); every call
  * is audited as {@code cli:<os user>}. JSON in and out; refusals as everywhere else.
@@ -40,32 +44,49 @@ public final class LocalAdminRoutes {
     static void register(RoutesConfig routes, App.Deps deps, ObjectMapper json) {
         LocalAdminRoutes r = new LocalAdminRoutes(deps, json);
         routes.post(BASE + "/tokens", r::createToken, Access.local());
+        routes.get(BASE + "/tokens", r::listTokens, Access.local());
+        routes.delete(BASE + "/tokens/{ref}", r::revokeToken, Access.local());
         routes.post(BASE + "/users", r::addUser, Access.local());
         routes.post(BASE + "/instances", r::addInstance, Access.local());
         routes.post(BASE + "/audit/verify", r::verifyAudit, Access.local());
         routes.post(BASE + "/audit/checkpoint", r::checkpoint, Access.local());
     }
 
-    /** {@code {"name", "scopes": "match,banks:read"}} → 201 {@code {"name", "scopes", "token"}} (shown once). */
+    /**
+     * {@code {"name", "scopes": "match,banks:read", "expires": "90d"?}} → 201 {@code {"id", "name", "scopes",
+     * "expires_at", "token"}} (the token shown once).
+     */
     private void createToken(Context ctx) {
-        JsonNode body = JsonBody.object(ctx, json, "{\"name\": …, \"scopes\": \"match,banks:read\"}");
+        JsonNode body = JsonBody.object(ctx, json, "{\"name\": …, \"scopes\": \"match,banks:read\", \"expires\": \"90d\"}");
         String name = text(body, "name");
-        Set<Scope> scopes;
-        String token;
+        TokenService.Created created;
         try {
-            scopes = Scope.parseList(text(body, "scopes") == null ? "" : text(body, "scopes"));
-            token = deps.tokens().create(name, scopes);
+            Set<Scope> scopes = Scope.parseList(text(body, "scopes") == null ? "" : text(body, "scopes"));
+            String expires = text(body, "expires");
+            created = deps.tokens().create(name, scopes, expires == null ? null : TokenService.parseLifetime(expires),
+                    Access.localActor(ctx));
         } catch (IllegalArgumentException e) {
             throw refusal(e);
         }
-        Set<String> names = new TreeSet<>();
-        scopes.forEach(s -> names.add(s.wireName()));
-        deps.audit().append(Access.localActor(ctx), "token_create", "token:" + name, "scopes=" + String.join(",", names));
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", name);
-        out.put("scopes", names);
-        out.put("token", token);
+        out.put("id", created.id());
+        out.put("name", created.name());
+        out.put("scopes", List.of(TokenService.wire(created.scopes()).split(",")));
+        out.put("expires_at", created.expiresAt() == null ? null : created.expiresAt().toString());
+        out.put("token", created.token());
         ctx.status(201).json(out);
+    }
+
+    /** → {@code {"tokens": [{"id", "name", "scopes", "created_at", "expires_at", "last_used_at", "last_used_from"}]}}. */
+    private void listTokens(Context ctx) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (TokenDao.Listed t : deps.tokens().list()) out.add(TokenRoutes.view(t));
+        ctx.json(Map.of("tokens", out));
+    }
+
+    /** {@code DELETE …/tokens/{name or id}} → {@code {"revoked": {…}}}. */
+    private void revokeToken(Context ctx) {
+        ctx.json(Map.of("revoked", TokenRoutes.view(deps.tokens().revoke(ctx.pathParam("ref"), Access.localActor(ctx)))));
     }
 
     /** {@code {"name", "role", "password"?}} → 201 {@code {"name", "role", "password"?}} (a generated one, once). */

@@ -16,6 +16,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -79,8 +81,23 @@ final class LocalChannel {
         return "cli:" + (user.isEmpty() ? "unknown" : user);
     }
 
-    String createToken(String name, String scopes) {
-        return post("/tokens", Map.of("name", name, "scopes", scopes)).path("token").asText();
+    String createToken(String name, String scopes, String expires) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("scopes", scopes);
+        if (expires != null) body.put("expires", expires);
+        return post("/tokens", body).path("token").asText();
+    }
+
+    /** The tokens, as {@code GET /api/v1/tokens} shows them. */
+    JsonNode listTokens() {
+        return send("GET", "/tokens", null).path("tokens");
+    }
+
+    /** Revokes a token by name or id; answers the revoked token. */
+    JsonNode revokeToken(String nameOrId) {
+        return send("DELETE", "/tokens/" + URLEncoder.encode(nameOrId, StandardCharsets.UTF_8).replace("+", "%20"), null)
+                .path("revoked");
     }
 
     JsonNode addUser(String name, String role, String password) {
@@ -110,15 +127,23 @@ final class LocalChannel {
     }
 
     private JsonNode post(String path, Object body) {
+        return send("POST", path, body);
+    }
+
+    private JsonNode send(String method, String path, Object body) {
         HttpResponse<String> r;
         try {
-            HttpRequest req = HttpRequest.newBuilder(base.resolve(LocalAdminRoutes.BASE + path))
+            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(LocalAdminRoutes.BASE + path))
                     .timeout(Duration.ofMinutes(2))
                     .header("Authorization", LocalKey.SCHEME + " " + key)
-                    .header(LocalKey.USER_HEADER, actor().substring("cli:".length()))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-                    .build();
+                    .header(LocalKey.USER_HEADER, actor().substring("cli:".length()));
+            if (body == null) {
+                b.method(method, HttpRequest.BodyPublishers.noBody());
+            } else {
+                b.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+            }
+            HttpRequest req = b.build();
             r = http.send(req, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UserError("the running server at " + base + " did not answer: " + e.getClass().getSimpleName());

@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import org.sightline.access.Scope;
 import org.sightline.banks.Bank;
 import org.sightline.common.Refusal;
+import org.sightline.web.ClientAddress;
 import org.sightline.web.JsonBody;
 
 import java.io.IOException;
@@ -24,10 +25,12 @@ public final class FederationRoutes {
     private final ObjectMapper json;
     private final String publicUrl;
     private final Trust trust;
+    private final ClientAddress clients;
 
     private FederationRoutes(PublishService lists, SubscriptionService subscriptions, Trust trust, ObjectMapper json,
-                             String publicUrl) {
+                             String publicUrl, ClientAddress clients) {
         this.trust = trust;
+        this.clients = clients;
         this.lists = lists;
         this.subscriptions = subscriptions;
         this.json = json;
@@ -36,11 +39,14 @@ public final class FederationRoutes {
 
     /** @param publicUrl this instance's public base URL (lists' ids start with it); null: taken from each request */
     public static void register(RoutesConfig routes, PublishService lists,
-                                SubscriptionService subscriptions, Trust trust, ObjectMapper json, String publicUrl) {
-        FederationRoutes r = new FederationRoutes(lists, subscriptions, trust, json, publicUrl);
+                                SubscriptionService subscriptions, Trust trust, ObjectMapper json, String publicUrl,
+                                ClientAddress clients) {
+        FederationRoutes r = new FederationRoutes(lists, subscriptions, trust, json, publicUrl, clients);
         routes.post("/api/v1/lists", r::publish, Access.token(Scope.ADMIN));
         routes.get("/api/v1/lists", r::listLists, Access.token(Scope.ADMIN));
         routes.post("/api/v1/lists/{name}/tokens", r::createToken, Access.token(Scope.ADMIN));
+        routes.get("/api/v1/lists/{name}/tokens", r::listTokens, Access.token(Scope.ADMIN));
+        routes.delete("/api/v1/lists/{name}/tokens/{id}", r::revokeToken, Access.token(Scope.ADMIN));
         // The published documents: public, or checked against subscriber tokens by the handler itself.
         routes.get("/lists/{name}", r::snapshot, Access.selfAuthenticated());
         routes.get("/lists/{name}/changes", r::changes, Access.selfAuthenticated());
@@ -75,15 +81,48 @@ public final class FederationRoutes {
 
     private void createToken(Context ctx) {
         JsonNode b = body(ctx);
-        String token = lists.createToken(ctx.pathParam("name"), text(b, "subscriber"));
-        ctx.status(201).json(Map.of("token", token));
+        PublishService.CreatedToken t = lists.createToken(ctx.pathParam("name"), text(b, "subscriber"), actor(ctx));
+        Map<String, Object> out = new LinkedHashMap<>(tokenView(t.token()));
+        out.put("token", t.secret());
+        ctx.status(201).json(out);
+    }
+
+    private void listTokens(Context ctx) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ListDao.ListToken t : lists.tokens(ctx.pathParam("name"))) out.add(tokenView(t));
+        ctx.json(Map.of("tokens", out));
+    }
+
+    private void revokeToken(Context ctx) {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw Refusal.notFound("no token " + ctx.pathParam("id"));
+        }
+        ctx.json(Map.of("revoked", tokenView(lists.revokeToken(ctx.pathParam("name"), id, actor(ctx)))));
+    }
+
+    /** A subscriber token as the API shows it: never its secret or hash. */
+    private static Map<String, Object> tokenView(ListDao.ListToken t) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", t.id());
+        out.put("subscriber", t.name());
+        out.put("created_at", t.createdAt() == null ? null : t.createdAt().toString());
+        out.put("last_used_at", t.lastUsedAt() == null ? null : t.lastUsedAt().toString());
+        out.put("last_used_from", t.lastUsedFrom());
+        return out;
+    }
+
+    private static String actor(Context ctx) {
+        return "token:" + Access.principal(ctx).name();
     }
 
     private ListDao.PublishedList readable(Context ctx) {
         ListDao.PublishedList l = lists.get(ctx.pathParam("name"));
         String header = ctx.header("Authorization");
         String bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        if (!lists.mayRead(l, bearer)) {
+        if (!lists.mayRead(l, bearer, clients.of(ctx))) {
             ctx.header("WWW-Authenticate", "Bearer");
             throw new Refusal(Refusal.Kind.UNAUTHENTICATED, "this list is for subscribers: send Authorization: Bearer <list token>");
         }

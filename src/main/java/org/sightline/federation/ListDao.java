@@ -81,9 +81,32 @@ public interface ListDao {
     ResultIterator<ChangeRow> activeAt(@Bind("listId") long listId, @Bind("upTo") long upTo);
 
     @SqlUpdate("INSERT INTO list_tokens (list_id, name, token_hash, created_at) VALUES (:listId, :name, :hash, :at)")
-    void insertToken(@Bind("listId") long listId, @Bind("name") String name, @Bind("hash") String hash,
+    @GetGeneratedKeys("id")
+    long insertToken(@Bind("listId") long listId, @Bind("name") String name, @Bind("hash") String hash,
                      @Bind("at") Instant at);
 
-    @SqlQuery("SELECT COUNT(*) FROM list_tokens WHERE list_id = :listId AND token_hash = :hash")
-    int countToken(@Bind("listId") long listId, @Bind("hash") String hash);
+    /** A subscriber token of a list: never its hash. */
+    record ListToken(long id, String name, Instant createdAt, Instant lastUsedAt, String lastUsedFrom) {
+    }
+
+    @SqlQuery("SELECT id, name, created_at, last_used_at, last_used_from FROM list_tokens WHERE list_id = :listId"
+            + " AND token_hash = :hash")
+    @RegisterConstructorMapper(ListToken.class)
+    Optional<ListToken> findToken(@Bind("listId") long listId, @Bind("hash") String hash);
+
+    @SqlQuery("SELECT id, name, created_at, last_used_at, last_used_from FROM list_tokens WHERE list_id = :listId ORDER BY id")
+    @RegisterConstructorMapper(ListToken.class)
+    List<ListToken> tokens(@Bind("listId") long listId);
+
+    @SqlQuery("SELECT id, name, created_at, last_used_at, last_used_from FROM list_tokens WHERE list_id = :listId AND id = :id")
+    @RegisterConstructorMapper(ListToken.class)
+    Optional<ListToken> token(@Bind("listId") long listId, @Bind("id") long id);
+
+    @SqlUpdate("DELETE FROM list_tokens WHERE list_id = :listId AND id = :id")
+    int deleteToken(@Bind("listId") long listId, @Bind("id") long id);
+
+    /** Records a use unless one was recorded since {@code since} (by this node or another). */
+    @SqlUpdate("UPDATE list_tokens SET last_used_at = :now, last_used_from = :from"
+            + " WHERE id = :id AND (last_used_at IS NULL OR last_used_at < :since)")
+    int touchToken(@Bind("id") long id, @Bind("now") Instant now, @Bind("from") String from, @Bind("since") Instant since);
 }

@@ -1,5 +1,6 @@
 package org.sightline.federation;
 
+import org.sightline.audit.AuditLog;
 import org.sightline.banks.BankKind;
 import org.sightline.common.Digests;
 import org.sightline.store.Sql;
@@ -35,6 +36,7 @@ public final class PublishService implements BankService.EntryHook {
     private final Jdbi jdbi;
     private final BankService banks;
     private final KeyFiles keys;
+    private final AuditLog audit;
     private final Clock clock;
     private final SecureRandom random;
     private final int pageSize;
@@ -52,9 +54,10 @@ public final class PublishService implements BankService.EntryHook {
     public record SignedDocument(byte[] body, String signature, String keyId, long sequence, String etag) {
     }
 
-    public PublishService(Jdbi jdbi, BankService banks, KeyFiles keys, Clock clock, SecureRandom random, int pageSize,
-                          String publisher) {
+    public PublishService(Jdbi jdbi, BankService banks, KeyFiles keys, AuditLog audit, Clock clock, SecureRandom random,
+                          int pageSize, String publisher) {
         this.jdbi = jdbi;
+        this.audit = audit;
         this.banks = banks;
         this.keys = keys;
         this.clock = clock;
@@ -111,8 +114,15 @@ public final class PublishService implements BankService.EntryHook {
                 .orElseThrow(() -> Refusal.notFound("no list named '" + name + "'"));
     }
 
-    /** A token for one subscriber of a restricted list; returned once, stored as its SHA-256. */
-    public String createToken(String listName, String subscriber) {
+    /** A new subscriber token: its plain text exists only here, to be shown once. */
+    public record CreatedToken(ListDao.ListToken token, String secret) {
+    }
+
+    /**
+     * A token for one subscriber of a restricted list; returned once, stored as its SHA-256. Audited as
+     * {@code actor} in the same transaction.
+     */
+    public CreatedToken createToken(String listName, String subscriber, String actor) {
         ListDao.PublishedList l = get(listName);
         if (subscriber == null || subscriber.isBlank() || subscriber.length() > 100) {
             throw Refusal.invalid("name the subscriber (1-100 characters)");
@@ -120,15 +130,57 @@ public final class PublishService implements BankService.EntryHook {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String token = "stl_list_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        jdbi.useExtension(ListDao.class, d -> d.insertToken(l.id(), subscriber, sha256(token), now()));
-        return token;
+        Instant now = now();
+        long id = jdbi.inTransaction(h -> {
+            long newId = h.attach(ListDao.class).insertToken(l.id(), subscriber, sha256(token), now);
+            audit.append(h, actor, "list_token_create", "list:" + l.name(), "token=" + newId + " subscriber=" + subscriber);
+            return newId;
+        });
+        return new CreatedToken(new ListDao.ListToken(id, subscriber, now, null, null), token);
+    }
+
+    /** A list's subscriber tokens, oldest first. */
+    public List<ListDao.ListToken> tokens(String listName) {
+        ListDao.PublishedList l = get(listName);
+        return jdbi.withExtension(ListDao.class, d -> d.tokens(l.id()));
+    }
+
+    /** Revokes one subscriber token (its row is deleted: refused at once on every node), audited as {@code actor}. */
+    public ListDao.ListToken revokeToken(String listName, long id, String actor) {
+        ListDao.PublishedList l = get(listName);
+        return jdbi.inTransaction(h -> {
+            ListDao d = h.attach(ListDao.class);
+            ListDao.ListToken t = d.token(l.id(), id)
+                    .orElseThrow(() -> Refusal.notFound("list '" + l.name() + "' has no token " + id));
+            d.deleteToken(l.id(), id);
+            audit.append(h, actor, "list_token_revoke", "list:" + l.name(), "token=" + id + " subscriber=" + t.name());
+            return t;
+        });
     }
 
     /** Whether a request with {@code bearer} (may be null) may read the list. */
     public boolean mayRead(ListDao.PublishedList l, String bearer) {
+        return mayRead(l, bearer, null);
+    }
+
+    /**
+     * As {@link #mayRead(ListDao.PublishedList, String)}, recording when and from which address ({@code client})
+     * a subscriber token was used, at most once a minute.
+     */
+    public boolean mayRead(ListDao.PublishedList l, String bearer, String client) {
         if (!l.restricted()) return true;
         if (bearer == null || bearer.length() > 200) return false;
-        return jdbi.withExtension(ListDao.class, d -> d.countToken(l.id(), sha256(bearer))) > 0;
+        Instant now = now();
+        return jdbi.withExtension(ListDao.class, d -> {
+            Optional<ListDao.ListToken> t = d.findToken(l.id(), sha256(bearer));
+            t.ifPresent(x -> {
+                Instant since = now.minus(java.time.Duration.ofMinutes(1));
+                if (x.lastUsedAt() == null || x.lastUsedAt().isBefore(since)) {
+                    d.touchToken(x.id(), now, client == null || client.length() <= 64 ? client : client.substring(0, 64), since);
+                }
+            });
+            return t.isPresent();
+        });
     }
 
     public String snapshotEtag(ListDao.PublishedList l, String base) {

@@ -35,7 +35,8 @@ class PanelAccessTest {
             "GET /lists/{name}/changes",
             "GET /lists/{name}/key", "GET /lists/{name}/pdq.txt");
     /** The command line's channel to a running server: the data directory's admin.key, from this host only. */
-    static final Set<String> LOCAL = Set.of("POST /api/v1/local/tokens", "POST /api/v1/local/users",
+    static final Set<String> LOCAL = Set.of("POST /api/v1/local/tokens", "GET /api/v1/local/tokens",
+            "DELETE /api/v1/local/tokens/{ref}", "POST /api/v1/local/users",
             "POST /api/v1/local/instances", "POST /api/v1/local/audit/verify", "POST /api/v1/local/audit/checkpoint");
 
     @TempDir
@@ -114,7 +115,9 @@ class PanelAccessTest {
         assertThat(routes).contains("GET /queue", "GET /cases/{id}", "POST /cases/{id}/confirm", "POST /media/{id}/reveal",
                 "GET /audit", "GET /", "GET /banks", "GET /settings", "POST /users/invitations",
                 "POST /instances/{name}/token", "POST /instances/{name}/poll", "GET /settings/plugins",
-                "POST /settings/plugins/{name}", "PUT /api/v1/plugins/{name}", "POST /api/v1/instances/{name}/poll");
+                "POST /settings/plugins/{name}", "PUT /api/v1/plugins/{name}", "POST /api/v1/instances/{name}/poll",
+                "GET /tokens", "POST /tokens/{id}/revoke", "GET /api/v1/tokens", "DELETE /api/v1/tokens/{id}",
+                "GET /api/v1/lists/{name}/tokens", "DELETE /api/v1/lists/{name}/tokens/{id}");
         PanelClient anonymous = new PanelClient(server.base);
         int checked = 0;
         for (String route : routes) {

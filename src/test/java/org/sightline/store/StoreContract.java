@@ -176,8 +176,9 @@ abstract class StoreContract {
 
     @Test
     void tokens_are_stored_hashed_and_authenticate_with_their_scopes() {
-        TokenService tokens = new TokenService(db.jdbi(), new SecureRandom(), CLOCK);
-        String t = tokens.create("ci-bot", EnumSet.of(Scope.MATCH, Scope.BANKS_READ));
+        TokenService tokens = new TokenService(db.jdbi(), org.sightline.audit.AuditLog.open(db.jdbi(), CLOCK,
+                org.sightline.audit.AuditKey.of(new byte[32])), new SecureRandom(), CLOCK);
+        String t = tokens.create("ci-bot", EnumSet.of(Scope.MATCH, Scope.BANKS_READ), null, "test").token();
         assertThat(t).startsWith("stl_").hasSizeGreaterThan(40);
         Optional<Principal> p = tokens.authenticate(t);
         assertThat(p).isPresent();
@@ -187,8 +188,8 @@ abstract class StoreContract {
         assertThat(tokens.authenticate(t + "x")).isEmpty();
         String stored = db.jdbi().withHandle(h -> h.createQuery("SELECT token_hash FROM api_tokens").mapTo(String.class).one());
         assertThat(stored).hasSize(64).doesNotContain(t.substring(4));
-        assertThatThrownBy(() -> tokens.create("ci-bot", EnumSet.of(Scope.ADMIN))).hasMessageContaining("already exists");
-        String admin = tokens.create("root", EnumSet.of(Scope.ADMIN));
+        assertThatThrownBy(() -> tokens.create("ci-bot", EnumSet.of(Scope.ADMIN), null, "test")).hasMessageContaining("already exists");
+        String admin = tokens.create("root", EnumSet.of(Scope.ADMIN), null, "test").token();
         assertThat(tokens.authenticate(admin).orElseThrow().has(Scope.BANKS_WRITE)).isTrue();
     }
 }
