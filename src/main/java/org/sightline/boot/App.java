@@ -125,15 +125,15 @@ public final class App {
                 Matcher matcher = new Matcher();
                 // On PostgreSQL several nodes may share the database: announce bank changes, and listen from
                 // before the index load so that nothing committed meanwhile is missed.
-                BankService banks = new BankService(db.jdbi(), matcher, clock, db.postgres());
+                AuditLog audit = AuditLog.open(db.jdbi(), clock, AuditKey.forDataDir(config.dataDir()));
+                BankService banks = new BankService(db.jdbi(), matcher, clock, db.postgres(), audit);
                 if (db.postgres()) changes = ChangeListener.listen(db.jdbi(), banks);
                 banks.loadIndex();
                 if (changes != null) changes.start();
                 TokenService tokens = new TokenService(db.jdbi(), random, clock);
-                AuditLog audit = AuditLog.open(db.jdbi(), clock, AuditKey.forDataDir(config.dataDir()));
                 SecretBox secrets = SecretBox.forDataDir(config.dataDir());
                 InstanceService instances = new InstanceService(db.jdbi(), secrets,
-                        random, clock);
+                        random, clock, audit);
                 IngestSettings ingestSettings = IngestSettings.from(config);
                 ActionSettings actionSettings = ActionSettings.from(config);
                 ListSettings listSettings = ListSettings.from(config);
@@ -149,7 +149,7 @@ public final class App {
                 PluginSettingsStore pluginSettings = new PluginSettingsStore(db.jdbi(), secrets, audit, clock,
                         actionSettings.pluginRefresh());
                 Plugins plugins = Plugins.load(config, Plugins.defaultDirectory(config), List.of(quarantine), pluginSettings);
-                Trust trust = new Trust(db.jdbi(), clock, listSettings.quorum());
+                Trust trust = new Trust(db.jdbi(), clock, listSettings.quorum(), audit);
                 ActionQueue actionQueue = new ActionQueue(db.jdbi());
                 CaseIntake cases = new CaseIntake(actionQueue);
                 MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, new PreviewRenderer(), banks,
@@ -183,7 +183,7 @@ public final class App {
                 Dashboard dashboard = new Dashboard(db.jdbi(), audit, clock);
                 PublishService lists = new PublishService(db.jdbi(), banks, new KeyFiles(config.dataDir()), clock,
                         random, listSettings.pageSize(),
-                        listSettings.publisher().or(listSettings::publicUrl).orElse(null));
+                        listSettings.publisher().or(listSettings::publicUrl).orElse(null), audit);
                 banks.addHook(lists); // a published bank's changes go into its list's log, in the same transaction
                 // list documents are larger than media: the same SSRF-safe fetcher with its own size cap
                 MediaFetcher listFetcher = new MediaFetcher(FetchSettings.from(config)
@@ -317,13 +317,13 @@ public final class App {
                     deps.misskeyPolls(),
                     deps.audit(), deps.config().publicUrl());
             ActionRoutes.register(config.routes, deps.database().jdbi(), deps.plugins(), deps.actions(),
-                    deps.quarantine(), json, Clock.systemUTC());
+                    deps.quarantine(), json, Clock.systemUTC(), deps.audit());
             PluginSettingsRoutes.register(config.routes, deps.plugins(), json);
             BankRoutes.register(config.routes, deps.banks(), json);
             MatchRoutes.register(config.routes, deps.banks(), json);
             // lists' ids (and the snapshot cache) follow the configured public URL, not each request's Host header
             FederationRoutes.register(config.routes, deps.lists(), deps.subscriptions(), deps.trust(), json,
-                    ListSettings.from(deps.config()).publicUrl().orElse(null));
+                    ListSettings.from(deps.config()).publicUrl().orElse(null), deps.audit());
 
             // the moderator panel (HTML, session cookie, CSRF token on every form)
             StaticRoutes.register(config.routes);

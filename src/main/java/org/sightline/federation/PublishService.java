@@ -4,6 +4,7 @@ import org.sightline.banks.BankKind;
 import org.sightline.common.Digests;
 import org.sightline.store.Sql;
 import org.jdbi.v3.core.Handle;
+import org.sightline.audit.AuditLog;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.result.ResultIterator;
 import org.sightline.banks.Bank;
@@ -39,6 +40,7 @@ public final class PublishService implements BankService.EntryHook {
     private final SecureRandom random;
     private final int pageSize;
     private final String publisher;
+    private final AuditLog audit;
     /** The last snapshot built per list: rebuilding a large list for every subscriber would be wasteful. */
     private final Map<String, SignedDocument> snapshots = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong snapshotsBuilt = new java.util.concurrent.atomic.AtomicLong();
@@ -54,6 +56,13 @@ public final class PublishService implements BankService.EntryHook {
 
     public PublishService(Jdbi jdbi, BankService banks, KeyFiles keys, Clock clock, SecureRandom random, int pageSize,
                           String publisher) {
+        this(jdbi, banks, keys, clock, random, pageSize, publisher, null);
+    }
+
+    /** @param audit where publications and subscriber tokens are recorded, with their transaction (null: not) */
+    public PublishService(Jdbi jdbi, BankService banks, KeyFiles keys, Clock clock, SecureRandom random, int pageSize,
+                          String publisher, AuditLog audit) {
+        this.audit = audit;
         this.jdbi = jdbi;
         this.banks = banks;
         this.keys = keys;
@@ -65,6 +74,12 @@ public final class PublishService implements BankService.EntryHook {
 
     /** Publishes a local bank: its active entries become adds 1..n, in entry id order. */
     public ListDao.PublishedList publish(String name, String bankName, String visibility, String description) {
+        return publish(name, bankName, visibility, description, null);
+    }
+
+    /** {@link #publish} for {@code actor} (null: not audited): the {@code list_publish} event commits with the list. */
+    public ListDao.PublishedList publish(String name, String bankName, String visibility, String description,
+                                         String actor) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw Refusal.invalid("list name must be 1-64 characters of a-z, 0-9, '_', '.', '-'");
         }
@@ -98,6 +113,10 @@ public final class PublishService implements BankService.EntryHook {
             List<BankEntry> active = new ArrayList<>();
             banks.forEachEntry(h, bankName, false, active::add);
             appendAdds(d, id, active, now);
+            if (actor != null && audit != null) {
+                audit.append(h, actor, "list_publish", "list:" + name, "bank=" + bankName + " visibility=" + vis
+                        + " entries=" + active.size());
+            }
         });
         return dao.findByName(name).orElseThrow();
     }
@@ -113,6 +132,14 @@ public final class PublishService implements BankService.EntryHook {
 
     /** A token for one subscriber of a restricted list; returned once, stored as its SHA-256. */
     public String createToken(String listName, String subscriber) {
+        return createToken(listName, subscriber, null);
+    }
+
+    /**
+     * {@link #createToken(String, String)} for {@code actor} (null: not audited): the {@code list_token_create}
+     * event (the subscriber's name, never the token) commits with the token.
+     */
+    public String createToken(String listName, String subscriber, String actor) {
         ListDao.PublishedList l = get(listName);
         if (subscriber == null || subscriber.isBlank() || subscriber.length() > 100) {
             throw Refusal.invalid("name the subscriber (1-100 characters)");
@@ -120,7 +147,12 @@ public final class PublishService implements BankService.EntryHook {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String token = "stl_list_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        jdbi.useExtension(ListDao.class, d -> d.insertToken(l.id(), subscriber, sha256(token), now()));
+        jdbi.useTransaction(h -> {
+            h.attach(ListDao.class).insertToken(l.id(), subscriber, sha256(token), now());
+            if (actor != null && audit != null) {
+                audit.append(h, actor, "list_token_create", "list:" + l.name(), "subscriber=" + subscriber);
+            }
+        });
         return token;
     }
 

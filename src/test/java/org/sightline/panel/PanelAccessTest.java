@@ -36,7 +36,8 @@ class PanelAccessTest {
             "GET /lists/{name}/key", "GET /lists/{name}/pdq.txt");
     /** The command line's channel to a running server: the data directory's admin.key, from this host only. */
     static final Set<String> LOCAL = Set.of("POST /api/v1/local/tokens", "POST /api/v1/local/users",
-            "POST /api/v1/local/instances", "POST /api/v1/local/audit/verify", "POST /api/v1/local/audit/checkpoint");
+            "POST /api/v1/local/instances", "POST /api/v1/local/audit/verify", "POST /api/v1/local/audit/checkpoint",
+            "POST /api/v1/local/audit/keygen");
 
     @TempDir
     Path data;
