@@ -101,6 +101,11 @@ public record Access(Kind kind, Role role, Scope scope) implements RouteRole {
         return s;
     }
 
+    /** The audit actor of a {@link Kind#TOKEN} route's caller: {@code token:<token name>}. */
+    public static String tokenActor(Context ctx) {
+        return "token:" + principal(ctx).name();
+    }
+
     /** The token the guard admitted; only on {@link Kind#TOKEN} routes. */
     public static Principal principal(Context ctx) {
         Principal p = ctx.attribute(PRINCIPAL);

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.jdbi.v3.core.Jdbi;
+import org.sightline.audit.AuditLog;
+import java.time.Instant;
 import org.sightline.access.Scope;
 import org.sightline.ingest.MediaCatalog;
 import org.sightline.common.Refusal;
@@ -31,9 +33,11 @@ public final class ActionRoutes {
     private final Quarantine quarantine;
     private final ObjectMapper json;
     private final Clock clock;
+    private final AuditLog audit;
 
     private ActionRoutes(Jdbi jdbi, Plugins plugins, ActionExecutor executor, Quarantine quarantine, ObjectMapper json,
-                         Clock clock) {
+                         Clock clock, AuditLog audit) {
+        this.audit = audit;
         this.jdbi = jdbi;
         this.plugins = plugins;
         this.executor = executor;
@@ -43,8 +47,8 @@ public final class ActionRoutes {
     }
 
     public static void register(RoutesConfig routes, Jdbi jdbi, Plugins plugins, ActionExecutor executor,
-                                Quarantine quarantine, ObjectMapper json, Clock clock) {
-        ActionRoutes r = new ActionRoutes(jdbi, plugins, executor, quarantine, json, clock);
+                                Quarantine quarantine, ObjectMapper json, Clock clock, AuditLog audit) {
+        ActionRoutes r = new ActionRoutes(jdbi, plugins, executor, quarantine, json, clock, audit);
         routes.post("/api/v1/media/{id}/actions", r::request, Access.token(Scope.ADMIN));
         routes.get("/api/v1/quarantine", ctx -> ctx.json(Map.of("evidence",
                 quarantine.list().stream().map(Quarantine.Evidence::toJson).toList())), Access.token(Scope.ADMIN));
@@ -65,9 +69,20 @@ public final class ActionRoutes {
                 throw Refusal.invalid("account_action needs params.type: sensitive, silence or suspend");
             }
         }
-        String by = "token:" + Access.principal(ctx).name();
-        int added = new ActionQueue(jdbi).request(mediaId, null, action,
-                params == null ? null : json.writeValueAsString(params), by, clock.instant().truncatedTo(ChronoUnit.MICROS));
+        String by = Access.tokenActor(ctx);
+        String paramsJson = params == null ? null : json.writeValueAsString(params);
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        ActionQueue queue = new ActionQueue(jdbi);
+        // the request and its audit event commit together; a repeated request changes nothing and is not recorded
+        int added = jdbi.inTransaction(h -> {
+            int n = queue.request(h, mediaId, null, action, paramsJson, by, at);
+            if (n == 1) {
+                String type = params == null ? null : params.path("type").asText(null);
+                audit.append(h, by, "action_request", "media:" + mediaId,
+                        "action=" + action + (action.equals("account_action") ? " type=" + type : ""));
+            }
+            return n;
+        });
         executor.wake();
         ctx.status(added == 1 ? 202 : 200).json(Map.of("media_id", mediaId, "action", action,
                 "result", added == 1 ? "queued" : "already requested"));

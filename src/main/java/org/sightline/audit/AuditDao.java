@@ -48,6 +48,14 @@ public interface AuditDao {
     List<AuditEvent> search(@Bind("actor") String actor, @Bind("action") String action, @Bind("target") String target,
                             @Bind("before") long beforeSeq, @Bind("limit") int limit);
 
+    /** {@link #search}, and only events at or after {@code since}. */
+    @SqlQuery("SELECT * FROM audit_events WHERE (:actor = '' OR actor = :actor) AND (:action = '' OR action = :action)"
+            + " AND (:target = '' OR target = :target) AND at >= :since AND seq < :before"
+            + " ORDER BY seq DESC FETCH FIRST :limit ROWS ONLY")
+    List<AuditEvent> searchSince(@Bind("actor") String actor, @Bind("action") String action,
+                                 @Bind("target") String target, @Bind("since") Instant since,
+                                 @Bind("before") long beforeSeq, @Bind("limit") int limit);
+
     record RevealCount(String actor, long reveals) {
     }
 

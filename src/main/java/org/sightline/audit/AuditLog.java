@@ -106,6 +106,11 @@ public final class AuditLog {
         return jdbi.onDemand(AuditDao.class).search(nz(actor), nz(action), nz(target), beforeSeq, limit);
     }
 
+    /** {@link #search}, only events at or after {@code since}. */
+    public List<AuditEvent> search(String actor, String action, String target, Instant since, long beforeSeq, int limit) {
+        return jdbi.onDemand(AuditDao.class).searchSince(nz(actor), nz(action), nz(target), since, beforeSeq, limit);
+    }
+
     public List<AuditDao.RevealCount> revealCounts(Instant since) {
         return jdbi.onDemand(AuditDao.class).revealCounts(since);
     }

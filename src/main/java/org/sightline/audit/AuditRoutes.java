@@ -4,9 +4,15 @@ import org.sightline.access.Access;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.sightline.access.Role;
+import org.sightline.access.Scope;
+import org.sightline.common.Refusal;
 import org.sightline.web.Page;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +29,7 @@ public final class AuditRoutes {
         AuditRoutes r = new AuditRoutes(audit);
         routes.get("/audit", r::page, Access.panel(Role.ADMIN));
         routes.get("/audit.csv", r::csv, Access.panel(Role.ADMIN));
+        routes.get("/api/v1/audit", r::api, Access.token(Scope.ADMIN));
     }
 
     private void page(Context ctx) {
@@ -35,6 +42,58 @@ public final class AuditRoutes {
         m.put("target", q(ctx, "target"));
         if (events.size() == PAGE) m.put("nextBefore", events.get(events.size() - 1).seq());
         Page.render(ctx, "audit.peb", m);
+    }
+
+    /**
+     * {@code GET /api/v1/audit?actor=&action=&target=&since=&before=&limit=}: newest first, {@code limit} (1-1000,
+     * default 100) events with {@code seq < before}; {@code next} is the {@code before} of the next page, or null.
+     */
+    private void api(Context ctx) {
+        long before = Long.MAX_VALUE;
+        if (ctx.queryParam("before") != null) {
+            try {
+                before = Long.parseLong(ctx.queryParam("before").trim());
+            } catch (NumberFormatException e) {
+                throw Refusal.invalid("before must be a sequence number");
+            }
+        }
+        int limit = PAGE;
+        if (ctx.queryParam("limit") != null) {
+            try {
+                limit = Integer.parseInt(ctx.queryParam("limit").trim());
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > 1000) throw Refusal.invalid("limit must be 1 to 1000");
+        }
+        Instant since = Instant.EPOCH;
+        if (ctx.queryParam("since") != null && !ctx.queryParam("since").isBlank()) {
+            try {
+                since = Instant.parse(ctx.queryParam("since").trim());
+            } catch (DateTimeParseException e) {
+                throw Refusal.invalid("since must be an ISO-8601 instant, e.g. 2026-01-31T00:00:00Z");
+            }
+        }
+        // one more than asked tells whether there is a next page
+        List<AuditEvent> events = audit.search(q(ctx, "actor"), q(ctx, "action"), q(ctx, "target"), since, before,
+                limit + 1);
+        boolean more = events.size() > limit;
+        if (more) events = events.subList(0, limit);
+        List<Map<String, Object>> out = new ArrayList<>(events.size());
+        for (AuditEvent e : events) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seq", e.seq());
+            m.put("at", e.at().toString());
+            m.put("actor", e.actor());
+            m.put("action", e.action());
+            m.put("target", e.target());
+            m.put("detail", e.detail());
+            out.add(m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("events", out);
+        body.put("next", more ? events.get(events.size() - 1).seq() : null);
+        ctx.header("Cache-Control", "no-store").json(body);
     }
 
     private void csv(Context ctx) {

@@ -70,8 +70,7 @@ public final class BankPanelRoutes {
         PanelSession s = Access.requireSession(ctx);
         try {
             Bank b = banks.create(new BankService.BankSpec(ctx.formParam("name"), ctx.formParam("kind"),
-                    ctx.formParam("policy"), ctx.formParam("mode"), ctx.formParams("label"), null, null, null));
-            audit.append(s.user().name(), "bank_create", "bank:" + b.name(), "kind=" + b.kind() + " policy=" + b.policy());
+                    ctx.formParam("policy"), ctx.formParam("mode"), ctx.formParams("label"), null, null, null), s.user().name());
         } catch (Refusal e) {
             list(ctx, e.getMessage());
             return;
@@ -118,10 +117,7 @@ public final class BankPanelRoutes {
         try {
             Bank b = banks.update(name, new BankService.BankSpec(null, null, ctx.formParam("policy"),
                     ctx.formParam("mode"), ctx.formParams("label"), intOrNull(ctx.formParam("pdq_threshold")),
-                    intOrNull(ctx.formParam("phash_threshold")), intOrNull(ctx.formParam("dhash_threshold"))));
-            audit.append(s.user().name(), "bank_update", "bank:" + b.name(), "policy=" + b.policy() + " mode=" + b.mode()
-                    + " labels=" + b.labels() + " pdq=" + b.pdqThreshold() + " phash=" + b.phashThreshold()
-                    + " dhash=" + b.dhashThreshold());
+                    intOrNull(ctx.formParam("phash_threshold")), intOrNull(ctx.formParam("dhash_threshold"))), s.user().name());
         } catch (Refusal e) {
             bank(ctx, e.getMessage(), null);
             return;
@@ -160,8 +156,7 @@ public final class BankPanelRoutes {
                     null, null));
         }
         try {
-            List<BankEntry> saved = banks.addEntries(name, entries, s.user().name());
-            audit.append(s.user().name(), "bank_add", "bank:" + name, "entries=" + saved.size());
+            List<BankEntry> saved = banks.addEntries(name, entries, s.user().name(), s.user().name());
             bank(ctx, null, saved.size() + " entries added");
         } catch (Refusal e) {
             bank(ctx, e.getMessage(), null);
@@ -173,8 +168,7 @@ public final class BankPanelRoutes {
         String name = ctx.pathParam("name");
         try {
             long id = Long.parseLong(ctx.pathParam("id"));
-            banks.retract(name, id, s.user().name());
-            audit.append(s.user().name(), "bank_retract", "bank:" + name, "entry=" + id);
+            banks.retract(name, id, s.user().name(), s.user().name());
         } catch (NumberFormatException e) {
             Page.error(ctx, 404, "no such entry");
             return;

@@ -59,14 +59,14 @@ public final class BankRoutes {
     private void create(Context ctx) {
         JsonNode body = jsonBody(ctx);
         if (!body.isObject()) throw Refusal.invalid("expected a JSON object describing the bank");
-        Bank b = banks.create(spec(body));
+        Bank b = banks.create(spec(body), Access.tokenActor(ctx));
         ctx.status(201).json(view(b, 0L));
     }
 
     private void update(Context ctx) {
         JsonNode body = jsonBody(ctx);
         if (!body.isObject()) throw Refusal.invalid("expected a JSON object with the fields to change");
-        Bank b = banks.update(ctx.pathParam("name"), spec(body));
+        Bank b = banks.update(ctx.pathParam("name"), spec(body), Access.tokenActor(ctx));
         ctx.json(view(b, banks.countActive(b.id())));
     }
 
@@ -94,7 +94,7 @@ public final class BankRoutes {
                 throw Refusal.invalid("expected one entry (JSON object), a JSON array of entries, or text/plain lines");
             }
         }
-        List<BankEntry> saved = banks.addEntries(name, entries, Access.principal(ctx).name());
+        List<BankEntry> saved = banks.addEntries(name, entries, Access.principal(ctx).name(), Access.tokenActor(ctx));
         List<Long> ids = new ArrayList<>(saved.size());
         for (BankEntry e : saved) ids.add(e.id());
         Map<String, Object> out = new LinkedHashMap<>();
@@ -176,7 +176,7 @@ public final class BankRoutes {
         } catch (NumberFormatException e) {
             throw Refusal.invalid("entry id must be a number");
         }
-        BankEntry e = banks.retract(ctx.pathParam("name"), id, Access.principal(ctx).name());
+        BankEntry e = banks.retract(ctx.pathParam("name"), id, Access.principal(ctx).name(), Access.tokenActor(ctx));
         ctx.json(entryView(e));
     }
 

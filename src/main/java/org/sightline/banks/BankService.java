@@ -4,6 +4,7 @@ import org.sightline.common.Refusal;
 import org.sightline.store.Columns;
 
 import org.jdbi.v3.core.Handle;
+import org.sightline.audit.AuditLog;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.sightline.matching.Matcher;
@@ -37,6 +38,8 @@ public final class BankService {
     private final Map<Long, Bank> banksById = new ConcurrentHashMap<>();
     private final boolean announce;
     private final List<EntryHook> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Where changes made for an actor are recorded, in their own transaction; null: not audited (tests). */
+    private final AuditLog audit;
 
     /**
      * Called inside the transaction of every add and retraction, so that what it writes (a published list's
@@ -61,6 +64,15 @@ public final class BankService {
      *                        {@link ChangeListener}s of other nodes sharing the database
      */
     public BankService(Jdbi jdbi, Matcher matcher, Clock clock, boolean announceChanges) {
+        this(jdbi, matcher, clock, announceChanges, null);
+    }
+
+    /**
+     * @param audit where the changes of the methods taking an {@code actor} are recorded, in the change's own
+     *              transaction (null: not audited)
+     */
+    public BankService(Jdbi jdbi, Matcher matcher, Clock clock, boolean announceChanges, AuditLog audit) {
+        this.audit = audit;
         this.jdbi = jdbi;
         this.matcher = matcher;
         this.clock = clock;
@@ -142,6 +154,15 @@ public final class BankService {
      * the new bank), so that a failure of either leaves neither.
      */
     public Bank create(BankSpec spec, java.util.function.BiConsumer<Handle, Bank> alsoInTransaction) {
+        return create(spec, null, alsoInTransaction);
+    }
+
+    /** Creates a bank for {@code actor}: the {@code bank_create} audit event commits with it. */
+    public Bank create(BankSpec spec, String actor) {
+        return create(spec, actor, (h, bank) -> { });
+    }
+
+    private Bank create(BankSpec spec, String actor, java.util.function.BiConsumer<Handle, Bank> alsoInTransaction) {
         String name = spec.name() == null ? "" : spec.name().trim();
         if (!NAME.matcher(name).matches()) {
             throw Refusal.invalid("bank name must be 1-64 characters of a-z, 0-9, '_', '.', '-', starting with a letter or digit");
@@ -164,6 +185,7 @@ public final class BankService {
             id = jdbi.inTransaction(h -> {
                 long newId = h.attach(BankDao.class).insert(b);
                 alsoInTransaction.accept(h, withId(b, newId));
+                audited(h, actor, "bank_create", "bank:" + name, "kind=" + b.kind().wireName() + " " + describe(b));
                 announce(h, "bank " + newId);
                 return newId;
             });
@@ -181,6 +203,11 @@ public final class BankService {
 
     /** Changes policy, mode, labels or thresholds; the kind and name are fixed once created. */
     public Bank update(String name, BankSpec spec) {
+        return update(name, spec, null);
+    }
+
+    /** Changes a bank for {@code actor} (null: not audited); the {@code bank_update} event commits with it. */
+    public Bank update(String name, BankSpec spec, String actor) {
         Bank old = get(name);
         if (spec.kind() != null && !spec.kind().equals(old.kind().wireName())) {
             throw Refusal.invalid("a bank's kind cannot be changed; create a new bank");
@@ -198,6 +225,7 @@ public final class BankService {
                 old.createdAt(), now());
         jdbi.useTransaction(h -> {
             h.attach(BankDao.class).update(b);
+            audited(h, actor, "bank_update", "bank:" + b.name(), describe(b));
             announce(h, "bank " + b.id());
         });
         remember(b);
@@ -251,10 +279,25 @@ public final class BankService {
      * Errors name the position of the offending entry (1-based).
      */
     public List<BankEntry> addEntries(String bankName, List<NewEntry> entries, String addedBy) {
+        return addEntries(bankName, entries, addedBy, null);
+    }
+
+    /**
+     * {@link #addEntries(String, List, String)} for {@code actor} (null: not audited): the {@code bank_add} event
+     * (the count and the id range, never the values) commits with the entries.
+     */
+    public List<BankEntry> addEntries(String bankName, List<NewEntry> entries, String addedBy, String actor) {
         Bank bank = get(bankName);
         if (entries.isEmpty()) throw Refusal.invalid("no entries given");
         List<BankEntry> rows = validated(bank, entries, addedBy, now());
-        List<BankEntry> saved = jdbi.inTransaction(h -> insert(h, bank, rows));
+        List<BankEntry> saved = jdbi.inTransaction(h -> {
+            List<BankEntry> added = insert(h, bank, rows);
+            if (!added.isEmpty()) {
+                audited(h, actor, "bank_add", "bank:" + bank.name(), "entries=" + added.size() + " ids="
+                        + added.get(0).id() + ".." + added.get(added.size() - 1).id());
+            }
+            return added;
+        });
         List<Matcher.IndexedEntry> forIndex = new ArrayList<>(saved.size());
         for (BankEntry s : saved) forIndex.add(indexed(s));
         matcher.addAll(forIndex);
@@ -352,6 +395,11 @@ public final class BankService {
 
     /** Retracts an active entry of the bank: it stops matching at once; the row keeps who and when. */
     public BankEntry retract(String bankName, long entryId, String by) {
+        return retract(bankName, entryId, by, null);
+    }
+
+    /** Retracts for {@code actor} (null: not audited); the {@code bank_retract} event commits with it. */
+    public BankEntry retract(String bankName, long entryId, String by, String actor) {
         Bank bank = get(bankName);
         EntryDao dao = jdbi.onDemand(EntryDao.class);
         BankEntry e = dao.findById(entryId).filter(x -> x.bankId() == bank.id())
@@ -362,11 +410,21 @@ public final class BankService {
             lockForChange(h, bank);
             if (h.attach(EntryDao.class).retract(entryId, by, at) == 1) {
                 announce(h, "retract " + entryId);
+                audited(h, actor, "bank_retract", "bank:" + bank.name(), "entry=" + entryId);
                 for (EntryHook hook : hooks) hook.retracted(h, bank, List.of(e), at);
             }
         });
         matcher.retract(indexed(e));
         return dao.findById(entryId).orElseThrow();
+    }
+
+    private void audited(Handle h, String actor, String action, String target, String detail) {
+        if (actor != null && audit != null) audit.append(h, actor, action, target, detail);
+    }
+
+    private static String describe(Bank b) {
+        return "policy=" + b.policy().wireName() + " mode=" + b.mode().wireName() + " labels=" + b.labels()
+                + " pdq=" + b.pdqThreshold() + " phash=" + b.phashThreshold() + " dhash=" + b.dhashThreshold();
     }
 
     /**

@@ -124,17 +124,17 @@ public final class App {
                 Clock clock = Clock.systemUTC();
                 SecureRandom random = new SecureRandom();
                 Matcher matcher = new Matcher();
+                AuditLog audit = AuditLog.open(db.jdbi(), clock, AuditKey.forDataDir(config.dataDir()));
                 // On PostgreSQL several nodes may share the database: announce bank changes, and listen from
                 // before the index load so that nothing committed meanwhile is missed.
-                BankService banks = new BankService(db.jdbi(), matcher, clock, db.postgres());
+                BankService banks = new BankService(db.jdbi(), matcher, clock, db.postgres(), audit);
                 if (db.postgres()) changes = ChangeListener.listen(db.jdbi(), banks);
                 banks.loadIndex();
                 if (changes != null) changes.start();
-                AuditLog audit = AuditLog.open(db.jdbi(), clock, AuditKey.forDataDir(config.dataDir()));
                 TokenService tokens = new TokenService(db.jdbi(), audit, random, clock);
                 SecretBox secrets = SecretBox.forDataDir(config.dataDir());
                 InstanceService instances = new InstanceService(db.jdbi(), secrets,
-                        random, clock);
+                        random, clock, audit);
                 IngestSettings ingestSettings = IngestSettings.from(config);
                 ActionSettings actionSettings = ActionSettings.from(config);
                 ListSettings listSettings = ListSettings.from(config);
@@ -150,7 +150,7 @@ public final class App {
                 PluginSettingsStore pluginSettings = new PluginSettingsStore(db.jdbi(), secrets, audit, clock,
                         actionSettings.pluginRefresh());
                 Plugins plugins = Plugins.load(config, Plugins.defaultDirectory(config), List.of(quarantine), pluginSettings);
-                Trust trust = new Trust(db.jdbi(), clock, listSettings.quorum());
+                Trust trust = new Trust(db.jdbi(), clock, listSettings.quorum(), audit);
                 ActionQueue actionQueue = new ActionQueue(db.jdbi());
                 CaseIntake cases = new CaseIntake(actionQueue);
                 MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, new PreviewRenderer(), banks,
@@ -319,13 +319,13 @@ public final class App {
                     deps.misskeyPolls(),
                     deps.audit(), deps.config().publicUrl());
             ActionRoutes.register(config.routes, deps.database().jdbi(), deps.plugins(), deps.actions(),
-                    deps.quarantine(), json, Clock.systemUTC());
+                    deps.quarantine(), json, Clock.systemUTC(), deps.audit());
             PluginSettingsRoutes.register(config.routes, deps.plugins(), json);
             BankRoutes.register(config.routes, deps.banks(), json);
             MatchRoutes.register(config.routes, deps.banks(), json);
             // lists' ids (and the snapshot cache) follow the configured public URL, not each request's Host header
             FederationRoutes.register(config.routes, deps.lists(), deps.subscriptions(), deps.trust(), json,
-                    ListSettings.from(deps.config()).publicUrl().orElse(null), clients);
+                    ListSettings.from(deps.config()).publicUrl().orElse(null), clients, deps.audit());
             TokenRoutes.register(config.routes, deps.tokens());
 
             // the moderator panel (HTML, session cookie, CSRF token on every form)

@@ -50,6 +50,7 @@ public final class LocalAdminRoutes {
         routes.post(BASE + "/instances", r::addInstance, Access.local());
         routes.post(BASE + "/audit/verify", r::verifyAudit, Access.local());
         routes.post(BASE + "/audit/checkpoint", r::checkpoint, Access.local());
+        routes.post(BASE + "/audit/keygen", r::keygen, Access.local());
     }
 
     /**
@@ -116,13 +117,24 @@ public final class LocalAdminRoutes {
         Integer budget = body.hasNonNull("time_budget_ms") ? body.get("time_budget_ms").asInt() : null;
         InstanceService.Added added = deps.instances().add(new InstanceService.NewInstance(text(body, "name"),
                 text(body, "kind"), text(body, "url"), text(body, "webhook_secret"), text(body, "token"),
-                text(body, "fail_mode"), budget));
-        deps.audit().append(Access.localActor(ctx), "instance_add", "instance:" + added.instance().name(),
-                "kind=" + added.instance().kind() + " url=" + added.instance().baseUrl());
+                text(body, "fail_mode"), budget), Access.localActor(ctx));
         Map<String, Object> out = new LinkedHashMap<>(added.instance().toJson());
         if (added.generatedSecret() != null) out.put("webhook_secret", added.generatedSecret());
         out.put("webhook_path", added.instance().webhookPath());
         ctx.status(201).json(out);
+    }
+
+    /**
+     * {@code {"key_id", "rotate"}}: {@code keygen} wrote the publishing key's files itself (they are not the
+     * database's); while the server holds the database, the command records the event here.
+     */
+    private void keygen(Context ctx) {
+        JsonNode body = JsonBody.object(ctx, json, "{\"key_id\": …, \"rotate\": false}");
+        String keyId = text(body, "key_id");
+        if (keyId == null || !keyId.matches("[0-9a-f]{16,64}")) throw Refusal.invalid("key_id must be the key's fingerprint");
+        boolean rotate = body.path("rotate").asBoolean(false);
+        deps.audit().append(Access.localActor(ctx), rotate ? "keygen_rotate" : "keygen", "key:" + keyId, "");
+        ctx.status(201).json(Map.of("recorded", true));
     }
 
     /** {@code {"checkpoint": {…}?}} → {@code {"ok", "events", "first_bad", "problem", "keyed_from"}}. */

@@ -70,10 +70,8 @@ public final class InstanceCommand extends CommandGroup {
             }
             try (App.Deps deps = App.Deps.open(config)) {
                 InstanceService.Added added = deps.instances().add(new InstanceService.NewInstance(name, kind, url,
-                        webhookSecret, token, failMode, timeBudgetMs));
+                        webhookSecret, token, failMode, timeBudgetMs), LocalChannel.actor());
                 Instance i = added.instance();
-                deps.audit().append(LocalChannel.actor(), "instance_add", "instance:" + i.name(),
-                        "kind=" + i.kind() + " url=" + i.baseUrl());
                 printAdded(out, config, i.kind().wireName(), i.name(), i.baseUrl(), i.webhookPath(), added.generatedSecret());
                 return 0;
             } catch (Refusal e) {

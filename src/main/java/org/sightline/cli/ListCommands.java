@@ -1,5 +1,9 @@
 package org.sightline.cli;
 
+import java.util.Optional;
+import org.sightline.store.Database;
+import org.sightline.audit.AuditKey;
+import org.sightline.audit.AuditLog;
 import org.sightline.federation.KeyFiles;
 import org.sightline.federation.ListFormat;
 import org.sightline.federation.PublicKey;
@@ -83,12 +87,27 @@ public final class ListCommands {
             } catch (IllegalStateException e) {
                 throw new UserError(e.getMessage());
             }
+            record(config, key.keyId());
             PrintWriter out = spec.commandLine().getOut();
             out.println("key id (fingerprint): " + key.keyId());
             out.println("public key: " + key.publicKey().base64());
             out.println("private key: " + files.privateFile() + " (owner-only; back it up)");
             out.flush();
             return 0;
+        }
+
+        /** The audit event: through the running server when it holds the database, else straight into it. */
+        private void record(Config config, String keyId) {
+            String action = rotate ? "keygen_rotate" : "keygen";
+            Optional<LocalChannel> server = LocalChannel.find(config);
+            if (server.isPresent()) {
+                server.get().recordKeygen(keyId, rotate);
+                return;
+            }
+            try (Database db = Database.open(config)) {
+                AuditLog.open(db.jdbi(), Clock.systemUTC(), AuditKey.forDataDir(config.dataDir()))
+                        .append(LocalChannel.actor(), action, "key:" + keyId, "");
+            }
         }
     }
 

@@ -122,6 +122,10 @@ final class LocalChannel {
                 r.path("problem").asText(""), r.path("keyed_from").asLong());
     }
 
+    void recordKeygen(String keyId, boolean rotate) {
+        post("/audit/keygen", Map.of("key_id", keyId, "rotate", rotate));
+    }
+
     Checkpoint auditCheckpoint() {
         return Checkpoint.fromJson(post("/audit/checkpoint", Map.of()));
     }

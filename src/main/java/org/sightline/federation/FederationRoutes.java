@@ -1,6 +1,7 @@
 package org.sightline.federation;
 
 import org.sightline.access.Access;
+import org.sightline.audit.AuditLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
@@ -26,9 +27,11 @@ public final class FederationRoutes {
     private final String publicUrl;
     private final Trust trust;
     private final ClientAddress clients;
+    private final AuditLog audit;
 
     private FederationRoutes(PublishService lists, SubscriptionService subscriptions, Trust trust, ObjectMapper json,
-                             String publicUrl, ClientAddress clients) {
+                             String publicUrl, ClientAddress clients, AuditLog audit) {
+        this.audit = audit;
         this.trust = trust;
         this.clients = clients;
         this.lists = lists;
@@ -40,8 +43,8 @@ public final class FederationRoutes {
     /** @param publicUrl this instance's public base URL (lists' ids start with it); null: taken from each request */
     public static void register(RoutesConfig routes, PublishService lists,
                                 SubscriptionService subscriptions, Trust trust, ObjectMapper json, String publicUrl,
-                                ClientAddress clients) {
-        FederationRoutes r = new FederationRoutes(lists, subscriptions, trust, json, publicUrl, clients);
+                                ClientAddress clients, AuditLog audit) {
+        FederationRoutes r = new FederationRoutes(lists, subscriptions, trust, json, publicUrl, clients, audit);
         routes.post("/api/v1/lists", r::publish, Access.token(Scope.ADMIN));
         routes.get("/api/v1/lists", r::listLists, Access.token(Scope.ADMIN));
         routes.post("/api/v1/lists/{name}/tokens", r::createToken, Access.token(Scope.ADMIN));
@@ -69,7 +72,7 @@ public final class FederationRoutes {
     private void publish(Context ctx) {
         JsonNode b = body(ctx);
         ListDao.PublishedList l = lists.publish(text(b, "name"), text(b, "bank"), text(b, "visibility"),
-                text(b, "description"));
+                text(b, "description"), Access.tokenActor(ctx));
         ctx.status(201).json(listView(l, base(ctx)));
     }
 
@@ -185,6 +188,10 @@ public final class FederationRoutes {
         JsonNode b = body(ctx);
         SubscriptionDao.Subscription s = subscriptions.subscribe(text(b, "url"), text(b, "key"), text(b, "mode"),
                 text(b, "policy"), text(b, "token"), text(b, "bank"));
+        // SubscriptionService has no transaction to share (the bank and the subscription commit apart): recorded
+        // right after the change commits, as the panel does
+        audit.append(Access.tokenActor(ctx), "subscription_add", "subscription:" + s.id(),
+                "url=" + s.url() + " key=" + s.keyId() + " mode=" + subscriptions.bank(s).mode());
         ctx.status(201).json(view(s, false));
     }
 
@@ -206,18 +213,37 @@ public final class FederationRoutes {
         if (b.has("paused") && !b.get("paused").isBoolean()) throw Refusal.invalid("paused must be true or false");
         Boolean paused = b.has("paused") ? b.get("paused").booleanValue() : null;
         // trust belongs to the publisher (its key): every list it signs gets the same
-        if (b.hasNonNull("trust")) trust.setForSubscription(id(ctx), text(b, "trust"));
+        if (b.hasNonNull("trust")) trust.setForSubscription(id(ctx), text(b, "trust"), Access.tokenActor(ctx));
         // a token is only ever set, never shown: null or "" removes it
         String token = b.has("token") ? (b.get("token").isNull() ? "" : b.get("token").asText()) : null;
-        Map<String, Object> out = new LinkedHashMap<>(view(subscriptions.update(id(ctx), text(b, "mode"), paused, token),
-                true));
+        String mode = text(b, "mode");
+        SubscriptionDao.Subscription updated = subscriptions.update(id(ctx), mode, paused, token);
+        if (mode != null || paused != null || token != null) {
+            // after the commit (no shared transaction); the token itself is never recorded, only that it changed
+            List<String> what = new ArrayList<>();
+            if (mode != null) what.add("mode=" + mode);
+            if (paused != null) what.add("paused=" + paused);
+            if (token != null) what.add(token.isEmpty() ? "token removed" : "token set");
+            audit.append(Access.tokenActor(ctx), "subscription_update", "subscription:" + updated.id(),
+                    String.join(" ", what));
+        }
+        Map<String, Object> out = new LinkedHashMap<>(view(updated, true));
         out.put("trust", trust.forSubscription(id(ctx)));
         ctx.json(out);
     }
 
     private void sync(Context ctx) {
         long id = id(ctx);
-        SubscriptionService.SyncResult r = subscriptions.sync(id);
+        SubscriptionService.SyncResult r;
+        try {
+            r = subscriptions.sync(id);
+        } catch (SyncException e) {
+            audit.append(Access.tokenActor(ctx), "subscription_sync", "subscription:" + id, "refused: " + e.getMessage());
+            throw e;
+        }
+        // after the sync's own transactions commit
+        audit.append(Access.tokenActor(ctx), "subscription_sync", "subscription:" + id, "from=" + r.fromSeq()
+                + " to=" + r.toSeq() + " added=" + r.added() + " retracted=" + r.retracted());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("from_seq", r.fromSeq());
         out.put("to_seq", r.toSeq());
@@ -234,6 +260,9 @@ public final class FederationRoutes {
         JsonNode b = body(ctx);
         if (!b.has("sequence") || !b.get("sequence").canConvertToLong()) throw Refusal.invalid("give the sequence to roll back to: {\"sequence\": N}");
         SubscriptionService.SyncResult r = subscriptions.rollback(id(ctx), b.get("sequence").asLong());
+        // after the rollback's transaction commits
+        audit.append(Access.tokenActor(ctx), "subscription_rollback", "subscription:" + id(ctx), "to=" + r.toSeq()
+                + " re_added=" + r.added() + " retracted=" + r.retracted());
         ctx.json(Map.of("to_seq", r.toSeq(), "re_added", r.added(), "retracted", r.retracted(),
                 "subscription", view(subscriptions.get(id(ctx)), false)));
     }

@@ -5,6 +5,7 @@ import org.sightline.banks.BankKind;
 import org.sightline.common.Digests;
 import org.sightline.store.Sql;
 import org.jdbi.v3.core.Handle;
+import org.sightline.audit.AuditLog;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.result.ResultIterator;
 import org.sightline.banks.Bank;
@@ -36,11 +37,11 @@ public final class PublishService implements BankService.EntryHook {
     private final Jdbi jdbi;
     private final BankService banks;
     private final KeyFiles keys;
-    private final AuditLog audit;
     private final Clock clock;
     private final SecureRandom random;
     private final int pageSize;
     private final String publisher;
+    private final AuditLog audit;
     /** The last snapshot built per list: rebuilding a large list for every subscriber would be wasteful. */
     private final Map<String, SignedDocument> snapshots = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong snapshotsBuilt = new java.util.concurrent.atomic.AtomicLong();
@@ -68,6 +69,12 @@ public final class PublishService implements BankService.EntryHook {
 
     /** Publishes a local bank: its active entries become adds 1..n, in entry id order. */
     public ListDao.PublishedList publish(String name, String bankName, String visibility, String description) {
+        return publish(name, bankName, visibility, description, null);
+    }
+
+    /** {@link #publish} for {@code actor} (null: not audited): the {@code list_publish} event commits with the list. */
+    public ListDao.PublishedList publish(String name, String bankName, String visibility, String description,
+                                         String actor) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw Refusal.invalid("list name must be 1-64 characters of a-z, 0-9, '_', '.', '-'");
         }
@@ -101,6 +108,10 @@ public final class PublishService implements BankService.EntryHook {
             List<BankEntry> active = new ArrayList<>();
             banks.forEachEntry(h, bankName, false, active::add);
             appendAdds(d, id, active, now);
+            if (actor != null && audit != null) {
+                audit.append(h, actor, "list_publish", "list:" + name, "bank=" + bankName + " visibility=" + vis
+                        + " entries=" + active.size());
+            }
         });
         return dao.findByName(name).orElseThrow();
     }

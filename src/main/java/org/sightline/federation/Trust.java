@@ -2,6 +2,7 @@ package org.sightline.federation;
 
 import org.sightline.decide.ListTrust;
 import org.jdbi.v3.core.Jdbi;
+import org.sightline.audit.AuditLog;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -29,8 +30,15 @@ public final class Trust implements ListTrust {
     private final Jdbi jdbi;
     private final Clock clock;
     private final int quorum;
+    private final AuditLog audit;
 
     public Trust(Jdbi jdbi, Clock clock, int quorum) {
+        this(jdbi, clock, quorum, null);
+    }
+
+    /** @param audit where trust changes made for an actor are recorded, in their transaction (null: not) */
+    public Trust(Jdbi jdbi, Clock clock, int quorum, AuditLog audit) {
+        this.audit = audit;
         this.jdbi = jdbi;
         this.clock = clock;
         this.quorum = Math.max(1, quorum);
@@ -62,21 +70,32 @@ public final class Trust implements ListTrust {
 
     /** Sets the trust of the publisher signing with {@code keyId}. */
     public void set(String keyId, String trust) {
+        set(keyId, trust, null);
+    }
+
+    /** {@link #set(String, String)} for {@code actor} (null: not audited); the {@code trust_set} event commits with it. */
+    public void set(String keyId, String trust, String actor) {
         if (!LEVELS.contains(trust)) throw Refusal.invalid("trust must be low, normal or high");
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         jdbi.useTransaction(h -> {
             Dao dao = h.attach(Dao.class);
             dao.clear(keyId);
             dao.insert(keyId, trust, now);
+            if (actor != null && audit != null) audit.append(h, actor, "trust_set", "publisher:" + keyId, "trust=" + trust);
         });
     }
 
     /** Sets the trust of the publisher of subscription {@code id}; returns its key id. */
     public String setForSubscription(long subscriptionId, String trust) {
+        return setForSubscription(subscriptionId, trust, null);
+    }
+
+    /** {@link #setForSubscription(long, String)} for {@code actor} (null: not audited). */
+    public String setForSubscription(long subscriptionId, String trust, String actor) {
         String keyId = jdbi.withHandle(h -> h.createQuery("SELECT key_id FROM subscriptions WHERE id = :id")
                 .bind("id", subscriptionId).mapTo(String.class).findOne())
                 .orElseThrow(() -> Refusal.notFound("no subscription " + subscriptionId));
-        set(keyId, trust);
+        set(keyId, trust, actor);
         return keyId;
     }
 

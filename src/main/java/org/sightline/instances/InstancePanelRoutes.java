@@ -83,8 +83,7 @@ public final class InstancePanelRoutes {
         String admin = Access.requireSession(ctx).user().name();
         try {
             InstanceService.Added added = instances.add(new InstanceService.NewInstance(ctx.formParam("name"),
-                    ctx.formParam("kind"), ctx.formParam("url"), null, null, null, null));
-            audit.append(admin, "instance_add", "instance:" + added.instance().name(), "kind=" + added.instance().kind());
+                    ctx.formParam("kind"), ctx.formParam("url"), null, null, null, null), admin);
             Map<String, Object> extra = new HashMap<>();
             extra.put("added", Map.of("name", added.instance().name(), "kind", added.instance().kind().wireName()));
             String path = added.instance().webhookPath();

@@ -2,6 +2,7 @@ package org.sightline.instances;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.sightline.audit.AuditLog;
 import org.sightline.config.SecretBox;
 import org.sightline.common.Refusal;
 import org.sightline.store.Columns;
@@ -26,8 +27,15 @@ public final class InstanceService {
     private final SecretBox secrets;
     private final SecureRandom random;
     private final Clock clock;
+    private final AuditLog audit;
 
     public InstanceService(Jdbi jdbi, SecretBox secrets, SecureRandom random, Clock clock) {
+        this(jdbi, secrets, random, clock, null);
+    }
+
+    /** @param audit where instances added for an actor are recorded, in their transaction (null: not) */
+    public InstanceService(Jdbi jdbi, SecretBox secrets, SecureRandom random, Clock clock, AuditLog audit) {
+        this.audit = audit;
         this.jdbi = jdbi;
         this.secrets = secrets;
         this.random = random;
@@ -47,6 +55,14 @@ public final class InstanceService {
     static final int MAX_SECRET_BYTES = 512;
 
     public Added add(NewInstance spec) {
+        return add(spec, null);
+    }
+
+    /**
+     * {@link #add(NewInstance)} for {@code actor} (null: not audited): the {@code instance_add} event (kind and
+     * URL, never the secret or token) commits with the instance.
+     */
+    public Added add(NewInstance spec, String actor) {
         String name = spec.name() == null ? "" : spec.name().trim();
         if (!NAME.matcher(name).matches()) {
             throw Refusal.invalid("instance name must be 1-64 of a-z 0-9 _ . - (starting with a letter or digit)");
@@ -80,10 +96,14 @@ public final class InstanceService {
         String sealedToken = spec.apiToken() == null || spec.apiToken().isBlank() ? null
                 : secrets.seal(spec.apiToken(), context(name, "api_token"));
         Instance row = new Instance(0, name, kind, url, sealedSecret, sealedToken, failMode, budget, clock.instant());
-        long id = jdbi.withHandle(h -> {
+        long id = jdbi.inTransaction(h -> {
             InstanceDao dao = h.attach(InstanceDao.class);
             if (dao.findByName(name).isPresent()) throw Refusal.conflict("instance '" + name + "' exists");
-            return dao.insert(row);
+            long newId = dao.insert(row);
+            if (actor != null && audit != null) {
+                audit.append(h, actor, "instance_add", "instance:" + name, "kind=" + kind.wireName() + " url=" + url);
+            }
+            return newId;
         });
         return new Added(new Instance(id, name, row.kind(), url, sealedSecret, sealedToken, failMode, budget,
                 row.createdAt()), generated);

@@ -110,9 +110,24 @@ public final class AccountRoutes {
                 publicPage(ctx, 503, "login.peb", Map.of("next", next, "username", nz(name),
                         "error", "The server is busy checking other logins. Please try again in a few seconds."));
             }
-            default -> publicPage(ctx, 401, "login.peb", Map.of("next", next, "username", nz(name),
-                    "error", "Wrong user name or password."));
+            default -> {
+                // after UserService has recorded the failure (its own transaction); never the password
+                audit.append("anonymous", "login_failed", "user:" + typedName(name), addresses.of(ctx));
+                publicPage(ctx, 401, "login.peb", Map.of("next", next, "username", nz(name),
+                        "error", "Wrong user name or password."));
+            }
         }
+    }
+
+    /** A typed account name fit for the audit log: control characters replaced, at most 64 characters. */
+    static String typedName(String name) {
+        if (name == null) return "";
+        String s = name.strip();
+        if (s.length() > 64) s = s.substring(0, 64) + "…";
+        StringBuilder out = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c)
+                || Character.getType(c) == Character.FORMAT ? '?' : c));
+        return out.toString();
     }
 
     private void logout(Context ctx) {
