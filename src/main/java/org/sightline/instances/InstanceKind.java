@@ -31,6 +31,11 @@ public enum InstanceKind {
         return wireName;
     }
 
+    /** Whether the server calls Sightline's webhook (signed with the instance's webhook secret). */
+    public boolean sendsWebhooks() {
+        return this == MASTODON || this == PICTRS;
+    }
+
     /** The allowed wire names, comma-separated, in declaration order. */
     public static String allowed() {
         return Arrays.stream(values()).map(InstanceKind::wireName).collect(Collectors.joining(", "));
