@@ -17,13 +17,17 @@ import org.sightline.cli.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** The command line, and the one place where Sightline's parts are built and wired together. */
-@Command(name = "sightline", mixinStandardHelpOptions = true,
+@Command(name = "sightline", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Image-moderation companion server for the fediverse.",
         subcommands = {Main.Serve.class, HashCommand.class, TokenCommand.class, InstanceCommand.class,
                 UserCommand.class, AuditCommand.class,
@@ -68,6 +72,21 @@ public final class Main implements Callable<Integer> {
         return env;
     }
 
+    /** {@code --version}: the Maven project version, written into a resource when the jar is built. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/sightline-version.properties")) {
+                if (in != null) p.load(in);
+            }
+            String v = p.getProperty("version", "");
+            if (v.isBlank() || v.startsWith("$")) v = Optional.ofNullable(Main.class.getPackage().getImplementationVersion())
+                    .orElse("unknown (not built by Maven)");
+            return new String[]{"sightline " + v};
+        }
+    }
+
     /** Lets subcommands receive the environment without static state. */
     private record Factory(Map<String, String> env) implements CommandLine.IFactory {
         @Override
@@ -82,7 +101,8 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "serve", description = "Run the server (defaults: 127.0.0.1:8080, data in ./data).")
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Run the server (defaults: 127.0.0.1:8080, data in ./data).")
     static final class Serve implements Callable<Integer> {
         private final Map<String, String> env;
         @CommandLine.Mixin
@@ -98,19 +118,51 @@ public final class Main implements Callable<Integer> {
         public Integer call() throws InterruptedException {
             Config config = configOption.load(env);
             AllSettings.reportUnknownKeys(config);
+            // Before the database opens and migrates: a busy port is the commonest first-run failure.
+            if (config.httpPort() != 0 && !portFree(config.httpHost(), config.httpPort())) throw portInUse(config);
             App.Deps deps = App.Deps.open(config);
             Javalin app = App.create(deps);
+            try {
+                app.start(config.httpHost(), config.httpPort());
+            } catch (RuntimeException e) {
+                if (!bindFailure(e)) throw e;
+                app.stop();
+                deps.close();
+                throw portInUse(config);
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 app.stop();
                 deps.close();
                 stopped.countDown();
             }, "shutdown"));
-            app.start(config.httpHost(), config.httpPort());
             deps.startWorkers();
             spec.commandLine().getOut().println("Sightline listening on http://" + config.httpHost() + ":" + app.port());
             stopped.await();
             return 0;
+        }
+
+        private static UserError portInUse(Config config) {
+            return new UserError("cannot listen on " + config.httpHost() + ":" + config.httpPort()
+                    + ": the port is already in use (another Sightline running?); stop it or choose another port"
+                    + " with http.port or SIGHTLINE_HTTP_PORT");
+        }
+
+        private static boolean portFree(String host, int port) {
+            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new java.net.InetSocketAddress(host, port));
+                return true;
+            } catch (java.io.IOException e) {
+                return !(e instanceof java.net.BindException); // anything else (an unknown host): let start say it
+            }
+        }
+
+        private static boolean bindFailure(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof io.javalin.util.JavalinBindException || t instanceof java.net.BindException) return true;
+            }
+            return false;
         }
     }
 }

@@ -472,8 +472,18 @@ public final class BankService {
         if (!ids.isEmpty()) {
             for (BankEntry e : jdbi.onDemand(EntryDao.class).findByIds(new ArrayList<>(ids))) entries.put(e.id(), e);
         }
-        return new MatchOutcome(enrich(r.matches(), entries), enrich(r.allowed(), entries), enrich(r.vetoed(), entries));
+        // The matcher vetoes by signal type and distance; a grave label (of the bank or the entry) is never vetoed.
+        List<BankMatch> matches = new ArrayList<>(enrich(r.matches(), entries));
+        List<BankMatch> vetoed = new ArrayList<>();
+        for (BankMatch v : enrich(r.vetoed(), entries)) (Label.anyGrave(v.labels()) ? matches : vetoed).add(v);
+        matches.sort(MATCH_ORDER);
+        return new MatchOutcome(matches, enrich(r.allowed(), entries), vetoed);
     }
+
+    /** The matcher's order: closest first, then by bank name and entry. */
+    private static final java.util.Comparator<BankMatch> MATCH_ORDER = java.util.Comparator
+            .<BankMatch>comparingInt(m -> m.match().distance()).thenComparing(m -> m.match().bank())
+            .thenComparingLong(m -> m.match().entryId());
 
     private List<BankMatch> enrich(List<Matcher.Match> ms, Map<Long, BankEntry> entries) {
         List<BankMatch> out = new ArrayList<>(ms.size());

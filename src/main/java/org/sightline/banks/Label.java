@@ -26,6 +26,18 @@ public enum Label implements WireName {
         this.wireName = wireName;
     }
 
+    /**
+     * Grave labels (csam, ncii, terrorism): their matches rank first and an allow-bank hit never vetoes them.
+     */
+    public boolean grave() {
+        return this == CSAM || this == NCII || this == TERRORISM;
+    }
+
+    /** Whether any of the stored words names a grave label. */
+    public static boolean anyGrave(java.util.Collection<String> labels) {
+        return labels.stream().map(Label::find).flatMap(Optional::stream).anyMatch(Label::grave);
+    }
+
     /** The word stored, shown in JSON and printed by templates. */
     @JsonValue
     @Override

@@ -90,6 +90,46 @@ public final class KnownKeys {
         return out.toString();
     }
 
+    /**
+     * An example configuration file: every declared key under its section, commented out with its default, after
+     * a one-line explanation. Uncommenting nothing changes nothing; {@code examples/sightline.yaml} is this text.
+     */
+    public String exampleYaml() {
+        StringBuilder out = new StringBuilder()
+                .append("# Sightline configuration: every key, with its default and what it does.\n")
+                .append("# All keys are commented out, so this file as it stands changes nothing: uncomment what you change.\n")
+                .append("# Any key may also be set in the environment: http.port -> SIGHTLINE_HTTP_PORT.\n")
+                .append("# Use it with: java -jar target/sightline.jar serve --config sightline.yaml\n")
+                .append("# Generated from the declarations in the code (KnownKeys.exampleYaml); a test keeps it in step.\n");
+        Map<String, List<Setting<?>>> sections = new LinkedHashMap<>();
+        for (Setting<?> s : byName.values()) {
+            sections.computeIfAbsent(s.name().substring(0, s.name().indexOf('.')), k -> new ArrayList<>()).add(s);
+        }
+        for (Map.Entry<String, List<Setting<?>>> section : sections.entrySet()) {
+            out.append('\n').append(section.getKey()).append(":\n");
+            for (Setting<?> s : section.getValue()) {
+                String key = s.name().substring(section.getKey().length() + 1);
+                String meaning = s.description().replaceAll("\\s+", " ").trim();
+                out.append("  # ").append(meaning);
+                if (s.defaultText() == null) {
+                    out.append(" (no default)\n  # ").append(key).append(":\n");
+                } else if (s.literalDefault()) {
+                    out.append("\n  # ").append(key).append(": ").append(yamlScalar(s.defaultText())).append('\n');
+                } else {
+                    out.append(" (default: ").append(s.defaultText().replaceAll("\\s+", " ")).append(")\n  # ")
+                            .append(key).append(":\n");
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** A default as YAML writes it: quoted unless it is a plain word, number or path. */
+    private static String yamlScalar(String value) {
+        if (value.matches("[A-Za-z0-9_./:-]+") && !value.startsWith("-") && !value.endsWith(":")) return value;
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
     /** Levenshtein distance. */
     static int distance(String a, String b) {
         int[] previous = new int[b.length() + 1];

@@ -4,10 +4,7 @@ import org.sightline.banks.BankPolicy;
 import org.sightline.banks.BankService;
 import org.sightline.banks.Label;
 
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * What to do with one media item, from its scan outcome and its matches.
@@ -20,7 +17,6 @@ import java.util.Set;
  */
 public record Decision(Outcome decision, boolean openCase, int priority, String reason) {
 
-    private static final Set<Label> GRAVE_LABELS = EnumSet.of(Label.CSAM, Label.NCII, Label.TERRORISM);
     public static final int REPORT_BOOST = 20;
 
     /** Media that could not be scanned goes to review with the reason: fail closed. */
@@ -57,8 +53,7 @@ public record Decision(Outcome decision, boolean openCase, int priority, String 
             case PDQ -> 100 - 50 * Math.min(m.match().distance(), threshold) / threshold;
             default -> 80 - 4 * m.match().distance();
         };
-        boolean grave = m.labels().stream().map(Label::find).flatMap(Optional::stream).anyMatch(GRAVE_LABELS::contains);
-        return closeness + (grave ? 100 : 0);
+        return closeness + (Label.anyGrave(m.labels()) ? 100 : 0);
     }
 
     /** Adds what the scanner plugins said: a flag or a failure sends a passing item to review. */

@@ -216,6 +216,8 @@ public final class MediaProcessor {
         List<MatchRecord> rows = new ArrayList<>();
         for (BankService.BankMatch m : outcome.matches()) rows.add(row(mediaId, m, false));
         for (BankService.BankMatch m : outcome.vetoed()) rows.add(row(mediaId, m, true));
+        // the allow-bank hits, as context for the case: stored as not counting (vetoed), like what they veto
+        for (BankService.BankMatch m : outcome.allowed()) rows.add(row(mediaId, m, true));
         return rows;
     }
 

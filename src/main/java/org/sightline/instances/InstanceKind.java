@@ -30,6 +30,11 @@ public enum InstanceKind implements WireName {
         return wireName;
     }
 
+    /** Whether the server calls Sightline's webhook (signed with the instance's webhook secret). */
+    public boolean sendsWebhooks() {
+        return this == MASTODON || this == PICTRS;
+    }
+
     /** The allowed wire names, comma-separated, in declaration order. */
     public static String allowed() {
         return WireName.allowed(InstanceKind.class);

@@ -42,7 +42,7 @@ public final class InstanceService {
         this.clock = clock;
     }
 
-    /** What to add. {@code webhookSecret} null: one is generated (for kinds that call Sightline). */
+    /** What to add. {@code webhookSecret} null: one is generated for kinds that call Sightline's webhook. */
     public record NewInstance(String name, String kind, String url, String webhookSecret, String apiToken,
                               String failMode, Integer timeBudgetMs) {
     }
@@ -87,7 +87,7 @@ public final class InstanceService {
         if (spec.apiToken() != null && spec.apiToken().strip().length() > 1024) {
             throw Refusal.invalid("an API token is up to 1024 printable characters without spaces");
         }
-        if (secret == null && kind != InstanceKind.GENERIC) {
+        if (secret == null && kind.sendsWebhooks()) { // no secret for a webhook nobody will call
             byte[] bytes = new byte[24];
             random.nextBytes(bytes);
             secret = generated = HexFormat.of().formatHex(bytes);

@@ -56,7 +56,7 @@ public final class Matcher {
 
     /**
      * {@code matches}: what counts; {@code allowed}: allow-bank hits; {@code vetoed}: matches cancelled because an
-     * allow bank in enforce mode matched too.
+     * allow bank in enforce mode matched too (see {@link #vetoedBy}).
      */
     public record Result(List<Match> matches, List<Match> allowed, List<Match> vetoed) {
     }
@@ -185,9 +185,27 @@ public final class Matcher {
         }
         hits.sort(Comparator.comparingInt(Match::distance).thenComparing(Match::bank).thenComparingLong(Match::entryId));
         List<Match> allowed = hits.stream().filter(Match::allowBank).toList();
-        List<Match> others = hits.stream().filter(m -> !m.allowBank()).toList();
-        boolean veto = allowed.stream().anyMatch(m -> !m.observe());
-        return veto ? new Result(List.of(), allowed, others) : new Result(others, allowed, List.of());
+        List<Match> vetoing = allowed.stream().filter(m -> !m.observe()).toList();
+        List<Match> kept = new ArrayList<>();
+        List<Match> vetoed = new ArrayList<>();
+        for (Match m : hits) {
+            if (m.allowBank()) continue;
+            (vetoedBy(vetoing, m) ? vetoed : kept).add(m);
+        }
+        return new Result(kept, allowed, vetoed);
+    }
+
+    /**
+     * An allow-bank hit vetoes only a perceptual match of its own signal type that is no closer than the allow
+     * entry itself: an exact digest match, or a closer match, is evidence the allow entry cannot explain away.
+     * (Matches in banks or entries with a grave label are never vetoed either: {@code BankService} knows labels.)
+     */
+    static boolean vetoedBy(List<Match> allowHits, Match m) {
+        if (!m.signalType().perceptual()) return false;
+        for (Match a : allowHits) {
+            if (a.signalType() == m.signalType() && m.distance() >= a.distance()) return true;
+        }
+        return false;
     }
 
     private void keep(List<Match> out, int bankId, long entryId, SignalType type, int distance, String variant) {

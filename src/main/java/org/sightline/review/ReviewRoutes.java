@@ -107,6 +107,7 @@ public final class ReviewRoutes {
         for (MatchRecord mr : matches) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("match", mr);
+            e.put("allow", banks.cached(mr.bankId()).map(Bank::allow).orElse(false));
             Optional<BankEntry> entry = banks.entry(mr.entryId());
             e.put("entry", entry.orElse(null));
             e.put("provenance", entry.map(ReviewRoutes::provenance).orElse("entry no longer stored"));

@@ -84,14 +84,21 @@ public final class AccountRoutes {
         ctx.render(template, m);
     }
 
+    /** The login form; on an instance without any user yet it says how to create the first admin. */
+    private void loginPage(Context ctx, int status, Map<String, Object> model) {
+        Map<String, Object> m = new HashMap<>(model);
+        m.put("firstRun", !users.anyUser());
+        publicPage(ctx, status, "login.peb", m);
+    }
+
     private void loginForm(Context ctx) {
-        publicPage(ctx, 200, "login.peb", Map.of("next", safeNext(ctx.queryParam("next"))));
+        loginPage(ctx, 200, Map.of("next", safeNext(ctx.queryParam("next"))));
     }
 
     private void login(Context ctx) {
         String next = safeNext(ctx.formParam("next"));
         if (!preSessionValid(ctx)) {
-            publicPage(ctx, 403, "login.peb", Map.of("next", next, "error", "The form expired. Please try again."));
+            loginPage(ctx, 403, Map.of("next", next, "error", "The form expired. Please try again."));
             return;
         }
         String name = ctx.formParam("username");
@@ -103,17 +110,17 @@ public final class AccountRoutes {
                 audit.append(result.user().name(), "login", "user:" + result.user().name(), "");
                 ctx.redirect(next);
             }
-            case THROTTLED -> publicPage(ctx, 429, "login.peb", Map.of("next", next, "username", nz(name),
+            case THROTTLED -> loginPage(ctx, 429, Map.of("next", next, "username", nz(name),
                     "error", "Too many failed logins for this account or address. Wait 15 minutes and try again."));
             case BUSY -> {
                 ctx.header("Retry-After", "5");
-                publicPage(ctx, 503, "login.peb", Map.of("next", next, "username", nz(name),
+                loginPage(ctx, 503, Map.of("next", next, "username", nz(name),
                         "error", "The server is busy checking other logins. Please try again in a few seconds."));
             }
             default -> {
                 // after UserService has recorded the failure (its own transaction); never the password
                 audit.append("anonymous", "login_failed", "user:" + typedName(name), addresses.of(ctx));
-                publicPage(ctx, 401, "login.peb", Map.of("next", next, "username", nz(name),
+                loginPage(ctx, 401, Map.of("next", next, "username", nz(name),
                         "error", "Wrong user name or password."));
             }
         }

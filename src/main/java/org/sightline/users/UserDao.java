@@ -27,6 +27,9 @@ public interface UserDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id")
     Optional<User> findById(@Bind("id") long id);
 
+    @SqlQuery("SELECT COUNT(*) FROM users")
+    long count();
+
     @SqlQuery("SELECT " + COLUMNS + " FROM users ORDER BY name")
     List<User> list();
 

@@ -78,6 +78,11 @@ public final class UserService {
         return jdbi.onDemand(UserDao.class).list();
     }
 
+    /** Whether any account exists (none: a first run, whose admin is created with {@code user add}). */
+    public boolean anyUser() {
+        return jdbi.onDemand(UserDao.class).count() > 0;
+    }
+
     public Optional<User> find(String name) {
         return jdbi.onDemand(UserDao.class).findByName(name);
     }

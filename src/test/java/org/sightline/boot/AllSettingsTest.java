@@ -53,6 +53,26 @@ class AllSettingsTest {
     }
 
     @Test
+    void the_example_configuration_lists_every_key_as_generated_from_the_declarations() throws IOException {
+        String generated = AllSettings.known().exampleYaml();
+        assertThat(Files.readString(Path.of("examples/sightline.yaml")))
+                .as("examples/sightline.yaml; regenerate it from KnownKeys.exampleYaml():\n" + generated)
+                .isEqualTo(generated);
+        // As shipped it sets nothing; with every default uncommented, each key is known and reads as its default.
+        Path asShipped = Files.writeString(dir.resolve("shipped.yaml"), generated);
+        assertThat(Config.load(asShipped, Map.of()).fileKeys()).isEmpty();
+        Path uncommented = Files.writeString(dir.resolve("all.yaml"),
+                generated.replaceAll("(?m)^  # ([a-z0-9_.]+: .*)$", "  $1"));
+        Config all = Config.load(uncommented, Map.of());
+        assertThat(AllSettings.known().unknownKeys(all)).isEmpty();
+        for (Setting<?> s : AllSettings.known().settings()) {
+            if (!s.literalDefault()) continue;
+            assertThat(all.fileKeys()).as("example sets " + s.name()).contains(s.name());
+            assertThat(s.from(all)).as(s.name()).isEqualTo(s.from(Config.load(null, Map.of())));
+        }
+    }
+
+    @Test
     void keys_are_declared_once_with_a_description() {
         for (Setting<?> s : AllSettings.known().settings()) {
             assertThat(s.description()).as(s.name()).isNotBlank();
