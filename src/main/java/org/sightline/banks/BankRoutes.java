@@ -66,6 +66,12 @@ public final class BankRoutes {
     private void update(Context ctx) {
         JsonNode body = jsonBody(ctx);
         if (!body.isObject()) throw Refusal.invalid("expected a JSON object with the fields to change");
+        // a subscribed bank's mode and policy decide what another instance's list may do here: the subscription
+        // API keeps that to admins, and so does this one
+        if (banks.get(ctx.pathParam("name")).kind() == BankKind.SUBSCRIBED && !Access.principal(ctx).has(Scope.ADMIN)
+                && (body.has("mode") || body.has("policy"))) {
+            throw Refusal.forbidden("the mode and policy of a subscribed bank are changed with the admin scope");
+        }
         Bank b = banks.update(ctx.pathParam("name"), spec(body), Access.tokenActor(ctx));
         ctx.json(view(b, banks.countActive(b.id())));
     }

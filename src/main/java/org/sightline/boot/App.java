@@ -182,7 +182,8 @@ public final class App {
                 ReviewService review = new ReviewService(db.jdbi(), banks, audit, actionQueue, new ShareProposals(db.jdbi()),
                         clock, panel.claim());
                 Dashboard dashboard = new Dashboard(db.jdbi(), audit, clock);
-                PublishService lists = new PublishService(db.jdbi(), banks, new KeyFiles(config.dataDir()), audit, clock,
+                KeyFiles keys = new KeyFiles(config.dataDir());
+                PublishService lists = new PublishService(db.jdbi(), banks, keys, audit, clock,
                         random, listSettings.pageSize(),
                         listSettings.publisher().or(listSettings::publicUrl).orElse(null));
                 banks.addHook(lists); // a published bank's changes go into its list's log, in the same transaction
@@ -193,7 +194,7 @@ public final class App {
                 SubscriptionService subscriptions = new SubscriptionService(db.jdbi(), banks, listFetcher,
                         secrets,
                         new RetroMatcher(db.jdbi(), banks, cases, clock, listSettings.retroWindow()),
-                        clock, listSettings.floodMaxPerHour(), listSettings.limits());
+                        clock, listSettings.floodMaxPerHour(), listSettings.limits(), keys);
                 SyncScheduler listSync = new SyncScheduler(subscriptions,
                         listSettings.syncInterval(), listSettings.floodCheck());
                 MisskeyPoller misskeyPolls = new MisskeyPoller(db.jdbi(), instances, workers::wake, clock,

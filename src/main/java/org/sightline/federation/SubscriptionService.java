@@ -43,6 +43,7 @@ public final class SubscriptionService {
     private final RetroMatcher retro;
     private final Clock clock;
     private final Limits limits;
+    private final KeyFiles ownKeys;
     private final ListReader reader;
     private final FloodControl flood;
     /** One sync of a subscription at a time on this node (other nodes: the row lock when applying). */
@@ -54,19 +55,16 @@ public final class SubscriptionService {
      * at most {@code maxRetractShare} of the list's active entries before it is refused with an alert.
      */
     public record Limits(long maxEntries, int maxChangesPerSync, double maxRetractShare) {
-        public static Limits defaults() {
-            return new Limits(1_000_000, 200_000, 0.5);
-        }
     }
 
+    /**
+     * @param ownKeys this instance's own list-signing key, if it has one (read each time: {@code keygen} may run
+     *                while the server does), so that it never subscribes to its own lists
+     */
     public SubscriptionService(Jdbi jdbi, BankService banks, MediaFetcher fetcher, SecretBox secrets, RetroMatcher retro,
-                               Clock clock, long floodMaxPerHour) {
-        this(jdbi, banks, fetcher, secrets, retro, clock, floodMaxPerHour, Limits.defaults());
-    }
-
-    public SubscriptionService(Jdbi jdbi, BankService banks, MediaFetcher fetcher, SecretBox secrets, RetroMatcher retro,
-                               Clock clock, long floodMaxPerHour, Limits limits) {
+                               Clock clock, long floodMaxPerHour, Limits limits, KeyFiles ownKeys) {
         this.limits = limits;
+        this.ownKeys = ownKeys;
         this.jdbi = jdbi;
         this.banks = banks;
         this.secrets = secrets;
@@ -115,6 +113,10 @@ public final class SubscriptionService {
             } catch (IllegalArgumentException e) {
                 throw Refusal.invalid("key must be a 64-hex-digit fingerprint or a base64 Ed25519 public key");
             }
+        }
+        if (ownKeys.load().map(SigningKey::keyId).filter(keyId::equals).isPresent()) {
+            throw Refusal.invalid("this is one of this instance's own lists (signed with its own key " + keyId
+                    + "): an instance cannot subscribe to itself");
         }
         String name = bankName != null ? bankName : defaultBankName(uri);
         String sealed = token == null || token.isBlank() ? null : secrets.seal(token, "list-token");

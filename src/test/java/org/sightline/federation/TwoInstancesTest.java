@@ -183,4 +183,31 @@ class TwoInstancesTest {
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
         assertThat(ok.json().get("added").asInt()).isEqualTo(1);
     }
+
+    @Test
+    void an_instance_cannot_subscribe_to_its_own_list() {
+        TestServer.Response r = a.postJson("/api/v1/subscriptions", adminA, "{\"url\":\"" + a.base + "/lists/mine\","
+                + "\"key\":\"" + keyA.publicKey().base64() + "\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains("cannot subscribe to itself");
+        // by fingerprint too
+        r = a.postJson("/api/v1/subscriptions", adminA, "{\"url\":\"" + a.base + "/lists/mine\",\"key\":\""
+                + keyA.keyId() + "\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+    }
+
+    @Test
+    void the_mode_and_policy_of_a_subscribed_bank_need_the_admin_scope_on_the_bank_api_too() {
+        TestServer.Response sub = b.postJson("/api/v1/subscriptions", adminB, "{\"url\":\"" + a.base + "/lists/shared\","
+                + "\"key\":\"" + keyA.publicKey().base64() + "\"}");
+        assertThat(sub.status()).as(sub.body()).isEqualTo(201);
+        String bank = b.deps.subscriptions().bank(b.deps.subscriptions().get(sub.json().get("id").asLong())).name();
+        String writer = b.token("writer", Scope.BANKS_WRITE);
+        assertThat(b.send("PATCH", "/api/v1/banks/" + bank, writer, "application/json", "{\"mode\":\"enforce\"}", null)
+                .status()).isEqualTo(403);
+        assertThat(b.send("PATCH", "/api/v1/banks/" + bank, writer, "application/json", "{\"policy\":\"reject\"}", null)
+                .status()).isEqualTo(403);
+        assertThat(b.send("PATCH", "/api/v1/banks/" + bank, adminB, "application/json", "{\"mode\":\"enforce\"}", null)
+                .status()).isEqualTo(200);
+    }
 }
