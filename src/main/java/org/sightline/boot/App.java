@@ -220,10 +220,12 @@ public final class App {
             actions.start();
             listSync.start();
             misskeyPolls.start();
+            quarantine.startPurging(ActionSettings.from(config).quarantinePurgeInterval());
         }
 
         @Override
         public void close() {
+            quarantine.stopPurging();
             misskeyPolls.close();
             listSync.close();
             workers.close();

@@ -259,6 +259,20 @@ class ActionsTest {
     }
 
     @Test
+    void quarantined_evidence_past_its_retention_is_deleted_by_the_schedule_and_audited() throws Exception {
+        start(Config.defaults().with("quarantine.retention_days", 0).with("quarantine.purge_interval_s", 1), "review",
+                List.of("other"));
+        long mediaId = postBridge("5007");
+        String admin = server.token("admin", Scope.ADMIN);
+        assertThat(server.postJson("/api/v1/media/" + mediaId + "/actions", admin, "{\"action\":\"quarantine\"}").status())
+                .isEqualTo(202);
+        await("quarantined", () -> requestState(mediaId, "quarantine").equals("done"));
+        // nobody lists or exports it: the schedule alone deletes it
+        await("purged", () -> count("SELECT COUNT(*) FROM quarantine") == 0);
+        assertThat(server.deps.audit().search("", "quarantine_purge", "", Long.MAX_VALUE, 10)).isNotEmpty();
+    }
+
+    @Test
     void a_classifier_flag_sends_media_to_review_and_its_failure_does_too() throws Exception {
         List<Integer> statuses = new CopyOnWriteArrayList<>(List.of(200, 500));
         HttpServer classifier = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
