@@ -87,4 +87,36 @@ class FirstRunTest {
                     .containsPattern("webhook secret \\(shown once\\): [0-9a-f]{48}");
         }
     }
+
+    /** Runs a command in a JVM of its own, as an admin would: what it prints on each stream. */
+    private Run fork(String... args) throws Exception {
+        // the server's class path without the tests' (whose logging settings are quieter)
+        String classPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> !e.endsWith("test-classes")).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath, "org.sightline.Main"));
+        cmd.addAll(java.util.List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().keySet().removeIf(k -> k.startsWith("SIGHTLINE_"));
+        pb.environment().put("SIGHTLINE_DATA_DIR", dir.resolve("forked").toString());
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), java.nio.file.Files.readString(out), java.nio.file.Files.readString(err));
+    }
+
+    @Test
+    void commands_print_no_database_chatter_and_logs_carry_iso_8601_times() throws Exception {
+        Run first = fork("token", "create", "first", "--scopes", "scan");
+        assertThat(first.exit()).as(first.err()).isZero();
+        // a new database says once that it was migrated, in one line with an ISO 8601 time and a level
+        assertThat(first.err().strip().lines().toList()).singleElement().asString()
+                .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2}) \\[main\\] INFO .*"
+                        + "event=database_migrated.*");
+        Run second = fork("token", "create", "second", "--scopes", "scan");
+        assertThat(second.exit()).as(second.err()).isZero();
+        assertThat(second.err()).isEmpty();
+        assertThat(second.out().strip()).startsWith("stl_").doesNotContain("\n");
+    }
 }

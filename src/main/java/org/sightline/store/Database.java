@@ -100,7 +100,11 @@ public final class Database implements AutoCloseable {
             throw new ConfigException("cannot connect to the database: " + rootMessage(e));
         }
         try {
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            var result = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            if (result.migrationsExecuted > 0) {
+                org.slf4j.LoggerFactory.getLogger(Database.class).info("event=database_migrated applied={} version={}",
+                        result.migrationsExecuted, result.targetSchemaVersion);
+            }
         } catch (RuntimeException e) {
             ds.close();
             throw e;
