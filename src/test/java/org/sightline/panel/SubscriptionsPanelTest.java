@@ -115,7 +115,8 @@ class SubscriptionsPanelTest {
 
     @Test
     void a_sync_refused_for_a_wrong_pinned_key_shows_the_error_and_adds_nothing() {
-        String otherKey = new KeyFiles(dirB).generate(new SecureRandom()).keyId();
+        // a key that is neither the list's nor this instance's own
+        String otherKey = SigningKey.generate(new SecureRandom()).keyId();
         long id = subscribe(otherKey);
         PanelClient.Page sync = ada.postForm("/subscriptions/" + id + "/sync");
         assertThat(sync.status()).isEqualTo(422);
