@@ -144,7 +144,6 @@ public final class IngestService {
         });
     }
 
-
     /** A media row's context fields cut to their columns, and the notes saying what was cut (JSON metadata). */
     private record Fitted(String accountId, String acct, String statusUrl, String fetchUrl, String metadata) {
     }
