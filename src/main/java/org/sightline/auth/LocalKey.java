@@ -1,6 +1,6 @@
 package org.sightline.auth;
 
-import org.sightline.common.OwnerOnlyFiles;
+import org.sightline.config.OwnerOnlyFiles;
 import org.sightline.config.ConfigException;
 
 import java.io.IOException;

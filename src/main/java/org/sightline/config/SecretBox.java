@@ -9,12 +9,9 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -150,34 +147,15 @@ public final class SecretBox {
     }
 
     /**
-     * Writes a new key beside the target, then links it into place: the link fails if another process made
-     * the key first, and then that key is used, so two processes starting together agree on one key.
+     * Creates a new key unless one exists ({@link OwnerOnlyFiles#createIfAbsent}): of two processes starting
+     * together one makes it, and both use it.
      */
     private static void create(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-        FileAttribute<?>[] ownerOnly = posix
-                ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(
-                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE))}
-                : new FileAttribute<?>[0];
         byte[] key = new byte[KEY_BYTES];
         new SecureRandom().nextBytes(key);
-        Path temp = Files.createTempFile(dir, ".secret.key.", ".tmp", ownerOnly);
-        try {
-            Files.writeString(temp, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
-            try {
-                Files.createLink(file, temp);
-            } catch (FileAlreadyExistsException raced) {
-                return;
-            } catch (UnsupportedOperationException | IOException noLinks) {
-                if (Files.exists(file)) return;
-                Files.move(temp, file); // no hard links here: plain rename, fails if the key appeared meanwhile
-            }
-            log.info("created a new secret key {}", file);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        boolean created = OwnerOnlyFiles.createIfAbsent(file,
+                (Base64.getEncoder().encodeToString(key) + "\n").getBytes(StandardCharsets.US_ASCII));
+        if (created) log.info("created a new secret key {}", file);
     }
 
     private static void warnIfReadableByOthers(Path file) {

@@ -1,4 +1,4 @@
-package org.sightline.common;
+package org.sightline.config;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
