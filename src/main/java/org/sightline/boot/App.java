@@ -120,6 +120,8 @@ public final class App {
         public static Deps open(Config config) {
             Database db = Database.open(config);
             ChangeListener changes = null;
+            // what holds threads or connections, closed again if a later part fails to build
+            java.util.Deque<AutoCloseable> built = new java.util.ArrayDeque<>();
             try {
                 Clock clock = Clock.systemUTC();
                 SecureRandom random = new SecureRandom();
@@ -145,6 +147,7 @@ public final class App {
                 MediaHasher hasher = new MediaHasher(new ImageDecoder(config.maxPixels(), config.decodeConcurrency(),
                         SharedSettings.DECODE_MAX_PIXELS_IN_FLIGHT.from(config)));
                 MediaFetcher fetcher = new MediaFetcher(FetchSettings.from(config));
+                built.push(fetcher);
                 Quarantine quarantine = new Quarantine(db.jdbi(), fetcher, secrets, audit, clock,
                         actionSettings.quarantineRetention());
                 PluginSettingsStore pluginSettings = new PluginSettingsStore(db.jdbi(), secrets, audit, clock,
@@ -167,6 +170,7 @@ public final class App {
                     t.setDaemon(true);
                     return t;
                 });
+                built.push(gatePool::shutdownNow);
                 ScanService scans = new ScanService(db.jdbi(), processor, workers, metrics, gatePool, clock, actions);
                 MediaCatalog media = new MediaCatalog(db.jdbi());
                 metrics.gauge("sightline.decode.pixels_in_flight", "pixels of the images being decoded now",
@@ -191,6 +195,7 @@ public final class App {
                 MediaFetcher listFetcher = new MediaFetcher(FetchSettings.from(config)
                         .withMaxBytes(listSettings.maxDocumentBytes())
                         .withTimeoutMillis(listSettings.fetchTimeoutMillis()));
+                built.push(listFetcher);
                 SubscriptionService subscriptions = new SubscriptionService(db.jdbi(), banks, listFetcher,
                         secrets,
                         new RetroMatcher(db.jdbi(), banks, cases, clock, listSettings.retroWindow()),
@@ -205,6 +210,13 @@ public final class App {
                         users, audit, review, dashboard, random, clock, lists, subscriptions, listFetcher, listSync,
                         trust, misskeyPolls, new MisskeyConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock));
             } catch (RuntimeException e) {
+                for (AutoCloseable c : built) {
+                    try {
+                        c.close();
+                    } catch (Exception ignored) {
+                        // already failing: the first error is the one to report
+                    }
+                }
                 if (changes != null) changes.close();
                 db.close();
                 throw e;
@@ -322,7 +334,7 @@ public final class App {
                     deps.misskeyPolls(),
                     deps.audit(), deps.config().publicUrl());
             ActionRoutes.register(config.routes, deps.database().jdbi(), deps.plugins(), deps.actions(),
-                    deps.quarantine(), json, Clock.systemUTC(), deps.audit());
+                    deps.quarantine(), json, deps.clock(), deps.audit());
             PluginSettingsRoutes.register(config.routes, deps.plugins(), json);
             BankRoutes.register(config.routes, deps.banks(), json);
             MatchRoutes.register(config.routes, deps.banks(), json);

@@ -286,11 +286,6 @@ public final class SubscriptionService {
         log.warn("event=list_sync_refused subscription={} reason=\"{}\"", s.id(), msg);
     }
 
-    /** A note is commentary: one longer than Sightline stores is cut (marked with an ellipsis), the entry kept. */
-    private static String note(ListFormat.Change c) {
-        if (Columns.fits(c.note(), Columns.ENTRY_NOTE)) return c.note();
-        return Columns.truncate(c.note(), Columns.ENTRY_NOTE - 1) + "\u2026";
-    }
 
     private SyncResult apply(SubscriptionDao.Subscription s, ListReader.Plan plan) {
         Bank bank = bank(s);
@@ -364,7 +359,14 @@ public final class SubscriptionService {
     }
 
     public void checkFloodAll() {
-        for (SubscriptionDao.Subscription s : list()) flood.check(s);
+        for (SubscriptionDao.Subscription s : list()) {
+            try {
+                flood.check(s);
+            } catch (RuntimeException e) {
+                // one subscription's failure never stops the check of the others
+                log.warn("event=list_flood_check_failed subscription={} error={}", s.id(), e.getClass().getSimpleName());
+            }
+        }
     }
 
     /**
@@ -404,7 +406,10 @@ public final class SubscriptionService {
             List<String> samples = List.of("rollback to " + seq);
             banks.applyAtomically(bank.name(), adds, retractIds, "rollback", h -> {
                 SubscriptionDao d = h.attach(SubscriptionDao.class);
-                d.lock(id);
+                SubscriptionDao.Subscription locked = d.lock(id).orElseThrow();
+                if (locked.lastSeq() != s.lastSeq() || !java.util.Objects.equals(locked.baseSeq(), s.baseSeq())) {
+                    throw Refusal.conflict("the subscription changed during the rollback (another node synced it); try again");
+                }
                 d.forgetAfter(id, seq);
                 d.rolledBack(id, seq);
                 d.insertSync(id, "rollback", s.lastSeq(), seq, adds.size(), retractIds.size(), toJson(samples), null, now);
@@ -415,9 +420,11 @@ public final class SubscriptionService {
         }
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private static String toJson(List<String> samples) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(samples);
+            return JSON.writeValueAsString(samples);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
