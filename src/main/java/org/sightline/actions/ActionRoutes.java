@@ -28,6 +28,8 @@ public final class ActionRoutes {
     static final Set<String> REQUESTABLE = Set.of("report", "mark_sensitive", "account_action", "delete", "quarantine", "webhook");
 
     private final Jdbi jdbi;
+    private final MediaCatalog media;
+    private final ActionQueue queue;
     private final Plugins plugins;
     private final ActionExecutor executor;
     private final Quarantine quarantine;
@@ -39,6 +41,8 @@ public final class ActionRoutes {
                          Clock clock, AuditLog audit) {
         this.audit = audit;
         this.jdbi = jdbi;
+        this.media = new MediaCatalog(jdbi);
+        this.queue = new ActionQueue(jdbi);
         this.plugins = plugins;
         this.executor = executor;
         this.quarantine = quarantine;
@@ -57,7 +61,7 @@ public final class ActionRoutes {
 
     private void request(Context ctx) throws Exception {
         long mediaId = id(ctx);
-        if (new MediaCatalog(jdbi).find(mediaId).isEmpty()) throw Refusal.notFound("no media " + mediaId);
+        if (media.find(mediaId).isEmpty()) throw Refusal.notFound("no media " + mediaId);
         JsonNode body = JsonBody.object(ctx, json, "{\"action\": ..., \"params\": {...}}");
         String action = body.path("action").asText("");
         if (!REQUESTABLE.contains(action)) throw Refusal.invalid("action must be one of " + String.join(", ", REQUESTABLE));
@@ -72,7 +76,6 @@ public final class ActionRoutes {
         String by = Access.tokenActor(ctx);
         String paramsJson = params == null ? null : json.writeValueAsString(params);
         Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        ActionQueue queue = new ActionQueue(jdbi);
         // the request and its audit event commit together; a repeated request changes nothing and is not recorded
         int added = jdbi.inTransaction(h -> {
             int n = queue.request(h, mediaId, null, action, paramsJson, by, at);

@@ -1,5 +1,6 @@
 package org.sightline.banks;
 
+import org.sightline.store.Sql;
 import org.sightline.common.Refusal;
 import org.sightline.store.Columns;
 
@@ -191,7 +192,7 @@ public final class BankService {
             });
         } catch (UnableToExecuteStatementException e) {
             // Lost a race with another create of the same name: SQLSTATE 23505 (unique violation) on both databases.
-            if (e.getCause() instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+            if (Sql.isUniqueViolation(e)) {
                 throw Refusal.conflict("a bank named '" + name + "' already exists");
             }
             throw e;

@@ -88,7 +88,6 @@ final class ListReader {
         for (int pages = 0; pages < MAX_PAGES; pages++) {
             URI uri = URI.create(s.url() + "/changes?since=" + seq);
             Fetched f = fetch(s, uri);
-            if (f.notModified) break;
             if (f.gone() && pages == 0) {
                 // a list published as a static file has no change pages: it is current while its snapshot is
                 upToDateSnapshot(s, keys, seq);
@@ -181,7 +180,7 @@ final class ListReader {
         }
     }
 
-    private record Fetched(URI uri, byte[] body, Map<String, String> headers, boolean notModified, boolean gone) {
+    private record Fetched(URI uri, byte[] body, Map<String, String> headers, boolean gone) {
     }
 
     private Fetched fetch(SubscriptionDao.Subscription s, URI uri) {
@@ -190,15 +189,13 @@ final class ListReader {
         if (s.token() != null) headers.put("Authorization", "Bearer " + secrets.open(s.token(), "list-token"));
         FetchResult r = fetcher.fetch(uri, headers);
         if (r.status() == 304) {
-            // "not modified" only means something for a conditional request; unasked, it would freeze the subscription
-            if (!headers.containsKey("If-None-Match")) {
-                throw new SyncException(MediaFetcher.redact(uri) + " answered 304 Not Modified to a request that was not"
-                        + " conditional; refused");
-            }
-            return new Fetched(uri, new byte[0], Map.of(), true, false);
+            // "not modified" only answers a conditional request, and Sightline sends none: taken as current, an
+            // unasked 304 would freeze the subscription
+            throw new SyncException(MediaFetcher.redact(uri) + " answered 304 Not Modified to a request that was not"
+                    + " conditional; refused");
         }
         if (r.outcome() == FetchResult.Outcome.GONE && uri.getRawQuery() != null) {
-            return new Fetched(uri, new byte[0], Map.of(), false, true);
+            return new Fetched(uri, new byte[0], Map.of(), true);
         }
         if (!r.isOk()) throw new SyncException("cannot fetch " + MediaFetcher.redact(uri) + ": " + r.reason());
         Map<String, String> got = r.headers();
@@ -206,7 +203,7 @@ final class ListReader {
                 && !uri.getPath().endsWith("/key")) {
             got = companionSignature(s, uri, headers, got);
         }
-        return new Fetched(uri, r.bytes(), got, false, false);
+        return new Fetched(uri, r.bytes(), got, false);
     }
 
     /** A file served without signature headers may have its signature beside it, in FILE.sig. */

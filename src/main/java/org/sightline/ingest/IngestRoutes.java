@@ -103,7 +103,7 @@ public final class IngestRoutes {
         }
         boolean wait = !"false".equalsIgnoreCase(ctx.queryParam("wait"));
         long id = scans.submit(request, wait, MAX_WAIT);
-        MediaRecord media = scans.find(id).orElseThrow();
+        MediaRecord media = scans.media().find(id).orElseThrow();
         ctx.status(media.done() ? 200 : 202).json(document(media));
     }
 
@@ -213,7 +213,7 @@ public final class IngestRoutes {
         } catch (NumberFormatException e) {
             throw Refusal.notFound("no media " + ctx.pathParam("id"));
         }
-        MediaRecord media = scans.find(id).orElseThrow(() -> Refusal.notFound("no media " + id));
+        MediaRecord media = scans.media().find(id).orElseThrow(() -> Refusal.notFound("no media " + id));
         ctx.json(document(media));
     }
 
@@ -223,7 +223,7 @@ public final class IngestRoutes {
         if (instance == null || status == null) throw Refusal.invalid("give instance and status");
         Long instanceId = instanceId(instance);
         List<Map<String, Object>> media = new ArrayList<>();
-        for (MediaRecord m : scans.byStatus(instanceId, status)) media.add(document(m));
+        for (MediaRecord m : scans.media().byStatus(instanceId, status)) media.add(document(m));
         ctx.json(Map.of("media", media));
     }
 
@@ -236,7 +236,7 @@ public final class IngestRoutes {
         doc.put("reason", m.verdict().reason());
         doc.put("signals", m.signalsJson());
         List<Map<String, Object>> matches = new ArrayList<>();
-        for (MatchRecord r : scans.matches(m.id())) {
+        for (MatchRecord r : scans.media().matches(m.id())) {
             Map<String, Object> match = new LinkedHashMap<>();
             match.put("bank", r.bankName());
             match.put("entry_id", r.entryId());

@@ -6,7 +6,6 @@ import org.sightline.decide.Decision;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.banks.BankService;
 import org.sightline.instances.InstanceService;
-import org.sightline.hashing.Dihedral;
 import org.sightline.hashing.ImageDecoder;
 import org.sightline.hashing.MediaException;
 import org.sightline.hashing.MediaHasher;
@@ -244,12 +243,5 @@ public final class MediaProcessor {
         Derivatives d = scan.derivatives();
         dao.finish(id, hashes, new MediaRecord.Verdict(scan.outcome(), null, decision.decision(), decision.priority(),
                 now), d.preview().bytes(), d.reveal().bytes());
-    }
-
-    /** The dihedral variant names, in the order {@code pdq_dihedral} stores them. */
-    public static List<String> dihedralNames() {
-        List<String> names = new ArrayList<>();
-        for (Dihedral d : Dihedral.values()) names.add(d.label());
-        return names;
     }
 }

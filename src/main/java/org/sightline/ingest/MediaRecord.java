@@ -21,8 +21,6 @@ public record MediaRecord(long id, @Nested Source source, @Nested Work work, @Ne
             + " format, width, height, byte_size, pdq, pdq_quality, pdq_dihedral, phash, dhash, md5, sha256,"
             + " outcome, reason, decision, priority, processed_at";
 
-    public static final String QUEUED = "queued";
-    public static final String PROCESSING = "processing";
     public static final String DONE = "done";
 
     /** Where the media came from and what reports said about it ({@code media}). */

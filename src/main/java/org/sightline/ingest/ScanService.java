@@ -29,6 +29,7 @@ public final class ScanService {
 
     private final Jdbi jdbi;
     private final ActionsTaken actionsTaken;
+    private final MediaCatalog media;
     private final MediaProcessor processor;
     private final IngestWorkers workers;
     private final IngestMetrics metrics;
@@ -38,6 +39,7 @@ public final class ScanService {
     public ScanService(Jdbi jdbi, MediaProcessor processor, IngestWorkers workers, IngestMetrics metrics,
                        ExecutorService gatePool, Clock clock, ActionsTaken actionsTaken) {
         this.actionsTaken = actionsTaken;
+        this.media = new MediaCatalog(jdbi);
         this.jdbi = jdbi;
         this.processor = processor;
         this.workers = workers;
@@ -74,28 +76,22 @@ public final class ScanService {
         }
         Instant deadline = clock.instant().plus(maxWait);
         while (clock.instant().isBefore(deadline)) {
-            Optional<MediaRecord> m = find(id);
+            Optional<MediaRecord> m = media.find(id);
             if (m.isEmpty() || m.get().done()) break;
             Thread.sleep(50);
         }
         return id;
     }
 
-    public Optional<MediaRecord> find(long id) {
-        return jdbi.withExtension(MediaDao.class, dao -> dao.find(id));
-    }
-
-    public List<MediaRecord> byStatus(long instanceId, String statusId) {
-        return jdbi.withExtension(MediaDao.class, dao -> dao.findByStatus(instanceId, statusId));
+    /** What the scan API answers about media, read through the same port as the later stages. */
+    public MediaCatalog media() {
+        return media;
     }
 
     public List<ActionsTaken.Taken> actions(long mediaId) {
         return actionsTaken.forMedia(mediaId);
     }
 
-    public List<MatchRecord> matches(long mediaId) {
-        return jdbi.withExtension(MatchDao.class, dao -> dao.forMedia(mediaId));
-    }
 
     /** The pict-rs verdict: accept, or reject because a {@code reject}-policy bank matched. */
     public record GateVerdict(boolean accept, Outcome decision, String reason, long mediaId) {
@@ -117,7 +113,7 @@ public final class ScanService {
             dao.lease(mediaId, now.plusMillis(instance.timeBudgetMs()).plus(Duration.ofMinutes(2)), worker);
             return mediaId;
         });
-        MediaRecord media = find(id).orElseThrow();
+        MediaRecord media = this.media.find(id).orElseThrow();
         Future<GateVerdict> verdict = gatePool.submit(() -> {
             MediaProcessor.Scan scan = processor.classify(processor.scan(bytes), bytes, null, instance.id());
             BankService.MatchOutcome outcome = processor.match(scan);

@@ -20,11 +20,13 @@ import java.util.TreeMap;
 /** The dashboard's figures. Percentiles and per-day counts are computed in Java, portable across databases. */
 public final class Dashboard {
     private final Jdbi jdbi;
+    private final MediaCatalog media;
     private final AuditLog audit;
     private final Clock clock;
 
     public Dashboard(Jdbi jdbi, AuditLog audit, Clock clock) {
         this.jdbi = jdbi;
+        this.media = new MediaCatalog(jdbi);
         this.audit = audit;
         this.clock = clock;
     }
@@ -62,7 +64,7 @@ public final class Dashboard {
         for (AuditDao.RevealCount rc : audit.revealCounts(now.minus(Duration.ofDays(30)))) {
             if (viewer.can(Role.ADMIN) || rc.actor().equals(viewer.name())) reveals.add(rc);
         }
-        long unscanned = new MediaCatalog(jdbi).countUnscannedSince(now.minus(Duration.ofHours(24)));
+        long unscanned = media.countUnscannedSince(now.minus(Duration.ofHours(24)));
         return new Figures(dao.countState(CaseState.OPEN), dao.countState(CaseState.ESCALATED), oldest, perDay,
                 percentile(firstActionMillis, 50), percentile(firstActionMillis, 95), rates, unscanned, reveals);
     }
