@@ -98,7 +98,7 @@ class MainCommandsTest {
             // nor is an API token, even an admin one
             assertThat(server.postJson("/api/v1/local/tokens", server.token("root", Scope.ADMIN), body).status())
                     .isEqualTo(401);
-            assertThat(server.deps.tokens().authenticate("x")).isEmpty();
+            assertThat(server.deps.tokens().authenticate("x", null)).isEmpty();
             assertThat(local(server, "Sightline-Local " + key, body, null).status()).isEqualTo(201);
 
             // a command holding the wrong key is refused, and does not fall back to the database file

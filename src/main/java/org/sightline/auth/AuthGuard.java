@@ -26,12 +26,10 @@ public final class AuthGuard {
     private final LocalKey localKey;
     private final ClientAddress clients;
 
-    /** {@code localKey} null: no command-line channel (PostgreSQL, where commands use the database directly). */
-    public AuthGuard(TokenService tokens, UserService users, LocalKey localKey) {
-        this(tokens, users, localKey, new ClientAddress(false));
-    }
-
-    /** {@code clients}: the address a token's use is recorded from. */
+    /**
+     * {@code localKey} null: no command-line channel (PostgreSQL, where commands use the database directly);
+     * {@code clients}: the address a token's use is recorded from.
+     */
     public AuthGuard(TokenService tokens, UserService users, LocalKey localKey, ClientAddress clients) {
         this.tokens = tokens;
         this.users = users;

@@ -78,11 +78,6 @@ public final class TokenService {
         return new Created(id, name, Scope.parseList(csv), expires, token);
     }
 
-    /** The principal for a presented token, if it is one of ours and has not expired or been revoked. */
-    public Optional<Principal> authenticate(String token) {
-        return authenticate(token, null);
-    }
-
     /**
      * As {@link #authenticate(String)}, recording when and from which address ({@code client}, may be null) the
      * token was used, at most once per {@link #USE_RECORDED_EVERY}.

@@ -56,19 +56,9 @@ public final class BankService {
         hooks.add(hook);
     }
 
-    public BankService(Jdbi jdbi, Matcher matcher, Clock clock) {
-        this(jdbi, matcher, clock, false);
-    }
-
     /**
      * @param announceChanges announce every change with PostgreSQL {@code NOTIFY} (in its transaction), for the
      *                        {@link ChangeListener}s of other nodes sharing the database
-     */
-    public BankService(Jdbi jdbi, Matcher matcher, Clock clock, boolean announceChanges) {
-        this(jdbi, matcher, clock, announceChanges, null);
-    }
-
-    /**
      * @param audit where the changes of the methods taking an {@code actor} are recorded, in the change's own
      *              transaction (null: not audited)
      */

@@ -1,5 +1,6 @@
 package org.sightline.panel;
 
+import org.sightline.web.ClientAddress;
 import io.javalin.Javalin;
 import io.javalin.router.ParsedEndpoint;
 import io.javalin.security.Roles;
@@ -94,7 +95,7 @@ class PanelAccessTest {
 
     @Test
     void a_route_that_declares_no_access_rule_is_refused_by_the_guard() {
-        AuthGuard guard = new AuthGuard(server.deps.tokens(), server.deps.users(), null);
+        AuthGuard guard = new AuthGuard(server.deps.tokens(), server.deps.users(), null, new ClientAddress(false));
         Javalin bare = Javalin.create(config -> {
             guard.install(config.routes);
             config.routes.get("/forgotten", ctx -> ctx.result("secret"));

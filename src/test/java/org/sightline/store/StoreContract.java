@@ -43,7 +43,7 @@ abstract class StoreContract {
     void open() {
         db = Database.open(url(), null, null, 4);
         matcher = new Matcher();
-        banks = new BankService(db.jdbi(), matcher, CLOCK);
+        banks = new BankService(db.jdbi(), matcher, CLOCK, false, null);
         banks.loadIndex();
     }
 
@@ -168,7 +168,7 @@ abstract class StoreContract {
         long last = saved.get(saved.size() - 1).id();
 
         Matcher fresh = new Matcher();
-        new BankService(db.jdbi(), fresh, CLOCK).loadIndex();
+        new BankService(db.jdbi(), fresh, CLOCK, false, null).loadIndex();
         assertThat(fresh.size(SignalType.PDQ)).isEqualTo(5_001);
         Matcher.Result r = fresh.match(List.of(new Matcher.Probe(SignalType.PDQ, PDQ, null, null)));
         assertThat(r.matches()).extracting(Matcher.Match::entryId).containsExactly(last);
@@ -180,16 +180,16 @@ abstract class StoreContract {
                 org.sightline.audit.AuditKey.of(new byte[32])), new SecureRandom(), CLOCK);
         String t = tokens.create("ci-bot", EnumSet.of(Scope.MATCH, Scope.BANKS_READ), null, "test").token();
         assertThat(t).startsWith("stl_").hasSizeGreaterThan(40);
-        Optional<Principal> p = tokens.authenticate(t);
+        Optional<Principal> p = tokens.authenticate(t, null);
         assertThat(p).isPresent();
         assertThat(p.get().name()).isEqualTo("ci-bot");
         assertThat(p.get().has(Scope.MATCH)).isTrue();
         assertThat(p.get().has(Scope.BANKS_WRITE)).isFalse();
-        assertThat(tokens.authenticate(t + "x")).isEmpty();
+        assertThat(tokens.authenticate(t + "x", null)).isEmpty();
         String stored = db.jdbi().withHandle(h -> h.createQuery("SELECT token_hash FROM api_tokens").mapTo(String.class).one());
         assertThat(stored).hasSize(64).doesNotContain(t.substring(4));
         assertThatThrownBy(() -> tokens.create("ci-bot", EnumSet.of(Scope.ADMIN), null, "test")).hasMessageContaining("already exists");
         String admin = tokens.create("root", EnumSet.of(Scope.ADMIN), null, "test").token();
-        assertThat(tokens.authenticate(admin).orElseThrow().has(Scope.BANKS_WRITE)).isTrue();
+        assertThat(tokens.authenticate(admin, null).orElseThrow().has(Scope.BANKS_WRITE)).isTrue();
     }
 }
