@@ -41,6 +41,13 @@ public final class BankService {
     private final List<EntryHook> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Where changes made for an actor are recorded, in their own transaction; null: not audited (tests). */
     private final AuditLog audit;
+    /**
+     * Bumped whenever the index may have missed a committed change (an update after a commit failed, or a check
+     * found it out of step with the database); {@link #repairIndex} clears it only if nothing new went wrong
+     * while it ran.
+     */
+    private final java.util.concurrent.atomic.AtomicLong staleMarks = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong repairedMarks = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * Called inside the transaction of every add and retraction, so that what it writes (a published list's
@@ -79,19 +86,22 @@ public final class BankService {
     /** Applies a change notice from {@link ChangeListener} (this node's own notices are no-ops: adds dedupe). */
     void applyChange(String notice) {
         String[] p = notice.split(" ");
-        switch (p[0]) {
-            case "add" -> {
-                List<EntryDao.IndexRow> rows = jdbi.onDemand(EntryDao.class).activeBetween(Long.parseLong(p[1]), Long.parseLong(p[2]));
-                List<Matcher.IndexedEntry> entries = new ArrayList<>(rows.size());
-                for (EntryDao.IndexRow r : rows) entries.add(indexed(r));
-                matcher.addAll(entries);
+        // another node committed the change: if applying it here fails, the index is repaired from the database
+        afterCommit("another node's change '" + p[0] + "'", () -> {
+            switch (p[0]) {
+                case "add" -> {
+                    List<EntryDao.IndexRow> rows = jdbi.onDemand(EntryDao.class).activeBetween(Long.parseLong(p[1]), Long.parseLong(p[2]));
+                    List<Matcher.IndexedEntry> entries = new ArrayList<>(rows.size());
+                    for (EntryDao.IndexRow r : rows) entries.add(indexed(r));
+                    matcher.addAll(entries);
+                }
+                case "retract" -> jdbi.onDemand(EntryDao.class).findById(Long.parseLong(p[1]))
+                        .filter(e -> BankEntry.RETRACTED.equals(e.state()))
+                        .ifPresent(e -> matcher.retract(indexed(e)));
+                case "bank" -> jdbi.onDemand(BankDao.class).findById(Long.parseLong(p[1])).ifPresent(this::remember);
+                default -> org.slf4j.LoggerFactory.getLogger(BankService.class).warn("unknown bank change notice '{}'", notice);
             }
-            case "retract" -> jdbi.onDemand(EntryDao.class).findById(Long.parseLong(p[1]))
-                    .filter(e -> BankEntry.RETRACTED.equals(e.state()))
-                    .ifPresent(e -> matcher.retract(indexed(e)));
-            case "bank" -> jdbi.onDemand(BankDao.class).findById(Long.parseLong(p[1])).ifPresent(this::remember);
-            default -> org.slf4j.LoggerFactory.getLogger(BankService.class).warn("unknown bank change notice '{}'", notice);
-        }
+        });
     }
 
     /** Re-reads every bank and entry, adding what the index lacks and retracting what was retracted. */
@@ -114,6 +124,75 @@ public final class BankService {
             if (page.size() < PAGE) break;
             after = page.get(page.size() - 1).id();
         }
+    }
+
+    /**
+     * Whether the index holds what the database says it should. False from a failed update after a commit
+     * until {@link #repairIndex} has rebuilt it; {@code /readyz} reports it.
+     */
+    public boolean indexInStep() {
+        return repairedMarks.get() >= staleMarks.get();
+    }
+
+    /**
+     * Runs an index update for a change that has already committed. If it fails (an {@code OutOfMemoryError}
+     * under load, a bug), the change stays committed and the caller's answer stays true; the index is marked out
+     * of step so that {@link IndexGuard} rebuilds it from the database and {@code /readyz} says so meanwhile.
+     */
+    private void afterCommit(String change, Runnable indexUpdate) {
+        try {
+            indexUpdate.run();
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            markIndexStale("updating the index after " + change + " failed (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** Marks the index out of step with the database; {@link IndexGuard} repairs it. */
+    void markIndexStale(String why) {
+        staleMarks.incrementAndGet();
+        org.slf4j.LoggerFactory.getLogger(BankService.class).error("bank index out of step with the database: {};"
+                + " it is rebuilt from the database, and /readyz reports not ready until then", why);
+    }
+
+    /**
+     * Rebuilds the index from the database into a fresh generation, swaps it in, then re-reads once more so
+     * that changes committed while it was building are in too. Clears the stale mark it started from.
+     */
+    void repairIndex() {
+        long mark = staleMarks.get();
+        for (Bank b : jdbi.onDemand(BankDao.class).list()) remember(b);
+        EntryDao dao = jdbi.onDemand(EntryDao.class);
+        matcher.rebuild(loader -> {
+            long after = 0;
+            while (true) {
+                List<EntryDao.IndexRow> page = dao.activePage(after, PAGE);
+                for (EntryDao.IndexRow e : page) loader.accept(indexed(e));
+                if (page.size() < PAGE) break;
+                after = page.get(page.size() - 1).id();
+            }
+        });
+        resync();
+        repairedMarks.accumulateAndGet(mark, Math::max);
+    }
+
+    /**
+     * The signal types whose index content differs from the database's active entries (by count and id sum);
+     * empty when they agree. A change between its commit and its index update shows here for a moment, so a
+     * caller confirms a difference before acting on it.
+     */
+    List<SignalType> indexDifferences() {
+        java.util.Map<SignalType, EntryDao.Fingerprint> stored = new java.util.EnumMap<>(SignalType.class);
+        for (EntryDao.Fingerprint f : jdbi.onDemand(EntryDao.class).activeFingerprints()) {
+            stored.put(SignalType.parse(f.signalType()), f);
+        }
+        List<SignalType> differ = new ArrayList<>();
+        for (SignalType t : SignalType.values()) {
+            EntryDao.Fingerprint f = stored.get(t);
+            Matcher.Fingerprint held = matcher.fingerprint(t);
+            long entries = f == null ? 0 : f.entries(), idSum = f == null ? 0 : f.idSum();
+            if (held.count() != entries || held.idSum() != idSum) differ.add(t);
+        }
+        return differ;
     }
 
     /** Loads banks and every active entry into the index; call once before serving. */
@@ -289,9 +368,11 @@ public final class BankService {
             }
             return added;
         });
-        List<Matcher.IndexedEntry> forIndex = new ArrayList<>(saved.size());
-        for (BankEntry s : saved) forIndex.add(indexed(s));
-        matcher.addAll(forIndex);
+        afterCommit("adding entries to bank '" + bank.name() + "'", () -> {
+            List<Matcher.IndexedEntry> forIndex = new ArrayList<>(saved.size());
+            for (BankEntry s : saved) forIndex.add(indexed(s));
+            matcher.addAll(forIndex);
+        });
         return saved;
     }
 
@@ -372,15 +453,17 @@ public final class BankService {
             alsoInTransaction.accept(h);
             return new Applied(added, retracted);
         });
-        for (BankEntry e : applied.retracted()) matcher.retract(indexed(e));
-        // in bounded batches: a million arriving entries never need a second million-element copy at once
-        List<BankEntry> added = applied.added();
-        for (int i = 0; i < added.size(); i += INDEX_BATCH) {
-            List<BankEntry> batch = added.subList(i, Math.min(added.size(), i + INDEX_BATCH));
-            List<Matcher.IndexedEntry> forIndex = new ArrayList<>(batch.size());
-            for (BankEntry s : batch) forIndex.add(indexed(s));
-            matcher.addAll(forIndex);
-        }
+        afterCommit("changing bank '" + bank.name() + "'", () -> {
+            for (BankEntry e : applied.retracted()) matcher.retract(indexed(e));
+            // in bounded batches: a million arriving entries never need a second million-element copy at once
+            List<BankEntry> added = applied.added();
+            for (int i = 0; i < added.size(); i += INDEX_BATCH) {
+                List<BankEntry> batch = added.subList(i, Math.min(added.size(), i + INDEX_BATCH));
+                List<Matcher.IndexedEntry> forIndex = new ArrayList<>(batch.size());
+                for (BankEntry s : batch) forIndex.add(indexed(s));
+                matcher.addAll(forIndex);
+            }
+        });
         return applied;
     }
 
@@ -405,7 +488,7 @@ public final class BankService {
                 for (EntryHook hook : hooks) hook.retracted(h, bank, List.of(e), at);
             }
         });
-        matcher.retract(indexed(e));
+        afterCommit("retracting an entry of bank '" + bank.name() + "'", () -> matcher.retract(indexed(e)));
         return dao.findById(entryId).orElseThrow();
     }
 

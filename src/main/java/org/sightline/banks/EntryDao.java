@@ -65,4 +65,13 @@ public interface EntryDao {
             + " AND id > :afterId ORDER BY id FETCH FIRST :limit ROWS ONLY")
     @RegisterConstructorMapper(IndexRow.class)
     List<IndexRow> retractedPage(@Bind("afterId") long afterId, @Bind("limit") int limit);
+
+    /** What the index should hold of one signal type: active entries, counted and their ids summed. */
+    record Fingerprint(String signalType, long entries, long idSum) {
+    }
+
+    @SqlQuery("SELECT signal_type, COUNT(*) AS entries, CAST(COALESCE(SUM(id), 0) AS BIGINT) AS id_sum"
+            + " FROM bank_entries WHERE state = 'active' GROUP BY signal_type")
+    @RegisterConstructorMapper(Fingerprint.class)
+    List<Fingerprint> activeFingerprints();
 }

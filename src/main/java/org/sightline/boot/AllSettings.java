@@ -1,6 +1,7 @@
 package org.sightline.boot;
 
 import org.sightline.actions.ActionSettings;
+import org.sightline.banks.BankSettings;
 import org.sightline.config.Config;
 import org.sightline.config.KnownKeys;
 import org.sightline.config.Setting;
@@ -36,6 +37,7 @@ public final class AllSettings {
         all.addAll(IngestSettings.KEYS);
         all.addAll(MisskeySettings.KEYS);
         all.addAll(ActionSettings.KEYS);
+        all.addAll(BankSettings.KEYS);
         all.addAll(ListSettings.KEYS);
         return new KnownKeys(all, List.of(ActionSettings.PLUGIN_PREFIX));
     }

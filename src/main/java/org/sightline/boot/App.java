@@ -47,6 +47,8 @@ import org.sightline.auth.TokenRoutes;
 import org.sightline.auth.TokenService;
 import org.sightline.banks.BankRoutes;
 import org.sightline.banks.BankService;
+import org.sightline.banks.BankSettings;
+import org.sightline.banks.IndexGuard;
 import org.sightline.banks.ChangeListener;
 import org.sightline.banks.MatchRoutes;
 import org.sightline.config.Config;
@@ -113,7 +115,8 @@ public final class App {
                        Plugins plugins, ActionExecutor actions, Quarantine quarantine, MastodonConnect connect,
                        UserService users, AuditLog audit, ReviewService review, Dashboard dashboard, SecureRandom random,
                        Clock clock, PublishService lists, SubscriptionService subscriptions, MediaFetcher listFetcher,
-                       SyncScheduler listSync, Trust trust, MisskeyPoller misskeyPolls, MisskeyConnect misskeyConnect)
+                       SyncScheduler listSync, Trust trust, MisskeyPoller misskeyPolls, MisskeyConnect misskeyConnect,
+                       IndexGuard indexGuard)
             implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
@@ -208,7 +211,8 @@ public final class App {
                         scans, gatePool, changes, plugins, actions, quarantine,
                         new MastodonConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock),
                         users, audit, review, dashboard, random, clock, lists, subscriptions, listFetcher, listSync,
-                        trust, misskeyPolls, new MisskeyConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock));
+                        trust, misskeyPolls, new MisskeyConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock),
+                        new IndexGuard(banks, BankSettings.from(config).indexCheckInterval()));
             } catch (RuntimeException e) {
                 for (AutoCloseable c : built) {
                     try {
@@ -233,11 +237,13 @@ public final class App {
             listSync.start();
             misskeyPolls.start();
             quarantine.startPurging(ActionSettings.from(config).quarantinePurgeInterval());
+            indexGuard.start();
         }
 
         @Override
         public void close() {
             quarantine.stopPurging();
+            indexGuard.close();
             misskeyPolls.close();
             listSync.close();
             workers.close();
@@ -325,7 +331,7 @@ public final class App {
             config.routes.after(App::htmlCharset);
             guard.install(config.routes);
 
-            OpsRoutes.register(config.routes, deps.database(), deps.workers(), deps.metrics());
+            OpsRoutes.register(config.routes, deps.database(), deps.workers(), deps.metrics(), deps.banks()::indexInStep);
             IngestRoutes.register(config.routes, deps.ingest(), deps.scans(), deps.instances(), deps.metrics(),
                     json, deps.config().maxMediaBytes());
             InstanceRoutes.register(config.routes, deps.instances(), deps.connect(), deps.misskeyConnect(),

@@ -21,6 +21,11 @@ final class IdSet {
         return true;
     }
 
+    synchronized boolean contains(long id) {
+        long w = id >>> 6;
+        return id >= 0 && w < words.length && (words[(int) w] & (1L << (id & 63))) != 0;
+    }
+
     synchronized void clear() {
         words = new long[1024];
     }

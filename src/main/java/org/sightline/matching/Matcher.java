@@ -17,13 +17,38 @@ public final class Matcher {
     /** PDQ hashes below this quality are unreliable and never matched. */
     public static final int MIN_PDQ_QUALITY = 50;
 
-    private final PdqIndex pdq = new PdqIndex();
-    private final Hash64Index phash = new Hash64Index();
-    private final Hash64Index dhash = new Hash64Index();
-    private final DigestIndex md5 = new DigestIndex();
-    private final DigestIndex sha256 = new DigestIndex();
     private final Map<Integer, MatchBank> banks = new ConcurrentHashMap<>();
-    private final IdSet indexed = new IdSet();
+    /** Replaced whole by {@link #rebuild}; readers take it once per query. */
+    private volatile Indexes current = new Indexes();
+
+    /**
+     * One generation of the indexes, with what they hold per signal type as a count and a sum of entry ids
+     * (active entries only), so that a caller can tell cheaply whether they agree with the database.
+     */
+    private static final class Indexes {
+        final PdqIndex pdq = new PdqIndex();
+        final Hash64Index phash = new Hash64Index();
+        final Hash64Index dhash = new Hash64Index();
+        final DigestIndex md5 = new DigestIndex();
+        final DigestIndex sha256 = new DigestIndex();
+        final IdSet indexed = new IdSet();
+        final IdSet retracted = new IdSet();
+        final long[] counts = new long[SignalType.values().length];
+        final long[] idSums = new long[SignalType.values().length];
+
+        synchronized void counted(SignalType t, long entryId, int sign) {
+            counts[t.ordinal()] += sign;
+            idSums[t.ordinal()] += sign * entryId;
+        }
+
+        synchronized Fingerprint fingerprint(SignalType t) {
+            return new Fingerprint(counts[t.ordinal()], idSums[t.ordinal()]);
+        }
+    }
+
+    /** How many active entries of one signal type are indexed, and the sum of their ids. */
+    public record Fingerprint(long count, long idSum) {
+    }
 
     /** The settings of one bank that matching needs. {@code observe}: reported, but acts on nothing (an observing allow bank vetoes nothing). */
     public record MatchBank(int id, String name, boolean allow, boolean observe, int pdqThreshold, int phashThreshold,
@@ -77,22 +102,44 @@ public final class Matcher {
      * segment on {@link Loader#finish()}, so millions of rows stream straight from the database.
      */
     public Loader loader() {
-        return new Loader();
+        return new Loader(current);
+    }
+
+    /**
+     * Builds a fresh generation of the indexes from {@code fill} (which feeds a loader every active entry) and
+     * then swaps it in whole: the repair when the indexes may have lost an update. Queries keep using the old
+     * generation until the swap; adds and retractions made meanwhile must be replayed by the caller (re-reading
+     * the database once more does it, since adds and retractions are idempotent).
+     */
+    public void rebuild(java.util.function.Consumer<Loader> fill) {
+        Indexes fresh = new Indexes();
+        Loader l = new Loader(fresh);
+        fill.accept(l);
+        l.finish();
+        current = fresh;
+    }
+
+    /** What the indexes hold of one signal type (see {@link Fingerprint}). */
+    public Fingerprint fingerprint(SignalType t) {
+        return current.fingerprint(t);
     }
 
     public final class Loader {
+        private final Indexes into;
         private long[] hashes = new long[4 * 1024];
         private long[] ids = new long[1024];
         private int[] banks = new int[1024];
         private int n;
 
-        private Loader() {
+        private Loader(Indexes into) {
+            this.into = into;
         }
 
         public void accept(IndexedEntry e) {
-            if (!indexed.add(e.entryId())) return;
+            if (!into.indexed.add(e.entryId())) return;
+            into.counted(e.type(), e.entryId(), 1);
             if (e.type() != SignalType.PDQ) {
-                addOne(e);
+                addOne(into, e);
                 return;
             }
             if (n == ids.length) {
@@ -112,7 +159,7 @@ public final class Matcher {
         }
 
         public void finish() {
-            pdq.loadPacked(hashes, ids, banks, n);
+            into.pdq.loadPacked(hashes, ids, banks, n);
             hashes = null;
             ids = null;
             banks = null;
@@ -125,40 +172,46 @@ public final class Matcher {
 
     /** Adds entries not yet indexed (an entry already present, e.g. announced twice, is skipped). */
     public synchronized void addAll(List<IndexedEntry> entries) {
+        Indexes x = current;
         List<PdqIndex.Item> pdqItems = new ArrayList<>();
         for (IndexedEntry e : entries) {
-            if (!indexed.add(e.entryId())) continue;
+            if (!x.indexed.add(e.entryId())) continue;
+            x.counted(e.type(), e.entryId(), 1);
             if (e.type() == SignalType.PDQ) {
                 pdqItems.add(new PdqIndex.Item(e.entryId(), e.bankId(), PdqHash.parse(e.value())));
             } else {
-                addOne(e);
+                addOne(x, e);
             }
         }
-        if (!pdqItems.isEmpty()) pdq.addAll(pdqItems);
+        if (!pdqItems.isEmpty()) x.pdq.addAll(pdqItems);
     }
 
     /** One non-PDQ entry (PDQ entries go in batches, so a bulk upload publishes the index once). */
-    private void addOne(IndexedEntry e) {
+    private static void addOne(Indexes x, IndexedEntry e) {
         switch (e.type()) {
-            case PDQ -> pdq.add(e.entryId(), e.bankId(), PdqHash.parse(e.value()));
-            case PHASH -> phash.add(e.entryId(), e.bankId(), Long.parseUnsignedLong(e.value(), 16));
-            case DHASH -> dhash.add(e.entryId(), e.bankId(), Long.parseUnsignedLong(e.value(), 16));
-            case MD5 -> md5.add(e.entryId(), e.bankId(), e.value());
-            case SHA256 -> sha256.add(e.entryId(), e.bankId(), e.value());
+            case PDQ -> x.pdq.add(e.entryId(), e.bankId(), PdqHash.parse(e.value()));
+            case PHASH -> x.phash.add(e.entryId(), e.bankId(), Long.parseUnsignedLong(e.value(), 16));
+            case DHASH -> x.dhash.add(e.entryId(), e.bankId(), Long.parseUnsignedLong(e.value(), 16));
+            case MD5 -> x.md5.add(e.entryId(), e.bankId(), e.value());
+            case SHA256 -> x.sha256.add(e.entryId(), e.bankId(), e.value());
         }
     }
 
-    public void retract(IndexedEntry e) {
+    public synchronized void retract(IndexedEntry e) {
+        Indexes x = current;
+        // counted only once, and only if it was indexed: retractions arrive twice on a node that made them
+        if (x.indexed.contains(e.entryId()) && x.retracted.add(e.entryId())) x.counted(e.type(), e.entryId(), -1);
         switch (e.type()) {
-            case PDQ -> pdq.retract(e.entryId());
-            case PHASH -> phash.retract(e.entryId());
-            case DHASH -> dhash.retract(e.entryId());
-            case MD5 -> md5.retract(e.entryId());
-            case SHA256 -> sha256.retract(e.entryId());
+            case PDQ -> x.pdq.retract(e.entryId());
+            case PHASH -> x.phash.retract(e.entryId());
+            case DHASH -> x.dhash.retract(e.entryId());
+            case MD5 -> x.md5.retract(e.entryId());
+            case SHA256 -> x.sha256.retract(e.entryId());
         }
     }
 
     public Result match(List<Probe> probes) {
+        Indexes x = current;
         List<Match> hits = new ArrayList<>();
         for (Probe p : probes) {
             switch (p.type()) {
@@ -166,19 +219,19 @@ public final class Matcher {
                     if (p.quality() != null && p.quality() < MIN_PDQ_QUALITY) continue;
                     List<PdqHash> variants = p.variants() != null ? p.variants()
                             : PdqDihedral.variants(PdqHash.parse(p.value()));
-                    for (PdqIndex.Hit h : pdq.search(variants, PdqSegment.MAX_RADIUS)) {
+                    for (PdqIndex.Hit h : x.pdq.search(variants, PdqSegment.MAX_RADIUS)) {
                         keep(hits, h.bankId(), h.entryId(), p.type(), h.distance(), PdqDihedral.NAMES.get(h.variant()));
                     }
                 }
                 case PHASH, DHASH -> {
-                    Hash64Index idx = p.type() == SignalType.PHASH ? phash : dhash;
+                    Hash64Index idx = p.type() == SignalType.PHASH ? x.phash : x.dhash;
                     long q = Long.parseUnsignedLong(p.value(), 16);
                     for (Hash64Index.Hit h : idx.search(q, maxThreshold(p.type()))) {
                         keep(hits, h.bankId(), h.entryId(), p.type(), h.distance(), null);
                     }
                 }
                 case MD5, SHA256 -> {
-                    DigestIndex idx = p.type() == SignalType.MD5 ? md5 : sha256;
+                    DigestIndex idx = p.type() == SignalType.MD5 ? x.md5 : x.sha256;
                     for (DigestIndex.Ref r : idx.lookup(p.value())) keep(hits, r.bankId(), r.entryId(), p.type(), 0, null);
                 }
             }
@@ -221,12 +274,13 @@ public final class Matcher {
     }
 
     public int size(SignalType t) {
+        Indexes x = current;
         return switch (t) {
-            case PDQ -> pdq.size();
-            case PHASH -> phash.size();
-            case DHASH -> dhash.size();
-            case MD5 -> md5.size();
-            case SHA256 -> sha256.size();
+            case PDQ -> x.pdq.size();
+            case PHASH -> x.phash.size();
+            case DHASH -> x.dhash.size();
+            case MD5 -> x.md5.size();
+            case SHA256 -> x.sha256.size();
         };
     }
 }

@@ -107,4 +107,41 @@ class MatcherTest {
         assertThat(matcher.match(List.of(new Matcher.Probe(SignalType.MD5, "d41d8cd98f00b204e9800998ecf8427e", null, null)))
                 .matches()).isEmpty();
     }
+
+    @Test
+    void fingerprint_counts_each_active_entry_once_however_often_it_is_announced() {
+        PdqHash a = random(rnd), b = random(rnd);
+        matcher.add(new Matcher.IndexedEntry(5, 1, SignalType.PDQ, a.hex()));
+        matcher.add(new Matcher.IndexedEntry(5, 1, SignalType.PDQ, a.hex()));
+        matcher.add(new Matcher.IndexedEntry(9, 1, SignalType.PDQ, b.hex()));
+        matcher.add(new Matcher.IndexedEntry(12, 1, SignalType.MD5, "ab".repeat(16)));
+        matcher.retract(new Matcher.IndexedEntry(9, 1, SignalType.PDQ, b.hex()));
+        matcher.retract(new Matcher.IndexedEntry(9, 1, SignalType.PDQ, b.hex()));
+        matcher.retract(new Matcher.IndexedEntry(77, 1, SignalType.PDQ, b.hex())); // never indexed
+
+        assertThat(matcher.fingerprint(SignalType.PDQ)).isEqualTo(new Matcher.Fingerprint(1, 5));
+        assertThat(matcher.fingerprint(SignalType.MD5)).isEqualTo(new Matcher.Fingerprint(1, 12));
+        assertThat(matcher.fingerprint(SignalType.SHA256)).isEqualTo(new Matcher.Fingerprint(0, 0));
+    }
+
+    @Test
+    void rebuild_replaces_an_index_that_lost_an_entry_it_had_marked_as_held() {
+        PdqHash kept = random(rnd), lost = random(rnd);
+        matcher.add(new Matcher.IndexedEntry(1, 1, SignalType.PDQ, kept.hex()));
+        matcher.add(new Matcher.IndexedEntry(2, 1, SignalType.PDQ, lost.hex()));
+        matcher.retract(new Matcher.IndexedEntry(2, 1, SignalType.PDQ, lost.hex()));
+        // announcing entry 2 again cannot bring it back: the index already counts it as held
+        matcher.add(new Matcher.IndexedEntry(2, 1, SignalType.PDQ, lost.hex()));
+        assertThat(matcher.match(List.of(pdq(lost, null))).matches()).isEmpty();
+
+        matcher.rebuild(loader -> {
+            loader.accept(new Matcher.IndexedEntry(1, 1, SignalType.PDQ, kept.hex()));
+            loader.accept(new Matcher.IndexedEntry(2, 1, SignalType.PDQ, lost.hex()));
+        });
+        assertThat(matcher.match(List.of(pdq(lost, null))).matches()).extracting(Matcher.Match::entryId)
+                .containsExactly(2L);
+        assertThat(matcher.match(List.of(pdq(kept, null))).matches()).extracting(Matcher.Match::entryId)
+                .containsExactly(1L);
+        assertThat(matcher.fingerprint(SignalType.PDQ)).isEqualTo(new Matcher.Fingerprint(2, 3));
+    }
 }
