@@ -47,6 +47,7 @@ import org.sightline.auth.TokenRoutes;
 import org.sightline.auth.TokenService;
 import org.sightline.banks.BankRoutes;
 import org.sightline.banks.BankService;
+import org.sightline.hashing.NativeCodecs;
 import org.sightline.banks.BankSettings;
 import org.sightline.banks.IndexGuard;
 import org.sightline.banks.ChangeListener;
@@ -147,8 +148,10 @@ public final class App {
                 MisskeySettings misskey = MisskeySettings.from(config);
                 IngestMetrics metrics = new IngestMetrics();
                 // memory follows pixels, not images: a budget of pixels decoded at once (default twice the cap)
+                NativeCodecs codecs = SharedSettings.DECODE_NATIVE.from(config) ? NativeCodecs.detect() : NativeCodecs.none();
+                org.slf4j.LoggerFactory.getLogger(App.class).info("event=decoders {}", codecs.describe());
                 MediaHasher hasher = new MediaHasher(new ImageDecoder(config.maxPixels(), config.decodeConcurrency(),
-                        SharedSettings.DECODE_MAX_PIXELS_IN_FLIGHT.from(config)));
+                        SharedSettings.DECODE_MAX_PIXELS_IN_FLIGHT.from(config), codecs));
                 MediaFetcher fetcher = new MediaFetcher(FetchSettings.from(config));
                 built.push(fetcher);
                 Quarantine quarantine = new Quarantine(db.jdbi(), fetcher, secrets, audit, clock,
@@ -176,6 +179,10 @@ public final class App {
                 built.push(gatePool::shutdownNow);
                 ScanService scans = new ScanService(db.jdbi(), processor, workers, metrics, gatePool, clock, actions);
                 MediaCatalog media = new MediaCatalog(db.jdbi());
+                metrics.gauge("sightline.decode.native_jpeg", "1 when JPEG is decoded by libjpeg-turbo, 0 by ImageIO",
+                        () -> codecs.jpeg() ? 1 : 0);
+                metrics.gauge("sightline.decode.native_webp", "1 when WebP is decoded by libwebp, 0 by ImageIO",
+                        () -> codecs.webp() ? 1 : 0);
                 metrics.gauge("sightline.decode.pixels_in_flight", "pixels of the images being decoded now",
                         hasher.decoder()::pixelsInFlight);
                 metrics.gauge("sightline.queue.depth", "media waiting or being processed", media::countUnfinished);

@@ -2,6 +2,8 @@ package org.sightline.cli;
 
 import org.sightline.hashing.Dihedral;
 import org.sightline.hashing.ImageDecoder;
+import org.sightline.hashing.NativeCodecs;
+import org.sightline.config.SharedSettings;
 import org.sightline.hashing.MediaException;
 import org.sightline.hashing.MediaHasher;
 import org.sightline.hashing.PerceptualHashes;
@@ -55,7 +57,9 @@ public final class HashCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Config config = configOption.load(env);
-        MediaHasher hasher = new MediaHasher(new ImageDecoder(config.maxPixels(), config.decodeConcurrency()));
+        MediaHasher hasher = new MediaHasher(new ImageDecoder(config.maxPixels(), config.decodeConcurrency(),
+                SharedSettings.DECODE_MAX_PIXELS_IN_FLIGHT.from(config),
+                SharedSettings.DECODE_NATIVE.from(config) ? NativeCodecs.detect() : NativeCodecs.none()));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ObjectMapper mapper = new ObjectMapper();

@@ -25,8 +25,12 @@ public final class SharedSettings {
             c -> 2 * MAX_PIXELS.from(c), "2 × media.max_pixels",
             "pixels decoded (and held) at once over all images; a large image waits for room");
 
+    public static final Setting<Boolean> DECODE_NATIVE = Setting.bool("decode.native", true,
+            "decode JPEG with libjpeg-turbo and WebP with libwebp when installed (faster; WebP bit-exact with HMA); "
+                    + "false: ImageIO for every format");
+
     public static final List<Setting<?>> KEYS = List.of(DATA_DIR, HTTP_HOST, HTTP_PORT, PUBLIC_URL, MAX_MEDIA_BYTES,
-            MAX_PIXELS, DECODE_CONCURRENCY, DECODE_MAX_PIXELS_IN_FLIGHT);
+            MAX_PIXELS, DECODE_CONCURRENCY, DECODE_MAX_PIXELS_IN_FLIGHT, DECODE_NATIVE);
 
     private SharedSettings() {
     }

@@ -35,10 +35,14 @@ public final class ImageDecoder {
     private static final long UNIT = 1024;
     private final Semaphore pixelBudget;
     private final int budgetUnits;
+    private final NativeCodecs codecs;
 
-    /** At most {@code concurrency} images at once, and twice {@code maxPixels} pixels in flight. */
+    /**
+     * At most {@code concurrency} images at once, and twice {@code maxPixels} pixels in flight; JPEG and WebP
+     * through the native libraries where installed.
+     */
     public ImageDecoder(long maxPixels, int concurrency) {
-        this(maxPixels, concurrency, saturatingDouble(maxPixels));
+        this(maxPixels, concurrency, saturatingDouble(maxPixels), NativeCodecs.detect());
     }
 
     /**
@@ -46,7 +50,8 @@ public final class ImageDecoder {
      * large images waits for memory instead of exhausting the heap. The budget is raised to {@code maxPixels} if
      * lower, so any image within the cap can be decoded.
      */
-    public ImageDecoder(long maxPixels, int concurrency, long maxPixelsInFlight) {
+    public ImageDecoder(long maxPixels, int concurrency, long maxPixelsInFlight, NativeCodecs codecs) {
+        this.codecs = codecs;
         if (maxPixels <= 0 || concurrency <= 0) throw new IllegalArgumentException("limits must be positive");
         this.maxPixels = maxPixels;
         this.permits = new Semaphore(concurrency, true);
@@ -61,6 +66,11 @@ public final class ImageDecoder {
 
     private static long units(long pixels) {
         return (pixels + UNIT - 1) / UNIT;
+    }
+
+    /** Which decoder each format goes through. */
+    public NativeCodecs codecs() {
+        return codecs;
     }
 
     /** Pixels of the images being decoded or worked on now. */
@@ -88,6 +98,8 @@ public final class ImageDecoder {
 
     public Header readHeader(byte[] bytes) throws MediaException {
         ImageFormat format = sniff(bytes);
+        Native n = nativeSource(format, bytes);
+        if (n != null) return n.header();
         ImageReader reader = openReader(format, bytes);
         try {
             return header(format, reader);
@@ -96,15 +108,50 @@ public final class ImageDecoder {
         }
     }
 
+    /** An image the native libraries will decode: its header, and how to read its pixels. */
+    private record Native(Header header, NativePixels pixels) {
+    }
+
+    @FunctionalInterface
+    private interface NativePixels {
+        BufferedImage read() throws MediaException;
+    }
+
+    /** The native path for this file, or null when ImageIO decodes it (library missing, CMYK, animation). */
+    private Native nativeSource(ImageFormat format, byte[] bytes) throws MediaException {
+        if (format == ImageFormat.JPEG && codecs.jpeg()) {
+            NativeCodecs.JpegHeader h = codecs.jpegHeader(bytes);
+            if (h.needsImageIo()) return null;
+            Header header = checked(format, h.width(), h.height());
+            return new Native(header, () -> codecs.decodeJpeg(bytes, h));
+        }
+        if (format == ImageFormat.WEBP && codecs.webp() && !NativeCodecs.webpAnimated(bytes)) {
+            int[] size = codecs.webpSize(bytes);
+            if (size == null) throw new MediaException(MediaException.Reason.DECODE_FAILED, "unreadable webp header");
+            Header header = checked(format, size[0], size[1]);
+            return new Native(header, () -> codecs.decodeWebp(bytes, header.width(), header.height()));
+        }
+        return null;
+    }
+
+    private static Header checked(ImageFormat format, int width, int height) throws MediaException {
+        if (width <= 0 || height <= 0) {
+            throw new MediaException(MediaException.Reason.DECODE_FAILED,
+                    "header declares an empty image (" + width + " x " + height + ")");
+        }
+        return new Header(format, width, height);
+    }
+
     /**
      * Decodes the image and runs {@code work} on it while holding one of the decode permits, so that the
      * memory of at most {@code concurrency} decoded images is live at once.
      */
     public <T> T decode(byte[] bytes, ImageWork<T> work) throws MediaException {
         ImageFormat format = sniff(bytes);
-        ImageReader reader = openReader(format, bytes);
+        Native nat = nativeSource(format, bytes);
+        ImageReader reader = nat == null ? openReader(format, bytes) : null;
         try {
-            Header header = header(format, reader);
+            Header header = nat != null ? nat.header() : header(format, reader);
             if (header.pixels() > maxPixels) {
                 throw new MediaException(MediaException.Reason.TOO_LARGE, String.format(Locale.ROOT,
                         "%d x %d pixels is over the limit of %d pixels", header.width(), header.height(), maxPixels));
@@ -119,7 +166,8 @@ public final class ImageDecoder {
             }
             peakPixelsInFlight.accumulateAndGet(pixelsInFlight.addAndGet(header.pixels()), Math::max);
             try {
-                return work.apply(new DecodedImage(format, read(format, reader)));
+                BufferedImage image = nat != null ? nat.pixels().read() : read(format, reader);
+                return work.apply(new DecodedImage(format, image));
             } catch (OutOfMemoryError e) {
                 throw new MediaException(MediaException.Reason.TOO_LARGE, "not enough memory to decode this image");
             } finally {
@@ -128,7 +176,7 @@ public final class ImageDecoder {
                 pixelBudget.release(cost);
             }
         } finally {
-            reader.dispose();
+            if (reader != null) reader.dispose();
         }
     }
 

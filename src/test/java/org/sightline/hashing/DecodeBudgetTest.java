@@ -29,7 +29,7 @@ class DecodeBudgetTest {
         byte[] large = png(1000, 800);  // 0.8 MP
         byte[] small = png(100, 100);
         // eight images decoded at once by count, but only 1.5 MP of pixels at once
-        ImageDecoder decoder = new ImageDecoder(1_000_000, 8, 1_500_000);
+        ImageDecoder decoder = new ImageDecoder(1_000_000, 8, 1_500_000, NativeCodecs.detect());
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<Integer>> all = new ArrayList<>();
@@ -56,7 +56,7 @@ class DecodeBudgetTest {
 
     @Test
     void an_image_at_the_pixel_cap_is_decoded_even_when_the_budget_is_set_lower() throws Exception {
-        ImageDecoder decoder = new ImageDecoder(1_000_000, 2, 10);
+        ImageDecoder decoder = new ImageDecoder(1_000_000, 2, 10, NativeCodecs.detect());
         int width = decoder.decode(png(1000, 1000), image -> image.image().getWidth());
         assertThat(width).isEqualTo(1000);
     }

@@ -26,8 +26,15 @@ import java.util.zip.Deflater;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** On the native path (libjpeg-turbo, libwebp); {@link ImageDecoderImageIoTest} runs the same tests on ImageIO. */
 class ImageDecoderTest {
-    private final ImageDecoder decoder = new ImageDecoder(50_000_000L, 2);
+    private final ImageDecoder decoder = new ImageDecoder(50_000_000L, 2, 100_000_000L, codecs());
+
+    NativeCodecs codecs() {
+        NativeCodecs codecs = NativeCodecs.detect();
+        PdqHasherTest.requireNativeLibraries(codecs);
+        return codecs;
+    }
     private final PdqHasher pdq = new PdqHasher();
 
     @Test
