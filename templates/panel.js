@@ -2,6 +2,19 @@
 (function () {
   "use strict";
   var csrf = document.body.getAttribute("data-csrf");
+
+  // Narrow screens show each table row as a card: label every cell with its column's header.
+  document.querySelectorAll("table.grid").forEach(function (table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th, tr:first-child th"), function (th) {
+      return th.textContent.trim();
+    });
+    if (!heads.length) return;
+    table.querySelectorAll("tbody tr").forEach(function (tr) {
+      Array.prototype.forEach.call(tr.children, function (td, i) {
+        if (td.tagName === "TD" && heads[i] && !td.hasAttribute("data-label")) td.setAttribute("data-label", heads[i]);
+      });
+    });
+  });
   function typing(e) {
     var t = e.target;
     return t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);

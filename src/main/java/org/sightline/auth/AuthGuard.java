@@ -42,6 +42,14 @@ public final class AuthGuard {
         routes.beforeMatched(this::check);
     }
 
+    /**
+     * For a page answered without a route (the panel's 404): admits the visitor's session if the cookie carries
+     * one, so the page shows the panel's navigation; never refuses.
+     */
+    public void admitSessionIfAny(Context ctx) {
+        users.session(ctx.cookie(Cookies.SESSION)).ifPresent(s -> Access.admit(ctx, s));
+    }
+
     void check(Context ctx) {
         Access access = Access.of(ctx);
         if (access == null) {

@@ -39,6 +39,7 @@ import org.sightline.users.PasswordHasher;
 import org.sightline.users.UserService;
 import org.sightline.web.ClientAddress;
 import org.sightline.web.HttpRefusals;
+import org.sightline.web.Page;
 import org.sightline.web.Cookies;
 import org.sightline.web.PebbleRenderer;
 import org.sightline.web.StaticRoutes;
@@ -369,6 +370,13 @@ public final class App {
             SharePanelRoutes.register(config.routes, shares(deps));
             LocalAdminRoutes.register(config.routes, deps, json);
 
+            // an address no route knows: the panel's own page for a browser (JSON and API clients keep Javalin's)
+            config.routes.error(404, "html", ctx -> {
+                if (noRouteMatched(ctx)) {
+                    guard.admitSessionIfAny(ctx);
+                    Page.error(ctx, 404, "There is no page at this address. It may have moved, or the link is mistyped.");
+                }
+            });
             config.routes.exception(Refusal.class, (e, ctx) -> {
                 discardUnreadBody(ctx, maxRequest);
                 HttpRefusals.answer(e, ctx, Access.panelRequest(ctx));
@@ -396,6 +404,14 @@ public final class App {
         });
         self.set(app);
         return app;
+    }
+
+    private static boolean noRouteMatched(io.javalin.http.Context ctx) {
+        try {
+            return ctx.endpoints().matchedHttpEndpoint() == null;
+        } catch (RuntimeException none) {
+            return true;
+        }
     }
 
     /** Where a command on this host reaches the server: loopback when it listens on every address. */

@@ -20,7 +20,9 @@ import org.sightline.TestServer;
 import org.sightline.audit.AuditEvent;
 import org.sightline.config.Config;
 import org.sightline.review.ReviewCase;
+import org.sightline.access.Access;
 import org.sightline.access.Role;
+import io.javalin.http.HandlerType;
 
 import java.io.File;
 import java.io.IOException;
@@ -28,7 +30,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -219,6 +223,84 @@ class PanelBrowserTest {
         assertThat(server.deps.plugins().settings("webhook")).containsEntry("url", "https://hooks.example/sightline")
                 .containsEntry("secret", "a-long-shared-secret");
         screenshot("plugin-settings.png");
+    }
+
+    /** Every page the panel serves to a browser, with path parameters filled from the fixtures. */
+    List<String> everyPage(long caseId) {
+        Set<String> notPages = Set.of("/audit.csv", "/media/{id}/preview", "/cases/next");
+        List<String> pages = new ArrayList<>();
+        for (var e : server.app.unsafe.internalRouter.allHttpHandlers()) {
+            Access rule = PanelAccessTest.declared(e);
+            if (e.endpoint.method != HandlerType.GET || rule == null || rule.kind() != Access.Kind.PANEL
+                    || notPages.contains(e.endpoint.path)) continue;
+            String path = e.endpoint.path.replace("{id}", Long.toString(caseId)).replace("{name}", "known-bad");
+            assertThat(path).as("a page with an unfilled parameter: " + e.endpoint.path).doesNotContain("{");
+            pages.add(path);
+        }
+        pages.add("/no-such-page");
+        return pages;
+    }
+
+    /** How much wider than the window the page is (0: no sideways scrolling). */
+    long overflow() {
+        return (Long) ((JavascriptExecutor) driver).executeScript(
+                "return Math.max(0, document.documentElement.scrollWidth - window.innerWidth);");
+    }
+
+    long innerWidth() {
+        return (Long) ((JavascriptExecutor) driver).executeScript("return window.innerWidth;");
+    }
+
+    @Test
+    void every_page_fits_a_phone_and_a_wide_screen_without_sideways_scrolling() throws Exception {
+        PanelFixtures.banks(server);
+        long caseId = PanelFixtures.cases(server, 3).get(0);
+        server.deps.users().create("ada", Role.ADMIN, "correct horse battery");
+        List<String> pages = everyPage(caseId);
+        assertThat(pages).contains("/", "/queue", "/cases/" + caseId, "/banks/known-bad", "/settings", "/tokens");
+
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(400, 860));
+        go("/login");
+        assertThat(innerWidth()).as("the phone-sized window").isLessThanOrEqualTo(420);
+        assertThat(overflow()).as("/login at 400 px").isZero();
+        login("ada", "correct horse battery");
+        for (String page : pages) {
+            go(page);
+            assertThat(overflow()).as(page + " at 400 px").isZero();
+        }
+        go("/cases/" + caseId);
+        screenshot("case-phone.png");
+
+        // the menu folds away on a phone and opens with one touch; "Log out" is then on screen
+        WebElement logout = driver.findElement(By.cssSelector("header.top .who button"));
+        assertThat(logout.isDisplayed()).isFalse();
+        driver.findElement(By.cssSelector("label.menu-button")).click();
+        wait.until(d -> logout.isDisplayed());
+        assertThat(logout.getRect().getX() + logout.getRect().getWidth()).isLessThanOrEqualTo((int) innerWidth());
+        assertThat(logout.getRect().getHeight()).as("a thumb-sized target").isGreaterThanOrEqualTo(44);
+
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        for (String page : pages) {
+            go(page);
+            assertThat(overflow()).as(page + " at 1280 px").isZero();
+        }
+    }
+
+    @Test
+    void the_skip_link_is_the_first_stop_and_an_unknown_address_gets_the_panels_own_page() {
+        server.deps.users().create("ada", Role.ADMIN, "correct horse battery");
+        login("ada", "correct horse battery");
+        go("/queue");
+        driver.findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.TAB);
+        WebElement first = driver.switchTo().activeElement();
+        assertThat(first.getText()).isEqualTo("Skip to content");
+        first.sendKeys(org.openqa.selenium.Keys.ENTER);
+        wait.until(d -> "main".equals(d.switchTo().activeElement().getAttribute("id")));
+
+        go("/no-such-page");
+        assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Page not found");
+        assertThat(driver.findElements(By.cssSelector("header.top nav a"))).isNotEmpty();
+        assertThat(driver.getPageSource()).doesNotContain("Endpoint GET");
     }
 
     @SuppressWarnings("unchecked")
