@@ -39,4 +39,11 @@ public interface BankDao {
      */
     @SqlQuery("SELECT id FROM banks WHERE id = :id FOR UPDATE")
     Optional<Long> lockForChange(@Bind("id") long id);
+
+    /** Advanced in the transaction of every entry change (see {@code IndexSnapshot}). */
+    @SqlUpdate("UPDATE bank_index_version SET version = version + 1 WHERE id = 1")
+    void advanceIndexVersion();
+
+    @SqlQuery("SELECT version FROM bank_index_version WHERE id = 1")
+    long indexVersion();
 }

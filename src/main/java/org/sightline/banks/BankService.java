@@ -195,19 +195,79 @@ public final class BankService {
         return differ;
     }
 
-    /** Loads banks and every active entry into the index; call once before serving. */
+    /** How the index was last loaded at start: from the snapshot file or the database, and how long it took. */
+    public record IndexLoad(String source, long entries, long millis) {
+    }
+
+    private volatile IndexLoad lastLoad;
+
+    public IndexLoad lastIndexLoad() {
+        return lastLoad;
+    }
+
+    /** Loads banks and every active entry into the index from the database; call once before serving. */
     public void loadIndex() {
+        loadIndex(null);
+    }
+
+    /**
+     * Loads banks and every active entry into the index; call once before serving. With a data directory, from
+     * its snapshot file when the database is still at the snapshot's version (one sequential read), else from the
+     * database, writing a fresh snapshot on the way.
+     */
+    public void loadIndex(java.nio.file.Path dataDir) {
         for (Bank b : jdbi.onDemand(BankDao.class).list()) remember(b);
-        EntryDao dao = jdbi.onDemand(EntryDao.class);
-        Matcher.Loader loader = matcher.loader();
-        long after = 0;
-        while (true) {
-            List<EntryDao.IndexRow> page = dao.activePage(after, PAGE);
-            for (EntryDao.IndexRow e : page) loader.accept(indexed(e));
-            if (page.size() < PAGE) break;
-            after = page.get(page.size() - 1).id();
+        // read before the entries: a change committed meanwhile makes the next start read the database again
+        long version = jdbi.onDemand(BankDao.class).indexVersion();
+        java.nio.file.Path snapshot = dataDir == null ? null : dataDir.resolve(IndexSnapshot.FILE);
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BankService.class);
+        long started = System.nanoTime();
+        if (snapshot != null && IndexSnapshot.usable(snapshot, version)) {
+            try {
+                long[] n = new long[1];
+                matcher.rebuild(loader -> n[0] = IndexSnapshot.load(snapshot, loader));
+                lastLoad = new IndexLoad("snapshot", n[0], (System.nanoTime() - started) / 1_000_000);
+                log.info("event=bank_index_loaded source=snapshot entries={} ms={}", n[0], lastLoad.millis());
+                return;
+            } catch (RuntimeException e) {
+                log.warn("the bank index snapshot could not be loaded ({}); loading from the database",
+                        e.getClass().getSimpleName());
+            }
         }
-        loader.finish();
+        IndexSnapshot.Writer writer = null;
+        if (snapshot != null) {
+            try {
+                writer = new IndexSnapshot.Writer(snapshot, version);
+            } catch (java.io.IOException e) {
+                log.warn("cannot write the bank index snapshot ({}); the next start reads the database too",
+                        e.getClass().getSimpleName());
+            }
+        }
+        IndexSnapshot.Writer out = writer;
+        long[] n = new long[1];
+        try (out) {
+            matcher.rebuild(loader -> {
+                EntryDao dao = jdbi.onDemand(EntryDao.class);
+                long after = 0;
+                while (true) {
+                    List<EntryDao.IndexRow> page = dao.activePage(after, PAGE);
+                    for (EntryDao.IndexRow row : page) {
+                        Matcher.IndexedEntry e = indexed(row);
+                        loader.accept(e);
+                        if (out != null) out.add(e);
+                    }
+                    n[0] += page.size();
+                    if (page.size() < PAGE) break;
+                    after = page.get(page.size() - 1).id();
+                }
+            });
+            if (out != null) out.commit();
+        } catch (java.io.IOException e) {
+            log.warn("writing the bank index snapshot failed ({}); the next start reads the database too",
+                    e.getClass().getSimpleName());
+        }
+        lastLoad = new IndexLoad("database", n[0], (System.nanoTime() - started) / 1_000_000);
+        log.info("event=bank_index_loaded source=database entries={} ms={}", n[0], lastLoad.millis());
     }
 
     /** What a caller may set on a bank; null fields keep their current value (or take the default). */
@@ -506,9 +566,12 @@ public final class BankService {
      * publication take turns (see {@link BankDao#lockForChange}).
      */
     public static void lockForChange(Handle h, Bank bank) {
-        if (h.attach(BankDao.class).lockForChange(bank.id()).isEmpty()) {
+        BankDao dao = h.attach(BankDao.class);
+        if (dao.lockForChange(bank.id()).isEmpty()) {
             throw Refusal.notFound("bank '" + bank.name() + "' was deleted meanwhile");
         }
+        // every change to entries takes this lock first: it also retires every node's index snapshot
+        dao.advanceIndexVersion();
     }
 
     /** Streams a bank's entries in id order, page by page, to {@code sink}. */

@@ -136,7 +136,7 @@ public final class App {
                 // before the index load so that nothing committed meanwhile is missed.
                 BankService banks = new BankService(db.jdbi(), matcher, clock, db.postgres(), audit);
                 if (db.postgres()) changes = ChangeListener.listen(db.jdbi(), banks);
-                banks.loadIndex();
+                banks.loadIndex(config.dataDir());
                 if (changes != null) changes.start();
                 TokenService tokens = new TokenService(db.jdbi(), audit, random, clock);
                 SecretBox secrets = SecretBox.forDataDir(config.dataDir());

@@ -49,14 +49,7 @@ public final class OwnerOnlyFiles {
     }
 
     private static Path temp(Path file, byte[] content) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-        FileAttribute<?>[] ownerOnly = posix
-                ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(
-                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE))}
-                : new FileAttribute<?>[0];
-        Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp", ownerOnly);
+        Path temp = emptyTemp(file);
         try {
             Files.write(temp, content);
         } catch (IOException e) {
@@ -64,5 +57,20 @@ public final class OwnerOnlyFiles {
             throw e;
         }
         return temp;
+    }
+
+    /**
+     * An empty owner-only file beside {@code file}, for content too large to hold in memory; move it into place
+     * with {@code Files.move(temp, file, REPLACE_EXISTING, ATOMIC_MOVE)}.
+     */
+    public static Path emptyTemp(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        FileAttribute<?>[] ownerOnly = posix
+                ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(
+                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE))}
+                : new FileAttribute<?>[0];
+        return Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp", ownerOnly);
     }
 }

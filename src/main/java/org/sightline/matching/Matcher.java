@@ -142,19 +142,30 @@ public final class Matcher {
                 addOne(into, e);
                 return;
             }
+            PdqHash h = PdqHash.parse(e.value());
+            packPdq(e.entryId(), e.bankId(), h.w0(), h.w1(), h.w2(), h.w3());
+        }
+
+        /** A PDQ entry given as its four words (a binary snapshot), without a hex round trip. */
+        public void acceptPdq(long entryId, int bankId, long w0, long w1, long w2, long w3) {
+            if (!into.indexed.add(entryId)) return;
+            into.counted(SignalType.PDQ, entryId, 1);
+            packPdq(entryId, bankId, w0, w1, w2, w3);
+        }
+
+        private void packPdq(long entryId, int bankId, long w0, long w1, long w2, long w3) {
             if (n == ids.length) {
                 int cap = n + (n >> 1);
                 hashes = java.util.Arrays.copyOf(hashes, 4 * cap);
                 ids = java.util.Arrays.copyOf(ids, cap);
                 banks = java.util.Arrays.copyOf(banks, cap);
             }
-            PdqHash h = PdqHash.parse(e.value());
-            hashes[4 * n] = h.w0();
-            hashes[4 * n + 1] = h.w1();
-            hashes[4 * n + 2] = h.w2();
-            hashes[4 * n + 3] = h.w3();
-            ids[n] = e.entryId();
-            banks[n] = e.bankId();
+            hashes[4 * n] = w0;
+            hashes[4 * n + 1] = w1;
+            hashes[4 * n + 2] = w2;
+            hashes[4 * n + 3] = w3;
+            ids[n] = entryId;
+            banks[n] = bankId;
             n++;
         }
 
