@@ -7,20 +7,19 @@ import org.sightline.matching.SignalType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
@@ -44,13 +43,15 @@ final class IndexSnapshot {
     static boolean usable(Path file, long dbVersion) {
         if (!Files.isRegularFile(file)) return false;
         try {
-            if (!intact(file)) {
+            ByteBuffer b = map(file);
+            if (b.capacity() < 16) return false;
+            CRC32C crc = new CRC32C();
+            crc.update(b.slice(0, b.capacity() - 8));
+            if (b.getLong(b.capacity() - 8) != crc.getValue()) {
                 log.warn("the bank index snapshot is damaged; the index is loaded from the database");
                 return false;
             }
-            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 4096))) {
-                return header(in) != null && in.readLong() == dbVersion;
-            }
+            return header(b) != null && b.getLong() == dbVersion;
         } catch (IOException | RuntimeException e) {
             log.warn("the bank index snapshot cannot be read ({}); the index is loaded from the database",
                     e.getClass().getSimpleName());
@@ -60,20 +61,23 @@ final class IndexSnapshot {
 
     /** Feeds every entry of a {@link #usable} snapshot to {@code loader}; returns how many. */
     static long load(Path file, Matcher.Loader loader) {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            List<SignalType> types = header(in);
-            in.readLong(); // the version, checked by usable()
+        try {
+            ByteBuffer b = map(file);
+            List<SignalType> types = header(b);
+            b.getLong(); // the version, checked by usable()
             long count = 0;
             while (true) {
-                byte t = in.readByte();
+                byte t = b.get();
                 if (t == END) return count;
-                long id = in.readLong();
-                int bank = in.readInt();
+                long id = b.getLong();
+                int bank = b.getInt();
                 SignalType type = types.get(t);
                 if (type == SignalType.PDQ) {
-                    loader.acceptPdq(id, bank, in.readLong(), in.readLong(), in.readLong(), in.readLong());
+                    loader.acceptPdq(id, bank, b.getLong(), b.getLong(), b.getLong(), b.getLong());
                 } else {
-                    loader.accept(new Matcher.IndexedEntry(id, bank, type, in.readUTF()));
+                    byte[] value = new byte[b.getShort() & 0xFFFF];
+                    b.get(value);
+                    loader.accept(new Matcher.IndexedEntry(id, bank, type, new String(value, StandardCharsets.US_ASCII)));
                 }
                 count++;
             }
@@ -82,32 +86,24 @@ final class IndexSnapshot {
         }
     }
 
-    /** The format header: the signal types by index, or null for another format. */
-    private static List<SignalType> header(DataInputStream in) throws IOException {
-        if (in.readInt() != MAGIC || in.readInt() != FORMAT) return null;
-        int n = in.readUnsignedByte();
-        List<SignalType> types = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) types.add(SignalType.parse(in.readUTF()));
-        return types;
+    /** The whole file, read-only and outside the heap (DataOutputStream's byte order: big-endian). */
+    private static ByteBuffer map(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+        }
     }
 
-    /** Whether the trailing CRC32C matches everything before it. */
-    private static boolean intact(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size < 16) return false;
-        CRC32C crc = new CRC32C();
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-             CheckedInputStream in = new CheckedInputStream(raw, crc)) {
-            byte[] buf = new byte[1 << 16];
-            long left = size - 8;
-            while (left > 0) {
-                int r = in.read(buf, 0, (int) Math.min(buf.length, left));
-                if (r < 0) throw new EOFException();
-                left -= r;
-            }
-            long stored = new DataInputStream(raw).readLong();
-            return stored == crc.getValue();
+    /** The format header: the signal types by index, or null for another format. */
+    private static List<SignalType> header(ByteBuffer b) {
+        if (b.getInt() != MAGIC || b.getInt() != FORMAT) return null;
+        int n = b.get() & 0xFF;
+        List<SignalType> types = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            byte[] name = new byte[b.getShort() & 0xFFFF];
+            b.get(name);
+            types.add(SignalType.parse(new String(name, StandardCharsets.US_ASCII)));
         }
+        return types;
     }
 
     /**
