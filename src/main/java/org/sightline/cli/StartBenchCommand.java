@@ -104,8 +104,13 @@ public final class StartBenchCommand implements Callable<Integer> {
             port = s.getLocalPort();
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, heap, "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), "org.sightline.Main", "serve");
+        // the child is started the way this process was: the same jar, or the same main class on the class path
+        String entry = System.getProperty("sun.java.command", "").split(" ")[0];
+        List<String> command = new ArrayList<>(List.of(java, heap, "-XX:+UseSerialGC"));
+        command.addAll(entry.endsWith(".jar") ? List.of("-jar", entry)
+                : List.of("-cp", System.getProperty("java.class.path"), entry));
+        command.add("serve");
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("SIGHTLINE_DATA_DIR", dir.toString());
         pb.environment().put("SIGHTLINE_HTTP_PORT", Integer.toString(port));
         pb.environment().put("SIGHTLINE_HTTP_HOST", "127.0.0.1");
