@@ -329,7 +329,7 @@ public final class App {
                 config.events.serverStarted(() -> localKey.announce(localUrl(deps.config().httpHost(), self.get().port())));
                 config.events.serverStopped(localKey::withdraw);
             }
-            config.fileRenderer(new PebbleRenderer());
+            config.fileRenderer(new PebbleRenderer(deps.clock()));
             config.http.maxRequestSize = maxRequest;
             config.jsonMapper(new JavalinJackson(json, false));
             // slow or stalled clients are cut off and cannot take every thread (/healthz must stay answerable)

@@ -14,10 +14,10 @@ import java.util.Map;
 public final class PebbleRenderer implements FileRenderer {
     private final PebbleEngine engine;
 
-    public PebbleRenderer() {
+    public PebbleRenderer(java.time.Clock clock) {
         ClasspathLoader loader = new ClasspathLoader(PebbleRenderer.class.getClassLoader());
         loader.setPrefix("templates");
-        engine = new PebbleEngine.Builder().loader(loader).extension(new PanelExtension()).autoEscaping(true).strictVariables(false).build();
+        engine = new PebbleEngine.Builder().loader(loader).extension(new PanelExtension(clock)).autoEscaping(true).strictVariables(false).build();
     }
 
     @Override
