@@ -37,6 +37,12 @@ public final class Dashboard {
     public record Figures(long open, long escalated, Duration oldestOpenAge, Map<LocalDate, Long> decisionsPerDay,
                           Duration firstActionP50, Duration firstActionP95, List<BankRate> dismissRates,
                           long unscanned24h, List<AuditDao.RevealCount> reveals) {
+        /** Dismiss rate per bank, in the order of {@link #dismissRates}, for the chart. */
+        public Map<String, Integer> dismissPercents() {
+            Map<String, Integer> out = new java.util.LinkedHashMap<>();
+            for (BankRate r : dismissRates) out.put(r.bank(), r.dismissPercent());
+            return out;
+        }
     }
 
     /** Reveal counts of the last 30 days: everyone's for admins, one's own for anyone else. */

@@ -109,6 +109,25 @@ final class PanelExtension extends AbstractExtension {
         });
     }
 
+    @Override
+    public Map<String, io.pebbletemplates.pebble.extension.Function> getFunctions() {
+        return Map.of("bars", new io.pebbletemplates.pebble.extension.Function() {
+            @Override
+            public Object execute(Map<String, Object> args, PebbleTemplate self, EvaluationContext context, int lineNumber) {
+                @SuppressWarnings("unchecked")
+                Map<?, ? extends Number> data = (Map<?, ? extends Number>) args.get("data");
+                Object unit = args.get("unit");
+                return new SafeString(SvgBars.render(String.valueOf(args.get("title")),
+                        data == null ? Map.of() : data, unit == null ? "" : unit.toString()));
+            }
+
+            @Override
+            public List<String> getArgumentNames() {
+                return List.of("data", "title", "unit");
+            }
+        });
+    }
+
     private abstract static class NoArgs implements Filter {
         @Override
         public List<String> getArgumentNames() {

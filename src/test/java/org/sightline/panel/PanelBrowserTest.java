@@ -200,6 +200,14 @@ class PanelBrowserTest {
         assertThat(driver.findElement(By.id("oldest")).getText()).isEqualTo("oldest waiting –");
         assertThat(driver.findElement(By.id("dismiss-rates")).getText()).contains("known-bad 20 1 5 %");
         assertThat(driver.findElement(By.id("reveals")).getText()).contains("nia 1");
+        // charts drawn on the server as SVG: one bar a day with its value as text, and the dismiss rate per bank
+        assertThat(driver.findElements(By.cssSelector("#per-day-chart svg rect"))).hasSize(7);
+        assertThat(driver.findElement(By.cssSelector("#per-day-chart svg")).getAttribute("aria-label"))
+                .isEqualTo("Decisions per day (UTC)");
+        assertThat(driver.findElements(By.cssSelector("#per-day-chart svg text")).stream().map(WebElement::getText))
+                .contains("20");
+        assertThat(driver.findElements(By.cssSelector("#dismiss-chart svg text")).stream().map(WebElement::getText))
+                .contains("5 %");
         screenshot("dashboard.png");
         assertThat(server.deps.audit().search("", "reveal", "", Long.MAX_VALUE, 10)).hasSize(1);
         assertThat(server.deps.audit().verify().ok()).isTrue();
