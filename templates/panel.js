@@ -63,7 +63,23 @@
     return true;
   }
 
+  var armed = null, armTimer = null;
+  function arm(form) {
+    armed = form;
+    var hint = document.getElementById("confirm-hint");
+    if (hint) hint.textContent = "Press c again or Enter to confirm — any other key cancels.";
+    form.classList.add("active");
+    clearTimeout(armTimer);
+    armTimer = setTimeout(disarm, 4000);
+  }
+  function disarm() {
+    armed = null;
+    var hint = document.getElementById("confirm-hint");
+    if (hint) hint.textContent = "";
+  }
+
   document.addEventListener("keydown", function (e) {
+    if (armed && e.key !== "c" && e.key !== "Enter" && e.key !== "Shift") disarm();
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (typing(e)) {
       if (e.key === "Escape") e.target.blur();
@@ -72,13 +88,18 @@
     switch (e.key) {
       case "j": select(sel + 1); break;
       case "k": select(sel - 1); break;
-      case "Enter": if (sel >= 0 && rows.length) window.location = rows[sel].getAttribute("data-href"); break;
+      case "Enter":
+        if (armed) { armed.submit(); break; }
+        if (sel >= 0 && rows.length) window.location = rows[sel].getAttribute("data-href");
+        break;
       case "r": reveal(); break;
       case "c": {
         var f = document.getElementById("confirm-form");
         if (!f) break;
-        // Confirm at once when the match's labels are already chosen; otherwise let the moderator pick.
-        if (f.querySelector("input[name=label]:checked")) f.submit(); else focusForm("confirm-form", null);
+        // One key never decides: the first c arms the confirmation, a second c (or Enter) within 4 s sends it.
+        if (!f.querySelector("input[name=label]:checked")) { focusForm("confirm-form", null); break; }
+        if (armed) { f.submit(); break; }
+        arm(f);
         break;
       }
       case "d": if (focusForm("dismiss-form", "dismiss-reason")) e.preventDefault(); break;

@@ -166,7 +166,11 @@ class PanelBrowserTest {
         assertThat(reveals).hasSize(1);
         assertThat(reveals.get(0).actor()).isEqualTo("nia");
 
-        // c confirms with the match's label (pre-checked), and the next case opens.
+        // c arms the confirmation (one key never decides), a second c confirms with the match's label
+        // (pre-checked), and the next case opens.
+        press("c");
+        wait.until(d -> d.findElement(By.id("confirm-hint")).getText().contains("Press c again"));
+        assertThat(server.deps.review().find(ids.get(1)).orElseThrow().decision()).isNull();
         press("c");
         awaitCasePage(ids.get(1));
         ReviewCase confirmed = server.deps.review().find(ids.get(1)).orElseThrow();
@@ -188,7 +192,7 @@ class PanelBrowserTest {
         for (int i = 0; i < 18; i++) {
             long id = currentCase();
             assertThat(imagesLoaded()).allMatch(src -> src.endsWith("/preview"));
-            press("c");
+            press("cc");
             awaitCasePage(id);
         }
         wait.until(ExpectedConditions.urlContains("/queue"));
