@@ -39,15 +39,32 @@ public final class NsfwModel {
         this.slots = slots;
     }
 
+    /** Opens one file of the model by name; null when it is missing. */
+    interface Files {
+        InputStream open(String name) throws IOException;
+    }
+
     /** Loads the bundled model from the classpath. */
     public static NsfwModel load() {
-        try (InputStream json = NsfwModel.class.getResourceAsStream(RESOURCE_DIR + "model.json")) {
-            if (json == null) throw new IllegalStateException("model.json is missing from the classpath");
+        return load(name -> NsfwModel.class.getResourceAsStream(RESOURCE_DIR + name));
+    }
+
+    /** Loads the model from a directory holding model.json and its weight shards (the same files as bundled). */
+    public static NsfwModel load(java.nio.file.Path dir) {
+        return load(name -> {
+            java.nio.file.Path file = dir.resolve(name);
+            return java.nio.file.Files.isRegularFile(file) ? java.nio.file.Files.newInputStream(file) : null;
+        });
+    }
+
+    private static NsfwModel load(Files files) {
+        try (InputStream json = files.open("model.json")) {
+            if (json == null) throw new IllegalStateException("model.json is missing");
             JsonNode model = new ObjectMapper().readTree(json);
             Map<String, float[]> weights = new HashMap<>();
             Map<String, int[]> shapes = new HashMap<>();
             for (JsonNode group : model.path("weightsManifest")) {
-                byte[] data = concat(group.path("paths"));
+                byte[] data = concat(files, group.path("paths"));
                 int offset = 0;
                 for (JsonNode w : group.path("weights")) {
                     int[] shape = ints(w.path("shape"));
@@ -386,12 +403,12 @@ public final class NsfwModel {
         }
     }
 
-    private static byte[] concat(JsonNode paths) throws IOException {
+    private static byte[] concat(Files files, JsonNode paths) throws IOException {
         List<byte[]> parts = new ArrayList<>();
         int total = 0;
         for (JsonNode path : paths) {
-            try (InputStream in = NsfwModel.class.getResourceAsStream(RESOURCE_DIR + path.asText() + ".bin")) {
-                if (in == null) throw new IllegalStateException(path.asText() + ".bin is missing from the classpath");
+            try (InputStream in = files.open(path.asText() + ".bin")) {
+                if (in == null) throw new IllegalStateException(path.asText() + ".bin is missing");
                 byte[] part = in.readAllBytes();
                 parts.add(part);
                 total += part.length;
