@@ -78,6 +78,8 @@ public final class ClassifyBenchCommand implements Callable<Integer> {
                 + "best %.1f ms CPU (target: 50 ms)%n", runs, median(cpu) / 1e6, median(wall) / 1e6,
                 Arrays.stream(cpu).min().orElse(0) / 1e6);
 
+        pipelineCost(out, threads, classifier);
+
         out.println();
         out.println("| photo | size | area downscale ms | bilinear ms | area: drawing/hentai/neutral/porn/sexy "
                 + "| full-size bilinear (nsfwjs): same | largest difference |");
@@ -99,6 +101,39 @@ public final class ClassifyBenchCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "largest per-class difference between area-averaged and bilinear input: %.3f%n", worst);
         return 0;
+    }
+
+    /**
+     * What the classifier adds to ingest's CPU work per image: decode + hash + previews of a 2 MP JPEG (as
+     * {@code bench ingest} serves) against the classifier on the decoded image, in thread CPU time. With every core
+     * busy, ingest throughput with the classifier is the ratio of the two.
+     */
+    private void pipelineCost(PrintWriter out, ThreadMXBean threads, LocalClassifier classifier) throws Exception {
+        BufferedImage photo = defaultSet().get(1).image();
+        java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+        ImageIO.write(photo, "jpeg", jpeg);
+        byte[] bytes = jpeg.toByteArray();
+        org.sightline.hashing.MediaHasher hasher = new org.sightline.hashing.MediaHasher(new ImageDecoder(Long.MAX_VALUE / 4, 1));
+        org.sightline.ingest.preview.PreviewRenderer previews = new org.sightline.ingest.preview.PreviewRenderer();
+        long[] ingest = new long[runs], classify = new long[runs];
+        for (int i = -warmup; i < runs; i++) {
+            long c0 = threads.getCurrentThreadCpuTime();
+            DecodedImage d = hasher.decoder().decode(bytes);
+            hasher.signals(d, bytes);
+            previews.render(d);
+            long c1 = threads.getCurrentThreadCpuTime();
+            sink(classifier.classify(d.image()));
+            long c2 = threads.getCurrentThreadCpuTime();
+            if (i >= 0) {
+                ingest[i] = c1 - c0;
+                classify[i] = c2 - c1;
+            }
+        }
+        double base = median(ingest) / 1e6, extra = median(classify) / 1e6;
+        out.printf(Locale.ROOT, "ingest work per %.1f MP JPEG (decode, hash, previews): %.1f ms CPU; the classifier "
+                        + "(area downscale + inference): %.1f ms CPU; ingest throughput with the classifier on: %.0f %% of "
+                        + "without (target: at least 70 %%)%n", photo.getWidth() * (double) photo.getHeight() / 1e6,
+                base, extra, 100 * base / (base + extra));
     }
 
     private static String scores(ClassScores s) {
