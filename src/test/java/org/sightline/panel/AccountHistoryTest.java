@@ -11,6 +11,7 @@ import org.sightline.config.Config;
 import org.sightline.instances.InstanceService;
 import org.sightline.review.CaseDao;
 import org.sightline.review.CaseRecord;
+import org.sightline.store.TestDatabases;
 
 import java.nio.file.Path;
 import java.util.Base64;
@@ -27,9 +28,12 @@ class AccountHistoryTest {
     Path data;
     TestServer server;
 
+    String pgUrl;
+
     @AfterEach
     void stop() {
-        server.close();
+        if (server != null) server.close();
+        if (pgUrl != null) TestDatabases.dropPostgresSchema(pgUrl);
     }
 
     private JsonNode scan(String token, String status, String account) {
@@ -47,7 +51,17 @@ class AccountHistoryTest {
 
     @Test
     void an_accounts_confirmed_case_raises_its_next_risk_and_shows_in_its_history() {
-        server = new TestServer(Config.defaults().with("data.dir", data));
+        history(Config.defaults().with("data.dir", data));
+    }
+
+    @Test
+    void the_same_on_postgresql() {
+        pgUrl = TestDatabases.createPostgresSchema();
+        history(Config.defaults().with("data.dir", data).with("db.url", pgUrl).with("db.user", TestDatabases.PG_USER));
+    }
+
+    private void history(Config config) {
+        server = new TestServer(config);
         PanelFixtures.banks(server);
         server.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", "https://mastodon.example",
                 "secret-0123456789abcdef", null, null, null));
