@@ -7,6 +7,7 @@ import org.sightline.boot.AllSettings;
 import org.sightline.boot.App;
 import org.sightline.cli.AuditCommand;
 import org.sightline.cli.BenchCommand;
+import org.sightline.cli.ClassifyCommand;
 import org.sightline.cli.ConfigOption;
 import org.sightline.cli.HashCommand;
 import org.sightline.cli.InstanceCommand;
@@ -29,7 +30,7 @@ import java.util.concurrent.CountDownLatch;
 /** The command line, and the one place where Sightline's parts are built and wired together. */
 @Command(name = "sightline", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Image-moderation companion server for the fediverse.",
-        subcommands = {Main.Serve.class, HashCommand.class, TokenCommand.class, InstanceCommand.class,
+        subcommands = {Main.Serve.class, HashCommand.class, ClassifyCommand.class, TokenCommand.class, InstanceCommand.class,
                 UserCommand.class, AuditCommand.class,
                 ListCommands.Keygen.class, ListCommands.ListCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {

@@ -9,6 +9,8 @@ import org.sightline.config.SharedSettings;
 import org.sightline.federation.ListSettings;
 import org.sightline.fetch.FetchSettings;
 import org.sightline.ingest.IngestSettings;
+import org.sightline.ingest.ClassifierSettings;
+import org.sightline.decide.DecideSettings;
 import org.sightline.ingest.misskey.MisskeySettings;
 import org.sightline.store.DbSettings;
 import org.sightline.web.HttpSettings;
@@ -35,6 +37,8 @@ public final class AllSettings {
         all.addAll(DbSettings.KEYS);
         all.addAll(FetchSettings.KEYS);
         all.addAll(IngestSettings.KEYS);
+        all.addAll(ClassifierSettings.KEYS);
+        all.addAll(DecideSettings.KEYS);
         all.addAll(MisskeySettings.KEYS);
         all.addAll(ActionSettings.KEYS);
         all.addAll(BankSettings.KEYS);

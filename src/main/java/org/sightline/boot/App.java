@@ -15,6 +15,11 @@ import org.sightline.actions.ActionRoutes;
 import org.sightline.actions.ActionSettings;
 import org.sightline.federation.ListSettings;
 import org.sightline.ingest.IngestSettings;
+import org.sightline.ingest.ClassifierSettings;
+import org.sightline.ingest.LocalClassification;
+import org.sightline.decide.DecideSettings;
+import org.sightline.decide.RiskWeights;
+import org.sightline.review.AccountHistories;
 import org.sightline.ingest.misskey.MisskeySettings;
 import org.sightline.web.HttpSettings;
 import org.sightline.web.PanelSettings;
@@ -163,8 +168,11 @@ public final class App {
                 Trust trust = new Trust(db.jdbi(), clock, listSettings.quorum(), audit);
                 ActionQueue actionQueue = new ActionQueue(db.jdbi());
                 CaseIntake cases = new CaseIntake(actionQueue);
+                LocalClassification localClassifier = LocalClassification.load(ClassifierSettings.from(config)).preload();
                 MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, new PreviewRenderer(), banks,
-                        instances, plugins, new Decider(trust), cases, metrics, clock, ingestSettings.maxAttempts());
+                        instances, plugins, localClassifier, new Decider(trust, DecideSettings.from(config).adultThreshold(),
+                                RiskWeights.from(config), new AccountHistories(db.jdbi())),
+                        cases, metrics, clock, ingestSettings.maxAttempts());
                 ActionExecutor actions = new ActionExecutor(db.jdbi(), plugins, instances, audit, clock,
                         actionSettings.workers(), actionSettings.maxAttempts(), actionSettings.lease(),
                         ingestSettings.poll(), actionSettings.backoff());
@@ -363,7 +371,7 @@ public final class App {
                     clients, http.publicUrl().orElse(null));
             DashboardRoutes.register(config.routes, deps.dashboard());
             ReviewRoutes.register(config.routes, deps.review(), deps.banks(), deps.audit(),
-                    deps.database().jdbi(), deps.clock());
+                    deps.database().jdbi(), deps.clock(), RiskWeights.from(deps.config()).historyDays());
             BankPanelRoutes.register(config.routes, deps.banks(), deps.audit());
             AuditRoutes.register(config.routes, deps.audit());
             SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit());

@@ -62,6 +62,8 @@ public final class IngestBenchCommand implements Callable<Integer> {
     int rate;
     @Option(names = "--db-url", description = "database (default: a fresh H2 file in a temporary directory)")
     String dbUrl;
+    @Option(names = "--no-classifier", description = "run without the local classifier (to measure what it costs)")
+    boolean noClassifier;
     @Option(names = "--workers", description = "ingest workers (default: the server's default)")
     Integer workers;
     @CommandLine.Spec
@@ -85,6 +87,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
         Config config = Config.defaults().with("data.dir", dir).with("fetch.allow_private_addresses", true)
                 .with("ingest.poll_ms", 20);
         if (workers != null) config = config.with("ingest.workers", workers);
+        if (noClassifier) config = config.with("classifier.local.enabled", false);
         if (dbUrl != null) config = config.with("db.url", dbUrl);
         ExecutorService senders = Executors.newFixedThreadPool(concurrency);
         try (App.Deps deps = App.Deps.open(config)) {

@@ -13,8 +13,45 @@ import java.util.stream.Collectors;
 public final class Decider {
     private final ListTrust trust;
 
+    private final double adultThreshold;
+    private final RiskWeights weights;
+    private final AccountHistory history;
+
     public Decider(ListTrust trust) {
+        this(trust, DecideSettings.ADULT_THRESHOLD_DEFAULT, RiskWeights.DEFAULTS, AccountHistory.NONE);
+    }
+
+    /**
+     * {@code adultThreshold}: combined porn + hentai at which an unmarked post opens a review case;
+     * {@code weights} and {@code history}: the risk score's weights and the authors' earlier cases.
+     */
+    public Decider(ListTrust trust, double adultThreshold, RiskWeights weights, AccountHistory history) {
         this.trust = trust;
+        this.adultThreshold = adultThreshold;
+        this.weights = weights;
+        this.history = history;
+    }
+
+    /** Who posted the media, for the account history (each part may be null). */
+    public record Author(Long instanceId, String accountId, String acct) {
+    }
+
+    /**
+     * The explained risk score of one media item: its matches, classifications on a post not marked sensitive,
+     * reports, and the author's confirmed cases (and their remote domain's) in the last {@code risk.history_days}.
+     * {@code unscannedOutcome}: why it could not be scanned (null when it was).
+     */
+    public Risk risk(String unscannedOutcome, List<BankService.BankMatch> matches, Classification classification,
+                     boolean markedSensitive, int reportCount, Author author, long mediaId, java.time.Instant now) {
+        AccountHistory.Counts counts = AccountHistory.Counts.NONE;
+        if (author != null && (author.accountId() != null || author.acct() != null)) {
+            counts = history.confirmedSince(author.instanceId(), author.accountId(), author.acct(), mediaId,
+                    now.minus(java.time.Duration.ofDays(weights.historyDays())));
+        }
+        java.util.Map<Long, String> trusts = matches.isEmpty() ? java.util.Map.of()
+                : trust.forBanks(matches.stream().map(m -> m.bank().id()).collect(Collectors.toSet()));
+        return RiskScore.assess(weights, new RiskScore.Facts(unscannedOutcome, matches, trusts, classification,
+                markedSensitive, reportCount, counts, author == null ? null : AccountHistory.domainOf(author.acct())));
     }
 
     /** Media that could not be scanned (too large, broken, unreachable): always reviewed. */
@@ -24,7 +61,17 @@ public final class Decider {
 
     /** A scanned item: its matches and classification; an automatic action needs the lists' quorum. */
     public Decision scanned(List<BankService.BankMatch> matches, Classification classification, int reportCount) {
-        Decision d = Decision.scanned(matches, reportCount).with(classification);
+        return scanned(matches, classification, reportCount, false);
+    }
+
+    /**
+     * As above, for a post whose author did or did not mark it sensitive (Mastodon {@code sensitive} or a
+     * content warning, Misskey {@code isSensitive}): classifier scores alone only ever open a review case.
+     */
+    public Decision scanned(List<BankService.BankMatch> matches, Classification classification, int reportCount,
+                            boolean markedSensitive) {
+        Decision d = Decision.scanned(matches, reportCount).with(classification)
+                .withAdultRule(classification, markedSensitive, adultThreshold);
         if (!d.automatic()) return d;
         return d.withQuorum(matches, trust.forBanks(matches.stream().map(m -> m.bank().id())
                 .collect(Collectors.toSet())), trust.quorum());

@@ -14,10 +14,19 @@ import java.util.List;
  * @param openCase    whether a moderator should see it (every match, and everything that could not be scanned)
  * @param priority    queue order: stronger and graver matches and reports first
  * @param reason      one line for the queue
+ * @param suggested   an action offered to the moderator, never taken without one ({@code mark_sensitive} for
+ *                    possibly unmarked adult content); null: none
  */
-public record Decision(Outcome decision, boolean openCase, int priority, String reason) {
+public record Decision(Outcome decision, boolean openCase, int priority, String reason, Outcome suggested) {
 
     public static final int REPORT_BOOST = 20;
+    /** The priority of a case opened by the adult-content rule alone: below every match and report. */
+    public static final int UNMARKED_ADULT_PRIORITY = 10;
+    public static final String UNMARKED_ADULT = "possibly unmarked adult content";
+
+    public Decision(Outcome decision, boolean openCase, int priority, String reason) {
+        this(decision, openCase, priority, reason, null);
+    }
 
     /** Media that could not be scanned goes to review with the reason: fail closed. */
     public static Decision unscanned(String outcome, String reason, int reportCount) {
@@ -58,10 +67,28 @@ public record Decision(Outcome decision, boolean openCase, int priority, String 
 
     /** Adds what the scanner plugins said: a flag or a failure sends a passing item to review. */
     public Decision with(Classification c) {
-        if (c == null || c.empty()) return this;
+        if (c == null || (c.flagged().isEmpty() && c.error() == null)) return this;
         int boost = c.error() != null ? 40 : (int) Math.round(100 * c.strongest());
-        if (decision == Outcome.PASS) return new Decision(Outcome.REVIEW, true, boost, c.summary());
-        return new Decision(decision, openCase, priority + boost, reason + "; " + c.summary());
+        if (decision == Outcome.PASS) return new Decision(Outcome.REVIEW, true, boost, c.summary(), suggested);
+        return new Decision(decision, openCase, priority + boost, reason + "; " + c.summary(), suggested);
+    }
+
+    /**
+     * The adult-content rule: classifier scores never act alone. Combined porn + hentai at or over
+     * {@code threshold} on a post its author did not mark sensitive opens a low-priority review case whose
+     * suggested action is {@code mark_sensitive}, or raises an existing case by as much; a post already
+     * marked sensitive (or a threshold over 2, which no score reaches) is left alone.
+     */
+    public Decision withAdultRule(Classification c, boolean markedSensitive, double threshold) {
+        if (c == null || markedSensitive || c.error() != null) return this;
+        double adult = c.adultScore();
+        if (adult < threshold) return this;
+        String why = String.format(java.util.Locale.ROOT, "%s (porn + hentai %.2f)", UNMARKED_ADULT, adult);
+        if (decision == Outcome.PASS) {
+            return new Decision(Outcome.REVIEW, true, UNMARKED_ADULT_PRIORITY, why, Outcome.MARK_SENSITIVE);
+        }
+        return new Decision(decision, openCase, priority + UNMARKED_ADULT_PRIORITY, reason + "; " + why,
+                suggested != null ? suggested : decision.automatic() ? null : Outcome.MARK_SENSITIVE);
     }
 
     /**
@@ -81,7 +108,7 @@ public record Decision(Outcome decision, boolean openCase, int priority, String 
         }
         if (counting.size() >= quorum) return this;
         return new Decision(Outcome.REVIEW, true, priority, reason + "; automatic " + decision + " held for review: "
-                + counting.size() + " of " + quorum + " trusted lists carry it");
+                + counting.size() + " of " + quorum + " trusted lists carry it", suggested);
     }
 
     public boolean automatic() {

@@ -19,6 +19,7 @@ public final class IngestMetrics {
     private final Timer fetch = timer("sightline.fetch", "media download");
     private final Timer decodeHash = timer("sightline.decode_hash", "decode, hash and preview of one image");
     private final Timer match = timer("sightline.match", "matching one image's signals");
+    private final Timer classify = timer("sightline.classify", "the local classifier on one decoded image");
     private final Timer webhookAck = timer("sightline.webhook_ack", "from request to persisted acknowledgement");
 
     private Timer timer(String name, String description) {
@@ -57,6 +58,16 @@ public final class IngestMetrics {
     public void scannerFailure(String scanner) {
         Counter.builder("sightline.scanner.failures").description("scanner plugin errors and timeouts (media sent to review)")
                 .tag("scanner", scanner).register(registry).increment();
+    }
+
+    /** One classifier's answer on one image: its top label, or "failed". */
+    public void classified(String classifier, String topLabel) {
+        Counter.builder("sightline.classifier.results").description("images classified, by classifier and top label")
+                .tag("classifier", classifier).tag("label", topLabel).register(registry).increment();
+    }
+
+    public Timer classify() {
+        return classify;
     }
 
     public Timer fetch() {

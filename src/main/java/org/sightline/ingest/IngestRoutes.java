@@ -249,7 +249,13 @@ public final class IngestRoutes {
             matches.add(match);
         }
         doc.put("matches", matches);
+        List<Map<String, Object>> classifications = new ArrayList<>();
+        for (MediaCatalog.StoredClassification c : scans.media().classifications(m.id())) classifications.add(c.toJson());
+        doc.put("classifications", classifications);
+        Boolean sensitive = scans.media().markedSensitive(m.id());
+        if (sensitive != null) doc.put("sensitive", sensitive);
         doc.put("decision", m.verdict().decision());
+        scans.media().risk(m.id()).ifPresent(r -> doc.put("risk", r.toJson()));
         List<Map<String, Object>> actions = new ArrayList<>();
         for (var a : scans.actions(m.id())) {
             Map<String, Object> action = new LinkedHashMap<>();

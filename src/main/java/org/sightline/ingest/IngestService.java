@@ -133,10 +133,11 @@ public final class IngestService {
                 }
                 boolean report = event.fromReport();
                 Fitted f = fitted(instance, event, ref);
-                media.insert(new MediaDao.NewMedia(instance.id(), "mastodon", sourceKey, new MediaDao.Post(ref.statusId(),
+                long mediaId = media.insert(new MediaDao.NewMedia(instance.id(), "mastodon", sourceKey, new MediaDao.Post(ref.statusId(),
                         f.statusUrl(), f.accountId(), f.acct(), ref.attachmentId(), f.fetchUrl()),
                         report ? new MediaDao.Report(event.report().reportId(), reportComment, 1) : MediaDao.Report.NONE,
                         f.metadata(), null, report ? Decision.REPORT_BOOST : 0, now));
+                h.attach(ClassificationDao.class).setSensitive(mediaId, ref.sensitive());
                 queued++;
             }
             events.insert(instance.id(), event.type().wireName(), dedupeKey, queued, now);

@@ -29,6 +29,71 @@ public final class MediaCatalog {
         return jdbi.withExtension(MatchDao.class, dao -> dao.forMedia(mediaId));
     }
 
+    /**
+     * Every classifier's stored answer on one media item (model, version, scores by label or the error), and
+     * whether its author marked the post sensitive (null: not known).
+     */
+    public List<StoredClassification> classifications(long mediaId) {
+        return jdbi.withExtension(ClassificationDao.class, dao -> dao.forMedia(mediaId)).stream()
+                .map(StoredClassification::of).toList();
+    }
+
+    /** The media item's explained risk score, once decided. */
+    public java.util.Optional<org.sightline.decide.Risk> risk(long mediaId) {
+        return jdbi.withExtension(ClassificationDao.class, dao -> dao.risk(mediaId)).map(row -> {
+            List<org.sightline.decide.Risk.Reason> reasons = new java.util.ArrayList<>();
+            try {
+                for (var r : StoredClassification.JSON.readTree(row.riskReasons() == null ? "[]" : row.riskReasons())) {
+                    reasons.add(new org.sightline.decide.Risk.Reason(r.path("points").asInt(), r.path("text").asText()));
+                }
+            } catch (java.io.IOException e) {
+                // reasons cut at the column's length: the score stands, the list is shown as far as it parses
+            }
+            return new org.sightline.decide.Risk(row.riskScore(), reasons);
+        });
+    }
+
+    public Boolean markedSensitive(long mediaId) {
+        return jdbi.withExtension(ClassificationDao.class, dao -> dao.sensitive(mediaId));
+    }
+
+    /** One classifier's answer as the scan API and the case page show it. */
+    public record StoredClassification(String classifier, String model, String version,
+                                       java.util.Map<String, Double> scores, String error) {
+        static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        static StoredClassification of(ClassificationDao.Row row) {
+            java.util.Map<String, Double> scores = new java.util.LinkedHashMap<>();
+            if (row.scores() != null) {
+                try {
+                    JSON.readTree(row.scores()).fields().forEachRemaining(e -> scores.put(e.getKey(), e.getValue().asDouble()));
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("stored classifier scores are not JSON", e);
+                }
+            }
+            return new StoredClassification(row.classifier(), row.model(), row.modelVersion(),
+                    java.util.Collections.unmodifiableMap(scores), row.error());
+        }
+
+        /** The scan API's shape: classifier, model, version, scores (label → score), error. */
+        public java.util.Map<String, Object> toJson() {
+            java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+            doc.put("classifier", classifier);
+            doc.put("model", model);
+            doc.put("version", version);
+            doc.put("scores", scores);
+            if (error != null) doc.put("error", error);
+            return doc;
+        }
+
+        /** Scores as percentages for the case page's bars, highest first. */
+        public List<java.util.Map<String, Object>> bars() {
+            return scores.entrySet().stream().sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
+                    .map(e -> java.util.Map.<String, Object>of("label", e.getKey(),
+                            "percent", Math.round(e.getValue() * 1000) / 10.0)).toList();
+        }
+    }
+
     /** The blurred greyscale preview. */
     public Optional<byte[]> preview(long id) {
         return jdbi.withExtension(MediaDao.class, dao -> dao.preview(id));

@@ -1,8 +1,11 @@
 package org.sightline.ingest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.sightline.decide.Classification;
 import org.sightline.decide.Decider;
 import org.sightline.decide.Decision;
+import org.sightline.decide.Risk;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.banks.BankService;
 import org.sightline.instances.InstanceService;
@@ -15,6 +18,7 @@ import org.sightline.hashing.Signals;
 import org.sightline.fetch.FetchResult;
 import org.sightline.fetch.MediaFetcher;
 import org.sightline.ingest.preview.Derivatives;
+import org.sightline.store.Columns;
 import org.sightline.ingest.preview.PreviewRenderer;
 import org.sightline.matching.Matcher;
 import org.sightline.matching.SignalType;
@@ -52,10 +56,20 @@ public final class MediaProcessor {
     private final IngestMetrics metrics;
     private final Clock clock;
     private final int maxAttempts;
+    private final LocalClassification local;
+    private final ObjectMapper json = new ObjectMapper();
 
     public MediaProcessor(Jdbi jdbi, MediaFetcher fetcher, MediaHasher hasher, PreviewRenderer previews,
                           BankService banks, InstanceService instances, Scanners scanners, Decider decider, CaseQueue cases,
                           IngestMetrics metrics, Clock clock, int maxAttempts) {
+        this(jdbi, fetcher, hasher, previews, banks, instances, scanners, LocalClassification.OFF, decider, cases,
+                metrics, clock, maxAttempts);
+    }
+
+    public MediaProcessor(Jdbi jdbi, MediaFetcher fetcher, MediaHasher hasher, PreviewRenderer previews,
+                          BankService banks, InstanceService instances, Scanners scanners, LocalClassification local,
+                          Decider decider, CaseQueue cases, IngestMetrics metrics, Clock clock, int maxAttempts) {
+        this.local = local;
         this.scanners = scanners;
         this.instances = instances;
         this.decider = decider;
@@ -72,14 +86,14 @@ public final class MediaProcessor {
 
     /** A scan of bytes in hand: the signals and derivatives, or the outcome and reason it failed with. */
     public record Scan(ScanOutcome outcome, String reason, long byteSize, Signals signals, Derivatives derivatives,
-                       Classification classification) {
+                       Classification classification, Classification.Result local) {
 
         public Scan(ScanOutcome outcome, String reason, long byteSize, Signals signals, Derivatives derivatives) {
-            this(outcome, reason, byteSize, signals, derivatives, null);
+            this(outcome, reason, byteSize, signals, derivatives, null, null);
         }
 
         Scan classified(Classification c) {
-            return new Scan(outcome, reason, byteSize, signals, derivatives, c);
+            return new Scan(outcome, reason, byteSize, signals, derivatives, c, local);
         }
 
         public boolean scanned() {
@@ -87,12 +101,32 @@ public final class MediaProcessor {
         }
     }
 
-    /** Decodes, hashes and renders the previews, under the decoder's bound on images held at once. */
+    /** Decodes, hashes and renders the previews of media not from an instance (the local classifier as set). */
     public Scan scan(byte[] bytes) {
+        return scan(bytes, (Long) null);
+    }
+
+    /**
+     * Decodes, hashes, renders the previews and runs the local classifier (unless it is off for this instance),
+     * under the decoder's bound on images held at once.
+     */
+    public Scan scan(byte[] bytes, Long instanceId) {
+        boolean classifyLocally = local.runsFor(instanceName(instanceId));
         long start = System.nanoTime();
         try {
-            return hasher.decoder().decode(bytes, image -> new Scan(ScanOutcome.SCANNED, null, bytes.length,
-                    hasher.signals(image, bytes), previews.render(image)));
+            return hasher.decoder().decode(bytes, image -> {
+                Signals signals = hasher.signals(image, bytes);
+                Derivatives derivatives = previews.render(image);
+                Classification.Result result = null;
+                if (classifyLocally) {
+                    long t0 = System.nanoTime();
+                    result = local.classify(image.image());
+                    metrics.classify().record(Duration.ofNanos(System.nanoTime() - t0));
+                    metrics.classified(LocalClassification.NAME,
+                            result.error() != null ? "failed" : LocalClassification.top(result.scores()));
+                }
+                return new Scan(ScanOutcome.SCANNED, null, bytes.length, signals, derivatives, null, result);
+            });
         } catch (MediaException e) {
             return new Scan(ScanOutcome.of(e.reason()), e.getMessage(), bytes.length, null, null);
         } finally {
@@ -109,18 +143,33 @@ public final class MediaProcessor {
         String kind = instanceId == null ? null
                 : instances.find(instanceId).map(i -> i.kind().wireName()).orElse(null); // plugins name kinds as strings
         Map<String, Double> flagged = new LinkedHashMap<>();
+        List<Classification.Result> results = new ArrayList<>();
+        String error = null;
+        if (scan.local() != null) {
+            results.add(scan.local());
+            if (scan.local().error() != null) error = LocalClassification.NAME + ": " + scan.local().error();
+        }
         for (Scanners.Configured scanner : scanners.forInstanceKind(kind)) {
             try {
                 Map<String, Double> scores = scanner.scan().scan(bytes, scan.signals().format().mediaType(), url);
                 scores.forEach((label, score) -> {
                     if (score >= scanner.threshold()) flagged.merge(label, score, Math::max);
                 });
+                results.add(new Classification.Result(scanner.name(), null, null, Map.copyOf(scores), null));
+                metrics.classified(scanner.name(), LocalClassification.top(scores));
             } catch (Exception e) {
                 metrics.scannerFailure(scanner.name());
-                return scan.classified(new Classification(Map.of(), scanner.name() + ": " + ImageDecoder.oneLine(e)));
+                String why = ImageDecoder.oneLine(e);
+                results.add(new Classification.Result(scanner.name(), null, null, null, why));
+                if (error == null) error = scanner.name() + ": " + why;
+                break; // a failed scanner already sends the media to review
             }
         }
-        return scan.classified(new Classification(flagged, null));
+        return scan.classified(new Classification(error == null ? flagged : Map.of(), error, List.copyOf(results)));
+    }
+
+    private String instanceName(Long instanceId) {
+        return instanceId == null ? null : instances.find(instanceId).map(i -> i.name()).orElse(null);
     }
 
     /** Matches a scan against every bank (nothing for an unscanned item). */
@@ -154,7 +203,7 @@ public final class MediaProcessor {
         byte[] bytes = jdbi.withExtension(MediaDao.class, d -> d.pendingBytes(mediaId)).orElse(null);
         Scan scan;
         if (bytes != null) {
-            scan = classify(scan(bytes), bytes, null, media.source().instanceId());
+            scan = classify(scan(bytes, media.source().instanceId()), bytes, null, media.source().instanceId());
         } else if (media.source().fetchUrl() == null) {
             scan = new Scan(ScanOutcome.FETCH_FAILED, "no bytes and no URL to fetch", 0, null, null);
         } else {
@@ -162,7 +211,8 @@ public final class MediaProcessor {
             FetchResult fetched = fetcher.fetch(URI.create(media.source().fetchUrl()));
             metrics.fetch().record(Duration.ofNanos(System.nanoTime() - start));
             if (fetched.isOk()) {
-                scan = classify(scan(fetched.bytes()), fetched.bytes(), media.source().fetchUrl(), media.source().instanceId());
+                scan = classify(scan(fetched.bytes(), media.source().instanceId()), fetched.bytes(),
+                        media.source().fetchUrl(), media.source().instanceId());
             } else if (fetched.retryable() && media.work().attempts() < maxAttempts) {
                 Instant next = clock.instant().plus(backoff(media.work().attempts()));
                 jdbi.useExtension(MediaDao.class, d -> d.retryAt(mediaId, next, fetched.reason()));
@@ -186,8 +236,19 @@ public final class MediaProcessor {
      * decision (for the synchronous callers).
      */
     public Decision record(MediaRecord media, String worker, Scan scan, BankService.MatchOutcome outcome) {
-        Decision decision = decide(media, scan, outcome);
+        boolean marked = Boolean.TRUE.equals(jdbi.withExtension(ClassificationDao.class, d -> d.sensitive(media.id())));
+        Decision decision = decide(media, scan, outcome, marked);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Risk risk = decider.risk(scan.scanned() ? null : scan.outcome().wireName(), outcome.matches(),
+                scan.classification(), marked, media.source().reportCount(),
+                new Decider.Author(media.source().instanceId(), media.source().accountId(), media.source().acct()),
+                media.id(), now);
+        String riskReasons;
+        try {
+            riskReasons = Columns.truncate(json.writeValueAsString(risk.toJson().get("reasons")), 4000);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
         boolean recorded = jdbi.inTransaction(h -> {
             MediaDao dao = h.attach(MediaDao.class);
             if (dao.lockProcessing(media.id()).isEmpty()) return false; // finished by someone else meanwhile
@@ -195,6 +256,8 @@ public final class MediaProcessor {
             matches.deleteFor(media.id());
             matches.insertAll(matchRows(media.id(), outcome));
             finish(dao, media.id(), scan, decision, now);
+            recordClassifications(h.attach(ClassificationDao.class), media.id(), scan, now);
+            h.attach(ClassificationDao.class).setRisk(media.id(), risk.score(), riskReasons);
             cases.decided(h, media.id(), decision, now);
             return true;
         });
@@ -206,9 +269,26 @@ public final class MediaProcessor {
         return decision;
     }
 
-    private Decision decide(MediaRecord media, Scan scan, BankService.MatchOutcome outcome) {
+    private Decision decide(MediaRecord media, Scan scan, BankService.MatchOutcome outcome, boolean marked) {
         if (!scan.scanned()) return decider.unscanned(scan.outcome().wireName(), scan.reason(), media.source().reportCount());
-        return decider.scanned(outcome.matches(), scan.classification(), media.source().reportCount());
+        return decider.scanned(outcome.matches(), scan.classification(), media.source().reportCount(), marked);
+    }
+
+    /** Every classifier's answer with its model, replacing an earlier run's. */
+    private void recordClassifications(ClassificationDao dao, long mediaId, Scan scan, Instant now) {
+        dao.deleteFor(mediaId);
+        if (scan.classification() == null) return;
+        for (Classification.Result r : scan.classification().results()) {
+            String scores;
+            try {
+                scores = r.scores() == null ? null : json.writeValueAsString(r.scores());
+                if (scores != null && scores.length() > 8000) scores = null; // a plugin with thousands of labels
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            dao.insert(new ClassificationDao.Row(mediaId, Columns.truncate(r.classifier(), 100), r.model(), r.version(),
+                    scores, r.error() == null ? null : Columns.truncate(r.error(), 500), now));
+        }
     }
 
     private static List<MatchRecord> matchRows(long mediaId, BankService.MatchOutcome outcome) {

@@ -20,6 +20,13 @@ public interface CaseDao {
     int openIfAbsent(@Bind("mediaId") long mediaId, @Bind("priority") int priority, @Bind("reason") String reason,
                      @Bind("autoOutcome") Outcome autoOutcome, @Bind("at") Instant at);
 
+    @SqlQuery("SELECT suggested_action FROM cases WHERE id = :id AND suggested_action IS NOT NULL")
+    Optional<String> suggestedAction(@Bind("id") long caseId);
+
+    /** An action offered to the moderator on an open case (never taken without one). */
+    @SqlUpdate("UPDATE cases SET suggested_action = :action WHERE media_id = :mediaId AND state <> 'decided'")
+    int suggest(@Bind("mediaId") long mediaId, @Bind("action") Outcome action);
+
     @SqlUpdate("UPDATE cases SET priority = priority + :boost, updated_at = :at WHERE media_id = :mediaId")
     int raisePriority(@Bind("mediaId") long mediaId, @Bind("boost") int boost, @Bind("at") Instant at);
 

@@ -21,8 +21,10 @@ public final class CaseIntake implements CaseQueue {
     @Override
     public void decided(Handle transaction, long mediaId, Decision decision, Instant now) {
         if (decision.openCase()) {
-            transaction.attach(CaseDao.class).openIfAbsent(mediaId, decision.priority(), decision.reason(),
+            CaseDao dao = transaction.attach(CaseDao.class);
+            dao.openIfAbsent(mediaId, decision.priority(), decision.reason(),
                     decision.automatic() ? decision.decision() : null, now);
+            if (decision.suggested() != null) dao.suggest(mediaId, decision.suggested());
         }
         if (decision.automatic()) {
             actions.request(transaction, mediaId, null, decision.decision().wireName(), null, AUTOMATIC, now); // the action named like the outcome

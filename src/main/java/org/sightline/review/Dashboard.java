@@ -36,7 +36,7 @@ public final class Dashboard {
 
     public record Figures(long open, long escalated, Duration oldestOpenAge, Map<LocalDate, Long> decisionsPerDay,
                           Duration firstActionP50, Duration firstActionP95, List<BankRate> dismissRates,
-                          long unscanned24h, List<AuditDao.RevealCount> reveals) {
+                          long unscanned24h, List<AuditDao.RevealCount> reveals, Integer repeatOffenderPercent) {
         /** Dismiss rate per bank, in the order of {@link #dismissRates}, for the chart. */
         public Map<String, Integer> dismissPercents() {
             Map<String, Integer> out = new java.util.LinkedHashMap<>();
@@ -71,8 +71,11 @@ public final class Dashboard {
             if (viewer.can(Role.ADMIN) || rc.actor().equals(viewer.name())) reveals.add(rc);
         }
         long unscanned = media.countUnscannedSince(now.minus(Duration.ofHours(24)));
+        // the share of confirmed cases (90 days) whose account had an earlier confirmed case
+        Double repeat = new AccountHistories(jdbi).repeatOffenderRate(now.minus(Duration.ofDays(90)));
         return new Figures(dao.countState(CaseState.OPEN), dao.countState(CaseState.ESCALATED), oldest, perDay,
-                percentile(firstActionMillis, 50), percentile(firstActionMillis, 95), rates, unscanned, reveals);
+                percentile(firstActionMillis, 50), percentile(firstActionMillis, 95), rates, unscanned, reveals,
+                repeat == null ? null : (int) Math.round(100 * repeat));
     }
 
     /** Nearest-rank percentile; null when nothing was decided. */

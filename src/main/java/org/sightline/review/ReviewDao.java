@@ -32,7 +32,7 @@ public interface ReviewDao {
             + "      AND mm.vetoed = FALSE AND mm.bank_name = :bank))"
             + " AND (:label = '' OR EXISTS (SELECT 1 FROM media_matches mm WHERE mm.media_id = m.id"
             + "      AND mm.vetoed = FALSE AND (',' || mm.labels || ',') LIKE ('%,' || :label || ',%')))"
-            + " ORDER BY c.priority DESC, c.created_at, c.id FETCH FIRST :limit ROWS ONLY")
+            + " ORDER BY COALESCE(m.risk_score, 0) DESC, c.priority DESC, c.created_at, c.id FETCH FIRST :limit ROWS ONLY")
     List<ReviewCase> queue(@Bind("state1") CaseState state1, @Bind("state2") CaseState state2,
                            @Bind("instance") String instance, @Bind("outcome") String outcome,
                            @Bind("bank") String bank, @Bind("label") String label, @Bind("limit") int limit);

@@ -14,6 +14,8 @@ import org.sightline.banks.BankService;
 import org.sightline.banks.Labels;
 import org.sightline.ingest.MatchRecord;
 import org.sightline.ingest.MediaCatalog;
+import org.sightline.ingest.MediaRecord;
+import org.sightline.access.Scope;
 import org.sightline.access.PanelSession;
 import org.sightline.access.Role;
 import org.sightline.web.Page;
@@ -35,19 +37,24 @@ public final class ReviewRoutes {
     private final Jdbi jdbi;
     private final MediaCatalog media;
     private final Clock clock;
+    private final AccountHistories histories;
+    private final int historyDays;
 
-    private ReviewRoutes(ReviewService review, BankService banks, AuditLog audit, Jdbi jdbi, Clock clock) {
+    private ReviewRoutes(ReviewService review, BankService banks, AuditLog audit, Jdbi jdbi, Clock clock, int historyDays) {
+        this.historyDays = historyDays;
         this.review = review;
         this.banks = banks;
         this.audit = audit;
         this.jdbi = jdbi;
         this.media = new MediaCatalog(jdbi);
         this.clock = clock;
+        this.histories = new AccountHistories(jdbi);
     }
 
+    /** {@code historyDays}: how far back an account's history reaches ({@code risk.history_days}). */
     public static void register(RoutesConfig routes, ReviewService review, BankService banks,
-                                AuditLog audit, Jdbi jdbi, Clock clock) {
-        ReviewRoutes r = new ReviewRoutes(review, banks, audit, jdbi, clock);
+                                AuditLog audit, Jdbi jdbi, Clock clock, int historyDays) {
+        ReviewRoutes r = new ReviewRoutes(review, banks, audit, jdbi, clock, historyDays);
         routes.get("/queue", r::queue, Access.panel(Role.VIEWER));
         routes.get("/cases/next", r::next, Access.panel(Role.VIEWER));
         routes.get("/cases/{id}", r::casePage, Access.panel(Role.VIEWER));
@@ -55,6 +62,7 @@ public final class ReviewRoutes {
         routes.post("/cases/{id}/dismiss", r::dismiss, Access.panel(Role.MODERATOR));
         routes.post("/cases/{id}/escalate", r::escalate, Access.panel(Role.MODERATOR));
         routes.get("/media/{id}/preview", r::preview, Access.panel(Role.VIEWER));
+        routes.get("/api/v1/accounts/{instance}/{account}/history", r::accountHistory, Access.token(Scope.ADMIN));
         routes.post("/media/{id}/reveal", r::reveal, Access.panel(Role.MODERATOR));
     }
 
@@ -118,6 +126,18 @@ public final class ReviewRoutes {
         m.put("c", c);
         m.put("evidence", evidence);
         m.put("actions", review.actions(c.mediaId()));
+        m.put("classifications", media.classifications(c.mediaId()));
+        m.put("risk", media.risk(c.mediaId()).orElse(null));
+        MediaRecord source = media.find(c.mediaId()).orElse(null);
+        if (source != null && source.source().instanceId() != null && source.source().accountId() != null) {
+            AccountHistories.History h = histories.history(source.source().instanceId(), source.source().accountId(),
+                    clock.instant(), historyDays);
+            List<AccountHistories.Entry> earlier = h.cases().stream().filter(e -> e.caseId() != c.id()).toList();
+            m.put("accountHistory", new AccountHistories.History(h.account(), h.acct(), h.domain(), earlier,
+                    h.confirmed(), h.domainConfirmed(), h.days()));
+        }
+        m.put("markedSensitive", media.markedSensitive(c.mediaId()));
+        m.put("suggestedAction", review.suggestedAction(c.id()).orElse(null));
         List<Object> history = new ArrayList<>(audit.search("", "", "case:" + id, Long.MAX_VALUE, 100));
         history.addAll(audit.search("", "", "media:" + c.mediaId(), Long.MAX_VALUE, 100));
         m.put("history", history);
@@ -134,6 +154,14 @@ public final class ReviewRoutes {
         m.put("actionChoices", ReviewService.ACTIONS);
         m.put("claimMinutes", review.claimFor().toMinutes());
         Page.render(ctx, "case.peb", m);
+    }
+
+    /** {@code GET /api/v1/accounts/{instance}/{account}/history}: the account's cases in the history window. */
+    private void accountHistory(Context ctx) {
+        String instance = ctx.pathParam("instance");
+        long instanceId = histories.instanceId(instance)
+                .orElseThrow(() -> Refusal.notFound("no instance " + instance));
+        ctx.json(histories.history(instanceId, ctx.pathParam("account"), clock.instant(), historyDays).toJson());
     }
 
     private static String provenance(BankEntry e) {

@@ -155,6 +155,11 @@ public final class ReviewService {
         for (org.sightline.banks.BankEntry e : entries) dao.addReference(e.id(), c.mediaId());
     }
 
+    /** The action a rule offered the moderator on this case (e.g. mark_sensitive), if any. */
+    public Optional<String> suggestedAction(long caseId) {
+        return jdbi.withExtension(CaseDao.class, dao -> dao.suggestedAction(caseId));
+    }
+
     /** The media whose preview shows what an entry looked like, for a side-by-side view. */
     public Optional<Long> referenceOf(long entryId) {
         return jdbi.onDemand(ReviewDao.class).referenceOf(entryId);

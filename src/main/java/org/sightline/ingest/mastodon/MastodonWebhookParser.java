@@ -114,7 +114,9 @@ public final class MastodonWebhookParser {
         JsonNode account = status.path("account");
         String accountId = text(account, "id");
         String acct = text(account, "acct");
-        boolean sensitive = status.path("sensitive").asBoolean(false);
+        // marked by its author: the sensitive flag, or a content warning (spoiler_text)
+        boolean sensitive = status.path("sensitive").asBoolean(false)
+                || !status.path("spoiler_text").asText("").isBlank();
         String statusUrl = text(status, "url");
         JsonNode attachments = status.get("media_attachments");
         if (attachments != null && !attachments.isNull()) {

@@ -11,6 +11,7 @@ import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.sightline.ingest.ClassificationDao;
 import org.sightline.ingest.MediaDao;
 import org.sightline.store.Columns;
 import org.sightline.instances.Instance;
@@ -289,9 +290,11 @@ public final class MisskeyPoller implements Polls, AutoCloseable {
                 String acct = user.hasNonNull("username")
                         ? user.get("username").asText() + (user.hasNonNull("host") ? "@" + user.get("host").asText() : "")
                         : null;
-                media.insert(new MediaDao.NewMedia(instance.id(), "misskey", sourceKey, new MediaDao.Post(null, null,
+                long mediaId = media.insert(new MediaDao.NewMedia(instance.id(), "misskey", sourceKey, new MediaDao.Post(null, null,
                         userId, Columns.fits(acct, Columns.MEDIA_ACCT) ? acct : null, id, url), MediaDao.Report.NONE,
                         null, null, 0, now));
+                // the file's own flag, set by its uploader (Misskey's isSensitive)
+                h.attach(ClassificationDao.class).setSensitive(mediaId, f.path("isSensitive").asBoolean(false));
                 added++;
             }
             advance(h.attach(Dao.class), instance, lease, cursor, added);
