@@ -76,6 +76,8 @@ import org.sightline.ingest.mastodon.MastodonWebhookParser;
 import org.sightline.ingest.misskey.MisskeyPoller;
 import org.sightline.ingest.preview.PreviewRenderer;
 import org.sightline.federation.Trust;
+import org.sightline.hma.HmaRoutes;
+import org.sightline.hma.HmaSettings;
 import org.sightline.instances.InstancePanelRoutes;
 import org.sightline.instances.InstanceRoutes;
 import org.sightline.instances.MastodonConnect;
@@ -113,7 +115,8 @@ public final class App {
                        Plugins plugins, ActionExecutor actions, Quarantine quarantine, MastodonConnect connect,
                        UserService users, AuditLog audit, ReviewService review, Dashboard dashboard, SecureRandom random,
                        Clock clock, PublishService lists, SubscriptionService subscriptions, MediaFetcher listFetcher,
-                       SyncScheduler listSync, Trust trust, MisskeyPoller misskeyPolls, MisskeyConnect misskeyConnect)
+                       SyncScheduler listSync, Trust trust, MisskeyPoller misskeyPolls, MisskeyConnect misskeyConnect,
+                       MediaHasher hasher)
             implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
@@ -208,7 +211,8 @@ public final class App {
                         scans, gatePool, changes, plugins, actions, quarantine,
                         new MastodonConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock),
                         users, audit, review, dashboard, random, clock, lists, subscriptions, listFetcher, listSync,
-                        trust, misskeyPolls, new MisskeyConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock));
+                        trust, misskeyPolls, new MisskeyConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock),
+                        hasher);
             } catch (RuntimeException e) {
                 for (AutoCloseable c : built) {
                     try {
@@ -307,10 +311,13 @@ public final class App {
         AtomicReference<Javalin> self = new AtomicReference<>();
         HttpSettings http = HttpSettings.from(deps.config());
         ClientAddress clients = new ClientAddress(http.forwardedFor());
-        AuthGuard guard = new AuthGuard(deps.tokens(), deps.users(), localKey, clients);
+        AuthGuard guard = new AuthGuard(deps.tokens(), deps.users(), localKey, clients,
+                HmaSettings.from(deps.config()).trustedNetworks());
         Cookies cookies = new Cookies(http.secureCookies());
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            // HMA clients join a base URL ending in '/' with '/c/banks' (ROOST Coop's default does)
+            config.router.treatMultipleSlashesAsSingleSlash = true;
             if (localKey != null) {
                 config.events.serverStarted(() -> localKey.announce(localUrl(deps.config().httpHost(), self.get().port())));
                 config.events.serverStopped(localKey::withdraw);
@@ -338,6 +345,8 @@ public final class App {
             PluginSettingsRoutes.register(config.routes, deps.plugins(), json);
             BankRoutes.register(config.routes, deps.banks(), json);
             MatchRoutes.register(config.routes, deps.banks(), json);
+            HmaRoutes.register(config.routes, deps.banks(), deps.matcher(), deps.hasher(), deps.fetcher(),
+                    deps.database().jdbi(), deps.audit(), deps.clock(), json, deps.config().maxMediaBytes());
             // lists' ids (and the snapshot cache) follow the configured public URL, not each request's Host header
             FederationRoutes.register(config.routes, deps.lists(), deps.subscriptions(), deps.trust(), json,
                     ListSettings.from(deps.config()).publicUrl().orElse(null), clients, deps.audit());
