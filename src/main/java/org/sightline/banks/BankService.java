@@ -445,6 +445,15 @@ public final class BankService {
      */
     public Applied applyAtomically(String bankName, List<NewEntry> adds, List<Long> retractIds, String by,
                                    Consumer<Handle> alsoInTransaction) {
+        return applyAtomically(bankName, adds, retractIds, by, (h, added) -> alsoInTransaction.accept(h));
+    }
+
+    /**
+     * {@link #applyAtomically(String, List, List, String, Consumer)} where {@code alsoInTransaction} also gets the
+     * added entries, with their ids, in the order of {@code adds} (to record where each came from).
+     */
+    public Applied applyAtomically(String bankName, List<NewEntry> adds, List<Long> retractIds, String by,
+                                   java.util.function.BiConsumer<Handle, List<BankEntry>> alsoInTransaction) {
         Bank bank = get(bankName);
         Instant now = now();
         List<BankEntry> rows = validated(bank, adds, by, now);
@@ -461,7 +470,7 @@ public final class BankService {
             }
             if (!retracted.isEmpty()) for (EntryHook hook : hooks) hook.retracted(h, bank, retracted, now);
             List<BankEntry> added = insert(h, bank, rows);
-            alsoInTransaction.accept(h);
+            alsoInTransaction.accept(h, added);
             return new Applied(added, retracted);
         });
         for (BankEntry e : applied.retracted()) matcher.retract(indexed(e));

@@ -7,6 +7,7 @@ import org.sightline.config.Setting;
 import org.sightline.config.SharedSettings;
 import org.sightline.federation.ListSettings;
 import org.sightline.fetch.FetchSettings;
+import org.sightline.exchanges.ExchangeSettings;
 import org.sightline.hma.HmaSettings;
 import org.sightline.ingest.IngestSettings;
 import org.sightline.ingest.misskey.MisskeySettings;
@@ -39,6 +40,7 @@ public final class AllSettings {
         all.addAll(ActionSettings.KEYS);
         all.addAll(ListSettings.KEYS);
         all.addAll(HmaSettings.KEYS);
+        all.addAll(ExchangeSettings.KEYS);
         return new KnownKeys(all, List.of(ActionSettings.PLUGIN_PREFIX));
     }
 

@@ -76,6 +76,9 @@ import org.sightline.ingest.mastodon.MastodonWebhookParser;
 import org.sightline.ingest.misskey.MisskeyPoller;
 import org.sightline.ingest.preview.PreviewRenderer;
 import org.sightline.federation.Trust;
+import org.sightline.exchanges.ExchangeRoutes;
+import org.sightline.exchanges.ExchangeService;
+import org.sightline.exchanges.ExchangeSettings;
 import org.sightline.hma.HmaRoutes;
 import org.sightline.hma.HmaSettings;
 import org.sightline.instances.InstancePanelRoutes;
@@ -116,7 +119,7 @@ public final class App {
                        UserService users, AuditLog audit, ReviewService review, Dashboard dashboard, SecureRandom random,
                        Clock clock, PublishService lists, SubscriptionService subscriptions, MediaFetcher listFetcher,
                        SyncScheduler listSync, Trust trust, MisskeyPoller misskeyPolls, MisskeyConnect misskeyConnect,
-                       MediaHasher hasher)
+                       MediaHasher hasher, ExchangeService exchanges)
             implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
@@ -205,6 +208,9 @@ public final class App {
                         clock, listSettings.floodMaxPerHour(), listSettings.limits(), keys);
                 SyncScheduler listSync = new SyncScheduler(subscriptions,
                         listSettings.syncInterval(), listSettings.floodCheck());
+                ExchangeService exchanges = new ExchangeService(db.jdbi(), banks, listFetcher, secrets, audit, clock,
+                        ExchangeSettings.from(config), ExchangeService.discover());
+                built.push(exchanges);
                 MisskeyPoller misskeyPolls = new MisskeyPoller(db.jdbi(), instances, workers::wake, clock,
                         misskey.pollInterval(), misskey.origin(), misskey.maxPages(), misskey.settle());
                 return new Deps(config, db, matcher, banks, tokens, instances, metrics, fetcher, workers, ingest,
@@ -212,7 +218,7 @@ public final class App {
                         new MastodonConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock),
                         users, audit, review, dashboard, random, clock, lists, subscriptions, listFetcher, listSync,
                         trust, misskeyPolls, new MisskeyConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock),
-                        hasher);
+                        hasher, exchanges);
             } catch (RuntimeException e) {
                 for (AutoCloseable c : built) {
                     try {
@@ -236,12 +242,14 @@ public final class App {
             actions.start();
             listSync.start();
             misskeyPolls.start();
+            exchanges.start();
             quarantine.startPurging(ActionSettings.from(config).quarantinePurgeInterval());
         }
 
         @Override
         public void close() {
             quarantine.stopPurging();
+            exchanges.close();
             misskeyPolls.close();
             listSync.close();
             workers.close();
@@ -346,7 +354,9 @@ public final class App {
             BankRoutes.register(config.routes, deps.banks(), json);
             MatchRoutes.register(config.routes, deps.banks(), json);
             HmaRoutes.register(config.routes, deps.banks(), deps.matcher(), deps.hasher(), deps.fetcher(),
-                    deps.database().jdbi(), deps.audit(), deps.clock(), json, deps.config().maxMediaBytes());
+                    deps.database().jdbi(), deps.audit(), deps.clock(), json, deps.config().maxMediaBytes(),
+                    deps.exchanges());
+            ExchangeRoutes.register(config.routes, deps.exchanges());
             // lists' ids (and the snapshot cache) follow the configured public URL, not each request's Host header
             FederationRoutes.register(config.routes, deps.lists(), deps.subscriptions(), deps.trust(), json,
                     ListSettings.from(deps.config()).publicUrl().orElse(null), clients, deps.audit());

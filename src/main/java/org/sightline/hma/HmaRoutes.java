@@ -15,6 +15,9 @@ import org.sightline.banks.Bank;
 import org.sightline.banks.BankEntry;
 import org.sightline.banks.BankService;
 import org.sightline.common.Refusal;
+import org.sightline.exchanges.Exchange;
+import org.sightline.exchanges.ExchangeRoutes;
+import org.sightline.exchanges.ExchangeService;
 import org.sightline.fetch.FetchResult;
 import org.sightline.fetch.MediaFetcher;
 import org.sightline.hashing.MediaException;
@@ -66,6 +69,7 @@ public final class HmaRoutes {
     private final Clock clock;
     private final ObjectMapper json;
     private final long maxMediaBytes;
+    private final ExchangeService exchanges;
 
     /** An HMA error: its status and {@code {"message": ...}} body. */
     static final class HmaError extends RuntimeException {
@@ -82,7 +86,8 @@ public final class HmaRoutes {
     }
 
     private HmaRoutes(BankService banks, Matcher matcher, MediaHasher hasher, MediaFetcher fetcher, Jdbi jdbi,
-                      AuditLog audit, Clock clock, ObjectMapper json, long maxMediaBytes) {
+                      AuditLog audit, Clock clock, ObjectMapper json, long maxMediaBytes, ExchangeService exchanges) {
+        this.exchanges = exchanges;
         this.banks = banks;
         this.matcher = matcher;
         this.hasher = hasher;
@@ -96,8 +101,8 @@ public final class HmaRoutes {
 
     public static void register(RoutesConfig routes, BankService banks, Matcher matcher, MediaHasher hasher,
                                 MediaFetcher fetcher, Jdbi jdbi, AuditLog audit, Clock clock, ObjectMapper json,
-                                long maxMediaBytes) {
-        HmaRoutes r = new HmaRoutes(banks, matcher, hasher, fetcher, jdbi, audit, clock, json, maxMediaBytes);
+                                long maxMediaBytes, ExchangeService exchanges) {
+        HmaRoutes r = new HmaRoutes(banks, matcher, hasher, fetcher, jdbi, audit, clock, json, maxMediaBytes, exchanges);
         Access match = Access.tokenOrTrustedNetwork(Scope.MATCH);
         Access read = Access.tokenOrTrustedNetwork(Scope.BANKS_READ);
         Access write = Access.tokenOrTrustedNetwork(Scope.BANKS_WRITE);
@@ -126,6 +131,18 @@ public final class HmaRoutes {
         routes.delete("/c/bank/{name}/content/{id}", hma(r::contentDelete), write);
         routes.get("/c/signal_type", hma(r::signalTypes), read);
         routes.get("/c/content_type", hma(r::contentTypes), read);
+
+        Access admin = Access.tokenOrTrustedNetwork(Scope.ADMIN);
+        routes.get("/c/exchanges/apis", hma(r::exchangeApis), read);
+        routes.get("/c/exchanges/api/{api}", hma(r::exchangeApiGet), read);
+        routes.post("/c/exchanges/api/{api}", hma(r::exchangeApiCredentials), admin);
+        routes.get("/c/exchanges/api/{api}/schema", hma(r::exchangeApiSchema), read);
+        routes.post("/c/exchanges", hma(r::exchangeCreate), admin);
+        routes.get("/c/exchanges", hma(r::exchangeList), read);
+        routes.get("/c/exchange/{name}", hma(r::exchangeGet), read);
+        routes.get("/c/exchange/{name}/status", hma(r::exchangeStatus), read);
+        routes.put("/c/exchange/{name}", hma(r::exchangeUpdate), admin);
+        routes.delete("/c/exchange/{name}", hma(r::exchangeDelete), admin);
     }
 
     /**
@@ -709,6 +726,153 @@ public final class HmaRoutes {
 
     private void contentTypes(Context ctx) {
         ctx.json(List.of(Map.of("name", "photo", "enabled", true), Map.of("name", "video", "enabled", false)));
+    }
+
+    // ---- exchanges ----
+
+    private void exchangeApis(Context ctx) {
+        ctx.json(exchanges.apiNames());
+    }
+
+    private Exchange exchangeApi(String name, int status, String message) {
+        return exchanges.api(name).orElseThrow(() -> abort(status, message));
+    }
+
+    private Map<String, Object> apiAuth(String api, Exchange e) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("supports_authentification", !e.credentialSchema().isEmpty());
+        out.put("has_set_authentification", exchanges.hasCredentials(api));
+        return out;
+    }
+
+    private void exchangeApiGet(Context ctx) {
+        String api = ctx.pathParam("api");
+        ctx.json(apiAuth(api, exchangeApi(api, 400, "no such Exchange API '" + api + "'")));
+    }
+
+    /** {@code {"credential_json": {...}}}: sealed with secret.key, never shown back; {@code {}} clears them. */
+    private void exchangeApiCredentials(Context ctx) {
+        String api = ctx.pathParam("api");
+        Exchange e = exchangeApi(api, 400, "no such Exchange API '" + api + "'");
+        JsonNode body = jsonBody(ctx);
+        if (body == null || !body.isObject()) throw abort(400, "this endpoint expects a json object payload");
+        JsonNode creds = body.get("credential_json");
+        if (creds != null && !creds.isNull()) {
+            if (!creds.isObject()) throw abort(400, "credential_json must be an object");
+            Map<String, String> values = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> f : creds.properties()) {
+                if (f.getValue().isNull()) continue;
+                values.put(f.getKey(), f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString());
+            }
+            exchanges.setCredentials(api, values, Access.tokenOrNetworkActor(ctx));
+        }
+        ctx.json(apiAuth(api, e));
+    }
+
+    private void exchangeApiSchema(Context ctx) {
+        String api = ctx.pathParam("api");
+        Exchange e = exchangeApi(api, 404, "Exchange API '" + api + "' not found");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("config_schema", Map.of("fields", fields(e.configSchema())));
+        out.put("credentials_schema", e.credentialSchema().isEmpty() ? null : Map.of("fields", fields(e.credentialSchema())));
+        ctx.json(out);
+    }
+
+    private static List<Map<String, Object>> fields(List<Exchange.Field> fields) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Exchange.Field f : fields) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", f.name());
+            m.put("type", f.type());
+            m.put("required", f.required());
+            m.put("default", f.defaultValue());
+            m.put("help", f.help());
+            m.put("choices", f.choices());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** {@code {"bank", "api", "api_json"}}: an exchange and its bank of the same name. */
+    private void exchangeCreate(Context ctx) {
+        JsonNode body = jsonBody(ctx);
+        if (body == null || !body.isObject()) throw abort(400, "this endpoint expects a json object payload");
+        JsonNode bank = body.get("bank");
+        if (bank == null || bank.isNull()) throw abort(400, "bank is required");
+        String name = bank.asText();
+        if (!ExchangeService.NAME.matcher(name).matches()) throw abort(400, "Field `bank` must match /^[A-Z0-9_]+$/");
+        JsonNode apiJson = body.has("api_json") ? body.get("api_json") : json.createObjectNode();
+        if (!apiJson.isObject()) throw abort(400, "Field `api_json` must be object");
+        JsonNode api = body.get("api");
+        if (api == null || api.isNull()) throw abort(400, "Field `api_type` is required");
+        Map<String, String> config = new LinkedHashMap<>();
+        boolean enabled = true;
+        for (Map.Entry<String, JsonNode> f : apiJson.properties()) {
+            switch (f.getKey()) {
+                case "name", "api" -> {
+                }
+                case "enabled" -> enabled = f.getValue().asBoolean(true);
+                default -> {
+                    JsonNode v = f.getValue();
+                    if (v.isNull()) continue;
+                    config.put(f.getKey(), v.isTextual() ? v.asText() : v.isArray() ? joined(v) : v.toString());
+                }
+            }
+        }
+        try {
+            exchanges.create(name, api.asText(), config, enabled, Access.tokenOrNetworkActor(ctx));
+        } catch (Refusal e) {
+            if (e.kind() == Refusal.Kind.CONFLICT) throw abort(403, "Exchange or bank '" + name + "' already exists");
+            throw e;
+        }
+        ctx.status(201).json(Map.of("message", "Created successfully"));
+    }
+
+    private static String joined(JsonNode array) {
+        List<String> parts = new ArrayList<>();
+        for (JsonNode v : array) parts.add(v.asText());
+        return String.join(",", parts);
+    }
+
+    private void exchangeList(Context ctx) {
+        ctx.json(exchanges.names());
+    }
+
+    private ExchangeService.Info exchange(String name) {
+        return exchanges.find(name).orElseThrow(() -> abort(404, "Exchange '" + name + "' not found"));
+    }
+
+    /** The exchange's configuration, HMA-style: name, api, enabled and the API's own fields (never credentials). */
+    private Map<String, Object> exchangeJson(ExchangeService.Info info) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", info.row().name());
+        out.put("api", info.row().api());
+        out.put("enabled", info.row().enabled());
+        out.putAll(info.config());
+        return out;
+    }
+
+    private void exchangeGet(Context ctx) {
+        ctx.json(exchangeJson(exchange(ctx.pathParam("name"))));
+    }
+
+    private void exchangeStatus(Context ctx) {
+        ctx.json(ExchangeRoutes.status(exchange(ctx.pathParam("name"))));
+    }
+
+    private void exchangeUpdate(Context ctx) {
+        String name = ctx.pathParam("name");
+        exchange(name);
+        JsonNode body = jsonBody(ctx);
+        if (body != null && body.isObject() && body.hasNonNull("enabled")) {
+            exchanges.setEnabled(name, bool(body.get("enabled").asText(), "enabled"), Access.tokenOrNetworkActor(ctx));
+        }
+        ctx.json(exchangeJson(exchange(name)));
+    }
+
+    private void exchangeDelete(Context ctx) {
+        exchanges.delete(ctx.pathParam("name"), Access.tokenOrNetworkActor(ctx));
+        ctx.json(Map.of("message", "Exchange deleted"));
     }
 
     // ---- request helpers ----

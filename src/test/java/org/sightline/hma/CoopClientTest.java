@@ -105,7 +105,8 @@ class CoopClientTest {
     @Test
     void coops_bank_lifecycle_hashing_banking_and_matching_work_against_sightline() {
         String csam = createBank("1", "CSAM images", 1.0);
-        String spam = createBank("1", "spam-memes!", 0.5);
+        // a ratio under 1 is a coin flip per lookup (HMA's sampling), so the banks matched here take 1 ("1" on the wire)
+        String spam = createBank("1", "spam-memes!", 1.0);
         assertThat(csam).isEqualTo("COOP_1_CSAM_IMAGES");
         assertThat(spam).isEqualTo("COOP_1_SPAM_MEMES");
         assertThat(bankExists(csam)).isTrue();
@@ -172,5 +173,58 @@ class CoopClientTest {
         assertThat(reader.get("/c/banks").status()).isEqualTo(200);
         assertThat(reader.json("POST", "/c/banks", "{\"name\":\"NOT_WITH_READ\"}").status()).isEqualTo(403);
         assertThat(new HmaHttp(server.base, null).get("/c/banks").status()).isEqualTo(200);
+    }
+
+    @Test
+    void coops_exchange_calls_work_against_sightline() {
+        // getExchangeApis: the names, then each API's auth flags
+        HmaHttp.Answer apis = coop.get("/c/exchanges/apis");
+        assertThat(apis.status()).isEqualTo(200);
+        List<String> names = new ArrayList<>();
+        apis.json().forEach(n -> names.add(n.asText()));
+        assertThat(names).contains("stop_ncii", "ncmec", "file");
+        for (String name : names) {
+            JsonNode info = coop.get("/c/exchanges/api/" + enc(name)).json();
+            assertThat(info.path("supports_authentification").isBoolean()).isTrue();
+            assertThat(info.path("has_set_authentification").asBoolean()).isFalse();
+        }
+
+        // getExchangeApiSchema: {config_schema: {fields}, credentials_schema: {fields} | null}
+        JsonNode schema = coop.get("/c/exchanges/api/stop_ncii/schema").json();
+        assertThat(schema.path("config_schema").path("fields").isArray()).isTrue();
+        JsonNode field = schema.path("credentials_schema").path("fields").get(0);
+        assertThat(field.path("name").asText()).isEqualTo("fetch_function_key");
+        assertThat(field.path("type").asText()).isEqualTo("string");
+        assertThat(field.path("required").asBoolean()).isTrue();
+        assertThat(field.has("default") && field.has("help") && field.has("choices")).isTrue();
+        assertThat(coop.get("/c/exchanges/api/file/schema").json().path("credentials_schema").isNull()).isTrue();
+
+        // setExchangeCredentials: POST /c/exchanges/api/{api} {credential_json}, body discarded, ok expected
+        HmaHttp.Answer creds = coop.json("POST", "/c/exchanges/api/stop_ncii",
+                "{\"credential_json\":{\"fetch_function_key\":\"f\",\"subscription_key\":\"s\"}}");
+        assertThat(creds.status() / 100).isEqualTo(2);
+        assertThat(coop.get("/c/exchanges/api/stop_ncii").json().path("has_set_authentification").asBoolean()).isTrue();
+
+        // createBank with an exchange: POST /c/exchanges {bank, api, api_json}, then PUT the ratio when it is not 1
+        String hma = hmaName("2", "shared list");
+        String list = media.put("/lists/pdq.txt", ("pdq " + PDQ + "\n").getBytes(StandardCharsets.UTF_8));
+        HmaHttp.Answer created = coop.json("POST", "/c/exchanges",
+                "{\"bank\":\"" + hma + "\",\"api\":\"file\",\"api_json\":{\"url\":\"" + list + "\"}}");
+        assertThat(created.status() / 100).as(created.body()).isEqualTo(2);
+        assertThat(coop.json("PUT", "/c/bank/" + hma, "{\"enabled_ratio\":0.25}").status() / 100).isEqualTo(2);
+        assertThat(bankExists(hma)).isTrue();
+
+        // getExchangeForBank: the exchange (404 → none), its API's auth flag, its fetch status
+        assertThat(coop.get("/c/exchange/" + enc("COOP_2_NOTHING")).status()).isEqualTo(404);
+        JsonNode body = coop.get("/c/exchange/" + enc(hma)).json();
+        assertThat(body.path("api").asText()).isEqualTo("file");
+        assertThat(body.path("enabled").asBoolean()).isTrue();
+        server.deps.exchanges().fetch(hma); // what the schedule does every exchanges.fetch_interval_s
+        JsonNode status = coop.get("/c/exchange/" + enc(hma) + "/status").json();
+        assertThat(status.path("last_fetch_succeeded").asBoolean()).isTrue();
+        assertThat(status.path("up_to_date").asBoolean()).isTrue();
+        assertThat(status.path("fetched_items").asLong()).isEqualTo(1);
+        assertThat(status.path("running_fetch_start_ts").isNull()).isTrue();
+        assertThat(status.path("last_fetch_complete_ts").isIntegralNumber()).isTrue();
     }
 }

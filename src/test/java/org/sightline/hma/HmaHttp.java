@@ -12,19 +12,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
 /** A plain HTTP client for the HMA routes: any method, JSON or multipart bodies, an optional bearer token. */
-final class HmaHttp {
+public final class HmaHttp {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
     private final String base;
     private final String token;
 
-    HmaHttp(String base, String token) {
+    public HmaHttp(String base, String token) {
         this.base = base;
         this.token = token;
     }
 
-    record Answer(int status, String body, String contentType) {
-        JsonNode json() {
+    public record Answer(int status, String body, String contentType) {
+        public JsonNode json() {
             try {
                 return JSON.readTree(body);
             } catch (IOException e) {
@@ -32,12 +32,12 @@ final class HmaHttp {
             }
         }
 
-        String message() {
+        public String message() {
             return json().path("message").asText();
         }
     }
 
-    Answer send(String method, String path, String contentType, byte[] body) {
+    public Answer send(String method, String path, String contentType, byte[] body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).method(method,
                 body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) b.header("Content-Type", contentType);
@@ -51,24 +51,24 @@ final class HmaHttp {
     }
 
     /** The bearer token this client sends, for calls on Sightline's own API. */
-    String tokenForTests() {
+    public String tokenForTests() {
         return token;
     }
 
-    Answer get(String path) {
+    public Answer get(String path) {
         return send("GET", path, null, null);
     }
 
-    Answer delete(String path) {
+    public Answer delete(String path) {
         return send("DELETE", path, null, null);
     }
 
-    Answer json(String method, String path, String json) {
+    public Answer json(String method, String path, String json) {
         return send(method, path, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A multipart/form-data body with one file part named {@code field} and optional text fields. */
-    Answer multipart(String path, String field, byte[] file, String... textFields) {
+    public Answer multipart(String path, String field, byte[] file, String... textFields) {
         String boundary = "----sightline-test-boundary";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i + 1 < textFields.length; i += 2) {
