@@ -13,6 +13,7 @@ import org.sightline.hma.HmaHttp;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -249,6 +250,19 @@ class ExchangesTest {
         assertThat(rawMatches(B)).isEqualTo(1);
         assertThat(rawMatches(C)).isZero();
         assertThat(fake.seen.get(1).query().get("start")).isEqualTo("3");
+
+        // a paging URL NCMEC gave more than 12 hours ago has expired: the range is asked again from its start
+        long old = Instant.now().getEpochSecond() - 13 * 3600;
+        server.deps.database().jdbi().useHandle(h -> h.createUpdate("UPDATE exchanges SET checkpoint = :cp WHERE name = 'NCMEC_X'")
+                .bind("cp", "0|" + old + "|/v2/entries?start=3&size=3|" + old).execute());
+        int seenBefore = fake.seen.size();
+        assertThat(fetchNow("NCMEC_X").path("succeeded").asBoolean()).isTrue();
+        FakeExchangeServer.Seen again = fake.seen.get(seenBefore);
+        assertThat(again.query().get("from")).isEqualTo("1970-01-01T00:00:00Z");
+        assertThat(again.query()).doesNotContainKey("start");
+        // the same records again change nothing
+        assertThat(status("NCMEC_X").path("fetched_items").asLong()).isEqualTo(2);
+        assertThat(rawMatches(B)).isEqualTo(1);
     }
 
     @Test
