@@ -54,6 +54,7 @@ import org.sightline.config.ConfigException;
 import org.sightline.config.SecretBox;
 import org.sightline.federation.FederationRoutes;
 import org.sightline.federation.KeyFiles;
+import org.sightline.federation.ListFeedback;
 import org.sightline.federation.PublishService;
 import org.sightline.federation.ShareService;
 import org.sightline.federation.SharePanelRoutes;
@@ -359,7 +360,10 @@ public final class App {
             ExchangeRoutes.register(config.routes, deps.exchanges());
             // lists' ids (and the snapshot cache) follow the configured public URL, not each request's Host header
             FederationRoutes.register(config.routes, deps.lists(), deps.subscriptions(), deps.trust(), json,
-                    ListSettings.from(deps.config()).publicUrl().orElse(null), clients, deps.audit());
+                    ListSettings.from(deps.config()).publicUrl().orElse(null), clients, deps.audit(),
+                    new ListFeedback(deps.database().jdbi(), deps.lists(), new KeyFiles(deps.config().dataDir()),
+                            deps.banks(), deps.listFetcher(), SecretBox.forDataDir(deps.config().dataDir()), deps.audit(),
+                            deps.clock()));
             TokenRoutes.register(config.routes, deps.tokens());
 
             // the moderator panel (HTML, session cookie, CSRF token on every form)

@@ -35,7 +35,7 @@ class PanelAccessTest {
     static final Set<String> SELF_AUTHENTICATED = Set.of("POST /hooks/mastodon/{instance}", "POST /hooks/pictrs/{instance}",
             "GET /instances/{name}/oauth/callback", "GET /instances/{name}/miauth/callback", "GET /lists/{name}",
             "GET /lists/{name}/changes",
-            "GET /lists/{name}/key", "GET /lists/{name}/pdq.txt");
+            "GET /lists/{name}/key", "GET /lists/{name}/pdq.txt", "POST /lists/{name}/feedback");
     /** The command line's channel to a running server: the data directory's admin.key, from this host only. */
     static final Set<String> LOCAL = Set.of("POST /api/v1/local/tokens", "GET /api/v1/local/tokens",
             "DELETE /api/v1/local/tokens/{ref}", "POST /api/v1/local/users",
