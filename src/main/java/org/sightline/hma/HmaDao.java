@@ -15,7 +15,7 @@ public interface HmaDao {
     record Ratio(long bankId, double enabledRatio) {
     }
 
-    record Content(long entryId, long bankId, long disableUntilTs, String metadata) {
+    record Content(long entryId, long bankId, long disableUntilTs, String metadata, String note, boolean noteSet) {
     }
 
     @SqlQuery("SELECT bank_id, enabled_ratio FROM hma_banks")
@@ -35,25 +35,30 @@ public interface HmaDao {
         if (updateRatio(bankId, ratio) == 0) insertRatio(bankId, ratio);
     }
 
-    @SqlQuery("SELECT entry_id, bank_id, disable_until_ts, metadata FROM hma_content WHERE entry_id = :entryId")
+    @SqlQuery("SELECT * FROM hma_content WHERE entry_id = :entryId")
     @RegisterConstructorMapper(Content.class)
     Optional<Content> content(@Bind("entryId") long entryId);
 
-    @SqlQuery("SELECT entry_id, bank_id, disable_until_ts, metadata FROM hma_content WHERE entry_id IN (<ids>)")
+    @SqlQuery("SELECT * FROM hma_content WHERE entry_id IN (<ids>)")
     @RegisterConstructorMapper(Content.class)
     List<Content> contents(@BindList("ids") List<Long> ids);
 
-    @SqlUpdate("UPDATE hma_content SET disable_until_ts = :disableUntilTs, metadata = :metadata WHERE entry_id = :entryId")
+    @SqlUpdate("UPDATE hma_content SET disable_until_ts = :disableUntilTs, metadata = :metadata, note = :note,"
+            + " note_set = :noteSet WHERE entry_id = :entryId")
     int updateContent(@Bind("entryId") long entryId, @Bind("disableUntilTs") long disableUntilTs,
-                      @Bind("metadata") String metadata);
+                      @Bind("metadata") String metadata, @Bind("note") String note, @Bind("noteSet") boolean noteSet);
 
-    @SqlUpdate("INSERT INTO hma_content (entry_id, bank_id, disable_until_ts, metadata)"
-            + " VALUES (:entryId, :bankId, :disableUntilTs, :metadata)")
+    @SqlUpdate("INSERT INTO hma_content (entry_id, bank_id, disable_until_ts, metadata, note, note_set)"
+            + " VALUES (:entryId, :bankId, :disableUntilTs, :metadata, :note, :noteSet)")
     void insertContent(@Bind("entryId") long entryId, @Bind("bankId") long bankId,
-                       @Bind("disableUntilTs") long disableUntilTs, @Bind("metadata") String metadata);
+                       @Bind("disableUntilTs") long disableUntilTs, @Bind("metadata") String metadata,
+                       @Bind("note") String note, @Bind("noteSet") boolean noteSet);
 
-    default void setContent(long entryId, long bankId, long disableUntilTs, String metadata) {
-        if (updateContent(entryId, disableUntilTs, metadata) == 0) insertContent(entryId, bankId, disableUntilTs, metadata);
+    /** Sets an entry's HMA state; {@code noteSet}: {@code note} replaces the entry's own note in HMA's answers. */
+    default void setContent(long entryId, long bankId, long disableUntilTs, String metadata, String note, boolean noteSet) {
+        if (updateContent(entryId, disableUntilTs, metadata, note, noteSet) == 0) {
+            insertContent(entryId, bankId, disableUntilTs, metadata, note, noteSet);
+        }
     }
 
     @SqlUpdate("DELETE FROM hma_content WHERE bank_id = :bankId")

@@ -622,7 +622,7 @@ public final class HmaRoutes {
         List<BankEntry> added = banks.addEntries(bank.name(), entries, actor, actor);
         long id = added.get(0).id();
         if (metadata != null) {
-            jdbi.useHandle(h -> h.attach(HmaDao.class).setContent(id, bank.id(), 1, metadata));
+            jdbi.useHandle(h -> h.attach(HmaDao.class).setContent(id, bank.id(), 1, metadata, null, false));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", id);
@@ -656,7 +656,8 @@ public final class HmaRoutes {
         out.put("bank", bankJson(bank, ratioOf(bank)));
         if (withSignals) out.put("signals", Map.of(e.signalType(), e.signalValue()));
         if (withMetadata && c != null && c.metadata() != null) out.put("metadata", metadataJson(c.metadata()));
-        if (e.note() != null) out.put("note", e.note());
+        String note = noteOf(e, c);
+        if (note != null) out.put("note", note);
         ctx.json(out);
     }
 
@@ -681,16 +682,18 @@ public final class HmaRoutes {
                 throw abort(400, "disable_until_ts must be less than 5 years in the future");
             }
         }
-        if (body.has("note")) {
-            throw abort(400, "note cannot be changed through this route in Sightline; retract and add the entry again");
-        }
+        // the entry's own note stays as its provenance; HMA's answers show the changed one
+        boolean noteSet = body.has("note") || (before != null && before.noteSet());
+        String note = body.has("note") ? note(body.get("note")) : before == null ? null : before.note();
         long value = disable;
         String metadata = before == null ? null : before.metadata();
         String actor = Access.tokenOrNetworkActor(ctx);
         jdbi.useTransaction(h -> {
-            h.attach(HmaDao.class).setContent(e.id(), bank.id(), value, metadata);
-            audit.append(h, actor, "hma_content_update", "bank:" + bank.name(), "entry=" + e.id() + " disable_until_ts=" + value);
+            h.attach(HmaDao.class).setContent(e.id(), bank.id(), value, metadata, note, noteSet);
+            audit.append(h, actor, "hma_content_update", "bank:" + bank.name(), "entry=" + e.id() + " disable_until_ts=" + value
+                    + (body.has("note") ? " note_changed" : ""));
         });
+        HmaDao.Content after = jdbi.onDemand(HmaDao.class).content(e.id()).orElse(null);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", e.id());
         out.put("disable_until_ts", value);
@@ -698,8 +701,12 @@ public final class HmaRoutes {
         out.put("original_media_uri", null);
         out.put("bank", bankJson(bank, ratioOf(bank)));
         out.put("user_metadata", metadata == null ? null : userMetadata(metadata));
-        out.put("note", e.note());
+        out.put("note", noteOf(e, after));
         ctx.json(out);
+    }
+
+    private static String noteOf(BankEntry e, HmaDao.Content c) {
+        return c != null && c.noteSet() ? c.note() : e.note();
     }
 
     /** Retracts the entry (Sightline keeps the row, retracted); {@code {"deleted": 1}}, or 0 when there was none. */

@@ -178,7 +178,10 @@ class HmaApiTest {
         // raw lookups do not check enabled state, as HMA's
         assertThat(matcher.get("/m/raw_lookup?signal_type=pdq&signal=" + PDQ).json().path("matches")).hasSize(1);
         assertThat(writer.json("PUT", "/c/bank/LOOKUP_BANK/content/" + id, "{\"disable_until_ts\": -3}").status()).isEqualTo(400);
-        assertThat(writer.json("PUT", "/c/bank/LOOKUP_BANK/content/" + id, "{\"disable_until_ts\": \"1\"}").status()).isEqualTo(200);
+        HmaHttp.Answer enabled = writer.json("PUT", "/c/bank/LOOKUP_BANK/content/" + id, "{\"disable_until_ts\": \"1\", \"note\": \"checked\"}");
+        assertThat(enabled.status()).as(enabled.body()).isEqualTo(200);
+        assertThat(enabled.json().path("note").asText()).isEqualTo("checked");
+        assertThat(reader.get("/c/bank/LOOKUP_BANK/content/" + id).json().path("note").asText()).isEqualTo("checked");
         assertThat(matcher.get("/m/lookup?signal_type=pdq&signal=" + PDQ).json().has("LOOKUP_BANK")).isTrue();
 
         // a bank with enabled_ratio 0 takes part in no lookup
