@@ -22,12 +22,19 @@ public record Access(Kind kind, Role role, Scope scope) implements RouteRole {
          * The command line on this host, talking to the running server: the key {@code serve} wrote to the
          * owner-only file {@code admin.key} in the data directory, from a loopback address. Admin rights.
          */
-        LOCAL
+        LOCAL,
+        /**
+         * A bearer API token that holds {@link #scope}, or no token at all from a client address in the trusted
+         * networks the guard was given ({@code hma.trusted_networks}): HMA's API, which its clients call without
+         * credentials on a private network.
+         */
+        TOKEN_OR_TRUSTED_NETWORK
     }
 
     private static final String SESSION = "sightline.session";
     private static final String PRINCIPAL = "sightline.principal";
     private static final String LOCAL_ACTOR = "sightline.local-actor";
+    private static final String NETWORK_ACTOR = "sightline.network-actor";
 
     public static Access open() {
         return new Access(Kind.OPEN, null, null);
@@ -43,6 +50,26 @@ public record Access(Kind kind, Role role, Scope scope) implements RouteRole {
 
     public static Access token(Scope scope) {
         return new Access(Kind.TOKEN, null, scope);
+    }
+
+    /** A token with {@code scope}, or no token from a trusted network ({@link Kind#TOKEN_OR_TRUSTED_NETWORK}). */
+    public static Access tokenOrTrustedNetwork(Scope scope) {
+        return new Access(Kind.TOKEN_OR_TRUSTED_NETWORK, null, scope);
+    }
+
+    /** Set by the guard once a call without a token from a trusted network is admitted: {@code network:<address>}. */
+    public static void admitNetwork(Context ctx, String actor) {
+        ctx.attribute(NETWORK_ACTOR, actor);
+    }
+
+    /**
+     * The audit actor of a {@link Kind#TOKEN_OR_TRUSTED_NETWORK} route's caller: {@code token:<name>}, or
+     * {@code network:<address>} for a call without a token from a trusted network.
+     */
+    public static String tokenOrNetworkActor(Context ctx) {
+        String network = ctx.attribute(NETWORK_ACTOR);
+        if (network != null) return network;
+        return tokenActor(ctx);
     }
 
     /** The command line of this host, holding the data directory's local admin key ({@link Kind#LOCAL}). */

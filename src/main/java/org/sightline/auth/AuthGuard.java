@@ -25,12 +25,16 @@ public final class AuthGuard {
     private final UserService users;
     private final LocalKey localKey;
     private final ClientAddress clients;
+    private final org.sightline.access.Networks trustedNetworks;
 
     /**
      * {@code localKey} null: no command-line channel (PostgreSQL, where commands use the database directly);
-     * {@code clients}: the address a token's use is recorded from.
+     * {@code clients}: the address a token's use is recorded from, and that {@code trustedNetworks} (the callers
+     * admitted without a token on {@link Access.Kind#TOKEN_OR_TRUSTED_NETWORK} routes) is checked against.
      */
-    public AuthGuard(TokenService tokens, UserService users, LocalKey localKey, ClientAddress clients) {
+    public AuthGuard(TokenService tokens, UserService users, LocalKey localKey, ClientAddress clients,
+                     org.sightline.access.Networks trustedNetworks) {
+        this.trustedNetworks = trustedNetworks;
         this.tokens = tokens;
         this.users = users;
         this.localKey = localKey;
@@ -60,6 +64,24 @@ public final class AuthGuard {
             case OPEN, SELF_AUTHENTICATED -> {
             }
             case TOKEN -> {
+                Principal p = authenticate(ctx);
+                if (!p.has(access.scope())) {
+                    throw Refusal.forbidden("this token lacks the '" + access.scope().wireName() + "' scope");
+                }
+                Access.admit(ctx, p);
+            }
+            case TOKEN_OR_TRUSTED_NETWORK -> {
+                String header = ctx.header("Authorization");
+                if (header == null || header.isBlank()) {
+                    String from = clients.of(ctx);
+                    if (trustedNetworks.contains(from)) {
+                        Access.admitNetwork(ctx, "network:" + from);
+                        return;
+                    }
+                    ctx.header("WWW-Authenticate", "Bearer");
+                    throw new Refusal(Refusal.Kind.UNAUTHENTICATED,
+                            "missing bearer token (Authorization: Bearer <token>); calls without one are only taken from hma.trusted_networks");
+                }
                 Principal p = authenticate(ctx);
                 if (!p.has(access.scope())) {
                     throw Refusal.forbidden("this token lacks the '" + access.scope().wireName() + "' scope");

@@ -24,6 +24,12 @@ public interface BankDao {
             + " WHERE id = :id")
     int update(@BindMethods Bank bank);
 
+    @SqlUpdate("UPDATE banks SET name = :name, updated_at = :at WHERE id = :id")
+    int rename(@Bind("id") long id, @Bind("name") String name, @Bind("at") java.time.Instant at);
+
+    @SqlUpdate("DELETE FROM banks WHERE id = :id")
+    int delete(@Bind("id") long id);
+
     @SqlQuery("SELECT * FROM banks WHERE name = :name")
     Optional<Bank> findByName(@Bind("name") String name);
 

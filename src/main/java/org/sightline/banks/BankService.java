@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * is updated only after the transaction commits, so it never holds an entry the database lost).
  */
 public final class BankService {
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+    /** Sightline's own names, or HMA's {@code UPPER_WITH_UNDERSCORE} ones (banks created through the HMA API). */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}|[A-Z_][A-Z0-9_]{0,63}");
     private static final int PAGE = 10_000;
 
     private final Jdbi jdbi;
@@ -98,7 +99,10 @@ public final class BankService {
                 case "retract" -> jdbi.onDemand(EntryDao.class).findById(Long.parseLong(p[1]))
                         .filter(e -> BankEntry.RETRACTED.equals(e.state()))
                         .ifPresent(e -> matcher.retract(indexed(e)));
-                case "bank" -> jdbi.onDemand(BankDao.class).findById(Long.parseLong(p[1])).ifPresent(this::remember);
+                case "bank" -> {
+                    long id = Long.parseLong(p[1]);
+                    jdbi.onDemand(BankDao.class).findById(id).ifPresentOrElse(this::remember, () -> forget(id));
+                }
                 default -> org.slf4j.LoggerFactory.getLogger(BankService.class).warn("unknown bank change notice '{}'", notice);
             }
         });
@@ -292,10 +296,11 @@ public final class BankService {
         return create(spec, actor, (h, bank) -> { });
     }
 
-    private Bank create(BankSpec spec, String actor, java.util.function.BiConsumer<Handle, Bank> alsoInTransaction) {
+    /** Creates a bank for {@code actor} (null: not audited) with {@code alsoInTransaction} in its transaction. */
+    public Bank create(BankSpec spec, String actor, java.util.function.BiConsumer<Handle, Bank> alsoInTransaction) {
         String name = spec.name() == null ? "" : spec.name().trim();
         if (!NAME.matcher(name).matches()) {
-            throw Refusal.invalid("bank name must be 1-64 characters of a-z, 0-9, '_', '.', '-', starting with a letter or digit");
+            throw Refusal.invalid(NAME_RULE);
         }
         Instant now = now();
         Bank b = new Bank(0, name,
@@ -360,6 +365,95 @@ public final class BankService {
         });
         remember(b);
         return b;
+    }
+
+    private static final String NAME_RULE = "bank name must be 1-64 characters of a-z, 0-9, '_', '.', '-', starting"
+            + " with a letter or digit (or, HMA-style, of A-Z, 0-9, '_', not starting with a digit)";
+
+    /** Whether {@code name} is a valid bank name. */
+    public static boolean validName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    /**
+     * Renames a bank (HMA's {@code PUT /c/bank/{name}} with a new name). Lists and subscriptions refer to banks by
+     * id and keep working; matches recorded earlier keep the old name they were recorded with.
+     */
+    public Bank rename(String oldName, String newName, String actor) {
+        Bank old = get(oldName);
+        if (oldName.equals(newName)) return old;
+        if (!validName(newName)) throw Refusal.invalid(NAME_RULE);
+        if (jdbi.onDemand(BankDao.class).findByName(newName).isPresent()) {
+            throw Refusal.conflict("a bank named '" + newName + "' already exists");
+        }
+        Instant now = now();
+        try {
+            jdbi.useTransaction(h -> {
+                lockForChange(h, old);
+                h.attach(BankDao.class).rename(old.id(), newName, now);
+                audited(h, actor, "bank_rename", "bank:" + newName, "from=" + oldName);
+                announce(h, "bank " + old.id());
+            });
+        } catch (UnableToExecuteStatementException e) {
+            if (Sql.isUniqueViolation(e)) throw Refusal.conflict("a bank named '" + newName + "' already exists");
+            throw e;
+        }
+        Bank renamed = jdbi.onDemand(BankDao.class).findById(old.id()).orElseThrow();
+        remember(renamed);
+        return renamed;
+    }
+
+    /**
+     * Deletes a bank and its entries (HMA's {@code DELETE /c/bank/{name}}), with {@code alsoInTransaction} for what
+     * other packages keep about it. Matches recorded earlier keep the bank's name and entry ids as evidence. A bank
+     * published as a list or fed by a subscription is refused: withdraw those first.
+     * Returns false when there was no such bank.
+     */
+    public boolean delete(String name, String actor, Consumer<Handle> alsoInTransaction) {
+        Optional<Bank> found = jdbi.onDemand(BankDao.class).findByName(name);
+        if (found.isEmpty()) return false;
+        Bank bank = found.get();
+        List<EntryDao.IndexRow> active = new ArrayList<>();
+        try {
+            jdbi.useTransaction(h -> {
+                lockForChange(h, bank);
+                EntryDao dao = h.attach(EntryDao.class);
+                long after = 0;
+                while (true) {
+                    List<BankEntry> page = dao.page(bank.id(), after, false, PAGE);
+                    for (BankEntry e : page) active.add(new EntryDao.IndexRow(e.id(), e.bankId(), e.signalType(), e.signalValue()));
+                    if (page.size() < PAGE) break;
+                    after = page.get(page.size() - 1).id();
+                }
+                alsoInTransaction.accept(h);
+                int entries = dao.deleteAllOf(bank.id());
+                h.attach(BankDao.class).delete(bank.id());
+                audited(h, actor, "bank_delete", "bank:" + name, "entries=" + entries + " active=" + active.size());
+                announce(h, "bank " + bank.id());
+            });
+        } catch (UnableToExecuteStatementException e) {
+            if (!foreignKeyViolation(e)) throw e;
+            throw Refusal.conflict("bank '" + name + "' is published as a list or fed by a subscription;"
+                    + " withdraw those before deleting it");
+        }
+        afterCommit("deleting bank '" + name + "'", () -> {
+            forget(bank.id());
+            for (EntryDao.IndexRow r : active) matcher.retract(indexed(r));
+        });
+        return true;
+    }
+
+    /** SQLSTATE 23503 on both databases: a row elsewhere still refers to the one being deleted. */
+    private static boolean foreignKeyViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException s && "23503".equals(s.getSQLState())) return true;
+        }
+        return false;
+    }
+
+    private void forget(long bankId) {
+        banksById.remove(bankId);
+        matcher.removeBank(Math.toIntExact(bankId));
     }
 
     public Bank get(String name) {
@@ -494,6 +588,15 @@ public final class BankService {
      */
     public Applied applyAtomically(String bankName, List<NewEntry> adds, List<Long> retractIds, String by,
                                    Consumer<Handle> alsoInTransaction) {
+        return applyAtomically(bankName, adds, retractIds, by, (h, added) -> alsoInTransaction.accept(h));
+    }
+
+    /**
+     * {@link #applyAtomically(String, List, List, String, Consumer)} where {@code alsoInTransaction} also gets the
+     * added entries, with their ids, in the order of {@code adds} (to record where each came from).
+     */
+    public Applied applyAtomically(String bankName, List<NewEntry> adds, List<Long> retractIds, String by,
+                                   java.util.function.BiConsumer<Handle, List<BankEntry>> alsoInTransaction) {
         Bank bank = get(bankName);
         Instant now = now();
         List<BankEntry> rows = validated(bank, adds, by, now);
@@ -510,7 +613,7 @@ public final class BankService {
             }
             if (!retracted.isEmpty()) for (EntryHook hook : hooks) hook.retracted(h, bank, retracted, now);
             List<BankEntry> added = insert(h, bank, rows);
-            alsoInTransaction.accept(h);
+            alsoInTransaction.accept(h, added);
             return new Applied(added, retracted);
         });
         afterCommit("changing bank '" + bank.name() + "'", () -> {

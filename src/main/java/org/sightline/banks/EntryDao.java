@@ -41,6 +41,9 @@ public interface EntryDao {
             + " WHERE id = :id AND state = 'active'")
     int retract(@Bind("id") long id, @Bind("by") String by, @Bind("at") Instant at);
 
+    @SqlUpdate("DELETE FROM bank_entries WHERE bank_id = :bankId")
+    int deleteAllOf(@Bind("bankId") long bankId);
+
     @SqlQuery("SELECT * FROM bank_entries WHERE id IN (<ids>)")
     List<BankEntry> findByIds(@BindList("ids") List<Long> ids);
 

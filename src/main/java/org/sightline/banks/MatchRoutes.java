@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code POST /api/v1/match} and the Hasher-Matcher-Actioner-compatible {@code GET /m/lookup}. */
+/** {@code POST /api/v1/match} (HMA's {@code GET /m/lookup} lives in {@code hma}). */
 public final class MatchRoutes {
     private final BankService banks;
     private final ObjectMapper json;
@@ -29,7 +29,6 @@ public final class MatchRoutes {
     public static void register(RoutesConfig routes, BankService banks, ObjectMapper json) {
         MatchRoutes r = new MatchRoutes(banks, json);
         routes.post("/api/v1/match", r::match, Access.token(Scope.MATCH));
-        routes.get("/m/lookup", r::lookup, Access.token(Scope.MATCH));
     }
 
     private void match(Context ctx) {
@@ -86,26 +85,5 @@ public final class MatchRoutes {
             out.add(m);
         }
         return out;
-    }
-
-    /** HMA's lookup: {@code {"<bank>": [{"bank_content_id": id, "distance": d}]}}, allow-bank vetoes applied. */
-    private void lookup(Context ctx) {
-        Matcher.Probe probe;
-        try {
-            SignalType type = SignalType.parse(ctx.queryParam("signal_type"));
-            String signal = ctx.queryParam("signal");
-            if (signal == null) throw new IllegalArgumentException("the signal query parameter is missing");
-            probe = new Matcher.Probe(type, type.normalize(signal), null, null);
-        } catch (IllegalArgumentException e) {
-            throw Refusal.invalid(e.getMessage());
-        }
-        Map<String, List<Map<String, Object>>> res = new LinkedHashMap<>();
-        for (BankService.BankMatch bm : banks.match(List.of(probe)).matches()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("bank_content_id", bm.match().entryId());
-            m.put("distance", bm.match().distance());
-            res.computeIfAbsent(bm.bank().name(), k -> new ArrayList<>()).add(m);
-        }
-        ctx.json(res);
     }
 }

@@ -8,6 +8,8 @@ import org.sightline.config.Setting;
 import org.sightline.config.SharedSettings;
 import org.sightline.federation.ListSettings;
 import org.sightline.fetch.FetchSettings;
+import org.sightline.exchanges.ExchangeSettings;
+import org.sightline.hma.HmaSettings;
 import org.sightline.ingest.IngestSettings;
 import org.sightline.ingest.ClassifierSettings;
 import org.sightline.decide.DecideSettings;
@@ -43,6 +45,8 @@ public final class AllSettings {
         all.addAll(ActionSettings.KEYS);
         all.addAll(BankSettings.KEYS);
         all.addAll(ListSettings.KEYS);
+        all.addAll(HmaSettings.KEYS);
+        all.addAll(ExchangeSettings.KEYS);
         return new KnownKeys(all, List.of(ActionSettings.PLUGIN_PREFIX));
     }
 

@@ -63,6 +63,7 @@ import org.sightline.config.ConfigException;
 import org.sightline.config.SecretBox;
 import org.sightline.federation.FederationRoutes;
 import org.sightline.federation.KeyFiles;
+import org.sightline.federation.ListFeedback;
 import org.sightline.federation.PublishService;
 import org.sightline.federation.ShareService;
 import org.sightline.federation.SharePanelRoutes;
@@ -85,6 +86,11 @@ import org.sightline.ingest.mastodon.MastodonWebhookParser;
 import org.sightline.ingest.misskey.MisskeyPoller;
 import org.sightline.ingest.preview.PreviewRenderer;
 import org.sightline.federation.Trust;
+import org.sightline.exchanges.ExchangeRoutes;
+import org.sightline.exchanges.ExchangeService;
+import org.sightline.exchanges.ExchangeSettings;
+import org.sightline.hma.HmaRoutes;
+import org.sightline.hma.HmaSettings;
 import org.sightline.instances.InstancePanelRoutes;
 import org.sightline.instances.InstanceRoutes;
 import org.sightline.instances.MastodonConnect;
@@ -123,7 +129,7 @@ public final class App {
                        UserService users, AuditLog audit, ReviewService review, Dashboard dashboard, SecureRandom random,
                        Clock clock, PublishService lists, SubscriptionService subscriptions, MediaFetcher listFetcher,
                        SyncScheduler listSync, Trust trust, MisskeyPoller misskeyPolls, MisskeyConnect misskeyConnect,
-                       IndexGuard indexGuard)
+                       MediaHasher hasher, ExchangeService exchanges, IndexGuard indexGuard)
             implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
@@ -221,6 +227,9 @@ public final class App {
                         clock, listSettings.floodMaxPerHour(), listSettings.limits(), keys);
                 SyncScheduler listSync = new SyncScheduler(subscriptions,
                         listSettings.syncInterval(), listSettings.floodCheck());
+                ExchangeService exchanges = new ExchangeService(db.jdbi(), banks, listFetcher, secrets, audit, clock,
+                        ExchangeSettings.from(config), ExchangeService.discover());
+                built.push(exchanges);
                 MisskeyPoller misskeyPolls = new MisskeyPoller(db.jdbi(), instances, workers::wake, clock,
                         misskey.pollInterval(), misskey.origin(), misskey.maxPages(), misskey.settle());
                 return new Deps(config, db, matcher, banks, tokens, instances, metrics, fetcher, workers, ingest,
@@ -228,7 +237,7 @@ public final class App {
                         new MastodonConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock),
                         users, audit, review, dashboard, random, clock, lists, subscriptions, listFetcher, listSync,
                         trust, misskeyPolls, new MisskeyConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock),
-                        new IndexGuard(banks, BankSettings.from(config).indexCheckInterval()));
+                        hasher, exchanges, new IndexGuard(banks, BankSettings.from(config).indexCheckInterval()));
             } catch (RuntimeException e) {
                 for (AutoCloseable c : built) {
                     try {
@@ -252,6 +261,7 @@ public final class App {
             actions.start();
             listSync.start();
             misskeyPolls.start();
+            exchanges.start();
             quarantine.startPurging(ActionSettings.from(config).quarantinePurgeInterval());
             indexGuard.start();
         }
@@ -260,6 +270,7 @@ public final class App {
         public void close() {
             quarantine.stopPurging();
             indexGuard.close();
+            exchanges.close();
             misskeyPolls.close();
             listSync.close();
             workers.close();
@@ -329,10 +340,13 @@ public final class App {
         AtomicReference<Javalin> self = new AtomicReference<>();
         HttpSettings http = HttpSettings.from(deps.config());
         ClientAddress clients = new ClientAddress(http.forwardedFor());
-        AuthGuard guard = new AuthGuard(deps.tokens(), deps.users(), localKey, clients);
+        AuthGuard guard = new AuthGuard(deps.tokens(), deps.users(), localKey, clients,
+                HmaSettings.from(deps.config()).trustedNetworks());
         Cookies cookies = new Cookies(http.secureCookies());
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            // HMA clients join a base URL ending in '/' with '/c/banks' (ROOST Coop's default does)
+            config.router.treatMultipleSlashesAsSingleSlash = true;
             if (localKey != null) {
                 config.events.serverStarted(() -> localKey.announce(localUrl(deps.config().httpHost(), self.get().port())));
                 config.events.serverStopped(localKey::withdraw);
@@ -360,9 +374,16 @@ public final class App {
             PluginSettingsRoutes.register(config.routes, deps.plugins(), json);
             BankRoutes.register(config.routes, deps.banks(), json);
             MatchRoutes.register(config.routes, deps.banks(), json);
+            HmaRoutes.register(config.routes, deps.banks(), deps.matcher(), deps.hasher(), deps.fetcher(),
+                    deps.database().jdbi(), deps.audit(), deps.clock(), json, deps.config().maxMediaBytes(),
+                    deps.exchanges());
+            ExchangeRoutes.register(config.routes, deps.exchanges());
             // lists' ids (and the snapshot cache) follow the configured public URL, not each request's Host header
             FederationRoutes.register(config.routes, deps.lists(), deps.subscriptions(), deps.trust(), json,
-                    ListSettings.from(deps.config()).publicUrl().orElse(null), clients, deps.audit());
+                    ListSettings.from(deps.config()).publicUrl().orElse(null), clients, deps.audit(),
+                    new ListFeedback(deps.database().jdbi(), deps.lists(), new KeyFiles(deps.config().dataDir()),
+                            deps.banks(), deps.listFetcher(), SecretBox.forDataDir(deps.config().dataDir()), deps.audit(),
+                            deps.clock()));
             TokenRoutes.register(config.routes, deps.tokens());
 
             // the moderator panel (HTML, session cookie, CSRF token on every form)

@@ -28,9 +28,11 @@ public final class FederationRoutes {
     private final Trust trust;
     private final ClientAddress clients;
     private final AuditLog audit;
+    private final ListFeedback feedback;
 
     private FederationRoutes(PublishService lists, SubscriptionService subscriptions, Trust trust, ObjectMapper json,
-                             String publicUrl, ClientAddress clients, AuditLog audit) {
+                             String publicUrl, ClientAddress clients, AuditLog audit, ListFeedback feedback) {
+        this.feedback = feedback;
         this.audit = audit;
         this.trust = trust;
         this.clients = clients;
@@ -43,8 +45,8 @@ public final class FederationRoutes {
     /** @param publicUrl this instance's public base URL (lists' ids start with it); null: taken from each request */
     public static void register(RoutesConfig routes, PublishService lists,
                                 SubscriptionService subscriptions, Trust trust, ObjectMapper json, String publicUrl,
-                                ClientAddress clients, AuditLog audit) {
-        FederationRoutes r = new FederationRoutes(lists, subscriptions, trust, json, publicUrl, clients, audit);
+                                ClientAddress clients, AuditLog audit, ListFeedback feedback) {
+        FederationRoutes r = new FederationRoutes(lists, subscriptions, trust, json, publicUrl, clients, audit, feedback);
         routes.post("/api/v1/lists", r::publish, Access.token(Scope.ADMIN));
         routes.get("/api/v1/lists", r::listLists, Access.token(Scope.ADMIN));
         routes.post("/api/v1/lists/{name}/tokens", r::createToken, Access.token(Scope.ADMIN));
@@ -55,6 +57,10 @@ public final class FederationRoutes {
         routes.get("/lists/{name}/changes", r::changes, Access.selfAuthenticated());
         routes.get("/lists/{name}/key", r::key, Access.selfAuthenticated());
         routes.get("/lists/{name}/pdq.txt", r::exportPdq, Access.selfAuthenticated());
+        // a subscriber's signed opinion on an entry (FORMAT.md § 8): the handler checks the signature
+        routes.post("/lists/{name}/feedback", r::feedback, Access.selfAuthenticated());
+        routes.get("/api/v1/lists/{name}/feedback", r::feedbackCounts, Access.token(Scope.ADMIN));
+        routes.post("/api/v1/subscriptions/feedback", r::sendFeedback, Access.token(Scope.ADMIN));
         routes.post("/api/v1/subscriptions", r::subscribe, Access.token(Scope.ADMIN));
         routes.get("/api/v1/subscriptions", r::listSubscriptions, Access.token(Scope.ADMIN));
         routes.get("/api/v1/subscriptions/{id}", r::getSubscription, Access.token(Scope.ADMIN));
@@ -130,6 +136,36 @@ public final class FederationRoutes {
             throw new Refusal(Refusal.Kind.UNAUTHENTICATED, "this list is for subscribers: send Authorization: Bearer <list token>");
         }
         return l;
+    }
+
+    private void feedback(Context ctx) {
+        ListDao.PublishedList l = readable(ctx);
+        ListFeedback.Received got;
+        try {
+            got = feedback.receive(l, base(ctx) + "/lists/" + l.name(), ctx.bodyAsBytes(),
+                    ctx.header("Sightline-Signature"), ctx.header("Sightline-Key-Id"));
+        } catch (ListFeedback.TooMany e) {
+            ctx.status(429).json(Map.of("error", "too_many_requests", "message", e.getMessage()));
+            return;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("entry", got.entry());
+        out.put("opinion", got.opinion());
+        out.put("key_id", got.keyId());
+        ctx.status(202).json(out);
+    }
+
+    private void feedbackCounts(Context ctx) {
+        ctx.json(Map.of("entries", ListFeedback.view(feedback.counts(ctx.pathParam("name")))));
+    }
+
+    /** {@code {"entry_id", "opinion": "false_positive"|"disputed"|"none", "reason"}}: sent to the list's publisher. */
+    private void sendFeedback(Context ctx) {
+        JsonNode b = body(ctx);
+        JsonNode id = b.get("entry_id");
+        if (id == null || !id.canConvertToLong()) throw Refusal.invalid("entry_id (a bank entry id) is required");
+        int status = feedback.send(id.asLong(), text(b, "opinion"), text(b, "reason"), Access.tokenActor(ctx));
+        ctx.json(Map.of("sent", true, "publisher_status", status));
     }
 
     private void snapshot(Context ctx) {

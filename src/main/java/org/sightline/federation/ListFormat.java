@@ -207,6 +207,21 @@ public final class ListFormat {
         });
     }
 
+    /** A subscriber's opinion on one entry (§ 8), signed by the subscriber's key. */
+    public static byte[] feedback(String listId, long entrySeq, String opinion, PublicKey subscriberKey, String reason,
+                                  String time) {
+        return write(g -> {
+            g.writeNumberField("entry", entrySeq);
+            g.writeStringField("format", FORMAT);
+            g.writeStringField("list", listId);
+            g.writeStringField("opinion", opinion);
+            g.writeStringField("public_key", subscriberKey.base64());
+            if (reason != null && !reason.isEmpty()) g.writeStringField("reason", reason);
+            g.writeStringField("time", time);
+            g.writeStringField("type", "feedback");
+        });
+    }
+
     public static byte[] keyDocument(PublicKey key, List<SignedRotation> rotations) {
         return write(g -> {
             g.writeStringField("algorithm", "ed25519");

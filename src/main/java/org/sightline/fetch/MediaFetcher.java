@@ -170,6 +170,44 @@ public final class MediaFetcher implements AutoCloseable {
         }
     }
 
+    /**
+     * POSTs {@code body} to {@code uri} under the same address policy, size cap and timeout as a fetch (a signed
+     * opinion to a list's publisher). Redirects are not followed: a POST is not repeated elsewhere.
+     */
+    public FetchResult post(URI uri, Map<String, String> requestHeaders, String contentType, byte[] body) {
+        String problem = unfetchable(uri);
+        if (problem != null) return FetchResult.failed(0, uri, problem, false);
+        Request request = client.newRequest(uri)
+                .method(HttpMethod.POST)
+                .followRedirects(false)
+                .timeout(settings.timeoutMillis(), TimeUnit.MILLISECONDS)
+                .idleTimeout(settings.timeoutMillis(), TimeUnit.MILLISECONDS)
+                .body(new org.eclipse.jetty.client.BytesRequestContent(contentType, body));
+        for (Map.Entry<String, String> e : requestHeaders.entrySet()) request.headers(h -> h.put(e.getKey(), e.getValue()));
+        InputStreamResponseListener listener = new InputStreamResponseListener();
+        request.send(listener);
+        Response response;
+        try {
+            response = listener.get(settings.timeoutMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            return failure(0, uri, e.getCause());
+        } catch (TimeoutException e) {
+            request.abort(e);
+            return timedOut(0, uri);
+        } catch (InterruptedException e) {
+            request.abort(e);
+            Thread.currentThread().interrupt();
+            return FetchResult.failed(0, uri, "interrupted", true);
+        }
+        int status = response.getStatus();
+        if (status < 200 || status >= 300) {
+            discard(response, listener);
+            boolean retryable = status >= 500 || status == 408 || status == 429;
+            return FetchResult.failed(status, uri, "HTTP " + status + " from " + redact(uri), retryable);
+        }
+        return readBody(response, listener, status, uri);
+    }
+
     private FetchResult readBody(Response response, InputStreamResponseListener listener, int status, URI uri) {
         long cap = settings.maxBytes();
         long declared;

@@ -90,6 +90,11 @@ public final class Matcher {
         banks.put(bank.id(), bank);
     }
 
+    /** Forgets a deleted bank: its entries never match again, whatever the index still holds. */
+    public void removeBank(int bankId) {
+        banks.remove(bankId);
+    }
+
     /** Loads the given entries into an empty matcher (start-up). */
     public void load(List<IndexedEntry> entries) {
         Loader l = loader();

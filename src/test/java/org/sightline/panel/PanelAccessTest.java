@@ -30,11 +30,12 @@ class PanelAccessTest {
 
     /** Routes that are public by design, or authenticate each request by their own secret (webhooks, gate). */
     static final Set<String> PUBLIC = Set.of("GET /healthz", "GET /readyz", "GET /metrics", "GET /login", "POST /login",
-            "GET /invite/{token}", "POST /invite/{token}", "GET /static/panel.css", "GET /static/panel.js");
+            "GET /invite/{token}", "POST /invite/{token}", "GET /static/panel.css", "GET /static/panel.js",
+            "GET /status", "GET /status/live");
     static final Set<String> SELF_AUTHENTICATED = Set.of("POST /hooks/mastodon/{instance}", "POST /hooks/pictrs/{instance}",
             "GET /instances/{name}/oauth/callback", "GET /instances/{name}/miauth/callback", "GET /lists/{name}",
             "GET /lists/{name}/changes",
-            "GET /lists/{name}/key", "GET /lists/{name}/pdq.txt");
+            "GET /lists/{name}/key", "GET /lists/{name}/pdq.txt", "POST /lists/{name}/feedback");
     /** The command line's channel to a running server: the data directory's admin.key, from this host only. */
     static final Set<String> LOCAL = Set.of("POST /api/v1/local/tokens", "GET /api/v1/local/tokens",
             "DELETE /api/v1/local/tokens/{ref}", "POST /api/v1/local/users",
@@ -90,12 +91,17 @@ class PanelAccessTest {
                     .isEqualTo(SELF_AUTHENTICATED.contains(route));
             assertThat(rule.kind() == Access.Kind.LOCAL).as(route + " is for the local command line")
                     .isEqualTo(LOCAL.contains(route));
+            // HMA's API, and only it, takes calls without a token from hma.trusted_networks
+            String path = e.endpoint.path;
+            assertThat(rule.kind() == Access.Kind.TOKEN_OR_TRUSTED_NETWORK).as(route + " is HMA's")
+                    .isEqualTo(path.startsWith("/h/") || path.startsWith("/m/") || path.startsWith("/c/"));
         }
     }
 
     @Test
     void a_route_that_declares_no_access_rule_is_refused_by_the_guard() {
-        AuthGuard guard = new AuthGuard(server.deps.tokens(), server.deps.users(), null, new ClientAddress(false));
+        AuthGuard guard = new AuthGuard(server.deps.tokens(), server.deps.users(), null, new ClientAddress(false),
+                org.sightline.access.Networks.none());
         Javalin bare = Javalin.create(config -> {
             guard.install(config.routes);
             config.routes.get("/forgotten", ctx -> ctx.result("secret"));
@@ -127,7 +133,7 @@ class PanelAccessTest {
             String method = route.substring(0, route.indexOf(' '));
             String path = route.substring(route.indexOf(' ') + 1).replaceAll("\\{[^}]+}", "1");
             PanelClient.Page p = anonymous.request(method, path);
-            if (route.contains(" /api/") || route.contains(" /m/")) {
+            if (route.contains(" /api/") || route.contains(" /m/") || route.contains(" /h/") || route.contains(" /c/")) {
                 assertThat(p.status()).as(route).isEqualTo(401);
             } else if (method.equals("GET")) {
                 assertThat(p.status()).as(route).isIn(302, 303);
