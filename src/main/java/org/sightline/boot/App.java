@@ -133,10 +133,10 @@ public final class App {
                 if (db.postgres()) changes = ChangeListener.listen(db.jdbi(), banks);
                 banks.loadIndex();
                 if (changes != null) changes.start();
-                TokenService tokens = new TokenService(db.jdbi(), audit, random, clock);
                 SecretBox secrets = SecretBox.forDataDir(config.dataDir());
                 InstanceService instances = new InstanceService(db.jdbi(), secrets,
                         random, clock, audit);
+                TokenService tokens = new TokenService(db.jdbi(), audit, random, clock, instances::connected);
                 IngestSettings ingestSettings = IngestSettings.from(config);
                 ActionSettings actionSettings = ActionSettings.from(config);
                 ListSettings listSettings = ListSettings.from(config);

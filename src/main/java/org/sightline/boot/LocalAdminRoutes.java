@@ -54,7 +54,7 @@ public final class LocalAdminRoutes {
     }
 
     /**
-     * {@code {"name", "scopes": "match,banks:read", "expires": "90d"?}} → 201 {@code {"id", "name", "scopes",
+     * {@code {"name", "scopes": "match,banks:read", "expires": "90d"?, "instance"?}} → 201 {@code {"id", "name", "scopes",
      * "expires_at", "token"}} (the token shown once).
      */
     private void createToken(Context ctx) {
@@ -65,7 +65,7 @@ public final class LocalAdminRoutes {
             Set<Scope> scopes = Scope.parseList(text(body, "scopes") == null ? "" : text(body, "scopes"));
             String expires = text(body, "expires");
             created = deps.tokens().create(name, scopes, expires == null ? null : TokenService.parseLifetime(expires),
-                    Access.localActor(ctx));
+                    text(body, "instance"), Access.localActor(ctx));
         } catch (IllegalArgumentException e) {
             throw refusal(e);
         }
@@ -74,6 +74,7 @@ public final class LocalAdminRoutes {
         out.put("name", created.name());
         out.put("scopes", List.of(TokenService.wire(created.scopes()).split(",")));
         out.put("expires_at", created.expiresAt() == null ? null : created.expiresAt().toString());
+        out.put("instance", created.instance());
         out.put("token", created.token());
         ctx.status(201).json(out);
     }

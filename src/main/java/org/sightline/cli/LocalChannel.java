@@ -81,11 +81,12 @@ final class LocalChannel {
         return "cli:" + (user.isEmpty() ? "unknown" : user);
     }
 
-    String createToken(String name, String scopes, String expires) {
+    String createToken(String name, String scopes, String expires, String instance) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
         body.put("scopes", scopes);
         if (expires != null) body.put("expires", expires);
+        if (instance != null) body.put("instance", instance);
         return post("/tokens", body).path("token").asText();
     }
 

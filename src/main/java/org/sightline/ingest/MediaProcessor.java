@@ -186,8 +186,11 @@ public final class MediaProcessor {
      * decision (for the synchronous callers).
      */
     public Decision record(MediaRecord media, String worker, Scan scan, BankService.MatchOutcome outcome) {
-        Decision decision = decide(media, scan, outcome);
+        Decision decided = decide(media, scan, outcome);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Decision decision = decided.automatic()
+                && !jdbi.withExtension(MediaDao.class, d -> d.automaticActions(media.id()))
+                ? decided.heldForReview("sent by a scan token not bound to the instance") : decided;
         boolean recorded = jdbi.inTransaction(h -> {
             MediaDao dao = h.attach(MediaDao.class);
             if (dao.lockProcessing(media.id()).isEmpty()) return false; // finished by someone else meanwhile

@@ -113,6 +113,11 @@ public final class InstanceService {
         return jdbi.withExtension(InstanceDao.class, dao -> dao.findByName(name));
     }
 
+    /** Whether an instance of this name is connected: tokens may be bound to it. */
+    public boolean connected(String name) {
+        return find(name).isPresent();
+    }
+
     public Optional<Instance> find(long id) {
         return jdbi.withExtension(InstanceDao.class, dao -> dao.findById(id));
     }
