@@ -30,6 +30,7 @@ import org.sightline.auth.AuthGuard;
 import org.sightline.auth.LocalKey;
 import org.sightline.banks.BankPanelRoutes;
 import org.sightline.review.CaseIntake;
+import org.sightline.review.RetractionRevisit;
 import org.sightline.review.Dashboard;
 import org.sightline.review.DashboardRoutes;
 import org.sightline.review.ReviewRoutes;
@@ -191,6 +192,8 @@ public final class App {
                         random, listSettings.pageSize(),
                         listSettings.publisher().or(listSettings::publicUrl).orElse(null));
                 banks.addHook(lists); // a published bank's changes go into its list's log, in the same transaction
+                // a retraction revisits the cases its entry was evidence in, in the same transaction
+                banks.addHook(new RetractionRevisit(actionQueue, audit));
                 // list documents are larger than media: the same SSRF-safe fetcher with its own size cap
                 MediaFetcher listFetcher = new MediaFetcher(FetchSettings.from(config)
                         .withMaxBytes(listSettings.maxDocumentBytes())

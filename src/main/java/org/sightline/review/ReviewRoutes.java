@@ -118,6 +118,7 @@ public final class ReviewRoutes {
         m.put("c", c);
         m.put("evidence", evidence);
         m.put("actions", review.actions(c.mediaId()));
+        m.put("notes", jdbi.onDemand(CaseDao.class).notes(id));
         List<Object> history = new ArrayList<>(audit.search("", "", "case:" + id, Long.MAX_VALUE, 100));
         history.addAll(audit.search("", "", "media:" + c.mediaId(), Long.MAX_VALUE, 100));
         m.put("history", history);
