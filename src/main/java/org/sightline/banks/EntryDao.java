@@ -50,12 +50,14 @@ public interface EntryDao {
 
     /** Every active entry, for the index at start-up, in pages of {@code limit} after {@code afterId}. */
     @SqlQuery("SELECT id, bank_id, signal_type, signal_value FROM bank_entries WHERE state = 'active'"
+            + " AND bank_id IN (SELECT id FROM banks WHERE archived_at IS NULL AND removed_at IS NULL)"
             + " AND id > :afterId ORDER BY id FETCH FIRST :limit ROWS ONLY")
     @RegisterConstructorMapper(IndexRow.class)
     List<IndexRow> activePage(@Bind("afterId") long afterId, @Bind("limit") int limit);
 
     /** Active entries with ids in a range (what one announced add may have inserted). */
     @SqlQuery("SELECT id, bank_id, signal_type, signal_value FROM bank_entries WHERE state = 'active'"
+            + " AND bank_id IN (SELECT id FROM banks WHERE archived_at IS NULL AND removed_at IS NULL)"
             + " AND id BETWEEN :from AND :to ORDER BY id")
     @RegisterConstructorMapper(IndexRow.class)
     List<IndexRow> activeBetween(@Bind("from") long from, @Bind("to") long to);

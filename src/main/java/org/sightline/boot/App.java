@@ -138,6 +138,8 @@ public final class App {
                 InstanceService instances = new InstanceService(db.jdbi(), secrets,
                         random, clock, audit);
                 TokenService tokens = new TokenService(db.jdbi(), audit, random, clock, instances::connected);
+                // a removed instance's bound tokens go with it, in the same transaction
+                instances.addRemovalHook((h, instance, actor) -> tokens.revokeBoundTo(h, instance.name(), actor));
                 IngestSettings ingestSettings = IngestSettings.from(config);
                 ActionSettings actionSettings = ActionSettings.from(config);
                 ListSettings listSettings = ListSettings.from(config);
@@ -193,7 +195,11 @@ public final class App {
                         listSettings.publisher().or(listSettings::publicUrl).orElse(null));
                 banks.addHook(lists); // a published bank's changes go into its list's log, in the same transaction
                 // a retraction revisits the cases its entry was evidence in, in the same transaction
-                banks.addHook(new RetractionRevisit(actionQueue, audit));
+                RetractionRevisit revisit = new RetractionRevisit(actionQueue, audit);
+                banks.addHook(revisit);
+                // what holds a bank back from removal: a list publishing it, undecided cases it is evidence in
+                banks.addRemovalCheck(lists::holds);
+                banks.addRemovalCheck(revisit::holds);
                 // list documents are larger than media: the same SSRF-safe fetcher with its own size cap
                 MediaFetcher listFetcher = new MediaFetcher(FetchSettings.from(config)
                         .withMaxBytes(listSettings.maxDocumentBytes())

@@ -48,6 +48,8 @@ public final class LocalAdminRoutes {
         routes.delete(BASE + "/tokens/{ref}", r::revokeToken, Access.local());
         routes.post(BASE + "/users", r::addUser, Access.local());
         routes.post(BASE + "/instances", r::addInstance, Access.local());
+        routes.delete(BASE + "/instances/{name}", ctx -> ctx.json(Map.of("removed",
+                deps.instances().remove(ctx.pathParam("name"), Access.localActor(ctx)).name())), Access.local());
         routes.post(BASE + "/audit/verify", r::verifyAudit, Access.local());
         routes.post(BASE + "/audit/checkpoint", r::checkpoint, Access.local());
         routes.post(BASE + "/audit/keygen", r::keygen, Access.local());

@@ -131,6 +131,11 @@ final class LocalChannel {
         return Checkpoint.fromJson(post("/audit/checkpoint", Map.of()));
     }
 
+    /** Removes an instance through the running server. */
+    JsonNode removeInstance(String name) {
+        return send("DELETE", "/instances/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"), null);
+    }
+
     private JsonNode post(String path, Object body) {
         return send("POST", path, body);
     }

@@ -80,6 +80,16 @@ public final class RetractionRevisit implements BankService.EntryHook {
         }
     }
 
+    /**
+     * A bank that is evidence in undecided cases cannot be removed unless it is archived first (a
+     * {@link BankService.RemovalCheck}): archived, it no longer matches, and its cases are decided as they stand.
+     */
+    public String holds(Handle h, Bank bank) {
+        if (bank.archived()) return null;
+        int open = h.attach(Dao.class).openCasesWithMatchesIn(bank.id());
+        return open == 0 ? null : open + " undecided case(s) have matches in it: decide them, or archive the bank first";
+    }
+
     /** What the automatic actions on the media did, for the note: they are not undone here. */
     private String automaticActions(Handle h, long mediaId) {
         List<String> done = new ArrayList<>();
@@ -112,6 +122,10 @@ public final class RetractionRevisit implements BankService.EntryHook {
         /** The media's match on a retracted entry stops being evidence of its undecided case. */
         @SqlUpdate("DELETE FROM media_matches WHERE media_id = :mediaId AND entry_id = :entryId")
         int dropEvidence(@Bind("mediaId") long mediaId, @Bind("entryId") long entryId);
+
+        @SqlQuery("SELECT COUNT(DISTINCT c.id) FROM cases c JOIN media_matches mm ON mm.media_id = c.media_id"
+                + " WHERE mm.bank_id = :bankId AND mm.vetoed = FALSE AND c.state IN ('open', 'escalated')")
+        int openCasesWithMatchesIn(@Bind("bankId") long bankId);
 
         @SqlQuery("SELECT COUNT(*) FROM media_matches WHERE media_id = :mediaId AND vetoed = FALSE AND observed = FALSE")
         int countingMatches(@Bind("mediaId") long mediaId);
