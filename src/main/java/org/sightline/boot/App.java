@@ -159,8 +159,19 @@ public final class App {
                 Trust trust = new Trust(db.jdbi(), clock, listSettings.quorum(), audit);
                 ActionQueue actionQueue = new ActionQueue(db.jdbi());
                 CaseIntake cases = new CaseIntake(actionQueue);
+                KeyFiles keys = new KeyFiles(config.dataDir());
+                // list documents are larger than media: the same SSRF-safe fetcher with its own size cap
+                MediaFetcher listFetcher = new MediaFetcher(FetchSettings.from(config)
+                        .withMaxBytes(listSettings.maxDocumentBytes())
+                        .withTimeoutMillis(listSettings.fetchTimeoutMillis()));
+                built.push(listFetcher);
+                SubscriptionService subscriptions = new SubscriptionService(db.jdbi(), banks, listFetcher,
+                        secrets,
+                        new RetroMatcher(db.jdbi(), banks, cases, clock, listSettings.retroWindow()),
+                        clock, listSettings.floodMaxPerHour(), listSettings.limits(), keys);
                 MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, new PreviewRenderer(), banks,
-                        instances, plugins, new Decider(trust), cases, metrics, clock, ingestSettings.maxAttempts());
+                        instances, plugins, new Decider(trust), cases, metrics, clock, ingestSettings.maxAttempts(),
+                        subscriptions::admit); // flood control as each match is recorded
                 ActionExecutor actions = new ActionExecutor(db.jdbi(), plugins, instances, audit, clock,
                         actionSettings.workers(), actionSettings.maxAttempts(), actionSettings.lease(),
                         ingestSettings.poll(), actionSettings.backoff());
@@ -189,7 +200,6 @@ public final class App {
                 ReviewService review = new ReviewService(db.jdbi(), banks, audit, actionQueue, new ShareProposals(db.jdbi()),
                         clock, panel.claim());
                 Dashboard dashboard = new Dashboard(db.jdbi(), audit, clock);
-                KeyFiles keys = new KeyFiles(config.dataDir());
                 PublishService lists = new PublishService(db.jdbi(), banks, keys, audit, clock,
                         random, listSettings.pageSize(),
                         listSettings.publisher().or(listSettings::publicUrl).orElse(null));
@@ -200,15 +210,6 @@ public final class App {
                 // what holds a bank back from removal: a list publishing it, undecided cases it is evidence in
                 banks.addRemovalCheck(lists::holds);
                 banks.addRemovalCheck(revisit::holds);
-                // list documents are larger than media: the same SSRF-safe fetcher with its own size cap
-                MediaFetcher listFetcher = new MediaFetcher(FetchSettings.from(config)
-                        .withMaxBytes(listSettings.maxDocumentBytes())
-                        .withTimeoutMillis(listSettings.fetchTimeoutMillis()));
-                built.push(listFetcher);
-                SubscriptionService subscriptions = new SubscriptionService(db.jdbi(), banks, listFetcher,
-                        secrets,
-                        new RetroMatcher(db.jdbi(), banks, cases, clock, listSettings.retroWindow()),
-                        clock, listSettings.floodMaxPerHour(), listSettings.limits(), keys);
                 SyncScheduler listSync = new SyncScheduler(subscriptions,
                         listSettings.syncInterval(), listSettings.floodCheck());
                 MisskeyPoller misskeyPolls = new MisskeyPoller(db.jdbi(), instances, workers::wake, clock,

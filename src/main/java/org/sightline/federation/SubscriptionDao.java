@@ -116,4 +116,10 @@ public interface SubscriptionDao {
             + " OR (mm.matched_at IS NULL AND m.processed_at >= :since))")
     long distinctMediaMatchedSince(@Bind("bankId") long bankId, @Bind("since") Instant since);
 
+    /** The same, leaving out one media item (the one being decided: a second scan of it is not a new match). */
+    @SqlQuery("SELECT COUNT(DISTINCT mm.media_id) FROM media_matches mm JOIN media_overview m ON m.id = mm.media_id"
+            + " WHERE mm.bank_id = :bankId AND NOT mm.vetoed AND mm.media_id <> :mediaId AND (mm.matched_at >= :since"
+            + " OR (mm.matched_at IS NULL AND m.processed_at >= :since))")
+    long distinctOtherMediaMatchedSince(@Bind("bankId") long bankId, @Bind("mediaId") long mediaId,
+                                        @Bind("since") Instant since);
 }

@@ -356,6 +356,15 @@ public final class SubscriptionService {
         return new SyncResult(plan.fromSeq(), plan.toSeq(), fAdded, fRetracted, samples, found.size(), opened);
     }
 
+    /**
+     * Flood control as a live match is recorded ({@link org.sightline.ingest.FloodGate}): a match in a
+     * subscription's enforce-mode bank counts unless it takes the list past its hourly limit, which trips it.
+     */
+    public boolean admit(long bankId, long mediaId) {
+        Optional<SubscriptionDao.Subscription> s = jdbi.withExtension(SubscriptionDao.class, d -> d.findByBank(bankId));
+        return s.isEmpty() || !flood.wouldTripWith(s.get(), mediaId);
+    }
+
     /** Flood control of one subscription (see {@link FloodControl}); whether it tripped now. */
     public boolean checkFlood(long id) {
         return flood.check(get(id));

@@ -52,10 +52,12 @@ public final class MediaProcessor {
     private final IngestMetrics metrics;
     private final Clock clock;
     private final int maxAttempts;
+    private final FloodGate flood;
 
     public MediaProcessor(Jdbi jdbi, MediaFetcher fetcher, MediaHasher hasher, PreviewRenderer previews,
                           BankService banks, InstanceService instances, Scanners scanners, Decider decider, CaseQueue cases,
-                          IngestMetrics metrics, Clock clock, int maxAttempts) {
+                          IngestMetrics metrics, Clock clock, int maxAttempts, FloodGate flood) {
+        this.flood = flood;
         this.scanners = scanners;
         this.instances = instances;
         this.decider = decider;
@@ -185,7 +187,8 @@ public final class MediaProcessor {
      * Records the result in one transaction, unless another worker already finished the item. Returns the
      * decision (for the synchronous callers).
      */
-    public Decision record(MediaRecord media, String worker, Scan scan, BankService.MatchOutcome outcome) {
+    public Decision record(MediaRecord media, String worker, Scan scan, BankService.MatchOutcome found) {
+        BankService.MatchOutcome outcome = floodGated(media.id(), found);
         Decision decided = decide(media, scan, outcome);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Decision decision = decided.automatic()
@@ -207,6 +210,29 @@ public final class MediaProcessor {
                     scan.outcome(), decision.decision(), decision.priority(), worker, decision.reason());
         }
         return decision;
+    }
+
+    /** Matches in a bank that flood control just stopped count only as observed (see {@link FloodGate}). */
+    private BankService.MatchOutcome floodGated(long mediaId, BankService.MatchOutcome outcome) {
+        java.util.Set<Long> stopped = new java.util.HashSet<>();
+        java.util.Set<Long> asked = new java.util.HashSet<>();
+        for (BankService.BankMatch m : outcome.matches()) {
+            long bankId = m.bank().id();
+            if (m.match().observe() || !asked.add(bankId)) continue;
+            if (!flood.admit(bankId, mediaId)) stopped.add(bankId);
+        }
+        if (stopped.isEmpty()) return outcome;
+        List<BankService.BankMatch> gated = new ArrayList<>(outcome.matches().size());
+        for (BankService.BankMatch m : outcome.matches()) {
+            if (!stopped.contains(m.bank().id())) {
+                gated.add(m);
+                continue;
+            }
+            Matcher.Match x = m.match();
+            gated.add(new BankService.BankMatch(new Matcher.Match(x.bankId(), x.bank(), x.entryId(), x.signalType(),
+                    x.distance(), x.variant(), x.allowBank(), true), m.bank(), m.labels()));
+        }
+        return new BankService.MatchOutcome(gated, outcome.allowed(), outcome.vetoed());
     }
 
     private Decision decide(MediaRecord media, Scan scan, BankService.MatchOutcome outcome) {
