@@ -6,6 +6,7 @@ import org.sightline.config.KnownKeys;
 import org.sightline.config.Setting;
 import org.sightline.config.SharedSettings;
 import org.sightline.federation.ListSettings;
+import org.sightline.review.RetentionSettings;
 import org.sightline.fetch.FetchSettings;
 import org.sightline.ingest.IngestSettings;
 import org.sightline.ingest.misskey.MisskeySettings;
@@ -37,6 +38,7 @@ public final class AllSettings {
         all.addAll(MisskeySettings.KEYS);
         all.addAll(ActionSettings.KEYS);
         all.addAll(ListSettings.KEYS);
+        all.addAll(RetentionSettings.KEYS);
         return new KnownKeys(all, List.of(ActionSettings.PLUGIN_PREFIX));
     }
 

@@ -31,6 +31,9 @@ import org.sightline.auth.LocalKey;
 import org.sightline.banks.BankPanelRoutes;
 import org.sightline.review.CaseIntake;
 import org.sightline.review.RetractionRevisit;
+import org.sightline.review.Retention;
+import org.sightline.review.RetentionSettings;
+import org.sightline.ingest.MediaDerivatives;
 import org.sightline.review.Dashboard;
 import org.sightline.review.DashboardRoutes;
 import org.sightline.review.ReviewRoutes;
@@ -114,7 +117,8 @@ public final class App {
                        Plugins plugins, ActionExecutor actions, Quarantine quarantine, MastodonConnect connect,
                        UserService users, AuditLog audit, ReviewService review, Dashboard dashboard, SecureRandom random,
                        Clock clock, PublishService lists, SubscriptionService subscriptions, MediaFetcher listFetcher,
-                       SyncScheduler listSync, Trust trust, MisskeyPoller misskeyPolls, MisskeyConnect misskeyConnect)
+                       SyncScheduler listSync, Trust trust, MisskeyPoller misskeyPolls, MisskeyConnect misskeyConnect,
+                       Retention retention)
             implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
@@ -218,7 +222,8 @@ public final class App {
                         scans, gatePool, changes, plugins, actions, quarantine,
                         new MastodonConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock),
                         users, audit, review, dashboard, random, clock, lists, subscriptions, listFetcher, listSync,
-                        trust, misskeyPolls, new MisskeyConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock));
+                        trust, misskeyPolls, new MisskeyConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock),
+                        new Retention(db.jdbi(), new MediaDerivatives(), audit, clock, RetentionSettings.from(config)));
             } catch (RuntimeException e) {
                 for (AutoCloseable c : built) {
                     try {
@@ -243,11 +248,13 @@ public final class App {
             listSync.start();
             misskeyPolls.start();
             quarantine.startPurging(ActionSettings.from(config).quarantinePurgeInterval());
+            retention.start();
         }
 
         @Override
         public void close() {
             quarantine.stopPurging();
+            retention.stop();
             misskeyPolls.close();
             listSync.close();
             workers.close();

@@ -162,7 +162,18 @@ public final class ReviewRoutes {
         ctx.redirect("/cases/next");
     }
 
+    /**
+     * The pictures of media are shown only for media that belong to a case (which every panel user may see):
+     * not for any id one may guess.
+     */
+    private void requireCase(long mediaId) {
+        if (jdbi.onDemand(CaseDao.class).forMedia(mediaId).isEmpty()) {
+            throw Refusal.notFound("media " + mediaId + " belongs to no case");
+        }
+    }
+
     private void preview(Context ctx) {
+        requireCase(id(ctx));
         byte[] bytes = media.preview(id(ctx)).orElse(null);
         if (bytes == null) {
             ctx.status(404).contentType("text/plain; charset=utf-8").result("no preview for this media");
@@ -175,6 +186,7 @@ public final class ReviewRoutes {
     private void reveal(Context ctx) {
         PanelSession s = Access.requireSession(ctx);
         long id = id(ctx);
+        requireCase(id);
         byte[] bytes = media.reveal(id).orElse(null);
         if (bytes == null) {
             ctx.status(404).contentType("text/plain; charset=utf-8").result("no stored image for this media");
