@@ -139,10 +139,11 @@ public final class IngestRoutes {
         }
         if (bytes.length > maxMediaBytes) throw tooLarge(bytes.length);
         Principal caller = Access.principal(ctx);
-        return new ScanService.Request(submittedFor(caller, fields.get("instance")), null, bytes,
+        Long instanceId = submittedFor(caller, fields.get("instance"));
+        return new ScanService.Request(instanceId, null, bytes,
                 sourceId("account", fields.get("account")), sourceId("status", fields.get("status")),
                 sourceId("attachment", fields.get("attachment")), metadata(fields.get("metadata")),
-                mayActAutomatically(caller));
+                mayActAutomatically(caller, instanceId));
     }
 
     private ScanService.Request fromJson(Context ctx) {
@@ -174,10 +175,12 @@ public final class IngestRoutes {
         }
         JsonNode metadata = body.get("metadata");
         Principal caller = Access.principal(ctx);
-        return new ScanService.Request(submittedFor(caller, text(body, "instance")), url, bytes,
+        Long instanceId = submittedFor(caller, text(body, "instance"));
+        return new ScanService.Request(instanceId, url, bytes,
                 sourceId("account", text(body, "account")), sourceId("status", text(body, "status")),
                 sourceId("attachment", text(body, "attachment")),
-                metadata(metadata == null || metadata.isNull() ? null : metadata.toString()), mayActAutomatically(caller));
+                metadata(metadata == null || metadata.isNull() ? null : metadata.toString()),
+                mayActAutomatically(caller, instanceId));
     }
 
     /**
@@ -191,11 +194,12 @@ public final class IngestRoutes {
     }
 
     /**
-     * Only a token bound to the instance (or an admin token) may make Sightline act on it by itself; media from
-     * any other {@code scan} token can still open a case for a moderator.
+     * Only a token bound to the instance (or an admin token) may make Sightline act on an instance by itself;
+     * media from any other {@code scan} token naming an instance can still open a case for a moderator. Media of
+     * no instance keep their verdict (there is no instance to act on).
      */
-    private static boolean mayActAutomatically(Principal caller) {
-        return caller.bound() || caller.scopes().contains(Scope.ADMIN);
+    private static boolean mayActAutomatically(Principal caller, Long instanceId) {
+        return instanceId == null || caller.bound() || caller.scopes().contains(Scope.ADMIN);
     }
 
     private static void permit(Principal caller, String instance) {

@@ -63,10 +63,12 @@ class InstanceBoundTokensTest {
         return Base64.getEncoder().encodeToString(Webhooks.resource("/pdq/images/bridge-mods/aaa-orig.jpg"));
     }
 
+    int posts;
+
     TestServer.Response scan(String token, String instance) {
         return server.postJson("/api/v1/media", token, "{\"image_base64\":\"" + bridge() + "\""
                 + (instance == null ? "" : ",\"instance\":\"" + instance + "\"")
-                + ",\"account\":\"109\",\"status\":\"5001\"}");
+                + ",\"account\":\"109\",\"status\":\"" + (5000 + ++posts) + "\"}");
     }
 
     String bound(String name, String instance) {
