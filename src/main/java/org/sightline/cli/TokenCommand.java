@@ -9,7 +9,6 @@ import org.sightline.auth.TokenRoutes;
 import org.sightline.auth.TokenService;
 import org.sightline.common.Refusal;
 import org.sightline.config.Config;
-import org.sightline.config.SecretBox;
 import org.sightline.instances.InstanceService;
 import org.sightline.store.Database;
 import picocli.CommandLine;
@@ -36,8 +35,8 @@ public final class TokenCommand extends CommandGroup {
         // The database alone: no need to load the match index to read or write a few rows.
         try (Database db = Database.open(config)) {
             AuditLog audit = AuditLog.open(db.jdbi(), Clock.systemUTC(), AuditKey.forDataDir(config.dataDir()));
-            InstanceService instances = new InstanceService(db.jdbi(), SecretBox.forDataDir(config.dataDir()),
-                    new SecureRandom(), Clock.systemUTC());
+            // only to look instance names up: no secret is opened, so no secret box (and no key file created)
+            InstanceService instances = new InstanceService(db.jdbi(), null, new SecureRandom(), Clock.systemUTC());
             return work.apply(new TokenService(db.jdbi(), audit, new SecureRandom(), Clock.systemUTC(), instances::connected));
         } catch (IllegalArgumentException | Refusal e) {
             throw new UserError(e.getMessage());
