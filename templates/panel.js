@@ -109,3 +109,9 @@
     }
   });
 })();
+
+// forms that destroy something ask first (data-confirm holds the question)
+document.addEventListener("submit", function (e) {
+    var q = e.target.getAttribute && e.target.getAttribute("data-confirm");
+    if (q && !window.confirm(q)) e.preventDefault();
+});

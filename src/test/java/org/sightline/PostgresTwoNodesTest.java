@@ -150,7 +150,7 @@ class PostgresTwoNodesTest {
             assertThat(nodeB.get("/api/v1/media", scanner).status()).isEqualTo(401);
             assertThat(nodeA.get("/api/v1/media", scanner).status()).isEqualTo(401);
 
-            TokenService.Created brief = nodeA.deps.tokens().create("brief", Set.of(Scope.SCAN), Duration.ofHours(1), "test");
+            TokenService.Created brief = nodeA.deps.tokens().create("brief", Set.of(Scope.SCAN), Duration.ofHours(1), null, "test");
             assertThat(nodeB.get("/api/v1/media", brief.token()).status()).isNotIn(401, 403);
             nodeA.deps.database().jdbi().useHandle(h -> h.createUpdate(
                     "UPDATE api_tokens SET expires_at = :at WHERE name = 'brief'").bind("at", Instant.now().minusSeconds(1)).execute());

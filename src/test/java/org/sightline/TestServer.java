@@ -35,7 +35,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public String token(String name, Scope... scopes) {
-        return deps.tokens().create(name, Set.of(scopes), null, "test").token();
+        return deps.tokens().create(name, Set.of(scopes), null, null, "test").token();
     }
 
     public record Response(int status, String body, String contentType, ObjectMapper mapper) {

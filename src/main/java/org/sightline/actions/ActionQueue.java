@@ -41,6 +41,11 @@ public final class ActionQueue {
         return jdbi.withExtension(Dao.class, d -> d.forMedia(mediaId));
     }
 
+    /** The same, inside the caller's transaction. */
+    public List<Requested> forMedia(Handle transaction, long mediaId) {
+        return transaction.attach(Dao.class).forMedia(mediaId);
+    }
+
     public record Requested(String action, String state, String requestedBy, Instant createdAt, int attempts,
                             String result) {
     }

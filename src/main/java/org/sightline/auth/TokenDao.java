@@ -12,21 +12,21 @@ import java.util.Optional;
 
 public interface TokenDao {
 
-    @SqlUpdate("INSERT INTO api_tokens (name, token_hash, scopes, created_at, expires_at)"
-            + " VALUES (:name, :hash, :scopes, :at, :expires)")
+    @SqlUpdate("INSERT INTO api_tokens (name, token_hash, scopes, created_at, expires_at, instance_name)"
+            + " VALUES (:name, :hash, :scopes, :at, :expires, :instance)")
     @GetGeneratedKeys("id")
     long insert(@Bind("name") String name, @Bind("hash") String tokenHash, @Bind("scopes") String scopes,
-                @Bind("at") Instant createdAt, @Bind("expires") Instant expiresAt);
+                @Bind("at") Instant createdAt, @Bind("expires") Instant expiresAt, @Bind("instance") String instance);
 
     @SqlQuery("SELECT COUNT(*) FROM api_tokens WHERE name = :name")
     int countByName(@Bind("name") String name);
 
-    /** A live token's id, name, comma-separated scopes and when it was last used. */
-    record TokenRow(long id, String name, String scopes, Instant lastUsedAt) {
+    /** A live token's id, name, comma-separated scopes, when it was last used and its instance (null: none). */
+    record TokenRow(long id, String name, String scopes, Instant lastUsedAt, String instanceName) {
     }
 
     /** The token with this hash, unless it has expired: revoked tokens are gone, so every node agrees at once. */
-    @SqlQuery("SELECT id, name, scopes, last_used_at FROM api_tokens WHERE token_hash = :hash"
+    @SqlQuery("SELECT id, name, scopes, last_used_at, instance_name FROM api_tokens WHERE token_hash = :hash"
             + " AND (expires_at IS NULL OR expires_at > :now)")
     @RegisterConstructorMapper(TokenRow.class)
     Optional<TokenRow> findLive(@Bind("hash") String tokenHash, @Bind("now") Instant now);
@@ -38,20 +38,25 @@ public interface TokenDao {
 
     /** What the listing shows; never the hash. */
     record Listed(long id, String name, String scopes, Instant createdAt, Instant expiresAt, Instant lastUsedAt,
-                  String lastUsedFrom) {
+                  String lastUsedFrom, String instanceName) {
     }
 
-    @SqlQuery("SELECT id, name, scopes, created_at, expires_at, last_used_at, last_used_from FROM api_tokens ORDER BY id")
+    @SqlQuery("SELECT id, name, scopes, created_at, expires_at, last_used_at, last_used_from, instance_name FROM api_tokens ORDER BY id")
     @RegisterConstructorMapper(Listed.class)
     List<Listed> list();
 
-    @SqlQuery("SELECT id, name, scopes, created_at, expires_at, last_used_at, last_used_from FROM api_tokens WHERE id = :id")
+    @SqlQuery("SELECT id, name, scopes, created_at, expires_at, last_used_at, last_used_from, instance_name FROM api_tokens WHERE id = :id")
     @RegisterConstructorMapper(Listed.class)
     Optional<Listed> byId(@Bind("id") long id);
 
-    @SqlQuery("SELECT id, name, scopes, created_at, expires_at, last_used_at, last_used_from FROM api_tokens WHERE name = :name")
+    @SqlQuery("SELECT id, name, scopes, created_at, expires_at, last_used_at, last_used_from, instance_name FROM api_tokens WHERE name = :name")
     @RegisterConstructorMapper(Listed.class)
     Optional<Listed> byName(@Bind("name") String name);
+
+    @SqlQuery("SELECT id, name, scopes, created_at, expires_at, last_used_at, last_used_from, instance_name"
+            + " FROM api_tokens WHERE instance_name = :instance ORDER BY id")
+    @RegisterConstructorMapper(Listed.class)
+    List<Listed> boundTo(@Bind("instance") String instance);
 
     @SqlUpdate("DELETE FROM api_tokens WHERE id = :id")
     int delete(@Bind("id") long id);

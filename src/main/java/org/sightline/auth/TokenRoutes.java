@@ -19,8 +19,8 @@ import java.util.Map;
 
 /**
  * API tokens seen and revoked: {@code GET /api/v1/tokens}, {@code DELETE /api/v1/tokens/{id}} (admin scope) and
- * the admins' {@code /tokens} page. Tokens are created on the command line ({@code token create}); their secret
- * is shown there once and never again.
+ * the admins' {@code /tokens} page. Tokens are created on the command line ({@code token create}) or with the
+ * page's form; their secret is shown there once and never again.
  */
 public final class TokenRoutes {
     private final TokenService tokens;
@@ -34,6 +34,7 @@ public final class TokenRoutes {
         routes.get("/api/v1/tokens", r::listApi, Access.token(Scope.ADMIN));
         routes.delete("/api/v1/tokens/{id}", r::revokeApi, Access.token(Scope.ADMIN));
         routes.get("/tokens", ctx -> r.page(ctx, 200, Map.of()), Access.panel(Role.ADMIN));
+        routes.post("/tokens", r::createPanel, Access.panel(Role.ADMIN));
         routes.post("/tokens/{id}/revoke", r::revokePanel, Access.panel(Role.ADMIN));
     }
 
@@ -47,6 +48,7 @@ public final class TokenRoutes {
         out.put("expires_at", text(t.expiresAt()));
         out.put("last_used_at", text(t.lastUsedAt()));
         out.put("last_used_from", t.lastUsedFrom());
+        out.put("instance", t.instanceName());
         return out;
     }
 
@@ -71,12 +73,32 @@ public final class TokenRoutes {
         }
     }
 
+    /** The page's form: name, scope checkboxes, an optional instance binding and expiry; the secret shown once. */
+    private void createPanel(Context ctx) {
+        String admin = Access.requireSession(ctx).user().name();
+        try {
+            java.util.Set<Scope> scopes = Scope.parseList(String.join(",", ctx.formParams("scope")));
+            String expires = ctx.formParam("expires");
+            TokenService.Created c = tokens.create(ctx.formParam("name"), scopes,
+                    expires == null || expires.isBlank() ? null : TokenService.parseLifetime(expires),
+                    ctx.formParam("instance"), admin);
+            ctx.header("Cache-Control", "no-store"); // the secret is on this page
+            page(ctx, 201, Map.of("message", "Token '" + c.name() + "' created. Copy it now: it is not shown again.",
+                    "secret", c.token()));
+        } catch (IllegalArgumentException e) {
+            page(ctx, 400, Map.of("error", e.getMessage()));
+        } catch (Refusal e) {
+            page(ctx, HttpRefusals.status(e), Map.of("error", e.getMessage()));
+        }
+    }
+
     private void page(Context ctx, int status, Map<String, Object> extra) {
         List<Map<String, Object>> rows = new ArrayList<>();
         Instant now = Instant.now();
         for (TokenDao.Listed t : tokens.list()) {
             Map<String, Object> row = new HashMap<>(view(t));
             row.put("scopes", t.scopes().replace(",", ", "));
+            row.put("instance", t.instanceName() == null ? "any" : t.instanceName());
             row.put("expired", t.expiresAt() != null && !t.expiresAt().isAfter(now));
             rows.add(row);
         }

@@ -36,8 +36,11 @@ public final class TokenService {
     private final AuditLog audit;
     private final SecureRandom random;
     private final Clock clock;
+    private final TokenInstances instances;
 
-    public TokenService(Jdbi jdbi, AuditLog audit, SecureRandom random, Clock clock) {
+    /** @param instances which instance names a token may be bound to */
+    public TokenService(Jdbi jdbi, AuditLog audit, SecureRandom random, Clock clock, TokenInstances instances) {
+        this.instances = instances;
         this.jdbi = jdbi;
         this.audit = audit;
         this.random = random;
@@ -45,21 +48,30 @@ public final class TokenService {
     }
 
     /** A new token: its plain text exists only here, to be shown once. */
-    public record Created(long id, String name, Set<Scope> scopes, Instant expiresAt, String token) {
+    public record Created(long id, String name, Set<Scope> scopes, Instant expiresAt, String instance, String token) {
     }
 
     /**
      * Creates a token, audited as {@code actor} in the same transaction.
      *
      * @param lifetime null: it never expires
+     * @param instance the connected instance the token is bound to (null: none); an admin token cannot be bound,
+     *                 since it could create itself an unbound one
      */
-    public Created create(String name, Set<Scope> scopes, Duration lifetime, String actor) {
+    public Created create(String name, Set<Scope> scopes, Duration lifetime, String instance, String actor) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("token name must be 1-100 characters of letters, digits, '_', '.', '@', '-'");
         }
         if (scopes.isEmpty()) throw new IllegalArgumentException("at least one scope is needed");
         if (lifetime != null && (lifetime.isNegative() || lifetime.isZero())) {
             throw new IllegalArgumentException("a token's lifetime must be positive");
+        }
+        String bound = instance == null || instance.isBlank() ? null : instance.trim();
+        if (bound != null && scopes.contains(Scope.ADMIN)) {
+            throw new IllegalArgumentException("an admin token acts on every instance: it cannot be bound to one");
+        }
+        if (bound != null && !instances.connected(bound)) {
+            throw new IllegalArgumentException("no connected instance named '" + bound + "' to bind the token to");
         }
         byte[] secret = new byte[32];
         random.nextBytes(secret);
@@ -70,16 +82,16 @@ public final class TokenService {
         long id = jdbi.inTransaction(h -> {
             TokenDao dao = h.attach(TokenDao.class);
             if (dao.countByName(name) > 0) throw new IllegalArgumentException("a token named '" + name + "' already exists");
-            long newId = dao.insert(name, hash(token), csv, now, expires);
+            long newId = dao.insert(name, hash(token), csv, now, expires, bound);
             audit.append(h, actor, "token_create", "token:" + name,
-                    "scopes=" + csv + (expires == null ? "" : " expires=" + expires));
+                    "scopes=" + csv + (expires == null ? "" : " expires=" + expires) + (bound == null ? "" : " instance=" + bound));
             return newId;
         });
-        return new Created(id, name, Scope.parseList(csv), expires, token);
+        return new Created(id, name, Scope.parseList(csv), expires, bound, token);
     }
 
     /**
-     * As {@link #authenticate(String)}, recording when and from which address ({@code client}, may be null) the
+     * Finds the live token, recording when and from which address ({@code client}, may be null) the
      * token was used, at most once per {@link #USE_RECORDED_EVERY}.
      */
     public Optional<Principal> authenticate(String token, String client) {
@@ -91,7 +103,7 @@ public final class TokenService {
             Instant since = now.minus(USE_RECORDED_EVERY);
             if (r.lastUsedAt() == null || r.lastUsedAt().isBefore(since)) dao.touch(r.id(), now, clip(client), since);
         });
-        return row.map(r -> new Principal(r.name(), Scope.parseList(r.scopes())));
+        return row.map(r -> new Principal(r.name(), Scope.parseList(r.scopes()), r.instanceName()));
     }
 
     /** Every token, oldest first (no secrets: only their hashes are stored, and those are not shown). */
@@ -122,6 +134,17 @@ public final class TokenService {
             revoke(dao, h, found, actor);
             return found;
         });
+    }
+
+    /**
+     * Revokes every token bound to {@code instance}, in the caller's transaction (the instance is being removed),
+     * each audited as {@code actor}. Returns how many.
+     */
+    public int revokeBoundTo(org.jdbi.v3.core.Handle h, String instance, String actor) {
+        TokenDao dao = h.attach(TokenDao.class);
+        List<TokenDao.Listed> bound = dao.boundTo(instance);
+        for (TokenDao.Listed t : bound) revoke(dao, h, t, actor);
+        return bound.size();
     }
 
     private void revoke(TokenDao dao, org.jdbi.v3.core.Handle h, TokenDao.Listed t, String actor) {

@@ -5,7 +5,8 @@ import java.util.List;
 
 /** A bank row. {@code labels} is the stored comma-separated form; see {@link #labelList()}. */
 public record Bank(long id, String name, BankKind kind, BankPolicy policy, BankMode mode, String labels, int pdqThreshold,
-                   int phashThreshold, int dhashThreshold, Instant createdAt, Instant updatedAt) {
+                   int phashThreshold, int dhashThreshold, Instant createdAt, Instant updatedAt, Instant archivedAt,
+                   Instant removedAt) {
 
     public static final int DEFAULT_PDQ_THRESHOLD = 31;
     /** pHash/dHash: 64-bit hashes; 10 bits keeps false positives rare on photos. */
@@ -13,6 +14,15 @@ public record Bank(long id, String name, BankKind kind, BankPolicy policy, BankM
 
     public List<String> labelList() {
         return Labels.split(labels);
+    }
+
+    /** Whether its entries match: not archived, not removed. */
+    public boolean matching() {
+        return archivedAt == null && removedAt == null;
+    }
+
+    public boolean archived() {
+        return archivedAt != null;
     }
 
     public boolean allow() {

@@ -27,16 +27,28 @@ public interface BankDao {
     @SqlUpdate("UPDATE banks SET name = :name, updated_at = :at WHERE id = :id")
     int rename(@Bind("id") long id, @Bind("name") String name, @Bind("at") java.time.Instant at);
 
-    @SqlUpdate("DELETE FROM banks WHERE id = :id")
-    int delete(@Bind("id") long id);
-
-    @SqlQuery("SELECT * FROM banks WHERE name = :name")
+    /** A bank that was not removed (removed ones keep their rows, for the cases and lists that name them). */
+    @SqlQuery("SELECT * FROM banks WHERE name = :name AND removed_at IS NULL")
     Optional<Bank> findByName(@Bind("name") String name);
+
+    @SqlUpdate("UPDATE banks SET archived_at = :at, updated_at = :at WHERE id = :id AND archived_at IS NULL AND removed_at IS NULL")
+    int archive(@Bind("id") long id, @Bind("at") java.time.Instant at);
+
+    /**
+     * Marks the bank removed and frees its name (renamed {@code ~removed-<id>~}, which no bank can be called): the
+     * cases and audit events keep the name it had, copied where they name it.
+     */
+    @SqlUpdate("UPDATE banks SET removed_at = :at, updated_at = :at, name = :freed WHERE id = :id AND removed_at IS NULL")
+    int remove(@Bind("id") long id, @Bind("at") java.time.Instant at, @Bind("freed") String freedName);
+
+    /** Every bank, removed ones too (the index learns of their removal). */
+    @SqlQuery("SELECT * FROM banks ORDER BY name")
+    List<Bank> listAll();
 
     @SqlQuery("SELECT * FROM banks WHERE id = :id")
     Optional<Bank> findById(@Bind("id") long id);
 
-    @SqlQuery("SELECT * FROM banks ORDER BY name")
+    @SqlQuery("SELECT * FROM banks WHERE removed_at IS NULL ORDER BY name")
     List<Bank> list();
 
     /**

@@ -9,6 +9,7 @@ import io.javalin.http.UploadedFile;
 import org.sightline.audit.AuditLog;
 import org.sightline.access.PanelSession;
 import org.sightline.access.Role;
+import org.sightline.web.HttpRefusals;
 import org.sightline.web.Page;
 
 import java.io.IOException;
@@ -39,6 +40,8 @@ public final class BankPanelRoutes {
         routes.post("/banks/{name}/settings", r::settings, Access.panel(Role.ADMIN));
         routes.post("/banks/{name}/entries", r::addEntries, Access.panel(Role.ADMIN));
         routes.post("/banks/{name}/entries/{id}/retract", r::retract, Access.panel(Role.ADMIN));
+        routes.post("/banks/{name}/archive", r::archive, Access.panel(Role.ADMIN));
+        routes.post("/banks/{name}/remove", r::remove, Access.panel(Role.ADMIN));
     }
 
     private void list(Context ctx) {
@@ -177,6 +180,27 @@ public final class BankPanelRoutes {
             return;
         }
         ctx.redirect("/banks/" + name);
+    }
+
+    private void archive(Context ctx) {
+        String name = ctx.pathParam("name");
+        try {
+            banks.archive(name, Access.requireSession(ctx).user().name());
+            bank(ctx, null, "Bank archived: it no longer matches and takes no entries; its entries stay as evidence.");
+        } catch (Refusal e) {
+            bank(ctx, e.getMessage(), null);
+        }
+    }
+
+    private void remove(Context ctx) {
+        String name = ctx.pathParam("name");
+        try {
+            banks.remove(name, Access.requireSession(ctx).user().name(), false, h -> { });
+            ctx.redirect("/banks");
+        } catch (Refusal e) {
+            bank(ctx, e.getMessage(), null);
+            ctx.status(HttpRefusals.status(e));
+        }
     }
 
     private static Integer intOrNull(String s) {

@@ -43,6 +43,10 @@ public final class BankRoutes {
         routes.post("/api/v1/banks/{name}/entries", r::addEntries, Access.token(Scope.BANKS_WRITE));
         routes.get("/api/v1/banks/{name}/entries", r::export, Access.token(Scope.BANKS_READ));
         routes.delete("/api/v1/banks/{name}/entries/{id}", r::retract, Access.token(Scope.BANKS_WRITE));
+        routes.post("/api/v1/banks/{name}/archive", ctx -> ctx.json(view(
+                banks.archive(ctx.pathParam("name"), Access.tokenActor(ctx)), null)), Access.token(Scope.BANKS_WRITE));
+        routes.delete("/api/v1/banks/{name}", ctx -> ctx.json(Map.of("removed", banks.remove(ctx.pathParam("name"),
+                Access.tokenActor(ctx), false, h -> { }).name())), Access.token(Scope.BANKS_WRITE));
     }
 
     private void list(Context ctx) {
@@ -245,6 +249,7 @@ public final class BankRoutes {
         if (activeEntries != null) m.put("active_entries", activeEntries);
         m.put("created_at", b.createdAt().toString());
         m.put("updated_at", b.updatedAt().toString());
+        m.put("archived_at", b.archivedAt() == null ? null : b.archivedAt().toString());
         return m;
     }
 

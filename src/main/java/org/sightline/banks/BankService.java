@@ -65,6 +65,21 @@ public final class BankService {
     }
 
     /**
+     * Asked, inside the removing transaction, whether something still holds a bank (a list publishing it, open
+     * cases it is evidence in): the reason it cannot be removed yet, or null.
+     */
+    @FunctionalInterface
+    public interface RemovalCheck {
+        String holds(Handle h, Bank bank);
+    }
+
+    private final List<RemovalCheck> removalChecks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public void addRemovalCheck(RemovalCheck check) {
+        removalChecks.add(check);
+    }
+
+    /**
      * @param announceChanges announce every change with PostgreSQL {@code NOTIFY} (in its transaction), for the
      *                        {@link ChangeListener}s of other nodes sharing the database
      * @param audit where the changes of the methods taking an {@code actor} are recorded, in the change's own
@@ -101,7 +116,7 @@ public final class BankService {
                         .ifPresent(e -> matcher.retract(indexed(e)));
                 case "bank" -> {
                     long id = Long.parseLong(p[1]);
-                    jdbi.onDemand(BankDao.class).findById(id).ifPresentOrElse(this::remember, () -> forget(id));
+                    jdbi.onDemand(BankDao.class).findById(id).ifPresentOrElse(this::rememberOrForget, () -> forget(id));
                 }
                 default -> org.slf4j.LoggerFactory.getLogger(BankService.class).warn("unknown bank change notice '{}'", notice);
             }
@@ -110,7 +125,7 @@ public final class BankService {
 
     /** Re-reads every bank and entry, adding what the index lacks and retracting what was retracted. */
     void resync() {
-        for (Bank b : jdbi.onDemand(BankDao.class).list()) remember(b);
+        for (Bank b : jdbi.onDemand(BankDao.class).listAll()) rememberOrForget(b);
         EntryDao dao = jdbi.onDemand(EntryDao.class);
         long after = 0;
         while (true) {
@@ -164,7 +179,7 @@ public final class BankService {
      */
     void repairIndex() {
         long mark = staleMarks.get();
-        for (Bank b : jdbi.onDemand(BankDao.class).list()) remember(b);
+        for (Bank b : jdbi.onDemand(BankDao.class).list()) if (b.matching()) remember(b);
         EntryDao dao = jdbi.onDemand(EntryDao.class);
         matcher.rebuild(loader -> {
             long after = 0;
@@ -220,7 +235,7 @@ public final class BankService {
      * database, writing a fresh snapshot on the way.
      */
     public void loadIndex(java.nio.file.Path dataDir) {
-        for (Bank b : jdbi.onDemand(BankDao.class).list()) remember(b);
+        for (Bank b : jdbi.onDemand(BankDao.class).list()) if (b.matching()) remember(b);
         // read before the entries: a change committed meanwhile makes the next start read the database again
         long version = jdbi.onDemand(BankDao.class).indexVersion();
         java.nio.file.Path snapshot = dataDir == null ? null : dataDir.resolve(IndexSnapshot.FILE);
@@ -311,7 +326,7 @@ public final class BankService {
                 threshold("pdq", spec.pdqThreshold(), Bank.DEFAULT_PDQ_THRESHOLD, 31),
                 threshold("phash", spec.phashThreshold(), Bank.DEFAULT_64BIT_THRESHOLD, 32),
                 threshold("dhash", spec.dhashThreshold(), Bank.DEFAULT_64BIT_THRESHOLD, 32),
-                now, now);
+                now, now, null, null);
         if (jdbi.onDemand(BankDao.class).findByName(name).isPresent()) {
             throw Refusal.conflict("a bank named '" + name + "' already exists");
         }
@@ -357,7 +372,7 @@ public final class BankService {
                 threshold("pdq", spec.pdqThreshold(), old.pdqThreshold(), 31),
                 threshold("phash", spec.phashThreshold(), old.phashThreshold(), 32),
                 threshold("dhash", spec.dhashThreshold(), old.dhashThreshold(), 32),
-                old.createdAt(), now());
+                old.createdAt(), now(), old.archivedAt(), old.removedAt());
         jdbi.useTransaction(h -> {
             h.attach(BankDao.class).update(b);
             audited(h, actor, "bank_update", "bank:" + b.name(), describe(b));
@@ -404,51 +419,17 @@ public final class BankService {
     }
 
     /**
-     * Deletes a bank and its entries (HMA's {@code DELETE /c/bank/{name}}), with {@code alsoInTransaction} for what
-     * other packages keep about it. Matches recorded earlier keep the bank's name and entry ids as evidence. A bank
-     * published as a list or fed by a subscription is refused: withdraw those first.
-     * Returns false when there was no such bank.
+     * HMA's {@code DELETE /c/bank/{name}} and an exchange's deletion: the bank is removed as {@link #remove} removes
+     * it (its rows stay as the evidence of past cases, its name is freed, the same checks refuse it while a list
+     * publishes it or undecided cases rest on it), with {@code alsoInTransaction} for what other packages keep
+     * about it. Returns false when there was no such bank.
+     *
+     * @param bySubscription true for a bank fed from outside (an exchange), which only its feed may remove
      */
-    public boolean delete(String name, String actor, Consumer<Handle> alsoInTransaction) {
-        Optional<Bank> found = jdbi.onDemand(BankDao.class).findByName(name);
-        if (found.isEmpty()) return false;
-        Bank bank = found.get();
-        List<EntryDao.IndexRow> active = new ArrayList<>();
-        try {
-            jdbi.useTransaction(h -> {
-                lockForChange(h, bank);
-                EntryDao dao = h.attach(EntryDao.class);
-                long after = 0;
-                while (true) {
-                    List<BankEntry> page = dao.page(bank.id(), after, false, PAGE);
-                    for (BankEntry e : page) active.add(new EntryDao.IndexRow(e.id(), e.bankId(), e.signalType(), e.signalValue()));
-                    if (page.size() < PAGE) break;
-                    after = page.get(page.size() - 1).id();
-                }
-                alsoInTransaction.accept(h);
-                int entries = dao.deleteAllOf(bank.id());
-                h.attach(BankDao.class).delete(bank.id());
-                audited(h, actor, "bank_delete", "bank:" + name, "entries=" + entries + " active=" + active.size());
-                announce(h, "bank " + bank.id());
-            });
-        } catch (UnableToExecuteStatementException e) {
-            if (!foreignKeyViolation(e)) throw e;
-            throw Refusal.conflict("bank '" + name + "' is published as a list or fed by a subscription;"
-                    + " withdraw those before deleting it");
-        }
-        afterCommit("deleting bank '" + name + "'", () -> {
-            forget(bank.id());
-            for (EntryDao.IndexRow r : active) matcher.retract(indexed(r));
-        });
+    public boolean delete(String name, String actor, boolean bySubscription, Consumer<Handle> alsoInTransaction) {
+        if (jdbi.onDemand(BankDao.class).findByName(name).isEmpty()) return false;
+        remove(name, actor, bySubscription, alsoInTransaction);
         return true;
-    }
-
-    /** SQLSTATE 23503 on both databases: a row elsewhere still refers to the one being deleted. */
-    private static boolean foreignKeyViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException s && "23503".equals(s.getSQLState())) return true;
-        }
-        return false;
     }
 
     private void forget(long bankId) {
@@ -532,6 +513,7 @@ public final class BankService {
 
     private List<BankEntry> insert(Handle h, Bank bank, List<BankEntry> rows) {
         if (rows.isEmpty()) return List.of();
+        if (bank.archived()) throw Refusal.conflict("bank '" + bank.name() + "' is archived: it takes no new entries");
         lockForChange(h, bank);
         long[] ids = h.attach(EntryDao.class).insertAll(rows);
         long min = Long.MAX_VALUE, max = Long.MIN_VALUE;
@@ -738,6 +720,79 @@ public final class BankService {
         return out;
     }
 
+    /**
+     * Archives a bank for {@code actor}, audited: it stops matching at once (on every node), takes no new entries,
+     * and keeps the ones it has as the evidence of past cases. A subscribed bank is not archived: remove its
+     * subscription.
+     */
+    public Bank archive(String name, String actor) {
+        Bank bank = get(name);
+        if (bank.kind() == BankKind.SUBSCRIBED) {
+            throw Refusal.invalid("bank '" + name + "' is fed by a subscription: remove the subscription instead");
+        }
+        if (bank.archived()) return bank;
+        Instant at = now();
+        jdbi.useTransaction(h -> {
+            // its entries leave the index: every node's snapshot is out of date
+            h.attach(BankDao.class).advanceIndexVersion();
+            if (h.attach(BankDao.class).archive(bank.id(), at) == 1) {
+                audited(h, actor, "bank_archive", "bank:" + name, "stops matching; entries kept");
+                announce(h, "bank " + bank.id());
+            }
+        });
+        Bank archived = jdbi.onDemand(BankDao.class).findById(bank.id()).orElseThrow();
+        forget(archived);
+        return archived;
+    }
+
+    /**
+     * Removes a bank for {@code actor}, audited: refused (CONFLICT) while a removal check says something holds it
+     * (a list publishing it; open cases it is evidence in, unless it is archived). Its rows stay, for the cases
+     * that point to its entries; its name is freed for a new bank.
+     *
+     * @param bySubscription true when the subscription feeding the bank is being removed (only then may a
+     *                       subscribed bank go)
+     */
+    public Bank remove(String name, String actor, boolean bySubscription, Consumer<Handle> alsoInTransaction) {
+        Bank bank = get(name);
+        if (bank.kind() == BankKind.SUBSCRIBED && !bySubscription) {
+            throw Refusal.invalid("bank '" + name + "' is fed by a subscription: remove the subscription instead");
+        }
+        Instant at = now();
+        jdbi.useTransaction(h -> {
+            lockForChange(h, bank);
+            for (RemovalCheck check : removalChecks) {
+                String held = check.holds(h, bank);
+                if (held != null) throw Refusal.conflict("bank '" + name + "' cannot be removed: " + held);
+            }
+            if (h.attach(BankDao.class).remove(bank.id(), at, "~removed-" + bank.id() + "~") != 1) throw Refusal.notFound("no bank named '" + name + "'");
+            audited(h, actor, "bank_remove", "bank:" + name, "kind=" + bank.kind().wireName());
+            alsoInTransaction.accept(h);
+            announce(h, "bank " + bank.id());
+        });
+        Bank removed = jdbi.onDemand(BankDao.class).findById(bank.id()).orElseThrow();
+        forget(removed);
+        return removed;
+    }
+
+    private void rememberOrForget(Bank b) {
+        if (b.matching()) remember(b);
+        else forget(b);
+    }
+
+    /** Takes a bank that no longer matches out of this node's index (its entries stay stored). */
+    private void forget(Bank b) {
+        banksById.remove(b.id());
+        EntryDao dao = jdbi.onDemand(EntryDao.class);
+        long after = 0;
+        while (true) {
+            List<BankEntry> page = dao.page(b.id(), after, false, PAGE);
+            for (BankEntry e : page) matcher.retract(indexed(e));
+            if (page.size() < PAGE) return;
+            after = page.get(page.size() - 1).id();
+        }
+    }
+
     private void remember(Bank b) {
         banksById.put(b.id(), b);
         matcher.putBank(new Matcher.MatchBank(Math.toIntExact(b.id()), b.name(), b.allow(), b.mode() == BankMode.OBSERVE, b.pdqThreshold(),
@@ -762,7 +817,7 @@ public final class BankService {
 
     private static Bank withId(Bank b, long id) {
         return new Bank(id, b.name(), b.kind(), b.policy(), b.mode(), b.labels(), b.pdqThreshold(), b.phashThreshold(),
-                b.dhashThreshold(), b.createdAt(), b.updatedAt());
+                b.dhashThreshold(), b.createdAt(), b.updatedAt(), b.archivedAt(), b.removedAt());
     }
 
     /** Microsecond precision: what both databases store, so a row read back equals the one written. */

@@ -16,6 +16,9 @@ import java.util.Optional;
 
 @RegisterConstructorMapper(BankEntry.class)
 public interface EntryDao {
+    /** The index holds only entries of banks that match: not archived, not removed. */
+    String MATCHING_BANK = " AND bank_id IN (SELECT id FROM banks WHERE archived_at IS NULL AND removed_at IS NULL)";
+
 
     /** Inserts rows (their {@code id} is ignored) and returns the generated ids in order. */
     @SqlBatch("INSERT INTO bank_entries (bank_id, signal_type, signal_value, labels, note, added_by, source_list,"
@@ -41,9 +44,6 @@ public interface EntryDao {
             + " WHERE id = :id AND state = 'active'")
     int retract(@Bind("id") long id, @Bind("by") String by, @Bind("at") Instant at);
 
-    @SqlUpdate("DELETE FROM bank_entries WHERE bank_id = :bankId")
-    int deleteAllOf(@Bind("bankId") long bankId);
-
     @SqlQuery("SELECT * FROM bank_entries WHERE id IN (<ids>)")
     List<BankEntry> findByIds(@BindList("ids") List<Long> ids);
 
@@ -53,13 +53,13 @@ public interface EntryDao {
 
     /** Every active entry, for the index at start-up, in pages of {@code limit} after {@code afterId}. */
     @SqlQuery("SELECT id, bank_id, signal_type, signal_value FROM bank_entries WHERE state = 'active'"
-            + " AND id > :afterId ORDER BY id FETCH FIRST :limit ROWS ONLY")
+            + MATCHING_BANK + " AND id > :afterId ORDER BY id FETCH FIRST :limit ROWS ONLY")
     @RegisterConstructorMapper(IndexRow.class)
     List<IndexRow> activePage(@Bind("afterId") long afterId, @Bind("limit") int limit);
 
     /** Active entries with ids in a range (what one announced add may have inserted). */
     @SqlQuery("SELECT id, bank_id, signal_type, signal_value FROM bank_entries WHERE state = 'active'"
-            + " AND id BETWEEN :from AND :to ORDER BY id")
+            + MATCHING_BANK + " AND id BETWEEN :from AND :to ORDER BY id")
     @RegisterConstructorMapper(IndexRow.class)
     List<IndexRow> activeBetween(@Bind("from") long from, @Bind("to") long to);
 
@@ -74,7 +74,7 @@ public interface EntryDao {
     }
 
     @SqlQuery("SELECT signal_type, COUNT(*) AS entries, CAST(COALESCE(SUM(id), 0) AS BIGINT) AS id_sum"
-            + " FROM bank_entries WHERE state = 'active' GROUP BY signal_type")
+            + " FROM bank_entries WHERE state = 'active'" + MATCHING_BANK + " GROUP BY signal_type")
     @RegisterConstructorMapper(Fingerprint.class)
     List<Fingerprint> activeFingerprints();
 }

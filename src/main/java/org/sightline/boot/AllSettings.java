@@ -7,6 +7,7 @@ import org.sightline.config.KnownKeys;
 import org.sightline.config.Setting;
 import org.sightline.config.SharedSettings;
 import org.sightline.federation.ListSettings;
+import org.sightline.review.RetentionSettings;
 import org.sightline.fetch.FetchSettings;
 import org.sightline.exchanges.ExchangeSettings;
 import org.sightline.hma.HmaSettings;
@@ -47,6 +48,7 @@ public final class AllSettings {
         all.addAll(ListSettings.KEYS);
         all.addAll(HmaSettings.KEYS);
         all.addAll(ExchangeSettings.KEYS);
+        all.addAll(RetentionSettings.KEYS);
         return new KnownKeys(all, List.of(ActionSettings.PLUGIN_PREFIX));
     }
 

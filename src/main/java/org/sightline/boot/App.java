@@ -35,6 +35,10 @@ import org.sightline.auth.AuthGuard;
 import org.sightline.auth.LocalKey;
 import org.sightline.banks.BankPanelRoutes;
 import org.sightline.review.CaseIntake;
+import org.sightline.review.RetractionRevisit;
+import org.sightline.review.Retention;
+import org.sightline.review.RetentionSettings;
+import org.sightline.ingest.MediaDerivatives;
 import org.sightline.review.Dashboard;
 import org.sightline.review.DashboardRoutes;
 import org.sightline.review.ReviewRoutes;
@@ -129,7 +133,7 @@ public final class App {
                        UserService users, AuditLog audit, ReviewService review, Dashboard dashboard, SecureRandom random,
                        Clock clock, PublishService lists, SubscriptionService subscriptions, MediaFetcher listFetcher,
                        SyncScheduler listSync, Trust trust, MisskeyPoller misskeyPolls, MisskeyConnect misskeyConnect,
-                       MediaHasher hasher, ExchangeService exchanges, IndexGuard indexGuard)
+                       MediaHasher hasher, ExchangeService exchanges, IndexGuard indexGuard, Retention retention)
             implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
@@ -149,10 +153,12 @@ public final class App {
                 if (db.postgres()) changes = ChangeListener.listen(db.jdbi(), banks);
                 banks.loadIndex(config.dataDir());
                 if (changes != null) changes.start();
-                TokenService tokens = new TokenService(db.jdbi(), audit, random, clock);
                 SecretBox secrets = SecretBox.forDataDir(config.dataDir());
                 InstanceService instances = new InstanceService(db.jdbi(), secrets,
                         random, clock, audit);
+                TokenService tokens = new TokenService(db.jdbi(), audit, random, clock, instances::connected);
+                // a removed instance's bound tokens go with it, in the same transaction
+                instances.addRemovalHook((h, instance, actor) -> tokens.revokeBoundTo(h, instance.name(), actor));
                 IngestSettings ingestSettings = IngestSettings.from(config);
                 ActionSettings actionSettings = ActionSettings.from(config);
                 ListSettings listSettings = ListSettings.from(config);
@@ -174,11 +180,22 @@ public final class App {
                 Trust trust = new Trust(db.jdbi(), clock, listSettings.quorum(), audit);
                 ActionQueue actionQueue = new ActionQueue(db.jdbi());
                 CaseIntake cases = new CaseIntake(actionQueue);
+                KeyFiles keys = new KeyFiles(config.dataDir());
+                // list documents are larger than media: the same SSRF-safe fetcher with its own size cap
+                MediaFetcher listFetcher = new MediaFetcher(FetchSettings.from(config)
+                        .withMaxBytes(listSettings.maxDocumentBytes())
+                        .withTimeoutMillis(listSettings.fetchTimeoutMillis()));
+                built.push(listFetcher);
+                SubscriptionService subscriptions = new SubscriptionService(db.jdbi(), banks, listFetcher,
+                        secrets,
+                        new RetroMatcher(db.jdbi(), banks, cases, clock, listSettings.retroWindow()),
+                        clock, listSettings.floodMaxPerHour(), listSettings.limits(), keys);
                 LocalClassification localClassifier = LocalClassification.load(ClassifierSettings.from(config)).preload();
                 MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, new PreviewRenderer(), banks,
                         instances, plugins, localClassifier, new Decider(trust, DecideSettings.from(config).adultThreshold(),
                                 RiskWeights.from(config), new AccountHistories(db.jdbi())),
-                        cases, metrics, clock, ingestSettings.maxAttempts());
+                        cases, metrics, clock, ingestSettings.maxAttempts(),
+                        subscriptions::admit); // flood control as each match is recorded
                 ActionExecutor actions = new ActionExecutor(db.jdbi(), plugins, instances, audit, clock,
                         actionSettings.workers(), actionSettings.maxAttempts(), actionSettings.lease(),
                         ingestSettings.poll(), actionSettings.backoff());
@@ -211,20 +228,16 @@ public final class App {
                 ReviewService review = new ReviewService(db.jdbi(), banks, audit, actionQueue, new ShareProposals(db.jdbi()),
                         clock, panel.claim());
                 Dashboard dashboard = new Dashboard(db.jdbi(), audit, clock);
-                KeyFiles keys = new KeyFiles(config.dataDir());
                 PublishService lists = new PublishService(db.jdbi(), banks, keys, audit, clock,
                         random, listSettings.pageSize(),
                         listSettings.publisher().or(listSettings::publicUrl).orElse(null));
                 banks.addHook(lists); // a published bank's changes go into its list's log, in the same transaction
-                // list documents are larger than media: the same SSRF-safe fetcher with its own size cap
-                MediaFetcher listFetcher = new MediaFetcher(FetchSettings.from(config)
-                        .withMaxBytes(listSettings.maxDocumentBytes())
-                        .withTimeoutMillis(listSettings.fetchTimeoutMillis()));
-                built.push(listFetcher);
-                SubscriptionService subscriptions = new SubscriptionService(db.jdbi(), banks, listFetcher,
-                        secrets,
-                        new RetroMatcher(db.jdbi(), banks, cases, clock, listSettings.retroWindow()),
-                        clock, listSettings.floodMaxPerHour(), listSettings.limits(), keys);
+                // a retraction revisits the cases its entry was evidence in, in the same transaction
+                RetractionRevisit revisit = new RetractionRevisit(actionQueue, audit);
+                banks.addHook(revisit);
+                // what holds a bank back from removal: a list publishing it, undecided cases it is evidence in
+                banks.addRemovalCheck(lists::holds);
+                banks.addRemovalCheck(revisit::holds);
                 SyncScheduler listSync = new SyncScheduler(subscriptions,
                         listSettings.syncInterval(), listSettings.floodCheck());
                 ExchangeService exchanges = new ExchangeService(db.jdbi(), banks, listFetcher, secrets, audit, clock,
@@ -237,7 +250,8 @@ public final class App {
                         new MastodonConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock),
                         users, audit, review, dashboard, random, clock, lists, subscriptions, listFetcher, listSync,
                         trust, misskeyPolls, new MisskeyConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock),
-                        hasher, exchanges, new IndexGuard(banks, BankSettings.from(config).indexCheckInterval()));
+                        hasher, exchanges, new IndexGuard(banks, BankSettings.from(config).indexCheckInterval()),
+                        new Retention(db.jdbi(), new MediaDerivatives(), audit, clock, RetentionSettings.from(config)));
             } catch (RuntimeException e) {
                 for (AutoCloseable c : built) {
                     try {
@@ -264,6 +278,7 @@ public final class App {
             exchanges.start();
             quarantine.startPurging(ActionSettings.from(config).quarantinePurgeInterval());
             indexGuard.start();
+            retention.start();
         }
 
         @Override
@@ -271,6 +286,7 @@ public final class App {
             quarantine.stopPurging();
             indexGuard.close();
             exchanges.close();
+            retention.stop();
             misskeyPolls.close();
             listSync.close();
             workers.close();

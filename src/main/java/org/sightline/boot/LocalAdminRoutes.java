@@ -48,13 +48,15 @@ public final class LocalAdminRoutes {
         routes.delete(BASE + "/tokens/{ref}", r::revokeToken, Access.local());
         routes.post(BASE + "/users", r::addUser, Access.local());
         routes.post(BASE + "/instances", r::addInstance, Access.local());
+        routes.delete(BASE + "/instances/{name}", ctx -> ctx.json(Map.of("removed",
+                deps.instances().remove(ctx.pathParam("name"), Access.localActor(ctx)).name())), Access.local());
         routes.post(BASE + "/audit/verify", r::verifyAudit, Access.local());
         routes.post(BASE + "/audit/checkpoint", r::checkpoint, Access.local());
         routes.post(BASE + "/audit/keygen", r::keygen, Access.local());
     }
 
     /**
-     * {@code {"name", "scopes": "match,banks:read", "expires": "90d"?}} → 201 {@code {"id", "name", "scopes",
+     * {@code {"name", "scopes": "match,banks:read", "expires": "90d"?, "instance"?}} → 201 {@code {"id", "name", "scopes",
      * "expires_at", "token"}} (the token shown once).
      */
     private void createToken(Context ctx) {
@@ -65,7 +67,7 @@ public final class LocalAdminRoutes {
             Set<Scope> scopes = Scope.parseList(text(body, "scopes") == null ? "" : text(body, "scopes"));
             String expires = text(body, "expires");
             created = deps.tokens().create(name, scopes, expires == null ? null : TokenService.parseLifetime(expires),
-                    Access.localActor(ctx));
+                    text(body, "instance"), Access.localActor(ctx));
         } catch (IllegalArgumentException e) {
             throw refusal(e);
         }
@@ -74,6 +76,7 @@ public final class LocalAdminRoutes {
         out.put("name", created.name());
         out.put("scopes", List.of(TokenService.wire(created.scopes()).split(",")));
         out.put("expires_at", created.expiresAt() == null ? null : created.expiresAt().toString());
+        out.put("instance", created.instance());
         out.put("token", created.token());
         ctx.status(201).json(out);
     }

@@ -18,7 +18,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code instance add NAME --kind K --url U [--webhook-secret S] [--token T]}. */
-@Command(name = "instance", description = "Connected instances.", subcommands = {InstanceCommand.Add.class})
+@Command(name = "instance", description = "Connected instances.", subcommands = {InstanceCommand.Add.class,
+        InstanceCommand.Remove.class})
 public final class InstanceCommand extends CommandGroup {
 
     /** Where the instance sends its events. */
@@ -88,6 +89,41 @@ public final class InstanceCommand extends CommandGroup {
                 out.println("webhook secret (shown once): " + generatedSecret);
             }
             out.flush();
+        }
+    }
+
+    /** Removes an instance: secrets destroyed, bound tokens revoked; its media and cases are kept. */
+    @Command(name = "remove", description = "Remove an instance: its webhook secret and API token are destroyed and the"
+            + " tokens bound to it revoked; its media and cases are kept, labelled as from a removed instance.")
+    public static final class Remove implements Callable<Integer> {
+        private final Map<String, String> env;
+        @CommandLine.Mixin
+        ConfigOption configOption = new ConfigOption();
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        public Remove(Map<String, String> env) {
+            this.env = env;
+        }
+
+        @Override
+        public Integer call() {
+            Config config = configOption.load(env);
+            Optional<LocalChannel> server = LocalChannel.find(config);
+            if (server.isPresent()) {
+                server.get().removeInstance(name);
+            } else {
+                try (App.Deps deps = App.Deps.open(config)) {
+                    deps.instances().remove(name, LocalChannel.actor());
+                } catch (Refusal e) {
+                    throw new UserError(e.getMessage());
+                }
+            }
+            spec.commandLine().getOut().println("removed instance " + name + " (secrets destroyed; media and cases kept)");
+            spec.commandLine().getOut().flush();
+            return 0;
         }
     }
 }

@@ -81,11 +81,12 @@ final class LocalChannel {
         return "cli:" + (user.isEmpty() ? "unknown" : user);
     }
 
-    String createToken(String name, String scopes, String expires) {
+    String createToken(String name, String scopes, String expires, String instance) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
         body.put("scopes", scopes);
         if (expires != null) body.put("expires", expires);
+        if (instance != null) body.put("instance", instance);
         return post("/tokens", body).path("token").asText();
     }
 
@@ -128,6 +129,11 @@ final class LocalChannel {
 
     Checkpoint auditCheckpoint() {
         return Checkpoint.fromJson(post("/audit/checkpoint", Map.of()));
+    }
+
+    /** Removes an instance through the running server. */
+    JsonNode removeInstance(String name) {
+        return send("DELETE", "/instances/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"), null);
     }
 
     private JsonNode post(String path, Object body) {

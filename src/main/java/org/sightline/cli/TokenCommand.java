@@ -9,6 +9,7 @@ import org.sightline.auth.TokenRoutes;
 import org.sightline.auth.TokenService;
 import org.sightline.common.Refusal;
 import org.sightline.config.Config;
+import org.sightline.instances.InstanceService;
 import org.sightline.store.Database;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +25,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
-/** {@code token create NAME --scopes ... [--expires 90d]}, {@code token list}, {@code token revoke NAME|ID}: API tokens. */
+/** {@code token create NAME --scopes ... [--expires 90d] [--instance NAME]}, {@code token list}, {@code token revoke NAME|ID}: API tokens. */
 @Command(name = "token", description = "API tokens.",
         subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
 public final class TokenCommand extends CommandGroup {
@@ -34,7 +35,9 @@ public final class TokenCommand extends CommandGroup {
         // The database alone: no need to load the match index to read or write a few rows.
         try (Database db = Database.open(config)) {
             AuditLog audit = AuditLog.open(db.jdbi(), Clock.systemUTC(), AuditKey.forDataDir(config.dataDir()));
-            return work.apply(new TokenService(db.jdbi(), audit, new SecureRandom(), Clock.systemUTC()));
+            // only to look instance names up: no secret is opened, so no secret box (and no key file created)
+            InstanceService instances = new InstanceService(db.jdbi(), null, new SecureRandom(), Clock.systemUTC());
+            return work.apply(new TokenService(db.jdbi(), audit, new SecureRandom(), Clock.systemUTC(), instances::connected));
         } catch (IllegalArgumentException | Refusal e) {
             throw new UserError(e.getMessage());
         }
@@ -51,6 +54,9 @@ public final class TokenCommand extends CommandGroup {
         String scopes;
         @Option(names = "--expires", paramLabel = "Nd|Nh", description = "Expire after N days or hours (default: never)")
         String expires;
+        @Option(names = "--instance", paramLabel = "NAME", description = "Bind the token to this connected instance:"
+                + " it cannot name another or read its media (not for admin tokens)")
+        String instance;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -71,8 +77,8 @@ public final class TokenCommand extends CommandGroup {
             }
             Optional<LocalChannel> server = LocalChannel.find(config);
             String token = server.isPresent() // the running server holds the database: ask it
-                    ? server.get().createToken(name, scopes, expires)
-                    : withTokens(config, t -> t.create(name, parsed, lifetime, LocalChannel.actor()).token());
+                    ? server.get().createToken(name, scopes, expires, instance)
+                    : withTokens(config, t -> t.create(name, parsed, lifetime, instance, LocalChannel.actor()).token());
             spec.commandLine().getOut().println(token);
             spec.commandLine().getOut().flush();
             return 0;
@@ -99,11 +105,12 @@ public final class TokenCommand extends CommandGroup {
             JsonNode tokens = server.isPresent() ? server.get().listTokens()
                     : withTokens(config, t -> JSON.valueToTree(t.list().stream().map(TokenRoutes::view).toList()));
             PrintWriter out = spec.commandLine().getOut();
-            out.println("id\tname\tscopes\tcreated\tlast used\tfrom\texpires");
+            out.println("id\tname\tscopes\tinstance\tcreated\tlast used\tfrom\texpires");
             for (JsonNode t : tokens) {
                 StringBuilder scopes = new StringBuilder();
                 t.path("scopes").forEach(s -> scopes.append(scopes.isEmpty() ? "" : ",").append(s.asText()));
                 out.println(t.path("id").asLong() + "\t" + t.path("name").asText() + "\t" + scopes + "\t"
+                        + orDash(t, "instance", "any") + "\t"
                         + t.path("created_at").asText() + "\t" + orDash(t, "last_used_at", "never") + "\t"
                         + orDash(t, "last_used_from", "-") + "\t" + orDash(t, "expires_at", "never"));
             }

@@ -111,6 +111,12 @@ public record Decision(Outcome decision, boolean openCase, int priority, String 
                 + counting.size() + " of " + quorum + " trusted lists carry it", suggested);
     }
 
+    /** The automatic outcome held back for a moderator, saying why (a moderator can still act on the case). */
+    public Decision heldForReview(String why) {
+        if (!automatic()) return this;
+        return new Decision(Outcome.REVIEW, true, priority, reason + "; automatic " + decision + " held for review: " + why);
+    }
+
     public boolean automatic() {
         return decision.automatic();
     }

@@ -235,7 +235,7 @@ public final class ExchangeService implements AutoCloseable {
         ExchangeDao.Row row = found.get();
         Bank bank = banks.cached(row.bankId()).orElse(null);
         String bankName = bank != null ? bank.name() : name;
-        boolean deleted = banks.delete(bankName, actor, h -> {
+        boolean deleted = banks.delete(bankName, actor, true, h -> {
             ExchangeDao dao = h.attach(ExchangeDao.class);
             dao.unmapAll(row.id());
             dao.delete(row.id());

@@ -67,6 +67,7 @@ public final class FederationRoutes {
         routes.patch("/api/v1/subscriptions/{id}", r::updateSubscription, Access.token(Scope.ADMIN));
         routes.post("/api/v1/subscriptions/{id}/sync", r::sync, Access.token(Scope.ADMIN));
         routes.post("/api/v1/subscriptions/{id}/rollback", r::rollback, Access.token(Scope.ADMIN));
+        routes.delete("/api/v1/subscriptions/{id}", r::removeSubscription, Access.token(Scope.ADMIN));
         routes.get("/api/v1/list-alerts", r::alerts, Access.token(Scope.ADMIN));
     }
 
@@ -121,6 +122,16 @@ public final class FederationRoutes {
         out.put("last_used_at", t.lastUsedAt() == null ? null : t.lastUsedAt().toString());
         out.put("last_used_from", t.lastUsedFrom());
         return out;
+    }
+
+    /** Retracts everything the subscription brought (revisiting cases), stops it, and removes its bank. */
+    private void removeSubscription(Context ctx) {
+        long id = id(ctx);
+        String url = subscriptions.get(id).url();
+        String actor = Access.tokenActor(ctx);
+        SubscriptionService.Removed r = subscriptions.remove(id, actor,
+                h -> audit.append(h, actor, "subscription_remove", "subscription:" + id, "url=" + url));
+        ctx.json(Map.of("removed", Map.of("id", r.id(), "url", r.url(), "bank", r.bank(), "retracted", r.retracted())));
     }
 
     private static String actor(Context ctx) {

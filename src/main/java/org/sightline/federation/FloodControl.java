@@ -55,6 +55,20 @@ final class FloodControl {
         return true;
     }
 
+    /**
+     * Whether a match of {@code mediaId} now would take an enforcing subscription past the limit; if so it is
+     * tripped at once (and this match does not count).
+     */
+    boolean wouldTripWith(SubscriptionDao.Subscription s, long mediaId) {
+        if (floodMaxPerHour <= 0) return false;
+        if (bank(s).mode() != BankMode.ENFORCE) return false;
+        long others = jdbi.withExtension(SubscriptionDao.class, d -> d.distinctOtherMediaMatchedSince(s.bankId(),
+                mediaId, clock.instant().minus(Duration.ofHours(1))));
+        if (others + 1 <= floodMaxPerHour) return false;
+        trip(s, others + 1);
+        return true;
+    }
+
     private long matchedLastHour(SubscriptionDao.Subscription s) {
         return jdbi.withExtension(SubscriptionDao.class,
                 d -> d.distinctMediaMatchedSince(s.bankId(), clock.instant().minus(Duration.ofHours(1))));

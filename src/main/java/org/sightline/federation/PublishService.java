@@ -341,4 +341,9 @@ public final class PublishService implements BankService.EntryHook {
     private static String shortHash(String s) {
         return sha256(s).substring(0, 12);
     }
+
+    /** A bank a list publishes cannot be removed: its subscribers read it (a {@link BankService.RemovalCheck}). */
+    public String holds(Handle h, Bank bank) {
+        return h.attach(ListDao.class).findByBank(bank.id()).map(l -> "list '" + l.name() + "' publishes it").orElse(null);
+    }
 }

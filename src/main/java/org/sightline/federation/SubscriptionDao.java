@@ -42,17 +42,21 @@ public interface SubscriptionDao {
     long insert(@Bind("url") String url, @Bind("bankId") long bankId, @Bind("keyId") String keyId,
                 @Bind("publicKey") String publicKey, @Bind("token") String token, @Bind("at") Instant at);
 
-    @SqlQuery("SELECT * FROM subscriptions WHERE id = :id")
+    /** A subscription that was not removed. */
+    @SqlQuery("SELECT * FROM subscriptions WHERE id = :id AND removed_at IS NULL")
     Optional<Subscription> find(@Bind("id") long id);
+
+    @SqlUpdate("UPDATE subscriptions SET removed_at = :at, token = NULL, paused = TRUE WHERE id = :id AND removed_at IS NULL")
+    int remove(@Bind("id") long id, @Bind("at") Instant at);
 
     /** Locks the row: one sync or rollback of a subscription at a time, on every node. */
     @SqlQuery("SELECT * FROM subscriptions WHERE id = :id FOR UPDATE")
     Optional<Subscription> lock(@Bind("id") long id);
 
-    @SqlQuery("SELECT * FROM subscriptions ORDER BY id")
+    @SqlQuery("SELECT * FROM subscriptions WHERE removed_at IS NULL ORDER BY id")
     List<Subscription> list();
 
-    @SqlQuery("SELECT * FROM subscriptions WHERE bank_id = :bankId")
+    @SqlQuery("SELECT * FROM subscriptions WHERE bank_id = :bankId AND removed_at IS NULL")
     Optional<Subscription> findByBank(@Bind("bankId") long bankId);
 
     @SqlUpdate("UPDATE subscriptions SET last_seq = :seq, base_seq = COALESCE(base_seq, :seq), list_name = :listName,"
@@ -71,7 +75,7 @@ public interface SubscriptionDao {
     @SqlUpdate("UPDATE subscriptions SET token = :token WHERE id = :id")
     int setToken(@Bind("id") long id, @Bind("token") String sealedToken);
 
-    @SqlQuery("SELECT id FROM subscriptions WHERE url = :url")
+    @SqlQuery("SELECT id FROM subscriptions WHERE url = :url AND removed_at IS NULL")
     List<Long> findByUrl(@Bind("url") String url);
 
     @SqlUpdate("UPDATE subscriptions SET last_seq = :seq, paused = TRUE WHERE id = :id")
@@ -111,4 +115,11 @@ public interface SubscriptionDao {
             + " WHERE mm.bank_id = :bankId AND NOT mm.vetoed AND (mm.matched_at >= :since"
             + " OR (mm.matched_at IS NULL AND m.processed_at >= :since))")
     long distinctMediaMatchedSince(@Bind("bankId") long bankId, @Bind("since") Instant since);
+
+    /** The same, leaving out one media item (the one being decided: a second scan of it is not a new match). */
+    @SqlQuery("SELECT COUNT(DISTINCT mm.media_id) FROM media_matches mm JOIN media_overview m ON m.id = mm.media_id"
+            + " WHERE mm.bank_id = :bankId AND NOT mm.vetoed AND mm.media_id <> :mediaId AND (mm.matched_at >= :since"
+            + " OR (mm.matched_at IS NULL AND m.processed_at >= :since))")
+    long distinctOtherMediaMatchedSince(@Bind("bankId") long bankId, @Bind("mediaId") long mediaId,
+                                        @Bind("since") Instant since);
 }

@@ -39,6 +39,7 @@ public final class SubscriptionPanelRoutes {
         routes.post("/subscriptions/{id}/mode", r::mode, Access.panel(Role.ADMIN));
         routes.post("/subscriptions/{id}/pause", r::pause, Access.panel(Role.ADMIN));
         routes.post("/subscriptions/{id}/rollback", r::rollback, Access.panel(Role.ADMIN));
+        routes.post("/subscriptions/{id}/remove", r::remove, Access.panel(Role.ADMIN));
     }
 
     /** A change that may be refused: the refusal is shown on the page with its status. */
@@ -106,6 +107,16 @@ public final class SubscriptionPanelRoutes {
             subscriptions.update(id, null, paused, null);
             audit.append(admin, paused ? "subscription_pause" : "subscription_resume", "subscription:" + id, "");
             return "Subscription " + id + (paused ? " paused." : " resumed.");
+        });
+    }
+
+    private void remove(Context ctx) {
+        change(ctx, admin -> {
+            long id = id(ctx);
+            String url = subscriptions.get(id).url();
+            SubscriptionService.Removed r = subscriptions.remove(id, admin, h -> audit.append(h, admin,
+                    "subscription_remove", "subscription:" + id, "url=" + url));
+            return "Subscription " + id + " removed: " + r.retracted() + " entries of bank " + r.bank() + " retracted.";
         });
     }
 

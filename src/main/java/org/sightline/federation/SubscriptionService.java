@@ -1,5 +1,6 @@
 package org.sightline.federation;
 
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.banks.BankMode;
 import org.sightline.banks.Bank;
@@ -22,6 +23,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -353,6 +356,15 @@ public final class SubscriptionService {
         return new SyncResult(plan.fromSeq(), plan.toSeq(), fAdded, fRetracted, samples, found.size(), opened);
     }
 
+    /**
+     * Flood control as a live match is recorded ({@link org.sightline.ingest.FloodGate}): a match in a
+     * subscription's enforce-mode bank counts unless it takes the list past its hourly limit, which trips it.
+     */
+    public boolean admit(long bankId, long mediaId) {
+        Optional<SubscriptionDao.Subscription> s = jdbi.withExtension(SubscriptionDao.class, d -> d.findByBank(bankId));
+        return s.isEmpty() || !flood.wouldTripWith(s.get(), mediaId);
+    }
+
     /** Flood control of one subscription (see {@link FloodControl}); whether it tripped now. */
     public boolean checkFlood(long id) {
         return flood.check(get(id));
@@ -415,6 +427,41 @@ public final class SubscriptionService {
                 d.insertSync(id, "rollback", s.lastSeq(), seq, adds.size(), retractIds.size(), toJson(samples), null, now);
             });
             return new SyncResult(s.lastSeq(), seq, adds.size(), retractIds.size(), samples, 0, 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What {@link #remove} did. */
+    public record Removed(long id, String url, String bank, int retracted) {
+    }
+
+    /**
+     * Removes a subscription: every active entry of its bank is retracted in one transaction (so each retraction
+     * revisits the cases it was evidence in), the subscription stops syncing and its list token is destroyed;
+     * {@code alsoInTransaction} (its audit event) commits with it. Then its bank is removed too, unless something
+     * still holds it (a list of this instance republishing it): then it stays, empty.
+     */
+    public Removed remove(long id, String actor, Consumer<Handle> alsoInTransaction) {
+        ReentrantLock lock = running.computeIfAbsent(id, x -> new ReentrantLock());
+        if (!lock.tryLock()) throw Refusal.conflict("a sync of this subscription is running; try again in a moment");
+        try {
+            SubscriptionDao.Subscription s = get(id);
+            Bank bank = bank(s);
+            List<Long> active = new ArrayList<>();
+            banks.forEachEntry(bank.name(), false, e -> active.add(e.id()));
+            banks.applyAtomically(bank.name(), List.of(), active, "subscription removed", h -> {
+                if (h.attach(SubscriptionDao.class).remove(id, now()) != 1) {
+                    throw Refusal.notFound("subscription " + id + " was removed meanwhile");
+                }
+                alsoInTransaction.accept(h);
+            });
+            try {
+                banks.remove(bank.name(), actor, true, h -> { });
+            } catch (Refusal e) {
+                log.info("event=subscription_bank_kept subscription={} bank={} reason=\"{}\"", id, bank.name(), e.getMessage());
+            }
+            return new Removed(id, s.url(), bank.name(), active.size());
         } finally {
             lock.unlock();
         }

@@ -555,13 +555,16 @@ public final class HmaRoutes {
         ctx.json(bankJson(bank, r));
     }
 
-    /** Deletes the bank and its entries, and what this package keeps about them; HMA answers "Done" either way. */
+    /**
+     * Removes the bank (its entries stay as evidence, its name is freed) and what this package keeps about it;
+     * HMA answers "Done" either way, also when there was no such bank.
+     */
     private void bankDelete(Context ctx) {
         String name = ctx.pathParam("name");
         String actor = Access.tokenOrNetworkActor(ctx);
         try {
             Bank bank = banks.get(name);
-            banks.delete(name, actor, h -> {
+            banks.delete(name, actor, false, h -> {
                 HmaDao dao = h.attach(HmaDao.class);
                 dao.deleteContentOf(bank.id());
                 dao.deleteRatio(bank.id());

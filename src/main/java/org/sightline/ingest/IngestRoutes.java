@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
+import org.sightline.access.Principal;
 import org.sightline.access.Scope;
 import org.sightline.instances.Instance;
 import org.sightline.instances.InstanceKind;
@@ -137,9 +138,12 @@ public final class IngestRoutes {
             throw Refusal.invalid("cannot read the uploaded file");
         }
         if (bytes.length > maxMediaBytes) throw tooLarge(bytes.length);
-        return new ScanService.Request(instanceId(fields.get("instance")), null, bytes,
+        Principal caller = Access.principal(ctx);
+        Long instanceId = submittedFor(caller, fields.get("instance"));
+        return new ScanService.Request(instanceId, null, bytes,
                 sourceId("account", fields.get("account")), sourceId("status", fields.get("status")),
-                sourceId("attachment", fields.get("attachment")), metadata(fields.get("metadata")));
+                sourceId("attachment", fields.get("attachment")), metadata(fields.get("metadata")),
+                mayActAutomatically(caller, instanceId));
     }
 
     private ScanService.Request fromJson(Context ctx) {
@@ -170,10 +174,39 @@ public final class IngestRoutes {
             if (bytes.length == 0) throw Refusal.invalid("image_base64 is empty");
         }
         JsonNode metadata = body.get("metadata");
-        return new ScanService.Request(instanceId(text(body, "instance")), url, bytes,
+        Principal caller = Access.principal(ctx);
+        Long instanceId = submittedFor(caller, text(body, "instance"));
+        return new ScanService.Request(instanceId, url, bytes,
                 sourceId("account", text(body, "account")), sourceId("status", text(body, "status")),
                 sourceId("attachment", text(body, "attachment")),
-                metadata(metadata == null || metadata.isNull() ? null : metadata.toString()));
+                metadata(metadata == null || metadata.isNull() ? null : metadata.toString()),
+                mayActAutomatically(caller, instanceId));
+    }
+
+    /**
+     * The instance media is submitted for: a bound token's own when it names none, refused (403) when it names
+     * another.
+     */
+    private Long submittedFor(Principal caller, String named) {
+        String name = named == null || named.isBlank() ? caller.instance() : named;
+        permit(caller, name);
+        return instanceId(name);
+    }
+
+    /**
+     * Only a token bound to the instance (or an admin token) may make Sightline act on an instance by itself;
+     * media from any other {@code scan} token naming an instance can still open a case for a moderator. Media of
+     * no instance keep their verdict (there is no instance to act on).
+     */
+    private static boolean mayActAutomatically(Principal caller, Long instanceId) {
+        return instanceId == null || caller.bound() || caller.scopes().contains(Scope.ADMIN);
+    }
+
+    private static void permit(Principal caller, String instance) {
+        if (!caller.mayUse(instance)) {
+            throw Refusal.forbidden("this token is bound to instance '" + caller.instance() + "'"
+                    + (instance == null ? ": it reads only that instance's media" : ", not '" + instance + "'"));
+        }
     }
 
     /** Free context kept with the media, bounded like every other field. */
@@ -214,6 +247,11 @@ public final class IngestRoutes {
             throw Refusal.notFound("no media " + ctx.pathParam("id"));
         }
         MediaRecord media = scans.media().find(id).orElseThrow(() -> Refusal.notFound("no media " + id));
+        Principal caller = Access.principal(ctx);
+        if (caller.bound()) {
+            Long instanceId = media.source().instanceId();
+            permit(caller, instanceId == null ? null : instances.find(instanceId).map(Instance::name).orElse(null));
+        }
         ctx.json(document(media));
     }
 
@@ -221,6 +259,7 @@ public final class IngestRoutes {
         String instance = ctx.queryParam("instance");
         String status = ctx.queryParam("status");
         if (instance == null || status == null) throw Refusal.invalid("give instance and status");
+        permit(Access.principal(ctx), instance);
         Long instanceId = instanceId(instance);
         List<Map<String, Object>> media = new ArrayList<>();
         for (MediaRecord m : scans.media().byStatus(instanceId, status)) media.add(document(m));

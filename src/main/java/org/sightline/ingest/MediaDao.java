@@ -55,6 +55,13 @@ public interface MediaDao {
     @GetGeneratedKeys("id")
     long insertSource(@BindMethods NewMedia media);
 
+    /** The item may open a case but never make Sightline act on its instance by itself. */
+    @SqlUpdate("UPDATE media SET automatic_actions = FALSE WHERE id = :id")
+    void withoutAutomaticActions(@Bind("id") long id);
+
+    @SqlQuery("SELECT automatic_actions FROM media WHERE id = :id")
+    boolean automaticActions(@Bind("id") long id);
+
     @SqlUpdate("INSERT INTO media_work (media_id, state, attempts, next_attempt_at, priority)"
             + " VALUES (:id, 'queued', 0, :at, :priority)")
     void insertWork(@Bind("id") long id, @Bind("priority") int priority, @Bind("at") Instant at);

@@ -58,18 +58,14 @@ public final class MediaProcessor {
     private final int maxAttempts;
     private final LocalClassification local;
     private final ObjectMapper json = new ObjectMapper();
-
-    public MediaProcessor(Jdbi jdbi, MediaFetcher fetcher, MediaHasher hasher, PreviewRenderer previews,
-                          BankService banks, InstanceService instances, Scanners scanners, Decider decider, CaseQueue cases,
-                          IngestMetrics metrics, Clock clock, int maxAttempts) {
-        this(jdbi, fetcher, hasher, previews, banks, instances, scanners, LocalClassification.OFF, decider, cases,
-                metrics, clock, maxAttempts);
-    }
+    private final FloodGate flood;
 
     public MediaProcessor(Jdbi jdbi, MediaFetcher fetcher, MediaHasher hasher, PreviewRenderer previews,
                           BankService banks, InstanceService instances, Scanners scanners, LocalClassification local,
-                          Decider decider, CaseQueue cases, IngestMetrics metrics, Clock clock, int maxAttempts) {
+                          Decider decider, CaseQueue cases, IngestMetrics metrics, Clock clock, int maxAttempts,
+                          FloodGate flood) {
         this.local = local;
+        this.flood = flood;
         this.scanners = scanners;
         this.instances = instances;
         this.decider = decider;
@@ -235,10 +231,14 @@ public final class MediaProcessor {
      * Records the result in one transaction, unless another worker already finished the item. Returns the
      * decision (for the synchronous callers).
      */
-    public Decision record(MediaRecord media, String worker, Scan scan, BankService.MatchOutcome outcome) {
+    public Decision record(MediaRecord media, String worker, Scan scan, BankService.MatchOutcome found) {
+        BankService.MatchOutcome outcome = floodGated(media.id(), found);
         boolean marked = Boolean.TRUE.equals(jdbi.withExtension(ClassificationDao.class, d -> d.sensitive(media.id())));
-        Decision decision = decide(media, scan, outcome, marked);
+        Decision decided = decide(media, scan, outcome, marked);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Decision decision = decided.automatic()
+                && !jdbi.withExtension(MediaDao.class, d -> d.automaticActions(media.id()))
+                ? decided.heldForReview("sent by a scan token not bound to the instance") : decided;
         Risk risk = decider.risk(scan.scanned() ? null : scan.outcome().wireName(), outcome.matches(),
                 scan.classification(), marked, media.source().reportCount(),
                 new Decider.Author(media.source().instanceId(), media.source().accountId(), media.source().acct()),
@@ -267,6 +267,29 @@ public final class MediaProcessor {
                     scan.outcome(), decision.decision(), decision.priority(), worker, decision.reason());
         }
         return decision;
+    }
+
+    /** Matches in a bank that flood control just stopped count only as observed (see {@link FloodGate}). */
+    private BankService.MatchOutcome floodGated(long mediaId, BankService.MatchOutcome outcome) {
+        java.util.Set<Long> stopped = new java.util.HashSet<>();
+        java.util.Set<Long> asked = new java.util.HashSet<>();
+        for (BankService.BankMatch m : outcome.matches()) {
+            long bankId = m.bank().id();
+            if (m.match().observe() || !asked.add(bankId)) continue;
+            if (!flood.admit(bankId, mediaId)) stopped.add(bankId);
+        }
+        if (stopped.isEmpty()) return outcome;
+        List<BankService.BankMatch> gated = new ArrayList<>(outcome.matches().size());
+        for (BankService.BankMatch m : outcome.matches()) {
+            if (!stopped.contains(m.bank().id())) {
+                gated.add(m);
+                continue;
+            }
+            Matcher.Match x = m.match();
+            gated.add(new BankService.BankMatch(new Matcher.Match(x.bankId(), x.bank(), x.entryId(), x.signalType(),
+                    x.distance(), x.variant(), x.allowBank(), true), m.bank(), m.labels()));
+        }
+        return new BankService.MatchOutcome(gated, outcome.allowed(), outcome.vetoed());
     }
 
     private Decision decide(MediaRecord media, Scan scan, BankService.MatchOutcome outcome, boolean marked) {

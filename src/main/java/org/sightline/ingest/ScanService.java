@@ -57,15 +57,20 @@ public final class ScanService {
      * is the instance's own id of the file (a Misskey drive file id), which actions act on.
      */
     public record Request(Long instanceId, String url, byte[] bytes, String account, String status, String attachment,
-                          String metadata) {
+                          String metadata, boolean automaticActions) {
     }
 
     /** Queues the item; with {@code wait}, processes it now (or waits for the worker that took it). */
     public long submit(Request request, boolean wait, Duration maxWait) throws InterruptedException {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        long id = jdbi.withExtension(MediaDao.class, dao -> dao.insert(new MediaDao.NewMedia(request.instanceId(),
-                "api", null, new MediaDao.Post(request.status(), null, request.account(), null, request.attachment(),
-                request.url()), MediaDao.Report.NONE, request.metadata(), request.bytes(), 0, now)));
+        long id = jdbi.inTransaction(h -> {
+            MediaDao dao = h.attach(MediaDao.class);
+            long mediaId = dao.insert(new MediaDao.NewMedia(request.instanceId(), "api", null,
+                    new MediaDao.Post(request.status(), null, request.account(), null, request.attachment(),
+                            request.url()), MediaDao.Report.NONE, request.metadata(), request.bytes(), 0, now));
+            if (!request.automaticActions()) dao.withoutAutomaticActions(mediaId);
+            return mediaId;
+        });
         if (!wait) {
             workers.wake();
             return id;

@@ -18,8 +18,17 @@ public interface InstanceDao {
     @GetGeneratedKeys("id")
     long insert(@BindMethods Instance instance);
 
-    @SqlQuery("SELECT * FROM instances WHERE name = :name")
+    /** A connected instance; a removed one is not found by name (its webhooks are refused). */
+    @SqlQuery("SELECT * FROM instances WHERE name = :name AND removed_at IS NULL")
     Optional<Instance> findByName(@Bind("name") String name);
+
+    @SqlQuery("SELECT COUNT(*) FROM instances WHERE name = :name")
+    int countAnyByName(@Bind("name") String name);
+
+    /** Marks the instance removed and destroys its secrets; 1 when it was connected. */
+    @SqlUpdate("UPDATE instances SET removed_at = :at, removed_by = :by, webhook_secret = NULL, api_token = NULL"
+            + " WHERE id = :id AND removed_at IS NULL")
+    int remove(@Bind("id") long id, @Bind("at") java.time.Instant at, @Bind("by") String by);
 
     @SqlQuery("SELECT * FROM instances WHERE id = :id")
     Optional<Instance> findById(@Bind("id") long id);
@@ -27,6 +36,6 @@ public interface InstanceDao {
     @SqlUpdate("UPDATE instances SET api_token = :token WHERE id = :id")
     void setApiToken(@Bind("id") long id, @Bind("token") String sealedToken);
 
-    @SqlQuery("SELECT * FROM instances ORDER BY name")
+    @SqlQuery("SELECT * FROM instances WHERE removed_at IS NULL ORDER BY name")
     List<Instance> list();
 }

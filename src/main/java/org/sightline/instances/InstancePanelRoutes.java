@@ -49,6 +49,7 @@ public final class InstancePanelRoutes {
         routes.post("/instances/{name}/connect", r::connect, Access.panel(Role.ADMIN));
         routes.post("/instances/{name}/token", r::token, Access.panel(Role.ADMIN));
         routes.post("/instances/{name}/poll", r::poll, Access.panel(Role.ADMIN));
+        routes.post("/instances/{name}/remove", r::remove, Access.panel(Role.ADMIN));
     }
 
     /** The page; after a MiAuth approval ({@code ?connected=name}) it confirms the connection if it really holds. */
@@ -103,6 +104,15 @@ public final class InstancePanelRoutes {
             Instance instance = instances.setApiToken(name, ctx.formParam("token"),
                     h -> audit.append(h, admin, "instance_token", "instance:" + name, ""));
             page(ctx, 200, Map.of("tokenSet", instance.name()));
+        } catch (Refusal e) {
+            page(ctx, HttpRefusals.status(e), Map.of("error", e.getMessage()));
+        }
+    }
+
+    private void remove(Context ctx) {
+        try {
+            Instance removed = instances.remove(ctx.pathParam("name"), Access.requireSession(ctx).user().name());
+            page(ctx, 200, Map.of("removed", removed.name()));
         } catch (Refusal e) {
             page(ctx, HttpRefusals.status(e), Map.of("error", e.getMessage()));
         }

@@ -39,10 +39,17 @@ public final class InstanceRoutes {
         routes.get("/api/v1/instances/{name}", r::get, Access.token(Scope.ADMIN));
         routes.post("/api/v1/instances/{name}/connect", r::connect, Access.token(Scope.ADMIN));
         routes.post("/api/v1/instances/{name}/poll", r::poll, Access.token(Scope.ADMIN));
+        routes.delete("/api/v1/instances/{name}", r::remove, Access.token(Scope.ADMIN));
         // the instance's authorize page sends the admin's browser here; the one-time state authenticates it
         routes.get("/instances/{name}/oauth/callback", r::callback, Access.selfAuthenticated());
         // Misskey's MiAuth page sends the admin's browser here; the one-time session authenticates it
         routes.get("/instances/{name}/miauth/callback", r::miauthCallback, Access.selfAuthenticated());
+    }
+
+    /** Removes the instance: secrets destroyed, bound tokens revoked, media and cases kept (labelled removed). */
+    private void remove(Context ctx) {
+        Instance removed = instances.remove(ctx.pathParam("name"), Access.tokenActor(ctx));
+        ctx.json(Map.of("removed", removed.name()));
     }
 
     private void get(Context ctx) {

@@ -28,6 +28,17 @@ public final class InstanceService {
     private final SecureRandom random;
     private final Clock clock;
     private final AuditLog audit;
+    private final List<RemovalHook> removalHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Called inside the transaction that removes an instance (e.g. to revoke the tokens bound to it). */
+    @FunctionalInterface
+    public interface RemovalHook {
+        void removed(Handle h, Instance instance, String actor);
+    }
+
+    public void addRemovalHook(RemovalHook hook) {
+        removalHooks.add(hook);
+    }
 
     public InstanceService(Jdbi jdbi, SecretBox secrets, SecureRandom random, Clock clock) {
         this(jdbi, secrets, random, clock, null);
@@ -99,6 +110,10 @@ public final class InstanceService {
         long id = jdbi.inTransaction(h -> {
             InstanceDao dao = h.attach(InstanceDao.class);
             if (dao.findByName(name).isPresent()) throw Refusal.conflict("instance '" + name + "' exists");
+            if (dao.countAnyByName(name) > 0) {
+                throw Refusal.conflict("instance '" + name + "' was removed; a name is not reused, so that its media,"
+                        + " cases and audit events stay unambiguous: choose another name");
+            }
             long newId = dao.insert(row);
             if (actor != null && audit != null) {
                 audit.append(h, actor, "instance_add", "instance:" + name, "kind=" + kind.wireName() + " url=" + url);
@@ -111,6 +126,32 @@ public final class InstanceService {
 
     public Optional<Instance> find(String name) {
         return jdbi.withExtension(InstanceDao.class, dao -> dao.findByName(name));
+    }
+
+    /**
+     * Removes an instance for {@code actor}, audited in the same transaction: its webhook secret and API token are
+     * destroyed, the removal hooks run (tokens bound to it are revoked), and it no longer receives events, is
+     * polled or acted on. Its row stays, marked removed, so its media and cases are kept and labelled.
+     */
+    public Instance remove(String name, String actor) {
+        Instance instance = find(name).orElseThrow(() -> Refusal.notFound("no instance named '" + name + "'"));
+        java.time.Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        jdbi.useTransaction(h -> {
+            if (h.attach(InstanceDao.class).remove(instance.id(), now, actor) != 1) {
+                throw Refusal.notFound("instance '" + name + "' was removed meanwhile");
+            }
+            if (audit != null) {
+                audit.append(h, actor, "instance_remove", "instance:" + name, "kind=" + instance.kind().wireName()
+                        + " url=" + instance.baseUrl() + " secrets destroyed");
+            }
+            for (RemovalHook hook : removalHooks) hook.removed(h, instance, actor);
+        });
+        return instance;
+    }
+
+    /** Whether an instance of this name is connected: tokens may be bound to it. */
+    public boolean connected(String name) {
+        return find(name).isPresent();
     }
 
     public Optional<Instance> find(long id) {

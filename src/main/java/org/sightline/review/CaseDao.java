@@ -36,6 +36,14 @@ public interface CaseDao {
     @SqlQuery("SELECT * FROM cases WHERE state = 'open' ORDER BY priority DESC, id")
     List<CaseRecord> open();
 
+    /** A note Sightline wrote on a case (e.g. its evidence retracted). */
+    record Note(String note, String writtenBy, Instant createdAt) {
+    }
+
+    @SqlQuery("SELECT note, written_by, created_at FROM case_notes WHERE case_id = :caseId ORDER BY id")
+    @RegisterConstructorMapper(Note.class)
+    List<Note> notes(@Bind("caseId") long caseId);
+
     @SqlQuery("SELECT COUNT(*) FROM cases WHERE state = 'open'")
     long countOpen();
 }

@@ -138,6 +138,7 @@ public final class ReviewRoutes {
         }
         m.put("markedSensitive", media.markedSensitive(c.mediaId()));
         m.put("suggestedAction", review.suggestedAction(c.id()).orElse(null));
+        m.put("notes", jdbi.onDemand(CaseDao.class).notes(id));
         List<Object> history = new ArrayList<>(audit.search("", "", "case:" + id, Long.MAX_VALUE, 100));
         history.addAll(audit.search("", "", "media:" + c.mediaId(), Long.MAX_VALUE, 100));
         m.put("history", history);
@@ -189,7 +190,18 @@ public final class ReviewRoutes {
         ctx.redirect("/cases/next");
     }
 
+    /**
+     * The pictures of media are shown only for media that belong to a case (which every panel user may see):
+     * not for any id one may guess.
+     */
+    private void requireCase(long mediaId) {
+        if (jdbi.onDemand(CaseDao.class).forMedia(mediaId).isEmpty()) {
+            throw Refusal.notFound("media " + mediaId + " belongs to no case");
+        }
+    }
+
     private void preview(Context ctx) {
+        requireCase(id(ctx));
         byte[] bytes = media.preview(id(ctx)).orElse(null);
         if (bytes == null) {
             ctx.status(404).contentType("text/plain; charset=utf-8").result("no preview for this media");
@@ -202,6 +214,7 @@ public final class ReviewRoutes {
     private void reveal(Context ctx) {
         PanelSession s = Access.requireSession(ctx);
         long id = id(ctx);
+        requireCase(id);
         byte[] bytes = media.reveal(id).orElse(null);
         if (bytes == null) {
             ctx.status(404).contentType("text/plain; charset=utf-8").result("no stored image for this media");

@@ -214,7 +214,8 @@ class ActionsTest {
                     .with("plugins.webhook.secret", secret), "report", List.of("spam"));
             server.deps.instances().add(new InstanceService.NewInstance("forum", "generic", "https://forum.example",
                     null, null, null, null));
-            String token = server.token("scanner", Scope.SCAN);
+            // bound to the forum: media it sends may make Sightline act there
+            String token = server.deps.tokens().create("scanner", java.util.Set.of(Scope.SCAN), null, "forum", "test").token();
             JsonNode doc = server.postJson("/api/v1/media", token, "{\"image_base64\":\""
                     + Base64.getEncoder().encodeToString(image("bridge-mods/aaa-orig.jpg")) + "\",\"instance\":\"forum\"}").json();
             long mediaId = doc.get("id").asLong();

@@ -47,7 +47,9 @@ class ExamplePluginTest {
             server.deps.banks().addEntries("known-bad", List.of(new BankService.NewEntry("pdq",
                     ActionsTest.BRIDGE_PDQ, List.of("spam"), null, null, null)), "test");
             String image = Base64.getEncoder().encodeToString(Webhooks.resource("/pdq/images/bridge-mods/aaa-orig.jpg"));
-            long id = server.postJson("/api/v1/media", server.token("scanner", Scope.SCAN),
+            // the forum's own integration: a scan token bound to it may make Sightline act on it
+            String scanner = server.deps.tokens().create("scanner", java.util.Set.of(Scope.SCAN), null, "forum", "test").token();
+            long id = server.postJson("/api/v1/media", scanner,
                     "{\"image_base64\":\"" + image + "\",\"instance\":\"forum\"}").json().get("id").asLong();
             Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
             while (Instant.now().isBefore(deadline) && !Files.exists(log)) Thread.sleep(25);

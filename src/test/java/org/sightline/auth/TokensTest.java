@@ -118,7 +118,7 @@ class TokensTest {
 
     @Test
     void an_expired_token_is_refused_by_the_lookup_itself() {
-        TokenService.Created c = server.deps.tokens().create("brief", Set.of(Scope.SCAN), Duration.ofHours(1), "test");
+        TokenService.Created c = server.deps.tokens().create("brief", Set.of(Scope.SCAN), Duration.ofHours(1), null, "test");
         assertThat(c.expiresAt()).isBetween(Instant.now().plus(Duration.ofMinutes(59)), Instant.now().plus(Duration.ofMinutes(61)));
         assertThat(server.get("/api/v1/media", c.token()).status()).isNotIn(401, 403);
         assertThat(listed("brief").get("expires_at").asText()).isEqualTo(c.expiresAt().toString());

@@ -23,7 +23,7 @@ class RiskScoreTest {
     private static BankService.BankMatch match(long bankId, String bank, BankPolicy policy, SignalType type, int distance,
                                                List<String> labels, boolean observe) {
         Bank b = new Bank(bankId, bank, BankKind.LOCAL, policy, observe ? BankMode.OBSERVE : BankMode.ENFORCE,
-                String.join(",", labels), 31, 10, 10, Instant.EPOCH, Instant.EPOCH);
+                String.join(",", labels), 31, 10, 10, Instant.EPOCH, Instant.EPOCH, null, null);
         return new BankService.BankMatch(new Matcher.Match((int) bankId, bank, 1, type, distance, "original", false, observe),
                 b, labels);
     }

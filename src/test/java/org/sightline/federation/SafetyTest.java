@@ -132,8 +132,12 @@ class SafetyTest {
         assertThat(sync(sub).status()).isEqualTo(200);
         assertThat(scan("dih/bridge-2-rotate-90.jpg").get("decision").asText()).isEqualTo("review");
         assertThat(b.deps.subscriptions().checkFlood(sub)).isFalse(); // one media: at the limit, not over
-        assertThat(scan("dih/bridge-5-flipx.jpg").get("decision").asText()).isEqualTo("review");
-        assertThat(b.deps.subscriptions().checkFlood(sub)).isTrue();
+        // the second media would take it over the limit: flood control trips as the match is recorded, so this
+        // match already counts only as observed (issue #18: within its limit, not at the next periodic check)
+        JsonNode second = scan("dih/bridge-5-flipx.jpg");
+        assertThat(second.get("decision").asText()).isEqualTo("pass");
+        assertThat(second.get("matches")).singleElement().satisfies(m -> assertThat(m.get("observed").asBoolean()).isTrue());
+        assertThat(hasCase(second.get("id").asLong())).isFalse();
 
         JsonNode s = b.get("/api/v1/subscriptions/" + sub, admin).json();
         assertThat(s.get("mode").asText()).isEqualTo("observe");
@@ -145,6 +149,30 @@ class SafetyTest {
         assertThat(all.get(0).get("subscription").asLong()).isEqualTo(sub);
         // from now on it acts on nothing
         assertThat(scan("dih/bridge-6-flipy.jpg").get("decision").asText()).isEqualTo("pass");
+        assertThat(b.deps.subscriptions().checkFlood(sub)).isFalse();
+    }
+
+    @Test
+    void flood_control_reacts_as_each_match_is_recorded_without_waiting_for_the_periodic_check() throws IOException {
+        b = new TestServer(Config.defaults().with("data.dir", dir).with("lists.sync_interval_s", 0)
+                .with("fetch.allow_private_addresses", true).with("lists.flood_max_per_hour", 2)
+                .with("lists.flood_check_s", 3600));
+        admin = b.token("admin", Scope.ADMIN);
+        pub.serveKey(key.publicKey(), null);
+        long sub = subscribe("enforce", List.of(FakePublisher.add(1, BRIDGE)), 1);
+        assertThat(sync(sub).status()).isEqualTo(200);
+        long first = scan("dih/bridge-2-rotate-90.jpg").get("id").asLong();
+        // a second media item: at the limit, not over
+        assertThat(scan("dih/bridge-3-rotate-180.jpg").get("decision").asText()).isEqualTo("review");
+        assertThat(b.get("/api/v1/subscriptions/" + sub, admin).json().get("mode").asText()).isEqualTo("enforce");
+        assertThat(hasCase(first)).isTrue();
+        // the third distinct media in the hour is one over the limit of 2: not acted on, the list stopped at once
+        JsonNode third = scan("dih/bridge-5-flipx.jpg");
+        assertThat(third.get("decision").asText()).isEqualTo("pass");
+        JsonNode s = b.get("/api/v1/subscriptions/" + sub, admin).json();
+        assertThat(s.get("mode").asText()).isEqualTo("observe");
+        assertThat(s.get("alerts")).singleElement().satisfies(a ->
+                assertThat(a.get("message").asText()).contains("matched 3 distinct media").contains("limit 2"));
     }
 
     @Test

@@ -39,7 +39,7 @@ class PanelAccessTest {
     /** The command line's channel to a running server: the data directory's admin.key, from this host only. */
     static final Set<String> LOCAL = Set.of("POST /api/v1/local/tokens", "GET /api/v1/local/tokens",
             "DELETE /api/v1/local/tokens/{ref}", "POST /api/v1/local/users",
-            "POST /api/v1/local/instances", "POST /api/v1/local/audit/verify", "POST /api/v1/local/audit/checkpoint",
+            "POST /api/v1/local/instances", "DELETE /api/v1/local/instances/{name}", "POST /api/v1/local/audit/verify", "POST /api/v1/local/audit/checkpoint",
             "POST /api/v1/local/audit/keygen");
 
     @TempDir

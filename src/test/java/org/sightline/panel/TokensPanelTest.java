@@ -67,4 +67,36 @@ class TokensPanelTest {
                 .singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo("ada"));
         assertThat(ada.postForm("/tokens/" + id + "/revoke").status()).isEqualTo(404);
     }
+
+    @Test
+    void an_admin_creates_a_token_bound_to_an_instance_and_sees_its_secret_once() {
+        server.deps.instances().add(new org.sightline.instances.InstanceService.NewInstance("social", "pictrs",
+                "https://social.example", "0123456789abcdef0123", null, null, null));
+        PanelClient ada = login("ada");
+        ada.get("/tokens");
+        PanelClient.Page created = ada.postForm("/tokens", "name", "panel-bot", "scope", "scan",
+                "scope", "match", "instance", "social", "expires", "30d");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.raw().headers().firstValue("Cache-Control").orElse("")).contains("no-store");
+        String secret = created.body().replaceAll("(?s).*<code id=\"token-secret\">([^<]+)</code>.*", "$1");
+        assertThat(secret).startsWith("stl_");
+        assertThat(server.get("/api/v1/media?instance=social&status=done", secret).status()).isEqualTo(200);
+        PanelClient.Page page = ada.get("/tokens");
+        assertThat(page.body()).contains("panel-bot").contains("<td>social</td>").doesNotContain(secret);
+        assertThat(server.deps.tokens().list()).anySatisfy(t -> {
+            assertThat(t.name()).isEqualTo("panel-bot");
+            assertThat(t.instanceName()).isEqualTo("social");
+            assertThat(t.expiresAt()).isNotNull();
+        });
+        assertThat(server.deps.audit().search("", "token_create", "token:panel-bot", Long.MAX_VALUE, 5))
+                .singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo("ada"));
+
+        PanelClient.Page bad = ada.postForm("/tokens", "name", "bad", "scope", "scan", "instance", "nowhere");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("no connected instance named");
+        // a moderator may not create tokens
+        PanelClient mia = login("mia");
+        mia.get("/");
+        assertThat(mia.postForm("/tokens", "name", "sneaky", "scope", "admin").status()).isEqualTo(403);
+    }
 }

@@ -177,8 +177,8 @@ abstract class StoreContract {
     @Test
     void tokens_are_stored_hashed_and_authenticate_with_their_scopes() {
         TokenService tokens = new TokenService(db.jdbi(), org.sightline.audit.AuditLog.open(db.jdbi(), CLOCK,
-                org.sightline.audit.AuditKey.of(new byte[32])), new SecureRandom(), CLOCK);
-        String t = tokens.create("ci-bot", EnumSet.of(Scope.MATCH, Scope.BANKS_READ), null, "test").token();
+                org.sightline.audit.AuditKey.of(new byte[32])), new SecureRandom(), CLOCK, name -> false);
+        String t = tokens.create("ci-bot", EnumSet.of(Scope.MATCH, Scope.BANKS_READ), null, null, "test").token();
         assertThat(t).startsWith("stl_").hasSizeGreaterThan(40);
         Optional<Principal> p = tokens.authenticate(t, null);
         assertThat(p).isPresent();
@@ -188,8 +188,8 @@ abstract class StoreContract {
         assertThat(tokens.authenticate(t + "x", null)).isEmpty();
         String stored = db.jdbi().withHandle(h -> h.createQuery("SELECT token_hash FROM api_tokens").mapTo(String.class).one());
         assertThat(stored).hasSize(64).doesNotContain(t.substring(4));
-        assertThatThrownBy(() -> tokens.create("ci-bot", EnumSet.of(Scope.ADMIN), null, "test")).hasMessageContaining("already exists");
-        String admin = tokens.create("root", EnumSet.of(Scope.ADMIN), null, "test").token();
+        assertThatThrownBy(() -> tokens.create("ci-bot", EnumSet.of(Scope.ADMIN), null, null, "test")).hasMessageContaining("already exists");
+        String admin = tokens.create("root", EnumSet.of(Scope.ADMIN), null, null, "test").token();
         assertThat(tokens.authenticate(admin, null).orElseThrow().has(Scope.BANKS_WRITE)).isTrue();
     }
 }
