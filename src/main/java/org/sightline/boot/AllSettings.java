@@ -35,6 +35,7 @@ public final class AllSettings {
         all.addAll(FetchSettings.KEYS);
         all.addAll(IngestSettings.KEYS);
         all.addAll(MisskeySettings.KEYS);
+        all.addAll(org.sightline.ingest.follow.FollowSettings.KEYS);
         all.addAll(ActionSettings.KEYS);
         all.addAll(ListSettings.KEYS);
         return new KnownKeys(all, List.of(ActionSettings.PLUGIN_PREFIX));

@@ -92,7 +92,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
             deps.startWorkers();
             try {
                 deps.instances().add(new InstanceService.NewInstance("bench", "mastodon", "https://bench.example",
-                        SECRET, null, null, null));
+                        SECRET, null, null, null, null));
                 String base = "http://127.0.0.1:" + app.port();
                 String imageUrl = "http://127.0.0.1:" + media.getAddress().getPort() + "/photo.jpg";
                 HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(concurrency)).build();

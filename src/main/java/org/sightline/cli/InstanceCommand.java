@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code instance add NAME --kind K --url U [--webhook-secret S] [--token T]}. */
+/** {@code instance add NAME --kind K --url U [--webhook-secret S] [--token T] [--watch none|local|remote|all]}. */
 @Command(name = "instance", description = "Connected instances.", subcommands = {InstanceCommand.Add.class})
 public final class InstanceCommand extends CommandGroup {
 
@@ -41,6 +41,9 @@ public final class InstanceCommand extends CommandGroup {
         String failMode;
         @Option(names = "--time-budget-ms", description = "pict-rs gate time budget (default 10000)")
         Integer timeBudgetMs;
+        @Option(names = "--watch", description = "public timelines followed (mastodon, pleroma): none (default), local, remote or all;"
+                + " the token needs read:statuses")
+        String watch;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -62,6 +65,7 @@ public final class InstanceCommand extends CommandGroup {
                 fields.put("token", token);
                 fields.put("fail_mode", failMode);
                 fields.put("time_budget_ms", timeBudgetMs);
+                fields.put("watch", watch);
                 JsonNode i = server.get().addInstance(fields);
                 printAdded(out, config, i.path("kind").asText(), i.path("name").asText(), i.path("url").asText(),
                         i.path("webhook_path").isTextual() ? i.get("webhook_path").asText() : null,
@@ -70,7 +74,7 @@ public final class InstanceCommand extends CommandGroup {
             }
             try (App.Deps deps = App.Deps.open(config)) {
                 InstanceService.Added added = deps.instances().add(new InstanceService.NewInstance(name, kind, url,
-                        webhookSecret, token, failMode, timeBudgetMs), LocalChannel.actor());
+                        webhookSecret, token, failMode, timeBudgetMs, watch), LocalChannel.actor());
                 Instance i = added.instance();
                 printAdded(out, config, i.kind().wireName(), i.name(), i.baseUrl(), i.webhookPath(), added.generatedSecret());
                 return 0;
