@@ -80,6 +80,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
     private final String node = "follow-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<Long, Follow> active = new ConcurrentHashMap<>();
     private ScheduledExecutorService supervisor;
+    private volatile boolean closed;
 
     public TimelineFollower(Jdbi jdbi, InstanceService instances, IngestMetrics metrics, Runnable wakeWorkers,
                             Clock clock, FollowSettings settings, Jobs jobs, AuditLog audit) {
@@ -141,6 +142,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
     }
 
     private void claim(Instance instance) {
+        if (closed) return;
         FollowDao dao = jdbi.onDemand(FollowDao.class);
         if (dao.state(instance.id()).isEmpty()) {
             try {
@@ -554,10 +556,20 @@ public final class TimelineFollower implements Follows, AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (supervisor != null) {
-            supervisor.shutdownNow();
+    public void close() {
+        ScheduledExecutorService s;
+        synchronized (this) {
+            closed = true;
+            s = supervisor;
             supervisor = null;
+        }
+        if (s != null) {
+            s.shutdownNow();
+            try {
+                s.awaitTermination(5, TimeUnit.SECONDS); // a check under way may still start a follow
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         for (Follow f : active.values()) f.stop();
         for (Follow f : active.values()) {
