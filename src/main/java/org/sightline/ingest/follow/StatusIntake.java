@@ -80,6 +80,22 @@ final class StatusIntake {
         return out.length() <= 8000 ? out : null;
     }
 
+    /** {@code metadata} with the post marked deleted at {@code at} (a webhook's media get a post object too). */
+    String deleted(String metadata, Instant at) {
+        ObjectNode root;
+        try {
+            JsonNode parsed = metadata == null ? null : json.readTree(metadata);
+            root = parsed instanceof ObjectNode o ? o : json.createObjectNode();
+        } catch (java.io.IOException e) {
+            root = json.createObjectNode();
+        }
+        JsonNode post = root.get("post");
+        ObjectNode p = post instanceof ObjectNode o ? o : root.putObject("post");
+        p.put("deleted_at", at.toString());
+        String out = root.toString();
+        return out.length() <= 8000 ? out : metadata;
+    }
+
     private static String host(String url) {
         try {
             return URI.create(url).getHost();

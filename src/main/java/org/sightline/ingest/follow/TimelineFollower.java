@@ -378,10 +378,15 @@ public final class TimelineFollower implements Follows, AutoCloseable {
                 case "delete" -> {
                     String id = data.trim();
                     if (id.isEmpty() || id.length() > 64) return;
+                    // recorded for the media of that post only: the case shows the post is gone
                     jdbi.useTransaction(h -> {
                         FollowDao d = h.attach(FollowDao.class);
-                        boolean known = !h.attach(MediaDao.class).findByStatus(instance.id(), id).isEmpty();
-                        if (known && d.deleted(instance.id(), id) == 0) d.recordDeletion(instance.id(), id, now());
+                        MediaDao media = h.attach(MediaDao.class);
+                        var known = media.findByStatus(instance.id(), id);
+                        if (known.isEmpty() || d.deleted(instance.id(), id) > 0) return;
+                        Instant now = now();
+                        d.recordDeletion(instance.id(), id, now);
+                        for (var m : known) media.setMetadata(m.id(), intake.deleted(m.source().metadata(), now));
                     });
                 }
                 default -> {

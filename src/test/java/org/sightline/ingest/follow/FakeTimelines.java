@@ -32,12 +32,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Status as {@code data}, {@code delete} with the id, {@code :thump} heartbeats). It checks the bearer token,
  * records every call, and can drop its streams or answer the next calls with an error.
  */
-final class FakeTimelines implements AutoCloseable {
-    static final String TOKEN = "fake-read-statuses-token";
-    static final String DOMAIN = "social.example";
+public final class FakeTimelines implements AutoCloseable {
+    public static final String TOKEN = "fake-read-statuses-token";
+    public static final String DOMAIN = "social.example";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Call(String path, Map<String, String> query, Instant at) {
+    public record Call(String path, Map<String, String> query, Instant at) {
     }
 
     record Failure(int status, Map<String, String> headers) {
@@ -51,12 +51,12 @@ final class FakeTimelines implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong(110_000_000_000_000_000L);
     private final List<ObjectNode> statuses = new CopyOnWriteArrayList<>();
     private final List<Stream> streams = new CopyOnWriteArrayList<>();
-    final List<Call> calls = new CopyOnWriteArrayList<>();
+    public final List<Call> calls = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedDeque<Failure> timelineFailures = new ConcurrentLinkedDeque<>();
     private final ConcurrentLinkedDeque<Failure> streamFailures = new ConcurrentLinkedDeque<>();
-    volatile long timelineDelayMillis;
+    public volatile long timelineDelayMillis;
 
-    FakeTimelines() {
+    public FakeTimelines() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -67,12 +67,12 @@ final class FakeTimelines implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** A status of {@code acct} (remote when it has a domain) with one image: the instance's copy at {@code url}. */
-    ObjectNode status(String acct, String attachmentId, String url, Instant createdAt) {
+    public ObjectNode status(String acct, String attachmentId, String url, Instant createdAt) {
         try {
             ObjectNode s = (ObjectNode) JSON.readTree(Webhooks.resource("/mastodon/status-entity.docs-example.json"));
             String id = String.valueOf(ids.addAndGet(65_536));
@@ -103,29 +103,29 @@ final class FakeTimelines implements AutoCloseable {
     }
 
     /** Publishes {@code status}: on the timeline, and on every open stream that shows it. */
-    void publish(ObjectNode status) {
+    public void publish(ObjectNode status) {
         statuses.add(status);
         send(status, "update", status.toString());
     }
 
     /** Publishes on the timeline only, as if the stream missed it. */
-    void publishQuietly(ObjectNode status) {
+    public void publishQuietly(ObjectNode status) {
         statuses.add(status);
     }
 
     /** An edit: the status changes on the timeline and a {@code status.update} goes out. */
-    void edit(ObjectNode status) {
+    public void edit(ObjectNode status) {
         statuses.removeIf(s -> s.get("id").asText().equals(status.get("id").asText()));
         statuses.add(status);
         send(status, "status.update", status.toString());
     }
 
-    void delete(ObjectNode status) {
+    public void delete(ObjectNode status) {
         statuses.removeIf(s -> s.get("id").asText().equals(status.get("id").asText()));
         send(status, "delete", status.get("id").asText());
     }
 
-    void heartbeat() {
+    public void heartbeat() {
         for (Stream s : streams) write(s, ":thump\n");
     }
 
@@ -147,26 +147,26 @@ final class FakeTimelines implements AutoCloseable {
     }
 
     /** Closes every open stream (the instance restarted). */
-    void dropStreams() {
+    public void dropStreams() {
         for (Stream s : streams) {
             streams.remove(s);
             s.exchange.close();
         }
     }
 
-    int openStreams() {
+    public int openStreams() {
         return streams.size();
     }
 
-    void failTimeline(int status, Map<String, String> headers) {
+    public void failTimeline(int status, Map<String, String> headers) {
         timelineFailures.add(new Failure(status, headers));
     }
 
-    void failStream(int status) {
+    public void failStream(int status) {
         streamFailures.add(new Failure(status, Map.of()));
     }
 
-    List<Call> calls(String path) {
+    public List<Call> calls(String path) {
         return calls.stream().filter(c -> c.path.equals(path)).toList();
     }
 
