@@ -18,6 +18,7 @@ import org.sightline.instances.Watch;
 import org.sightline.jobs.Job;
 import org.sightline.jobs.Jobs;
 import org.sightline.store.Sql;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +58,8 @@ import java.util.concurrent.TimeUnit;
  * </ol>
  * Failures back off exponentially with jitter; a 429 waits as long as the instance asks; a refused token (401,
  * 403) stops following with a message for the admin until the watch setting is set again. Instances of kind
- * {@code pleroma} are followed by paging their timeline every {@code follow.poll_s} (their streaming API is a
- * WebSocket only). Backfills are jobs ({@link Jobs}) paging back with {@code max_id}.
+ * {@code pleroma} (Pleroma, Akkoma, GoToSocial) serve their streaming API as a WebSocket only: it is read with
+ * Jetty's WebSocket client ({@link WebSocketStream}), the same way. Backfills are jobs ({@link Jobs}) paging back with {@code max_id}.
  */
 public final class TimelineFollower implements Follows, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TimelineFollower.class);
@@ -81,6 +82,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
     private final Map<Long, Follow> active = new ConcurrentHashMap<>();
     private ScheduledExecutorService supervisor;
     private volatile boolean closed;
+    private WebSocketClient webSockets;
 
     public TimelineFollower(Jdbi jdbi, InstanceService instances, IngestMetrics metrics, Runnable wakeWorkers,
                             Clock clock, FollowSettings settings, Jobs jobs, AuditLog audit) {
@@ -181,6 +183,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
         volatile boolean finished;
         volatile boolean wentSilent;
         volatile InputStream stream;
+        volatile WebSocketStream socket;
         volatile Instant lastHeard = now();
         private Instant heardWritten = Instant.EPOCH;
 
@@ -206,6 +209,8 @@ public final class TimelineFollower implements Follows, AutoCloseable {
         }
 
         private void closeStream() {
+            WebSocketStream ws = socket;
+            if (ws != null) ws.close();
             InputStream in = stream;
             if (in != null) {
                 try {
@@ -225,29 +230,31 @@ public final class TimelineFollower implements Follows, AutoCloseable {
             try {
                 while (!stopped && token != null) {
                     try {
-                        boolean streams = instance.kind() == InstanceKind.MASTODON;
-                        if (!first && streams) {
+                        boolean sse = instance.kind() == InstanceKind.MASTODON;
+                        if (!first) {
                             dao.reconnected(instance.id(), lease);
                             metrics.reconnect(instance.name());
                         }
                         first = false;
+                        // opened before catching up: what is published meanwhile waits in the connection
+                        String streamingBase = api.streamingBase(instance.baseUrl(), token);
                         InputStream in = null;
-                        if (streams) {
-                            // opened before catching up: what is published meanwhile waits in the connection
-                            in = api.openStream(api.streamingBase(instance.baseUrl(), token), token, watch);
+                        WebSocketStream ws = null;
+                        if (sse) {
+                            in = api.openStream(streamingBase, token, watch);
                             stream = in;
-                            lastHeard = now();
-                            if (stopped) break;
+                        } else { // Pleroma, Akkoma, GoToSocial: the WebSocket form only
+                            ws = WebSocketStream.open(webSockets(), streamingBase, token, watch);
+                            socket = ws;
                         }
+                        lastHeard = now();
+                        if (stopped) break;
                         dao.phase(instance.id(), lease, Phase.CATCHING_UP);
                         catchUp(dao, token);
                         dao.phase(instance.id(), lease, Phase.FOLLOWING);
                         backoff = settings.backoffMin();
-                        if (in == null) {
-                            pause(settings.pollPleroma()); // the next round's catch-up is the poll
-                            continue;
-                        }
-                        read(in, dao);
+                        if (sse) read(in, dao);
+                        else readWebSocket(ws, dao);
                         throw new TimelineApi.ApiFailure("the stream closed", false, null);
                     } catch (TimelineApi.ApiFailure e) {
                         if (stopped) break;
@@ -281,6 +288,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
                     } finally {
                         closeStream();
                         stream = null;
+                        socket = null;
                     }
                 }
             } finally {
@@ -356,6 +364,33 @@ public final class TimelineFollower implements Follows, AutoCloseable {
                 if (stopped) return;
                 Thread.interrupted(); // only the silence watchdog interrupts a follow that goes on
                 throw new TimelineApi.ApiFailure("the stream broke (" + e.getClass().getSimpleName() + ")", false, null);
+            }
+        }
+
+        /** Reads WebSocket messages until the stream ends or stays silent too long. */
+        private void readWebSocket(WebSocketStream ws, FollowDao dao) throws TimelineApi.ApiFailure {
+            while (!stopped) {
+                WebSocketStream.Message m;
+                try {
+                    m = ws.next(settings.idle());
+                } catch (InterruptedException e) {
+                    if (stopped) return;
+                    m = null; // the silence watchdog
+                }
+                if (m == null) {
+                    wentSilent = true;
+                    throw new TimelineApi.ApiFailure("silent", false, null);
+                }
+                Instant now = now();
+                lastHeard = now;
+                if (m.event() == null) { // a ping
+                    if (heardWritten.plus(HEARD_EVERY).isBefore(now)) {
+                        dao.heard(instance.id(), lease, now);
+                        heardWritten = now;
+                    }
+                    continue;
+                }
+                dispatch(m.event(), m.payload(), dao);
             }
         }
 
@@ -560,6 +595,21 @@ public final class TimelineFollower implements Follows, AutoCloseable {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
+    /** The WebSocket client, started on first use and stopped with the follower. */
+    private synchronized WebSocketClient webSockets() throws TimelineApi.ApiFailure {
+        if (webSockets == null) {
+            WebSocketClient client = new WebSocketClient();
+            client.setIdleTimeout(Duration.ofDays(1)); // silence is judged by follow.idle_s
+            try {
+                client.start();
+            } catch (Exception e) {
+                throw new TimelineApi.ApiFailure("streaming: the WebSocket client did not start", false, null);
+            }
+            webSockets = client;
+        }
+        return webSockets;
+    }
+
     @Override
     public void close() {
         ScheduledExecutorService s;
@@ -585,5 +635,17 @@ public final class TimelineFollower implements Follows, AutoCloseable {
             }
         }
         active.clear();
+        WebSocketClient client;
+        synchronized (this) {
+            client = webSockets;
+            webSockets = null;
+        }
+        if (client != null) {
+            try {
+                client.stop();
+            } catch (Exception e) {
+                log.warn("event=websocket_client_stop_failed error={}", e.getClass().getSimpleName());
+            }
+        }
     }
 }

@@ -56,7 +56,40 @@ public final class FakeTimelines implements AutoCloseable {
     private final ConcurrentLinkedDeque<Failure> streamFailures = new ConcurrentLinkedDeque<>();
     public volatile long timelineDelayMillis;
 
+    private final io.javalin.Javalin webSockets;
+    private final Map<io.javalin.websocket.WsContext, String> sockets = new java.util.concurrent.ConcurrentHashMap<>();
+
     public FakeTimelines() {
+        this(false);
+    }
+
+    /**
+     * @param webSocket serve the streaming API as Pleroma, Akkoma and GoToSocial do: a WebSocket at
+     *                  {@code /api/v1/streaming?stream=public:remote:media&access_token=…} on its own port
+     *                  (named by {@code /api/v2/instance}), messages {@code {"stream", "event", "payload"}}
+     */
+    public FakeTimelines(boolean webSocket) {
+        webSockets = webSocket ? io.javalin.Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.routes.wsBeforeUpgrade("/api/v1/streaming", ctx -> {
+                Failure f = streamFailures.poll();
+                if (f != null || !TOKEN.equals(ctx.queryParam("access_token"))) {
+                    throw new io.javalin.http.UnauthorizedResponse("invalid token");
+                }
+            });
+            c.routes.ws("/api/v1/streaming", ws -> {
+                ws.onConnect(ctx -> {
+                    calls.add(new Call("/api/v1/streaming", Map.of("stream", String.valueOf(ctx.queryParam("stream"))), Instant.now()));
+                    String timeline = switch (String.valueOf(ctx.queryParam("stream"))) {
+                        case "public:local:media" -> "local";
+                        case "public:remote:media" -> "remote";
+                        default -> "all";
+                    };
+                    sockets.put(ctx, timeline);
+                });
+                ws.onClose(ctx -> sockets.remove(ctx));
+            });
+        }).start("127.0.0.1", 0) : null;
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -133,6 +166,14 @@ public final class FakeTimelines implements AutoCloseable {
         for (Stream s : streams) {
             if (shows(s.timeline, status)) write(s, "event: " + event + "\ndata: " + data + "\n\n");
         }
+        sockets.forEach((ctx, timeline) -> {
+            if (!shows(timeline, status)) return;
+            ObjectNode m = JSON.createObjectNode();
+            m.putArray("stream").add(timeline.equals("all") ? "public:media" : "public:" + timeline + ":media");
+            m.put("event", event);
+            m.put("payload", data);
+            ctx.send(m.toString());
+        });
     }
 
     private void write(Stream s, String text) {
@@ -152,10 +193,14 @@ public final class FakeTimelines implements AutoCloseable {
             streams.remove(s);
             s.exchange.close();
         }
+        for (var ctx : sockets.keySet()) {
+            sockets.remove(ctx);
+            ctx.closeSession();
+        }
     }
 
     public int openStreams() {
-        return streams.size();
+        return streams.size() + sockets.size();
     }
 
     public void failTimeline(int status, Map<String, String> headers) {
@@ -189,7 +234,8 @@ public final class FakeTimelines implements AutoCloseable {
         }
         switch (path) {
             case "/api/v2/instance" -> answer(ex, 200, "{\"domain\":\"" + DOMAIN + "\",\"configuration\":{\"urls\":"
-                    + "{\"streaming\":\"ws://127.0.0.1:" + server.getAddress().getPort() + "\"}}}", Map.of());
+                    + "{\"streaming\":\"ws://127.0.0.1:" + (webSockets != null ? webSockets.port()
+                    : server.getAddress().getPort()) + "\"}}}", Map.of());
             case "/api/v1/timelines/public" -> timeline(ex, query);
             case "/api/v1/streaming/public" -> stream(ex, "all", query);
             case "/api/v1/streaming/public/local" -> stream(ex, "local", query);
@@ -276,5 +322,6 @@ public final class FakeTimelines implements AutoCloseable {
     public void close() {
         dropStreams();
         server.stop(0);
+        if (webSockets != null) webSockets.stop();
     }
 }
