@@ -4,6 +4,6 @@ import picocli.CommandLine.Command;
 
 @Command(name = "bench", description = "Benchmarks that report ratios against a baseline measured in the same run.",
         subcommands = {HashBenchCommand.class, MatchBenchCommand.class, IngestBenchCommand.class,
-                ListBenchCommand.class})
+                ListBenchCommand.class, FollowBenchCommand.class})
 public final class BenchCommand extends CommandGroup {
 }

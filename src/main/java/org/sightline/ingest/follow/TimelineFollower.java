@@ -64,6 +64,8 @@ import java.util.concurrent.TimeUnit;
 public final class TimelineFollower implements Follows, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TimelineFollower.class);
     public static final String BACKFILL = "backfill";
+    /** Statuses read from a stream in a burst written in one transaction at most. */
+    private static final int BATCH = 100;
     /** How often a heartbeat is written down (the panel's "last event"): not for every one. */
     private static final Duration HEARD_EVERY = Duration.ofSeconds(10);
 
@@ -186,6 +188,10 @@ public final class TimelineFollower implements Follows, AutoCloseable {
         volatile WebSocketStream socket;
         volatile Instant lastHeard = now();
         private Instant heardWritten = Instant.EPOCH;
+        /** The newest status id stored (the cursor), as this follow last wrote it. */
+        private String last;
+        /** Statuses read from the stream, not yet written. */
+        private final List<JsonNode> pending = new ArrayList<>();
 
         Follow(Instance instance, String lease) {
             this.instance = instance;
@@ -303,7 +309,8 @@ public final class TimelineFollower implements Follows, AutoCloseable {
 
         /** Pages the timeline from the stored last id until caught up; the first time, only notes where now is. */
         private void catchUp(FollowDao dao, String token) throws TimelineApi.ApiFailure {
-            String last = dao.state(instance.id()).map(FollowState::lastStatusId).orElse(null);
+            last = dao.state(instance.id()).map(FollowState::lastStatusId).orElse(null);
+            pending.clear();
             if (last == null) {
                 // what was posted before Sightline watched is a backfill's work, not the stream's
                 TimelineApi.Page newest = api.timeline(instance.baseUrl(), token, watch, null, null, 1);
@@ -316,8 +323,9 @@ public final class TimelineFollower implements Follows, AutoCloseable {
                 List<JsonNode> oldestFirst = new ArrayList<>(page.statuses());
                 oldestFirst.sort(Comparator.comparing((JsonNode s) -> s.path("id").asText(), TimelineFollower::compareIds));
                 String newest = oldestFirst.get(oldestFirst.size() - 1).path("id").asText();
+                String from = last;
                 queue(oldestFirst, "gap_fill", newest);
-                last = newer(newest, last);
+                if (compareIds(last, from) <= 0) return; // nothing newer came: do not ask again forever
                 if (page.pause() != null && !page.pause().isZero()) {
                     pause(page.pause().compareTo(settings.backoffMax()) > 0 ? settings.backoffMax() : page.pause());
                 }
@@ -339,6 +347,8 @@ public final class TimelineFollower implements Follows, AutoCloseable {
                         if (event != null && data.length() > 0) dispatch(event, data.toString(), dao);
                         event = null;
                         data.setLength(0);
+                        // a burst is written in one transaction: what is already buffered joins the batch
+                        if (!pending.isEmpty() && (!reader.ready() || pending.size() >= BATCH)) flush();
                         continue;
                     }
                     if (line.startsWith(":")) { // a comment: Mastodon's heartbeat (":thump")
@@ -360,6 +370,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
                         data.append(value);
                     }
                 }
+                flush();
             } catch (IOException e) {
                 if (stopped) return;
                 Thread.interrupted(); // only the silence watchdog interrupts a follow that goes on
@@ -391,6 +402,22 @@ public final class TimelineFollower implements Follows, AutoCloseable {
                     continue;
                 }
                 dispatch(m.event(), m.payload(), dao);
+                if (!pending.isEmpty() && (!ws.hasMore() || pending.size() >= BATCH)) flush();
+            }
+        }
+
+        /** Queues the statuses read from the stream since the last flush, in one transaction. */
+        private void flush() {
+            if (pending.isEmpty()) return;
+            String newest = last;
+            for (JsonNode st : pending) newest = newer(st.get("id").asText(), newest);
+            List<JsonNode> batch = List.copyOf(pending);
+            pending.clear();
+            queue(batch, "stream", newest);
+            Instant now = clock.instant();
+            for (JsonNode st : batch) {
+                Instant created = parseTime(st.path("created_at").asText(""));
+                if (created != null && !st.hasNonNull("edited_at")) metrics.streamLag(instance.name(), Duration.between(created, now));
             }
         }
 
@@ -405,12 +432,10 @@ public final class TimelineFollower implements Follows, AutoCloseable {
                         return;
                     }
                     if (status == null || !status.isObject() || !status.path("id").isTextual()) return;
-                    String last = dao.state(instance.id()).map(FollowState::lastStatusId).orElse(null);
-                    queue(List.of(status), "stream", newer(status.get("id").asText(), last));
-                    Instant created = parseTime(status.path("created_at").asText(""));
-                    if (created != null && event.equals("update")) metrics.streamLag(instance.name(), Duration.between(created, clock.instant()));
+                    pending.add(status);
                 }
                 case "delete" -> {
+                    flush(); // the post's media first, then its deletion
                     String id = data.trim();
                     if (id.isEmpty() || id.length() > 64) return;
                     // recorded for the media of that post only: the case shows the post is gone
@@ -431,7 +456,8 @@ public final class TimelineFollower implements Follows, AutoCloseable {
         }
 
         /** Queues the statuses' media and moves the cursor to {@code last}, in one transaction under the lease. */
-        private void queue(List<JsonNode> statuses, String source, String last) {
+        private void queue(List<JsonNode> statuses, String source, String newest) {
+            String last = newer(newest, this.last);
             int media;
             try {
                 media = queueOnce(statuses, source, last);
@@ -440,6 +466,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
                 if (!Sql.isUniqueViolation(e)) throw e;
                 media = queueOnce(statuses, source, last);
             }
+            this.last = last;
             metrics.seen(instance.name(), source, statuses.size(), media);
             if (media > 0) wakeWorkers.run();
         }

@@ -96,6 +96,11 @@ public final class WebSocketStream implements AutoCloseable {
         return m;
     }
 
+    /** Whether a message is waiting now. */
+    boolean hasMore() {
+        return !queue.isEmpty();
+    }
+
     private void offer(Message m) {
         if (!queue.offer(m)) {
             // reading fell far behind: drop the connection; the catch-up after reconnecting reads the timeline
