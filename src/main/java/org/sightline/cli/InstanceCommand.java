@@ -69,14 +69,16 @@ public final class InstanceCommand extends CommandGroup {
                 JsonNode i = server.get().addInstance(fields);
                 printAdded(out, config, i.path("kind").asText(), i.path("name").asText(), i.path("url").asText(),
                         i.path("webhook_path").isTextual() ? i.get("webhook_path").asText() : null,
-                        i.path("webhook_secret").isTextual() ? i.get("webhook_secret").asText() : null);
+                        i.path("webhook_secret").isTextual() ? i.get("webhook_secret").asText() : null,
+                        i.path("watch").asText("none"));
                 return 0;
             }
             try (App.Deps deps = App.Deps.open(config)) {
                 InstanceService.Added added = deps.instances().add(new InstanceService.NewInstance(name, kind, url,
                         webhookSecret, token, failMode, timeBudgetMs, watch), LocalChannel.actor());
                 Instance i = added.instance();
-                printAdded(out, config, i.kind().wireName(), i.name(), i.baseUrl(), i.webhookPath(), added.generatedSecret());
+                printAdded(out, config, i.kind().wireName(), i.name(), i.baseUrl(), i.webhookPath(), added.generatedSecret(),
+                        i.watch().wireName());
                 return 0;
             } catch (Refusal e) {
                 throw new UserError(e.getMessage());
@@ -84,8 +86,11 @@ public final class InstanceCommand extends CommandGroup {
         }
 
         private static void printAdded(PrintWriter out, Config config, String kind, String name, String baseUrl,
-                                       String path, String generatedSecret) {
+                                       String path, String generatedSecret, String watch) {
             out.println("added " + kind + " instance " + name + " (" + baseUrl + ")");
+            if (!"none".equals(watch)) {
+                out.println("watching its " + watch + " public timeline(s): the token needs the read:statuses scope");
+            }
             if (path != null) out.println("webhook URL: http://" + config.httpHost() + ":" + config.httpPort() + path
                     + "  (use your public address)");
             if (generatedSecret != null) {
