@@ -347,8 +347,8 @@ public final class TimelineFollower implements Follows, AutoCloseable {
                         if (event != null && data.length() > 0) dispatch(event, data.toString(), dao);
                         event = null;
                         data.setLength(0);
-                        // a burst is written in one transaction: what is already buffered joins the batch
-                        if (!pending.isEmpty() && (!reader.ready() || pending.size() >= BATCH)) flush();
+                        // written at once: whether more is buffered cannot be told reliably from the reader
+                        flush();
                         continue;
                     }
                     if (line.startsWith(":")) { // a comment: Mastodon's heartbeat (":thump")
