@@ -108,6 +108,35 @@
       default: return;
     }
   });
+
+  // Instances: job progress bars follow their job without a reload; Cancel stops it.
+  Array.prototype.slice.call(document.querySelectorAll("div.job[data-job]")).forEach(function (box) {
+    var id = box.getAttribute("data-job");
+    var bar = box.querySelector("progress.job-progress");
+    var state = box.querySelector(".job-state");
+    var count = box.querySelector(".job-count");
+    var cancel = box.querySelector("button.job-cancel");
+    function show(job) {
+      state.textContent = job.state;
+      box.setAttribute("data-state", job.state);
+      if (job.total !== null) { bar.max = job.total; bar.value = job.done; count.textContent = job.done + "/" + job.total; }
+      else { count.textContent = String(job.done); }
+      if (cancel && job.state !== "queued" && job.state !== "running") cancel.remove();
+    }
+    function poll() {
+      fetch("/jobs/" + id, {credentials: "same-origin"}).then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (job) {
+          if (!job) return;
+          show(job);
+          if (job.state === "queued" || job.state === "running") setTimeout(poll, 2000);
+        });
+    }
+    if (box.getAttribute("data-state") === "queued" || box.getAttribute("data-state") === "running") setTimeout(poll, 2000);
+    if (cancel) cancel.addEventListener("click", function () {
+      fetch("/jobs/" + id + "/cancel", {method: "POST", headers: {"X-CSRF-Token": csrf}, credentials: "same-origin"})
+        .then(function (r) { return r.ok ? r.json() : null; }).then(function (job) { if (job) show(job); });
+    });
+  });
 })();
 
 // forms that destroy something ask first (data-confirm holds the question)

@@ -48,7 +48,7 @@ class ApiFuzzTest {
         admin = server.token("admin", Scope.ADMIN);
         // remote servers are all unreachable private addresses: nothing leaves the machine
         server.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", "http://127.0.0.1:1",
-                "fuzz-webhook-secret-0123456789", null, null, null));
+                "fuzz-webhook-secret-0123456789", null, null, null, null));
         assertThat(server.postJson("/api/v1/banks", admin, "{\"name\":\"local\"}").status()).isEqualTo(201);
     }
 

@@ -88,6 +88,22 @@ class FirstRunTest {
         }
     }
 
+    @Test
+    void instance_add_sets_which_public_timelines_are_watched() {
+        Run r = run(env(), "instance", "add", "social", "--kind", "mastodon", "--url", "https://social.example",
+                "--token", "t0ken", "--watch", "remote");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("watching its remote public timeline(s)").contains("read:statuses");
+        Run bad = run(env(), "instance", "add", "other", "--kind", "mastodon", "--url", "https://other.example",
+                "--watch", "sometimes");
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("watch must be one of none, local, remote, all");
+        Run misskey = run(env(), "instance", "add", "mk", "--kind", "misskey", "--url", "https://mk.example",
+                "--watch", "remote");
+        assertThat(misskey.exit()).isNotZero();
+        assertThat(misskey.err()).contains("only Mastodon-API instances");
+    }
+
     /** Runs a command in a JVM of its own, as an admin would: what it prints on each stream. */
     private Run fork(String... args) throws Exception {
         // the server's class path without the tests' (whose logging settings are quieter)

@@ -43,6 +43,7 @@ public final class AllSettings {
         all.addAll(ClassifierSettings.KEYS);
         all.addAll(DecideSettings.KEYS);
         all.addAll(MisskeySettings.KEYS);
+        all.addAll(org.sightline.ingest.follow.FollowSettings.KEYS);
         all.addAll(ActionSettings.KEYS);
         all.addAll(BankSettings.KEYS);
         all.addAll(ListSettings.KEYS);

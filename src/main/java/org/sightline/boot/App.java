@@ -101,6 +101,10 @@ import org.sightline.instances.MastodonConnect;
 import org.sightline.instances.MisskeyConnect;
 import org.sightline.instances.InstanceService;
 import org.sightline.ops.OpsRoutes;
+import org.sightline.ops.JobRoutes;
+import org.sightline.jobs.Jobs;
+import org.sightline.ingest.follow.FollowSettings;
+import org.sightline.ingest.follow.TimelineFollower;
 import org.sightline.matching.Matcher;
 import org.sightline.store.Database;
 import org.sightline.store.Sql;
@@ -133,7 +137,8 @@ public final class App {
                        UserService users, AuditLog audit, ReviewService review, Dashboard dashboard, SecureRandom random,
                        Clock clock, PublishService lists, SubscriptionService subscriptions, MediaFetcher listFetcher,
                        SyncScheduler listSync, Trust trust, MisskeyPoller misskeyPolls, MisskeyConnect misskeyConnect,
-                       MediaHasher hasher, ExchangeService exchanges, IndexGuard indexGuard, Retention retention)
+                       MediaHasher hasher, ExchangeService exchanges, IndexGuard indexGuard, Retention retention,
+                       Jobs jobs, TimelineFollower follower)
             implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
@@ -245,13 +250,19 @@ public final class App {
                 built.push(exchanges);
                 MisskeyPoller misskeyPolls = new MisskeyPoller(db.jdbi(), instances, workers::wake, clock,
                         misskey.pollInterval(), misskey.origin(), misskey.maxPages(), misskey.settle());
+                Jobs jobs = new Jobs(db.jdbi(), clock, ingestSettings.poll().multipliedBy(4), 2);
+                built.push(jobs);
+                TimelineFollower follower = new TimelineFollower(db.jdbi(), instances, metrics, workers::wake, clock,
+                        FollowSettings.from(config), jobs, audit);
+                built.push(follower);
                 return new Deps(config, db, matcher, banks, tokens, instances, metrics, fetcher, workers, ingest,
                         scans, gatePool, changes, plugins, actions, quarantine,
                         new MastodonConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock),
                         users, audit, review, dashboard, random, clock, lists, subscriptions, listFetcher, listSync,
                         trust, misskeyPolls, new MisskeyConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock),
                         hasher, exchanges, new IndexGuard(banks, BankSettings.from(config).indexCheckInterval()),
-                        new Retention(db.jdbi(), new MediaDerivatives(), audit, clock, RetentionSettings.from(config)));
+                        new Retention(db.jdbi(), new MediaDerivatives(), audit, clock, RetentionSettings.from(config)),
+                        jobs, follower);
             } catch (RuntimeException e) {
                 for (AutoCloseable c : built) {
                     try {
@@ -276,6 +287,8 @@ public final class App {
             listSync.start();
             misskeyPolls.start();
             exchanges.start();
+            jobs.start();
+            follower.start();
             quarantine.startPurging(ActionSettings.from(config).quarantinePurgeInterval());
             indexGuard.start();
             retention.start();
@@ -288,6 +301,8 @@ public final class App {
             exchanges.close();
             retention.stop();
             misskeyPolls.close();
+            follower.close();
+            jobs.close();
             listSync.close();
             workers.close();
             actions.close();
@@ -381,9 +396,10 @@ public final class App {
             IngestRoutes.register(config.routes, deps.ingest(), deps.scans(), deps.instances(), deps.metrics(),
                     json, deps.config().maxMediaBytes());
             InstanceRoutes.register(config.routes, deps.instances(), deps.connect(), deps.misskeyConnect(),
-                    deps.misskeyPolls(), json);
+                    deps.misskeyPolls(), deps.follower(), json);
+            JobRoutes.register(config.routes, deps.jobs(), deps.audit());
             InstancePanelRoutes.register(config.routes, deps.instances(), deps.connect(), deps.misskeyConnect(),
-                    deps.misskeyPolls(),
+                    deps.misskeyPolls(), deps.follower(), deps.jobs(),
                     deps.audit(), deps.config().publicUrl());
             ActionRoutes.register(config.routes, deps.database().jdbi(), deps.plugins(), deps.actions(),
                     deps.quarantine(), json, deps.clock(), deps.audit());

@@ -120,7 +120,7 @@ public final class LocalAdminRoutes {
         Integer budget = body.hasNonNull("time_budget_ms") ? body.get("time_budget_ms").asInt() : null;
         InstanceService.Added added = deps.instances().add(new InstanceService.NewInstance(text(body, "name"),
                 text(body, "kind"), text(body, "url"), text(body, "webhook_secret"), text(body, "token"),
-                text(body, "fail_mode"), budget), Access.localActor(ctx));
+                text(body, "fail_mode"), budget, text(body, "watch")), Access.localActor(ctx));
         Map<String, Object> out = new LinkedHashMap<>(added.instance().toJson());
         if (added.generatedSecret() != null) out.put("webhook_secret", added.generatedSecret());
         out.put("webhook_path", added.instance().webhookPath());

@@ -95,7 +95,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
             deps.startWorkers();
             try {
                 deps.instances().add(new InstanceService.NewInstance("bench", "mastodon", "https://bench.example",
-                        SECRET, null, null, null));
+                        SECRET, null, null, null, null));
                 String base = "http://127.0.0.1:" + app.port();
                 String imageUrl = "http://127.0.0.1:" + media.getAddress().getPort() + "/photo.jpg";
                 HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(concurrency)).build();
@@ -267,7 +267,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
         }
     }
 
-    private static double pct(long[] nanos, int p) {
+    static double pct(long[] nanos, int p) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
         int idx = (int) Math.min(sorted.length - 1, Math.ceil(p / 100.0 * sorted.length) - 1);
@@ -301,7 +301,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
     }
 
     /** The bundled bridge photo resized to about {@code pixels} and re-encoded as a baseline JPEG. */
-    private static byte[] photo(int pixels) throws Exception {
+    static byte[] photo(int pixels) throws Exception {
         BufferedImage source;
         try (InputStream in = IngestBenchCommand.class.getResourceAsStream("/bench/bridge.jpg")) {
             source = ImageIO.read(in);
@@ -319,7 +319,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
         return bytes.toByteArray();
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (Exception e) {

@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code instance add NAME --kind K --url U [--webhook-secret S] [--token T]}. */
+/**
+ * {@code instance add NAME --kind K --url U [--webhook-secret S] [--token T] [--watch none|local|remote|all]},
+ * {@code instance remove NAME}.
+ */
 @Command(name = "instance", description = "Connected instances.", subcommands = {InstanceCommand.Add.class,
         InstanceCommand.Remove.class})
 public final class InstanceCommand extends CommandGroup {
@@ -42,6 +45,9 @@ public final class InstanceCommand extends CommandGroup {
         String failMode;
         @Option(names = "--time-budget-ms", description = "pict-rs gate time budget (default 10000)")
         Integer timeBudgetMs;
+        @Option(names = "--watch", description = "public timelines followed (mastodon, pleroma): none (default), local, remote or all;"
+                + " the token needs read:statuses")
+        String watch;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -63,17 +69,20 @@ public final class InstanceCommand extends CommandGroup {
                 fields.put("token", token);
                 fields.put("fail_mode", failMode);
                 fields.put("time_budget_ms", timeBudgetMs);
+                fields.put("watch", watch);
                 JsonNode i = server.get().addInstance(fields);
                 printAdded(out, config, i.path("kind").asText(), i.path("name").asText(), i.path("url").asText(),
                         i.path("webhook_path").isTextual() ? i.get("webhook_path").asText() : null,
-                        i.path("webhook_secret").isTextual() ? i.get("webhook_secret").asText() : null);
+                        i.path("webhook_secret").isTextual() ? i.get("webhook_secret").asText() : null,
+                        i.path("watch").asText("none"));
                 return 0;
             }
             try (App.Deps deps = App.Deps.open(config)) {
                 InstanceService.Added added = deps.instances().add(new InstanceService.NewInstance(name, kind, url,
-                        webhookSecret, token, failMode, timeBudgetMs), LocalChannel.actor());
+                        webhookSecret, token, failMode, timeBudgetMs, watch), LocalChannel.actor());
                 Instance i = added.instance();
-                printAdded(out, config, i.kind().wireName(), i.name(), i.baseUrl(), i.webhookPath(), added.generatedSecret());
+                printAdded(out, config, i.kind().wireName(), i.name(), i.baseUrl(), i.webhookPath(), added.generatedSecret(),
+                        i.watch().wireName());
                 return 0;
             } catch (Refusal e) {
                 throw new UserError(e.getMessage());
@@ -81,8 +90,11 @@ public final class InstanceCommand extends CommandGroup {
         }
 
         private static void printAdded(PrintWriter out, Config config, String kind, String name, String baseUrl,
-                                       String path, String generatedSecret) {
+                                       String path, String generatedSecret, String watch) {
             out.println("added " + kind + " instance " + name + " (" + baseUrl + ")");
+            if (!"none".equals(watch)) {
+                out.println("watching its " + watch + " public timeline(s): the token needs the read:statuses scope");
+            }
             if (path != null) out.println("webhook URL: http://" + config.httpHost() + ":" + config.httpPort() + path
                     + "  (use your public address)");
             if (generatedSecret != null) {

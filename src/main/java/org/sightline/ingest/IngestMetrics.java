@@ -70,6 +70,29 @@ public final class IngestMetrics {
         return classify;
     }
 
+    /**
+     * Statuses and media a source brought in, per instance (an admin-given name: bounded by the instances table)
+     * and source ({@code webhook}, {@code stream}, {@code gap_fill}, {@code backfill}).
+     */
+    public void seen(String instance, String source, int statuses, int media) {
+        if (statuses > 0) Counter.builder("sightline.follow.statuses").description("statuses read, by instance and source")
+                .tag("instance", instance).tag("source", source).register(registry).increment(statuses);
+        if (media > 0) Counter.builder("sightline.follow.media").description("media queued, by instance and source")
+                .tag("instance", instance).tag("source", source).register(registry).increment(media);
+    }
+
+    public void reconnect(String instance) {
+        Counter.builder("sightline.follow.reconnects").description("stream reconnects, by instance")
+                .tag("instance", instance).register(registry).increment();
+    }
+
+    /** From a status's creation on the instance to its media being queued here (the stream's lag). */
+    public void streamLag(String instance, Duration lag) {
+        Timer.builder("sightline.follow.lag").description("status created to queued, streamed statuses")
+                .tag("instance", instance).publishPercentiles(0.5, 0.99).register(registry)
+                .record(lag.isNegative() ? Duration.ZERO : lag);
+    }
+
     public Timer fetch() {
         return fetch;
     }

@@ -201,7 +201,7 @@ public final class IngestService {
     }
 
     /** Attachment id plus a digest of the URL: a changed file under the same attachment is new media. */
-    static String sourceKey(MediaRef ref) {
+    public static String sourceKey(MediaRef ref) {
         return ref.attachmentId() + ":" + Digests.sha256Hex(ref.fetchUrl().toString()).substring(0, 16);
     }
 }

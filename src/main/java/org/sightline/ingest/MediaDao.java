@@ -153,6 +153,10 @@ public interface MediaDao {
             + " VALUES (:id, :outcome, :reason, :decision, :priority, :processedAt)")
     void insertVerdict(@Bind("id") long id, @BindMethods MediaRecord.Verdict verdict);
 
+    /** Replaces the media's free metadata (a source noting what it learnt later, e.g. that the post is gone). */
+    @SqlUpdate("UPDATE media SET metadata = :metadata WHERE id = :id")
+    void setMetadata(@Bind("id") long id, @Bind("metadata") String metadata);
+
     /** A further report about media already known: it counts, and moves the item up the queue. */
     @Transaction
     default void addReport(long id, String reportId, String comment, int boost) {

@@ -9,13 +9,18 @@ import java.util.Map;
  * open them through {@link InstanceService}, never show them.
  */
 public record Instance(long id, String name, InstanceKind kind, String baseUrl, String webhookSecret, String apiToken,
-                       String failMode, int timeBudgetMs, Instant createdAt) {
+                       String failMode, int timeBudgetMs, Instant createdAt, Watch watch) {
 
     public static final String FAIL_OPEN = "open";
     public static final String FAIL_CLOSED = "closed";
 
     public boolean failsOpen() {
         return !FAIL_CLOSED.equals(failMode);
+    }
+
+    /** Whether Sightline can follow this instance's public timelines (the Mastodon client API and its streaming). */
+    public boolean followable() {
+        return kind == InstanceKind.MASTODON || kind == InstanceKind.PLEROMA;
     }
 
     /** The path this instance's events are sent to, or null for kinds that Sightline polls instead. */
@@ -38,6 +43,7 @@ public record Instance(long id, String name, InstanceKind kind, String baseUrl, 
         json.put("fail_mode", failMode);
         json.put("time_budget_ms", timeBudgetMs);
         json.put("created_at", createdAt.toString());
+        json.put("watch", watch);
         return json;
     }
 }

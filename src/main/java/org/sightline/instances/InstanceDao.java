@@ -14,7 +14,8 @@ import java.util.Optional;
 public interface InstanceDao {
 
     @SqlUpdate("INSERT INTO instances (name, kind, base_url, webhook_secret, api_token, fail_mode, time_budget_ms,"
-            + " created_at) VALUES (:name, :kind, :baseUrl, :webhookSecret, :apiToken, :failMode, :timeBudgetMs, :createdAt)")
+            + " created_at, watch) VALUES (:name, :kind, :baseUrl, :webhookSecret, :apiToken, :failMode, :timeBudgetMs,"
+            + " :createdAt, :watch)")
     @GetGeneratedKeys("id")
     long insert(@BindMethods Instance instance);
 
@@ -35,6 +36,9 @@ public interface InstanceDao {
 
     @SqlUpdate("UPDATE instances SET api_token = :token WHERE id = :id")
     void setApiToken(@Bind("id") long id, @Bind("token") String sealedToken);
+
+    @SqlUpdate("UPDATE instances SET watch = :watch WHERE id = :id")
+    void setWatch(@Bind("id") long id, @Bind("watch") Watch watch);
 
     @SqlQuery("SELECT * FROM instances WHERE removed_at IS NULL ORDER BY name")
     List<Instance> list();

@@ -28,11 +28,16 @@ public final class InstancePanelRoutes {
     private final MastodonConnect connect;
     private final MisskeyConnect misskeyConnect;
     private final Polls polls;
+    private final Follows follows;
+    private final org.sightline.jobs.Jobs jobs;
     private final AuditLog audit;
     private final String publicUrl;
 
     private InstancePanelRoutes(InstanceService instances, MastodonConnect connect, MisskeyConnect misskeyConnect,
-                                Polls polls, AuditLog audit, String publicUrl) {
+                                Polls polls, Follows follows, org.sightline.jobs.Jobs jobs, AuditLog audit,
+                                String publicUrl) {
+        this.follows = follows;
+        this.jobs = jobs;
         this.instances = instances;
         this.connect = connect;
         this.misskeyConnect = misskeyConnect;
@@ -42,14 +47,18 @@ public final class InstancePanelRoutes {
     }
 
     public static void register(RoutesConfig routes, InstanceService instances, MastodonConnect connect,
-                                MisskeyConnect misskeyConnect, Polls polls, AuditLog audit, String publicUrl) {
-        InstancePanelRoutes r = new InstancePanelRoutes(instances, connect, misskeyConnect, polls, audit, publicUrl);
+                                MisskeyConnect misskeyConnect, Polls polls, Follows follows, org.sightline.jobs.Jobs jobs,
+                                AuditLog audit, String publicUrl) {
+        InstancePanelRoutes r = new InstancePanelRoutes(instances, connect, misskeyConnect, polls, follows, jobs, audit,
+                publicUrl);
         routes.get("/instances", r::show, Access.panel(Role.ADMIN));
         routes.post("/instances", r::add, Access.panel(Role.ADMIN));
         routes.post("/instances/{name}/connect", r::connect, Access.panel(Role.ADMIN));
         routes.post("/instances/{name}/token", r::token, Access.panel(Role.ADMIN));
         routes.post("/instances/{name}/poll", r::poll, Access.panel(Role.ADMIN));
         routes.post("/instances/{name}/remove", r::remove, Access.panel(Role.ADMIN));
+        routes.post("/instances/{name}/watch", r::watch, Access.panel(Role.ADMIN));
+        routes.post("/instances/{name}/backfill", r::backfill, Access.panel(Role.ADMIN));
     }
 
     /** The page; after a MiAuth approval ({@code ?connected=name}) it confirms the connection if it really holds. */
@@ -70,10 +79,16 @@ public final class InstancePanelRoutes {
             row.put("hasToken", i.apiToken() != null);
             row.put("lastEvent", instances.lastEventAt(i).map(Object::toString).orElse(null));
             if (i.kind() == InstanceKind.MISSKEY) row.put("poll", polls.state(i).orElse(null));
+            row.put("followable", i.followable());
+            row.put("watch", i.watch().wireName());
+            if (i.followable()) row.put("follow", follows.state(i).map(FollowState::toJson).orElse(null));
+            // the latest long job about it (a backfill): the page's progress bar follows it live
+            jobs.recent("instance:" + i.name(), 1).stream().findFirst().ifPresent(j -> row.put("job", j.toJson()));
             rows.add(row);
         }
         Map<String, Object> model = new HashMap<>(extra);
         model.put("instances", rows);
+        model.put("watches", Arrays.stream(Watch.values()).map(Watch::wireName).toList());
         model.put("kinds", new TreeSet<>(Arrays.stream(InstanceKind.values()).map(InstanceKind::wireName).toList()));
         model.put("publicUrl", publicUrl);
         ctx.status(status);
@@ -84,7 +99,7 @@ public final class InstancePanelRoutes {
         String admin = Access.requireSession(ctx).user().name();
         try {
             InstanceService.Added added = instances.add(new InstanceService.NewInstance(ctx.formParam("name"),
-                    ctx.formParam("kind"), ctx.formParam("url"), null, null, null, null), admin);
+                    ctx.formParam("kind"), ctx.formParam("url"), null, null, null, null, null), admin);
             Map<String, Object> extra = new HashMap<>();
             extra.put("added", Map.of("name", added.instance().name(), "kind", added.instance().kind().wireName()));
             String path = added.instance().webhookPath();
@@ -136,6 +151,36 @@ public final class InstancePanelRoutes {
             return;
         }
         page(ctx, 200, Map.of("polled", Map.of("name", name, "queued", queued.get())));
+    }
+
+    /** Sets which public timelines are followed; audited by the service with the change. */
+    private void watch(Context ctx) {
+        String name = ctx.pathParam("name");
+        try {
+            Instance changed = instances.setWatch(name, ctx.formParam("watch"), Access.requireSession(ctx).user().name());
+            page(ctx, 200, Map.of("watchSet", Map.of("name", changed.name(), "watch", changed.watch().wireName())));
+        } catch (Refusal e) {
+            page(ctx, HttpRefusals.status(e), Map.of("error", e.getMessage()));
+        }
+    }
+
+    /** Starts a backfill job; the page shows its progress bar. */
+    private void backfill(Context ctx) {
+        String name = ctx.pathParam("name");
+        try {
+            Instance instance = instances.find(name).orElseThrow(() -> Refusal.notFound("no instance named '" + name + "'"));
+            int days;
+            try {
+                days = Integer.parseInt(ctx.formParam("days") == null ? "" : ctx.formParam("days").trim());
+            } catch (NumberFormatException e) {
+                throw Refusal.invalid("days must be a whole number from 1 to 365");
+            }
+            if (days < 1 || days > 365) throw Refusal.invalid("days must be a whole number from 1 to 365");
+            long job = follows.backfill(instance, days, Access.requireSession(ctx).user().name());
+            page(ctx, 202, Map.of("backfillJob", Map.of("name", name, "id", job)));
+        } catch (Refusal e) {
+            page(ctx, HttpRefusals.status(e), Map.of("error", e.getMessage()));
+        }
     }
 
     private void connect(Context ctx) {

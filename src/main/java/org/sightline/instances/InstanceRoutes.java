@@ -20,10 +20,12 @@ public final class InstanceRoutes {
     private final MastodonConnect connect;
     private final MisskeyConnect misskeyConnect;
     private final Polls polls;
+    private final Follows follows;
     private final ObjectMapper json;
 
     private InstanceRoutes(InstanceService instances, MastodonConnect connect, MisskeyConnect misskeyConnect,
-                           Polls polls, ObjectMapper json) {
+                           Polls polls, Follows follows, ObjectMapper json) {
+        this.follows = follows;
         this.instances = instances;
         this.connect = connect;
         this.misskeyConnect = misskeyConnect;
@@ -32,11 +34,13 @@ public final class InstanceRoutes {
     }
 
     public static void register(RoutesConfig routes, InstanceService instances, MastodonConnect connect,
-                                MisskeyConnect misskeyConnect, Polls polls, ObjectMapper json) {
-        InstanceRoutes r = new InstanceRoutes(instances, connect, misskeyConnect, polls, json);
+                                MisskeyConnect misskeyConnect, Polls polls, Follows follows, ObjectMapper json) {
+        InstanceRoutes r = new InstanceRoutes(instances, connect, misskeyConnect, polls, follows, json);
         routes.get("/api/v1/instances", r::list, Access.token(Scope.ADMIN));
         routes.post("/api/v1/instances", r::add, Access.token(Scope.ADMIN));
         routes.get("/api/v1/instances/{name}", r::get, Access.token(Scope.ADMIN));
+        routes.patch("/api/v1/instances/{name}", r::patch, Access.token(Scope.ADMIN));
+        routes.post("/api/v1/instances/{name}/backfill", r::backfill, Access.token(Scope.ADMIN));
         routes.post("/api/v1/instances/{name}/connect", r::connect, Access.token(Scope.ADMIN));
         routes.post("/api/v1/instances/{name}/poll", r::poll, Access.token(Scope.ADMIN));
         routes.delete("/api/v1/instances/{name}", r::remove, Access.token(Scope.ADMIN));
@@ -58,7 +62,29 @@ public final class InstanceRoutes {
         out.put("webhook_path", i.webhookPath());
         out.put("last_event_at", instances.lastEventAt(i).map(Object::toString).orElse(null));
         if (i.kind() == InstanceKind.MISSKEY) out.put("poll", polls.state(i).map(PollState::toJson).orElse(null));
+        if (i.followable()) out.put("follow", follows.state(i).map(FollowState::toJson).orElse(null));
         ctx.json(out);
+    }
+
+    /** {@code {"watch": "none"|"local"|"remote"|"all"}}: which public timelines Sightline follows. */
+    private void patch(Context ctx) {
+        JsonNode body = JsonBody.object(ctx, json, "{\"watch\": \"remote\"}");
+        Instance i = named(ctx);
+        if (!body.has("watch")) throw Refusal.invalid("nothing to change: send {\"watch\": \"" + Watch.REMOTE + "\"}");
+        Instance changed = instances.setWatch(i.name(), text(body, "watch"), Access.tokenActor(ctx));
+        ctx.json(changed.toJson());
+    }
+
+    /** {@code {"days": 7}} → 202 {@code {"job": {"id": …}}}: pages the watched timelines back that far. */
+    private void backfill(Context ctx) {
+        JsonNode body = JsonBody.object(ctx, json, "{\"days\": 7}");
+        Instance i = named(ctx);
+        JsonNode days = body.get("days");
+        if (days == null || !days.isIntegralNumber() || days.asInt() < 1 || days.asInt() > 365) {
+            throw Refusal.invalid("days must be a whole number from 1 to 365");
+        }
+        long job = follows.backfill(i, days.asInt(), Access.tokenActor(ctx));
+        ctx.status(202).json(Map.of("job", Map.of("id", job)));
     }
 
     private Instance named(Context ctx) {
@@ -116,7 +142,7 @@ public final class InstanceRoutes {
         Integer budget = body.hasNonNull("time_budget_ms") ? body.get("time_budget_ms").asInt() : null;
         InstanceService.Added added = instances.add(new InstanceService.NewInstance(text(body, "name"),
                 text(body, "kind"), text(body, "url"), text(body, "webhook_secret"), text(body, "token"),
-                text(body, "fail_mode"), budget), Access.tokenActor(ctx));
+                text(body, "fail_mode"), budget, text(body, "watch")), Access.tokenActor(ctx));
         Map<String, Object> out = new LinkedHashMap<>(added.instance().toJson());
         if (added.generatedSecret() != null) out.put("webhook_secret", added.generatedSecret());
         out.put("webhook_path", added.instance().webhookPath());

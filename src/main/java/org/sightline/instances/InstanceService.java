@@ -39,6 +39,7 @@ public final class InstanceService {
     public void addRemovalHook(RemovalHook hook) {
         removalHooks.add(hook);
     }
+    private final List<Consumer<Instance>> watchChanged = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public InstanceService(Jdbi jdbi, SecretBox secrets, SecureRandom random, Clock clock) {
         this(jdbi, secrets, random, clock, null);
@@ -55,7 +56,7 @@ public final class InstanceService {
 
     /** What to add. {@code webhookSecret} null: one is generated for kinds that call Sightline's webhook. */
     public record NewInstance(String name, String kind, String url, String webhookSecret, String apiToken,
-                              String failMode, Integer timeBudgetMs) {
+                              String failMode, Integer timeBudgetMs, String watch) {
     }
 
     /** The stored instance and, when Sightline generated it, the webhook secret to show once. */
@@ -86,6 +87,10 @@ public final class InstanceService {
         }
         int budget = spec.timeBudgetMs() == null ? DEFAULT_BUDGET_MS : spec.timeBudgetMs();
         if (budget < 100 || budget > 120_000) throw Refusal.invalid("time_budget_ms must be between 100 and 120000");
+        Watch watch = spec.watch() == null ? Watch.NONE : Watch.parse(spec.watch());
+        if (watch != Watch.NONE && kind != InstanceKind.MASTODON && kind != InstanceKind.PLEROMA) {
+            throw Refusal.invalid("only Mastodon-API instances (mastodon, pleroma) can be watched");
+        }
         String generated = null;
         String secret = spec.webhookSecret();
         if (secret != null && secret.length() < 16) {
@@ -106,7 +111,8 @@ public final class InstanceService {
         String sealedSecret = secret == null ? null : secrets.seal(secret, context(name, "webhook_secret"));
         String sealedToken = spec.apiToken() == null || spec.apiToken().isBlank() ? null
                 : secrets.seal(spec.apiToken(), context(name, "api_token"));
-        Instance row = new Instance(0, name, kind, url, sealedSecret, sealedToken, failMode, budget, clock.instant());
+        Instance row = new Instance(0, name, kind, url, sealedSecret, sealedToken, failMode, budget, clock.instant(),
+                watch);
         long id = jdbi.inTransaction(h -> {
             InstanceDao dao = h.attach(InstanceDao.class);
             if (dao.findByName(name).isPresent()) throw Refusal.conflict("instance '" + name + "' exists");
@@ -116,12 +122,42 @@ public final class InstanceService {
             }
             long newId = dao.insert(row);
             if (actor != null && audit != null) {
-                audit.append(h, actor, "instance_add", "instance:" + name, "kind=" + kind.wireName() + " url=" + url);
+                audit.append(h, actor, "instance_add", "instance:" + name, "kind=" + kind.wireName() + " url=" + url
+                        + (watch == Watch.NONE ? "" : " watch=" + watch.wireName()));
             }
             return newId;
         });
-        return new Added(new Instance(id, name, row.kind(), url, sealedSecret, sealedToken, failMode, budget,
-                row.createdAt()), generated);
+        Added added = new Added(new Instance(id, name, row.kind(), url, sealedSecret, sealedToken, failMode, budget,
+                row.createdAt(), watch), generated);
+        if (watch != Watch.NONE) watchChanged.forEach(l -> l.accept(added.instance()));
+        return added;
+    }
+
+    /** Called after an instance's watch setting changed (the follower starts or stops following it). */
+    public void onWatchChange(Consumer<Instance> listener) {
+        watchChanged.add(listener);
+    }
+
+    /**
+     * Sets which public timelines of {@code name} Sightline follows; the {@code instance_watch} event for
+     * {@code actor} commits with the change.
+     */
+    public Instance setWatch(String name, String value, String actor) {
+        Instance instance = find(name).orElseThrow(() -> Refusal.notFound("no instance named '" + name + "'"));
+        Watch watch = Watch.parse(value);
+        if (watch != Watch.NONE && !instance.followable()) {
+            throw Refusal.invalid("only Mastodon-API instances (mastodon, pleroma) can be watched");
+        }
+        jdbi.useTransaction(h -> {
+            h.attach(InstanceDao.class).setWatch(instance.id(), watch);
+            if (audit != null) {
+                audit.append(h, actor, "instance_watch", "instance:" + name, "watch=" + watch.wireName()
+                        + " was=" + instance.watch().wireName());
+            }
+        });
+        Instance changed = find(instance.id()).orElseThrow();
+        watchChanged.forEach(l -> l.accept(changed));
+        return changed;
     }
 
     public Optional<Instance> find(String name) {

@@ -32,7 +32,9 @@ public final class MastodonConnect extends ConnectFlow {
             scopes.add("admin:write:accounts");
             scopes.add("admin:read:accounts");
         }
-        if (scopes.isEmpty()) throw Refusal.invalid("choose at least one action: report, mark_sensitive, account_action");
+        // following the public timelines (watch local/remote/all) reads statuses and their streams
+        if (actions.contains("follow")) scopes.add("read:statuses");
+        if (scopes.isEmpty()) throw Refusal.invalid("choose at least one action: report, mark_sensitive, account_action, follow");
         return String.join(" ", scopes);
     }
 

@@ -16,7 +16,30 @@ public record ReviewCase(long id, long mediaId, CaseState state, int priority, S
      */
     public record Evidence(String instanceName, String statusId, String statusUrl, String acct, String reportComment,
                            int reportCount, String outcome, String mediaReason, String pdq, String labels,
-                           String banks, boolean hasPreview) {
+                           String banks, boolean hasPreview, String metadata) {
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        /**
+         * The post's context as the source recorded it (a followed timeline's: origin server, visibility,
+         * sensitive, content warning, deleted), or null when the source recorded none.
+         */
+        public java.util.Map<String, Object> post() {
+            if (metadata == null) return null;
+            try {
+                com.fasterxml.jackson.databind.JsonNode post = JSON.readTree(metadata).get("post");
+                if (post == null || !post.isObject()) return null;
+                java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+                for (String field : java.util.List.of("source", "origin", "visibility", "spoiler_text", "deleted_at")) {
+                    com.fasterxml.jackson.databind.JsonNode v = post.get(field);
+                    if (v != null && v.isValueNode() && !v.isNull() && !v.asText().isEmpty()) out.put(field, v.asText());
+                }
+                out.put("remote", post.path("remote").asBoolean(false));
+                out.put("sensitive", post.path("sensitive").asBoolean(false));
+                return out;
+            } catch (java.io.IOException e) {
+                return null; // free metadata from the scan API need not be JSON of this shape
+            }
+        }
 
         /** The post's URL as a link only when it is http(s): it comes from a remote server ({@code javascript:} …). */
         public String statusLink() {
@@ -31,7 +54,7 @@ public record ReviewCase(long id, long mediaId, CaseState state, int priority, S
 
         Evidence withMatches(String labels, String banks) {
             return new Evidence(instanceName, statusId, statusUrl, acct, reportComment, reportCount, outcome,
-                    mediaReason, pdq, labels, banks, hasPreview);
+                    mediaReason, pdq, labels, banks, hasPreview, metadata);
         }
     }
 

@@ -48,7 +48,7 @@ class ActionsTest {
         server = new TestServer(extra.with("data.dir", data).with("fetch.allow_private_addresses", true)
                 .with("ingest.poll_ms", 50).with("actions.backoff_ms", 100));
         server.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", mastodon.url(),
-                Webhooks.SECRET, FakeMastodon.TOKEN, null, null));
+                Webhooks.SECRET, FakeMastodon.TOKEN, null, null, null));
         server.deps.banks().create(new BankService.BankSpec("known-bad", "local", bankPolicy, "enforce", labels,
                 null, null, null));
         server.deps.banks().addEntries("known-bad", List.of(new BankService.NewEntry("pdq", BRIDGE_PDQ, labels,
@@ -213,7 +213,7 @@ class ActionsTest {
             start(Config.defaults().with("plugins.webhook.url", receiver.url())
                     .with("plugins.webhook.secret", secret), "report", List.of("spam"));
             server.deps.instances().add(new InstanceService.NewInstance("forum", "generic", "https://forum.example",
-                    null, null, null, null));
+                    null, null, null, null, null));
             // bound to the forum: media it sends may make Sightline act there
             String token = server.deps.tokens().create("scanner", java.util.Set.of(Scope.SCAN), null, "forum", "test").token();
             JsonNode doc = server.postJson("/api/v1/media", token, "{\"image_base64\":\""

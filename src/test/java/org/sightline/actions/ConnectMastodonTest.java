@@ -47,7 +47,7 @@ class ConnectMastodonTest {
              TestServer server = new TestServer(Config.defaults().with("data.dir", data)
                      .with("http.public_url", "https://sightline.example"))) {
             server.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", mastodon.url(),
-                    null, null, null, null));
+                    null, null, null, null, null));
             String admin = server.token("admin", Scope.ADMIN);
             TestServer.Response started = server.postJson("/api/v1/instances/social/connect", admin,
                     "{\"actions\": [\"report\"]}");

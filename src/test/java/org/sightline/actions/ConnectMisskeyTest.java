@@ -46,7 +46,7 @@ class ConnectMisskeyTest {
         try (FakeMisskey misskey = new FakeMisskey();
              TestServer server = new TestServer(Config.defaults().with("data.dir", data)
                      .with("http.public_url", "https://sightline.example").with("misskey.poll_interval_s", 0))) {
-            server.deps.instances().add(new InstanceService.NewInstance("mk", "misskey", misskey.url(), null, null, null, null));
+            server.deps.instances().add(new InstanceService.NewInstance("mk", "misskey", misskey.url(), null, null, null, null, null));
             String admin = server.token("admin", Scope.ADMIN);
             TestServer.Response started = server.postJson("/api/v1/instances/mk/connect", admin,
                     "{\"actions\": [\"report\", \"delete\"]}");
@@ -80,7 +80,7 @@ class ConnectMisskeyTest {
     void an_approval_by_someone_who_is_not_a_moderator_or_no_approval_stores_nothing() throws Exception {
         try (FakeMisskey misskey = new FakeMisskey();
              TestServer server = new TestServer(Config.defaults().with("data.dir", data).with("misskey.poll_interval_s", 0))) {
-            server.deps.instances().add(new InstanceService.NewInstance("mk", "misskey", misskey.url(), null, null, null, null));
+            server.deps.instances().add(new InstanceService.NewInstance("mk", "misskey", misskey.url(), null, null, null, null, null));
             String admin = server.token("admin", Scope.ADMIN);
             String first = session(server.postJson("/api/v1/instances/mk/connect", admin, "{}").json()
                     .get("authorize_url").asText());

@@ -41,7 +41,7 @@ class ExamplePluginTest {
         try (TestServer server = new TestServer(config)) {
             assertThat(server.get("/api/v1/plugins", server.token("admin", Scope.ADMIN)).body()).contains("example_file_log");
             server.deps.instances().add(new InstanceService.NewInstance("forum", "generic", "https://forum.example",
-                    null, null, null, null));
+                    null, null, null, null, null));
             server.deps.banks().create(new BankService.BankSpec("known-bad", "local", "report", "enforce",
                     List.of("spam"), null, null, null));
             server.deps.banks().addEntries("known-bad", List.of(new BankService.NewEntry("pdq",

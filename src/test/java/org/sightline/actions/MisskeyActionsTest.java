@@ -42,7 +42,7 @@ class MisskeyActionsTest {
                 .with("misskey.poll_interval_s", 0)
                 .with("actions.backoff_ms", 100));
         server.deps.instances().add(new InstanceService.NewInstance("mk", "misskey", misskey.url(), null,
-                FakeMisskey.TOKEN, null, null));
+                FakeMisskey.TOKEN, null, null, null));
         server.deps.banks().create(new BankService.BankSpec("known-bad", "local", bankPolicy, "enforce", labels,
                 null, null, null));
         server.deps.banks().addEntries("known-bad", List.of(new BankService.NewEntry("pdq", ActionsTest.BRIDGE_PDQ,
@@ -198,7 +198,7 @@ class MisskeyActionsTest {
 
         // a token the instance does not know: 403 AUTHENTICATION_FAILED, and the token is never repeated
         server.deps.instances().add(new InstanceService.NewInstance("mk-stale", "misskey", misskey.url(), null,
-                "stale-token-789", null, null));
+                "stale-token-789", null, null, null));
         long stale = scan("mk-stale", "9note7", "9user7", "9file7").get("id").asLong();
         request(stale, "{\"action\":\"delete\"}");
         JsonNode refused = settled(stale, "delete", "failed");
@@ -238,7 +238,7 @@ class MisskeyActionsTest {
     void an_instance_without_a_token_fails_with_connect_it_first() throws Exception {
         start("review", List.of("spam"));
         server.deps.instances().add(new InstanceService.NewInstance("mk-bare", "misskey", misskey.url(), null,
-                null, null, null));
+                null, null, null, null));
         long mediaId = scan("mk-bare", "9note11", "9user11", "9file11").get("id").asLong();
         request(mediaId, "{\"action\":\"report\"}");
         JsonNode action = settled(mediaId, "report", "failed");

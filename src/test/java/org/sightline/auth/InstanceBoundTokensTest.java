@@ -42,9 +42,9 @@ class InstanceBoundTokensTest {
         server = new TestServer(Config.defaults().with("data.dir", dir).with("ingest.workers", 1)
                 .with("ingest.poll_ms", 50).with("actions.backoff_ms", 100));
         server.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", social.url(),
-                Webhooks.SECRET, FakeMastodon.TOKEN, null, null));
+                Webhooks.SECRET, FakeMastodon.TOKEN, null, null, null));
         server.deps.instances().add(new InstanceService.NewInstance("other", "mastodon", other.url(),
-                Webhooks.SECRET, FakeMastodon.TOKEN, null, null));
+                Webhooks.SECRET, FakeMastodon.TOKEN, null, null, null));
         server.deps.banks().create(new BankService.BankSpec("known-bad", "local", "report", "enforce", List.of("spam"),
                 null, null, null));
         server.deps.banks().addEntries("known-bad", List.of(new BankService.NewEntry("pdq", BRIDGE_PDQ, List.of("spam"),

@@ -53,7 +53,7 @@ class RemovalTest {
     @Test
     void a_removed_instance_loses_its_secrets_and_bound_tokens_but_keeps_its_media_labelled() throws Exception {
         a.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", "https://social.example",
-                Webhooks.SECRET, "mastodon-token", null, null));
+                Webhooks.SECRET, "mastodon-token", null, null, null));
         String bound = a.deps.tokens().create("social-bot", java.util.Set.of(Scope.SCAN), null, "social", "test").token();
         a.deps.banks().create(new org.sightline.banks.BankService.BankSpec("suspect", "local", "review", "enforce",
                 java.util.List.of("spam"), null, null, null));
@@ -94,7 +94,7 @@ class RemovalTest {
     @Test
     void instance_remove_on_the_command_line_goes_through_the_running_server() {
         a.deps.instances().add(new InstanceService.NewInstance("lemmy", "pictrs", "https://lemmy.example",
-                "0123456789abcdef0123", null, null, null));
+                "0123456789abcdef0123", null, null, null, null));
         StringWriter out = new StringWriter(), err = new StringWriter();
         int code = Main.run(new String[]{"instance", "remove", "lemmy"}, Map.of("SIGHTLINE_DATA_DIR", dirA.toString()),
                 new PrintWriter(out, true), new PrintWriter(err, true));

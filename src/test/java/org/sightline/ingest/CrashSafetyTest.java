@@ -35,7 +35,7 @@ class CrashSafetyTest {
 
             TestServer first = new TestServer(config());
             first.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", "https://m.example",
-                    Webhooks.SECRET, null, null, null));
+                    Webhooks.SECRET, null, null, null, null));
             first.deps.banks().create(new BankService.BankSpec("known-bad", "local", "review", "enforce",
                     List.of("other"), null, null, null));
             first.deps.banks().addEntries("known-bad", List.of(new BankService.NewEntry("pdq",

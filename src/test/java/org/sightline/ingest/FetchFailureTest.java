@@ -29,7 +29,7 @@ class FetchFailureTest {
                 .with("ingest.poll_ms", 50).with("fetch.timeout_ms", 500).with("media.max_bytes", 200_000)
                 .with("ingest.max_attempts", 2));
         server.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", "https://m.example",
-                Webhooks.SECRET, null, null, null));
+                Webhooks.SECRET, null, null, null, null));
     }
 
     @AfterEach

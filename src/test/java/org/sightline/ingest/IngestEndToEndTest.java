@@ -35,7 +35,7 @@ class IngestEndToEndTest {
                 .with("fetch.allow_private_addresses", true).with("ingest.poll_ms", 50)
                 .with("fetch.timeout_ms", 2000));
         server.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", "https://mastodon.example",
-                Webhooks.SECRET, null, null, null));
+                Webhooks.SECRET, null, null, null, null));
         server.deps.banks().create(new BankService.BankSpec("known-bad", "local", "review", "enforce",
                 List.of("other"), null, null, null));
         server.deps.banks().addEntries("known-bad", List.of(new BankService.NewEntry("pdq", BRIDGE_PDQ,

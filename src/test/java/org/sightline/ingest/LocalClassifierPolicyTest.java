@@ -45,7 +45,7 @@ class LocalClassifierPolicyTest {
                 .with("ingest.poll_ms", 50).with("fetch.timeout_ms", 2000);
         server = new TestServer(config);
         server.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", "https://mastodon.example",
-                Webhooks.SECRET, null, null, null));
+                Webhooks.SECRET, null, null, null, null));
         token = server.token("scanner", Scope.SCAN);
     }
 

@@ -43,9 +43,9 @@ class ScanApiAndGateTest {
                 .with("fetch.timeout_ms", 1000).with("classifier.local.enabled", false));
         token = server.token("scanner", Scope.SCAN);
         server.deps.instances().add(new InstanceService.NewInstance("lemmy", "pictrs", "https://lemmy.example",
-                GATE_SECRET, null, "open", 5000));
+                GATE_SECRET, null, "open", 5000, null));
         server.deps.instances().add(new InstanceService.NewInstance("strict", "pictrs", "https://strict.example",
-                GATE_SECRET, null, "closed", 5000));
+                GATE_SECRET, null, "closed", 5000, null));
         server.deps.banks().create(new BankService.BankSpec("blocked", "local", "reject", "enforce",
                 List.of("spam"), null, null, null));
         server.deps.banks().addEntries("blocked", List.of(new BankService.NewEntry("pdq",

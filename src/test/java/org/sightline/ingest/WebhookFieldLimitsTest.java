@@ -32,7 +32,7 @@ class WebhookFieldLimitsTest {
     void start() {
         server = new TestServer(Config.defaults().with("data.dir", data).with("ingest.workers", 0));
         server.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", "https://mastodon.example",
-                SECRET, null, null, null));
+                SECRET, null, null, null, null));
     }
 
     @AfterEach

@@ -27,7 +27,7 @@ class WebhookInputTest {
     void start() {
         server = new TestServer(Config.defaults().with("data.dir", data).with("ingest.workers", 0));
         server.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", "https://mastodon.example",
-                FIXTURE_SECRET, null, null, null));
+                FIXTURE_SECRET, null, null, null, null));
     }
 
     @AfterEach

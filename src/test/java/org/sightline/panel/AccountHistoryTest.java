@@ -64,7 +64,7 @@ class AccountHistoryTest {
         server = new TestServer(config);
         PanelFixtures.banks(server);
         server.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", "https://mastodon.example",
-                "secret-0123456789abcdef", null, null, null));
+                "secret-0123456789abcdef", null, null, null, null));
         String token = server.token("scanner", Scope.SCAN);
         String admin = server.token("admin", Scope.ADMIN);
         server.deps.users().create("mia", Role.MODERATOR, "correct horse battery");

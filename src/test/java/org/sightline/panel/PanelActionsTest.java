@@ -31,7 +31,7 @@ class PanelActionsTest {
              TestServer server = new TestServer(Config.defaults().with("data.dir", data)
                      .with("fetch.allow_private_addresses", true).with("ingest.poll_ms", 50))) {
             server.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", mastodon.url(),
-                    Webhooks.SECRET, FakeMastodon.TOKEN, null, null));
+                    Webhooks.SECRET, FakeMastodon.TOKEN, null, null, null));
             server.deps.banks().create(new BankService.BankSpec("known-bad", "local", "review", "enforce",
                     List.of("spam"), null, null, null));
             server.deps.banks().addEntries("known-bad", List.of(new BankService.NewEntry("pdq",
@@ -98,7 +98,7 @@ class PanelActionsTest {
              TestServer server = new TestServer(Config.defaults().with("data.dir", data).with("ingest.poll_ms", 50)
                      .with("misskey.poll_interval_s", 0))) {
             server.deps.instances().add(new InstanceService.NewInstance("mk", "misskey", misskey.url(), null, null,
-                    null, null));
+                    null, null, null));
             server.deps.users().create("ada", Role.ADMIN, "correct horse battery");
             server.deps.users().create("mia", Role.MODERATOR, "correct horse battery");
             PanelClient ada = new PanelClient(server.base);
@@ -165,7 +165,7 @@ class PanelActionsTest {
         try (FakeMisskey misskey = new FakeMisskey();
              TestServer server = new TestServer(Config.defaults().with("data.dir", data).with("misskey.poll_interval_s", 0))) {
             server.deps.instances().add(new InstanceService.NewInstance("mk", "misskey", misskey.url(), null, null,
-                    null, null));
+                    null, null, null));
             server.deps.users().create("ada", Role.ADMIN, "correct horse battery");
             PanelClient ada = new PanelClient(server.base);
             ada.login("ada", "correct horse battery");

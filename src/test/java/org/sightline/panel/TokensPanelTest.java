@@ -71,7 +71,7 @@ class TokensPanelTest {
     @Test
     void an_admin_creates_a_token_bound_to_an_instance_and_sees_its_secret_once() {
         server.deps.instances().add(new org.sightline.instances.InstanceService.NewInstance("social", "pictrs",
-                "https://social.example", "0123456789abcdef0123", null, null, null));
+                "https://social.example", "0123456789abcdef0123", null, null, null, null));
         PanelClient ada = login("ada");
         ada.get("/tokens");
         PanelClient.Page created = ada.postForm("/tokens", "name", "panel-bot", "scope", "scan",

@@ -74,6 +74,21 @@ public final class MastodonWebhookParser {
         return new MastodonEvent(type, id, dedupeKey(type, id, status, occurredAt), occurredAt, media, skipped, null);
     }
 
+    /**
+     * The media of one REST {@code Status} entity (as the timelines and streaming APIs give it): its own
+     * attachments, then a boosted status's. Attachments with nothing to scan are left out; a malformed status
+     * gives an empty list.
+     */
+    public static List<MediaRef> statusMedia(JsonNode status) {
+        List<MediaRef> media = new ArrayList<>();
+        try {
+            collectMedia(status, null, "status", media, new ArrayList<>());
+        } catch (Malformed e) {
+            return List.of();
+        }
+        return media;
+    }
+
     private static MastodonEvent report(JsonNode report, String occurredAt) throws Malformed {
         String id = id(report, "object.id");
         List<MediaRef> media = new ArrayList<>();

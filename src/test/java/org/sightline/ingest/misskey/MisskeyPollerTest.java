@@ -51,7 +51,7 @@ class MisskeyPollerTest {
         server = new TestServer(extra.with("data.dir", data).with("fetch.allow_private_addresses", true)
                 .with("ingest.poll_ms", 50));
         server.deps.instances().add(new InstanceService.NewInstance("kitty", "misskey", misskey.url(), null, token,
-                null, null));
+                null, null, null));
         return server.deps.instances().find("kitty").orElseThrow();
     }
 
@@ -188,7 +188,7 @@ class MisskeyPollerTest {
         assertThat(poll.get("polled_at").asText()).isNotBlank();
 
         server.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", "https://social.example",
-                null, null, null, null));
+                null, null, null, null, null));
         assertThat(server.postJson("/api/v1/instances/social/poll", admin, "").status()).isEqualTo(400);
         assertThat(server.postJson("/api/v1/instances/kitty/poll", server.token("scanner", Scope.SCAN), "").status())
                 .isEqualTo(403);
