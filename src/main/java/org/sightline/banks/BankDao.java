@@ -55,8 +55,8 @@ public interface BankDao {
      * Locks the bank's row until the transaction ends. Every change to a bank's entries takes it first, and so
      * does publishing the bank as a list: one waits for the other, so no entry is committed "between" them.
      */
-    @SqlQuery("SELECT id FROM banks WHERE id = :id FOR UPDATE")
-    Optional<Long> lockForChange(@Bind("id") long id);
+    @SqlQuery("SELECT * FROM banks WHERE id = :id FOR UPDATE")
+    Optional<Bank> lockForChange(@Bind("id") long id);
 
     /** Advanced in the transaction of every entry change (see {@code IndexSnapshot}). */
     @SqlUpdate("UPDATE bank_index_version SET version = version + 1 WHERE id = 1")

@@ -378,7 +378,7 @@ public final class BankService {
             audited(h, actor, "bank_update", "bank:" + b.name(), describe(b));
             announce(h, "bank " + b.id());
         });
-        remember(b);
+        rememberOrForget(b);
         return b;
     }
 
@@ -414,7 +414,7 @@ public final class BankService {
             throw e;
         }
         Bank renamed = jdbi.onDemand(BankDao.class).findById(old.id()).orElseThrow();
-        remember(renamed);
+        rememberOrForget(renamed);
         return renamed;
     }
 
@@ -513,9 +513,12 @@ public final class BankService {
 
     private List<BankEntry> insert(Handle h, Bank bank, List<BankEntry> rows) {
         if (rows.isEmpty()) return List.of();
-        if (bank.archived()) throw Refusal.conflict("bank '" + bank.name() + "' is archived: it takes no new entries");
-        lockForChange(h, bank);
+        // the bank as it is now, under its lock: an archive committed since it was read refuses the add
+        if (!lockForChange(h, bank).matching()) {
+            throw Refusal.conflict("bank '" + bank.name() + "' is archived: it takes no new entries");
+        }
         long[] ids = h.attach(EntryDao.class).insertAll(rows);
+        indexChanged(h);
         long min = Long.MAX_VALUE, max = Long.MIN_VALUE;
         for (long id : ids) {
             min = Math.min(min, id);
@@ -593,6 +596,7 @@ public final class BankService {
                 announce(h, "retract " + id);
                 retracted.add(e);
             }
+            if (!retracted.isEmpty()) indexChanged(h);
             if (!retracted.isEmpty()) for (EntryHook hook : hooks) hook.retracted(h, bank, retracted, now);
             List<BankEntry> added = insert(h, bank, rows);
             alsoInTransaction.accept(h, added);
@@ -628,6 +632,7 @@ public final class BankService {
         jdbi.useTransaction(h -> {
             lockForChange(h, bank);
             if (h.attach(EntryDao.class).retract(entryId, by, at) == 1) {
+                indexChanged(h);
                 announce(h, "retract " + entryId);
                 audited(h, actor, "bank_retract", "bank:" + bank.name(), "entry=" + entryId);
                 for (EntryHook hook : hooks) hook.retracted(h, bank, List.of(e), at);
@@ -650,13 +655,18 @@ public final class BankService {
      * Holds the bank's row for the rest of the transaction {@code h}: changes to its entries and the bank's
      * publication take turns (see {@link BankDao#lockForChange}).
      */
-    public static void lockForChange(Handle h, Bank bank) {
-        BankDao dao = h.attach(BankDao.class);
-        if (dao.lockForChange(bank.id()).isEmpty()) {
-            throw Refusal.notFound("bank '" + bank.name() + "' was deleted meanwhile");
-        }
-        // every change to entries takes this lock first: it also retires every node's index snapshot
-        dao.advanceIndexVersion();
+    public static Bank lockForChange(Handle h, Bank bank) {
+        return h.attach(BankDao.class).lockForChange(bank.id())
+                .orElseThrow(() -> Refusal.notFound("bank '" + bank.name() + "' was deleted meanwhile"));
+    }
+
+    /**
+     * Advances the database's index version in the transaction {@code h}: called where the set of entries the
+     * index holds changes (entries added or retracted, a bank archived or removed), after {@link #lockForChange},
+     * so every node's index snapshot is retired with the change (see {@code IndexSnapshot}).
+     */
+    private static void indexChanged(Handle h) {
+        h.attach(BankDao.class).advanceIndexVersion();
     }
 
     /** Streams a bank's entries in id order, page by page, to {@code sink}. */
@@ -733,9 +743,9 @@ public final class BankService {
         if (bank.archived()) return bank;
         Instant at = now();
         jdbi.useTransaction(h -> {
-            // its entries leave the index: every node's snapshot is out of date
-            h.attach(BankDao.class).advanceIndexVersion();
+            lockForChange(h, bank); // the same lock order as every other change of the bank
             if (h.attach(BankDao.class).archive(bank.id(), at) == 1) {
+                indexChanged(h); // its entries leave the index
                 audited(h, actor, "bank_archive", "bank:" + name, "stops matching; entries kept");
                 announce(h, "bank " + bank.id());
             }
@@ -766,6 +776,7 @@ public final class BankService {
                 if (held != null) throw Refusal.conflict("bank '" + name + "' cannot be removed: " + held);
             }
             if (h.attach(BankDao.class).remove(bank.id(), at, "~removed-" + bank.id() + "~") != 1) throw Refusal.notFound("no bank named '" + name + "'");
+            indexChanged(h); // its entries leave the index
             audited(h, actor, "bank_remove", "bank:" + name, "kind=" + bank.kind().wireName());
             alsoInTransaction.accept(h);
             announce(h, "bank " + bank.id());
@@ -783,6 +794,7 @@ public final class BankService {
     /** Takes a bank that no longer matches out of this node's index (its entries stay stored). */
     private void forget(Bank b) {
         banksById.remove(b.id());
+        matcher.removeBank(Math.toIntExact(b.id()));
         EntryDao dao = jdbi.onDemand(EntryDao.class);
         long after = 0;
         while (true) {

@@ -92,7 +92,9 @@ public final class PublishService implements BankService.EntryHook {
         jdbi.useTransaction(h -> {
             // adds to the bank wait until the list exists (their hook then logs them), and earlier ones have
             // committed: none falls between the entries read here and the list's first change
-            BankService.lockForChange(h, bank);
+            if (!BankService.lockForChange(h, bank).matching()) {
+                throw Refusal.conflict("bank '" + bankName + "' is archived: subscribers would get entries it no longer matches");
+            }
             ListDao d = h.attach(ListDao.class);
             // checked again under the lock: two publishes of one bank at once, one wins
             if (d.findByBank(bank.id()).isPresent()) throw Refusal.conflict("bank '" + bankName + "' is already published");

@@ -119,6 +119,15 @@ public final class ImageDecoder {
 
     /** The native path for this file, or null when ImageIO decodes it (library missing, CMYK, animation). */
     private Native nativeSource(ImageFormat format, byte[] bytes) throws MediaException {
+        try {
+            return nativeHeader(format, bytes);
+        } catch (RuntimeException | LinkageError e) {
+            throw new MediaException(MediaException.Reason.DECODE_FAILED,
+                    "unreadable " + format.label() + " header: " + oneLine(e));
+        }
+    }
+
+    private Native nativeHeader(ImageFormat format, byte[] bytes) throws MediaException {
         if (format == ImageFormat.JPEG && codecs.jpeg()) {
             NativeCodecs.JpegHeader h = codecs.jpegHeader(bytes);
             if (h.needsImageIo()) return null;
@@ -132,6 +141,16 @@ public final class ImageDecoder {
             return new Native(header, () -> codecs.decodeWebp(bytes, header.width(), header.height()));
         }
         return null;
+    }
+
+    /** A native decoder's unexpected failure is this image's failure, never the worker's. */
+    private static BufferedImage nativePixels(Native nat, ImageFormat format) throws MediaException {
+        try {
+            return nat.pixels().read();
+        } catch (RuntimeException | LinkageError e) {
+            throw new MediaException(MediaException.Reason.DECODE_FAILED,
+                    "cannot decode " + format.label() + ": " + oneLine(e));
+        }
     }
 
     private static Header checked(ImageFormat format, int width, int height) throws MediaException {
@@ -166,7 +185,7 @@ public final class ImageDecoder {
             }
             peakPixelsInFlight.accumulateAndGet(pixelsInFlight.addAndGet(header.pixels()), Math::max);
             try {
-                BufferedImage image = nat != null ? nat.pixels().read() : read(format, reader);
+                BufferedImage image = nat != null ? nativePixels(nat, format) : read(format, reader);
                 return work.apply(new DecodedImage(format, image));
             } catch (OutOfMemoryError e) {
                 throw new MediaException(MediaException.Reason.TOO_LARGE, "not enough memory to decode this image");

@@ -74,11 +74,15 @@ public final class NativeCodecs {
     /** The native libraries that are installed (on a 64-bit platform where {@code size_t} is a C long). */
     public static NativeCodecs detect() {
         if (Native.SIZE_T_SIZE != Native.LONG_SIZE) return none();
-        return new NativeCodecs(load("turbojpeg", TurboJpeg.class), load("webp", WebP.class));
+        // every function called must be there: TurboJPEG 1.x lacks the error calls, an old libwebp the BGR decoder
+        return new NativeCodecs(load("turbojpeg", TurboJpeg.class, "tjGetErrorCode", "tjGetErrorStr2", "tjDecompress2",
+                "tjDecompressHeader3"), load("webp", WebP.class, "WebPGetDecoderVersion", "WebPGetInfo", "WebPDecodeBGRInto"));
     }
 
-    private static <T extends Library> T load(String name, Class<T> api) {
+    private static <T extends Library> T load(String name, Class<T> api, String... functions) {
         try {
+            com.sun.jna.NativeLibrary library = com.sun.jna.NativeLibrary.getInstance(name);
+            for (String f : functions) library.getFunction(f); // throws UnsatisfiedLinkError when missing
             return Native.load(name, api);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
             return null; // not installed (or JNA has no native stub for this platform): ImageIO decodes it

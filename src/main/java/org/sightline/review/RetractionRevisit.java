@@ -67,7 +67,8 @@ public final class RetractionRevisit implements BankService.EntryHook {
             }
             for (long e : gone) dao.dropEvidence(c.mediaId(), e);
             boolean othersLeft = dao.countingMatches(c.mediaId()) > 0 || c.reportCount() > 0
-                    || c.reason() != null && (c.reason().contains("classifier:") || c.reason().contains("scanner failed:"));
+                    || c.reason() != null && (c.reason().contains("classifier:") || c.reason().contains("scanner failed:")
+                    || c.reason().contains(org.sightline.decide.Decision.UNMARKED_ADULT));
             if (othersLeft) {
                 dao.note(c.caseId(), clip("evidence withdrawn: " + what + " was retracted; other evidence remains" + acted), BY, at);
                 continue;
