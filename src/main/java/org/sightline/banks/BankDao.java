@@ -62,6 +62,19 @@ public interface BankDao {
     @SqlUpdate("UPDATE bank_index_version SET version = version + 1 WHERE id = 1")
     void advanceIndexVersion();
 
-    @SqlQuery("SELECT version FROM bank_index_version WHERE id = 1")
-    long indexVersion();
+    /** Where the index stands in the database: which database, at which version. */
+    record IndexVersion(String databaseId, long version) {
+        /** As a snapshot records it. */
+        String tag() {
+            return databaseId + "@" + version;
+        }
+    }
+
+    @SqlQuery("SELECT database_id, version FROM bank_index_version WHERE id = 1")
+    @org.jdbi.v3.sqlobject.config.RegisterConstructorMapper(IndexVersion.class)
+    IndexVersion indexVersion();
+
+    /** Names this database once, at its first start (the first of racing nodes wins). */
+    @SqlUpdate("UPDATE bank_index_version SET database_id = :databaseId WHERE id = 1 AND database_id IS NULL")
+    void nameDatabase(@Bind("databaseId") String databaseId);
 }

@@ -237,7 +237,9 @@ public final class BankService {
     public void loadIndex(java.nio.file.Path dataDir) {
         for (Bank b : jdbi.onDemand(BankDao.class).list()) if (b.matching()) remember(b);
         // read before the entries: a change committed meanwhile makes the next start read the database again
-        long version = jdbi.onDemand(BankDao.class).indexVersion();
+        BankDao banksDao = jdbi.onDemand(BankDao.class);
+        if (banksDao.indexVersion().databaseId() == null) banksDao.nameDatabase(java.util.UUID.randomUUID().toString());
+        String version = banksDao.indexVersion().tag();
         java.nio.file.Path snapshot = dataDir == null ? null : dataDir.resolve(IndexSnapshot.FILE);
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BankService.class);
         long started = System.nanoTime();

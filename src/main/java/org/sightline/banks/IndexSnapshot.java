@@ -25,7 +25,7 @@ import java.util.zip.CheckedOutputStream;
 /**
  * The active bank entries as a compact file beside the database ({@code <data.dir>/bank-index.snapshot}), so that
  * a restart loads a million hashes from one sequential read instead of a million database rows. It carries the
- * database's index version ({@code bank_index_version}, advanced by every entry change) from before it was read:
+ * database's id and index version ({@code bank_index_version}, advanced by every entry change) from before it was read:
  * a snapshot is used only while the database is still at that version, and it ends in a CRC32C of everything
  * before, so a torn or damaged file is never used either. Written only from a full read of the database.
  */
@@ -40,7 +40,7 @@ final class IndexSnapshot {
     }
 
     /** Whether the snapshot exists, is intact (its CRC32C) and was taken at {@code dbVersion}. */
-    static boolean usable(Path file, long dbVersion) {
+    static boolean usable(Path file, String dbVersion) {
         if (!Files.isRegularFile(file)) return false;
         try {
             ByteBuffer b = map(file);
@@ -51,7 +51,7 @@ final class IndexSnapshot {
                 log.warn("the bank index snapshot is damaged; the index is loaded from the database");
                 return false;
             }
-            return header(b) != null && b.getLong() == dbVersion;
+            return header(b) != null && dbVersion.equals(string(b));
         } catch (IOException | RuntimeException e) {
             log.warn("the bank index snapshot cannot be read ({}); the index is loaded from the database",
                     e.getClass().getSimpleName());
@@ -64,7 +64,7 @@ final class IndexSnapshot {
         try {
             ByteBuffer b = map(file);
             List<SignalType> types = header(b);
-            b.getLong(); // the version, checked by usable()
+            string(b); // the version, checked by usable()
             long count = 0;
             while (true) {
                 byte t = b.get();
@@ -75,9 +75,7 @@ final class IndexSnapshot {
                 if (type == SignalType.PDQ) {
                     loader.acceptPdq(id, bank, b.getLong(), b.getLong(), b.getLong(), b.getLong());
                 } else {
-                    byte[] value = new byte[b.getShort() & 0xFFFF];
-                    b.get(value);
-                    loader.accept(new Matcher.IndexedEntry(id, bank, type, new String(value, StandardCharsets.US_ASCII)));
+                    loader.accept(new Matcher.IndexedEntry(id, bank, type, string(b)));
                 }
                 count++;
             }
@@ -98,12 +96,15 @@ final class IndexSnapshot {
         if (b.getInt() != MAGIC || b.getInt() != FORMAT) return null;
         int n = b.get() & 0xFF;
         List<SignalType> types = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            byte[] name = new byte[b.getShort() & 0xFFFF];
-            b.get(name);
-            types.add(SignalType.parse(new String(name, StandardCharsets.US_ASCII)));
-        }
+        for (int i = 0; i < n; i++) types.add(SignalType.parse(string(b)));
         return types;
+    }
+
+    /** A string as {@code DataOutputStream.writeUTF} wrote it (ASCII here: names, hex, a UUID and a number). */
+    private static String string(ByteBuffer b) {
+        byte[] bytes = new byte[b.getShort() & 0xFFFF];
+        b.get(bytes);
+        return new String(bytes, StandardCharsets.US_ASCII);
     }
 
     /**
@@ -118,7 +119,7 @@ final class IndexSnapshot {
         private boolean committed;
         private IOException failed;
 
-        Writer(Path file, long dbVersion) throws IOException {
+        Writer(Path file, String dbVersion) throws IOException {
             this.file = file;
             this.temp = OwnerOnlyFiles.emptyTemp(file);
             this.out = new DataOutputStream(new CheckedOutputStream(
@@ -128,7 +129,7 @@ final class IndexSnapshot {
             SignalType[] types = SignalType.values();
             out.writeByte(types.length);
             for (SignalType t : types) out.writeUTF(t.wireName());
-            out.writeLong(dbVersion);
+            out.writeUTF(dbVersion);
         }
 
         void add(Matcher.IndexedEntry e) {

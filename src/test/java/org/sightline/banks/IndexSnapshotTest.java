@@ -100,4 +100,33 @@ class IndexSnapshotTest {
             assertThat(matches(s, token, A)).isTrue();
         }
     }
+
+    @Test
+    void a_snapshot_of_another_database_at_the_same_version_is_never_used(@TempDir Path other) throws Exception {
+        String token;
+        try (TestServer s = start()) {
+            token = s.token("admin", Scope.ADMIN);
+            assertThat(s.postJson("/api/v1/banks", token, "{\"name\":\"snap\"}").status()).isEqualTo(201);
+            assertThat(s.send("POST", "/api/v1/banks/snap/entries", token, "text/plain", "pdq " + A + "\n", null).status())
+                    .isEqualTo(201);
+        }
+        try (TestServer s = start()) {
+            assertThat(s.deps.banks().lastIndexLoad().source()).isEqualTo("database"); // writes this database's snapshot
+        }
+        // another database with the same history (one bank, one upload: the same version number), other content
+        try (TestServer s = new TestServer(Config.defaults().with("data.dir", other))) {
+            String t = s.token("admin", Scope.ADMIN);
+            assertThat(s.postJson("/api/v1/banks", t, "{\"name\":\"snap\"}").status()).isEqualTo(201);
+            assertThat(s.send("POST", "/api/v1/banks/snap/entries", t, "text/plain", "pdq " + C + "\n", null).status())
+                    .isEqualTo(201);
+        }
+        Files.copy(dir.resolve(IndexSnapshot.FILE), other.resolve(IndexSnapshot.FILE),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (TestServer s = new TestServer(Config.defaults().with("data.dir", other))) {
+            assertThat(s.deps.banks().lastIndexLoad().source()).isEqualTo("database");
+            String t = s.token("reader", Scope.ADMIN);
+            assertThat(matches(s, t, C)).isTrue();
+            assertThat(matches(s, t, A)).isFalse();
+        }
+    }
 }
