@@ -191,9 +191,11 @@ public final class ExchangeService implements AutoCloseable {
             known.add(f.name());
             String v = config.get(f.name());
             if (f.required() && (v == null || v.isBlank())) throw Refusal.invalid("Failed to parse `api_json` - missing '" + f.name() + "'");
-            // a listed choice, or (for an enum of URLs, such as NCMEC's environments) another http(s) URL: a proxy
-            // or a test double; the SSRF-safe fetcher still decides which addresses it may reach
-            boolean urlChoice = v != null && f.choices() != null && f.choices().stream().allMatch(c -> c.startsWith("https://"))
+            // a listed choice, or, only where the admin allowed custom endpoints (the credentials go there), another
+            // http(s) URL for an enum of URLs such as NCMEC's environments: a proxy or a test double; the SSRF-safe
+            // fetcher still decides which addresses it may reach
+            boolean urlChoice = settings.allowCustomEndpoints() && v != null && f.choices() != null
+                    && f.choices().stream().allMatch(c -> c.startsWith("https://"))
                     && (v.startsWith("https://") || v.startsWith("http://"));
             if (v != null && f.choices() != null && !f.choices().contains(v) && !urlChoice) {
                 throw Refusal.invalid("Failed to parse `api_json` - '" + f.name() + "' must be one of " + f.choices());
@@ -235,6 +237,13 @@ public final class ExchangeService implements AutoCloseable {
         ExchangeDao.Row row = found.get();
         Bank bank = banks.cached(row.bankId()).orElse(null);
         String bankName = bank != null ? bank.name() : name;
+        if (bank != null) {
+            // its entries are retracted first, as a removed subscription's are: the cases they raised are revisited
+            // (closed when nothing else holds them), so no open case keeps the bank from going
+            List<Long> active = new java.util.ArrayList<>();
+            banks.forEachEntry(bankName, false, e -> active.add(e.id()));
+            if (!active.isEmpty()) banks.applyAtomically(bankName, List.of(), active, actor, (h, added) -> { });
+        }
         boolean deleted = banks.delete(bankName, actor, true, h -> {
             ExchangeDao dao = h.attach(ExchangeDao.class);
             dao.unmapAll(row.id());

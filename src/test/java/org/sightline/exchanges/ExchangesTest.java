@@ -48,7 +48,8 @@ class ExchangesTest {
 
     void open() {
         server = new TestServer(Config.defaults().with("data.dir", dir).with("fetch.allow_private_addresses", true)
-                .with("ingest.workers", 0).with("exchanges.flood_min_adds", 5));
+                .with("ingest.workers", 0).with("exchanges.flood_min_adds", 5)
+                .with("exchanges.allow_custom_endpoints", true)); // the fakes stand in for NCMEC's environments
         adminToken = server.deps.tokens().list().stream().anyMatch(t -> t.name().equals("admin"))
                 ? adminToken : server.token("admin", Scope.ADMIN);
         admin = new HmaHttp(server.base, adminToken);
@@ -291,5 +292,22 @@ class ExchangesTest {
         assertThat(flood.path("message").asText()).startsWith("flood control");
         assertThat(server.get("/api/v1/banks/FILEX", adminToken).json().path("mode").asText()).isEqualTo("observe");
         assertThat(status("FILEX").path("last_error").asText()).startsWith("flood control");
+    }
+
+    @Test
+    void an_endpoint_other_than_the_listed_ones_is_refused_unless_the_admin_allowed_custom_endpoints(
+            @TempDir Path plain) {
+        try (TestServer s = new TestServer(Config.defaults().with("data.dir", plain).with("ingest.workers", 0))) {
+            HmaHttp hma = new HmaHttp(s.base, s.token("admin", Scope.ADMIN));
+            assertThat(hma.json("POST", "/c/exchanges/api/ncmec", "{\"credential_json\": {\"user\": \"u\", \"password\": \"p\"}}")
+                    .status()).isEqualTo(200);
+            // the sealed password would be sent to whatever endpoint is configured
+            HmaHttp.Answer refused = hma.json("POST", "/c/exchanges", "{\"bank\": \"NCMEC_Y\", \"api\": \"ncmec\","
+                    + " \"api_json\": {\"environment\": \"https://collector.example/hashsharing\"}}");
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.message()).contains("must be one of");
+            assertThat(hma.json("POST", "/c/exchanges", "{\"bank\": \"NCMEC_Y\", \"api\": \"ncmec\","
+                    + " \"api_json\": {\"environment\": \"https://report.cybertip.org/hashsharing\"}}").status()).isEqualTo(201);
+        }
     }
 }
