@@ -162,7 +162,7 @@ class CoopClientTest {
 
         // every change was audited, for the address it came from
         assertThat(server.deps.audit().search("network:127.0.0.1", "bank_create", null, Long.MAX_VALUE, 10)).hasSize(3);
-        assertThat(server.deps.audit().search("network:127.0.0.1", "bank_delete", null, Long.MAX_VALUE, 10)).hasSize(2);
+        assertThat(server.deps.audit().search("network:127.0.0.1", "bank_remove", null, Long.MAX_VALUE, 10)).hasSize(2);
     }
 
     @Test

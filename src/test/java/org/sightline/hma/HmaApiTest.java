@@ -138,7 +138,7 @@ class HmaApiTest {
 
         List<String> actions = server.deps.audit().search("token:writer", null, null, Long.MAX_VALUE, 100).stream()
                 .map(AuditEvent::action).toList();
-        assertThat(actions).contains("bank_create", "hma_bank_ratio", "bank_rename", "bank_delete");
+        assertThat(actions).contains("bank_create", "hma_bank_ratio", "bank_rename", "bank_remove");
     }
 
     @Test

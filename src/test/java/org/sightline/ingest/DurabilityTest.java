@@ -127,6 +127,7 @@ class DurabilityTest {
         env.put("SIGHTLINE_HTTP_PORT", "0");
         env.put("SIGHTLINE_FETCH_ALLOW_PRIVATE_ADDRESSES", "true");
         env.put("SIGHTLINE_INGEST_POLL_MS", "50");
+        env.put("SIGHTLINE_CLASSIFIER_LOCAL_ENABLED", "false"); // durability, not classification: the drain stays quick
         // media claimed by a killed node is taken over soon after
         env.put("SIGHTLINE_INGEST_LEASE_MS", "3000");
         env.put("SIGHTLINE_INGEST_WORKERS", "2");
