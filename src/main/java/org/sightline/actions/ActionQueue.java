@@ -85,6 +85,14 @@ public final class ActionQueue {
         return Optional.empty();
     }
 
+    /**
+     * Cancels a request that has not been carried out (pending, first attempt or between retries), in the caller's
+     * transaction: it ends as failed with {@code why}. A running one cannot be stopped. Returns whether it was.
+     */
+    public boolean cancel(Handle transaction, long mediaId, String action, String why, Instant at) {
+        return transaction.attach(Dao.class).cancel(mediaId, action, why, at) == 1;
+    }
+
     public record Requested(String action, String state, String requestedBy, Instant createdAt, int attempts,
                             String result) {
     }
@@ -100,6 +108,11 @@ public final class ActionQueue {
         @SqlQuery("SELECT action, state, requested_by, created_at, attempts, result FROM action_requests"
                 + " WHERE media_id = :mediaId ORDER BY id")
         List<Requested> forMedia(@Bind("mediaId") long mediaId);
+
+        @SqlUpdate("UPDATE action_requests SET state = 'failed', result = :why, next_attempt_at = NULL, updated_at = :at"
+                + " WHERE media_id = :mediaId AND action = :action AND state = 'pending'")
+        int cancel(@Bind("mediaId") long mediaId, @Bind("action") String action, @Bind("why") String why,
+                   @Bind("at") Instant at);
 
         @SqlQuery("SELECT params FROM action_requests WHERE media_id = :mediaId AND action = :action")
         Optional<String> params(@Bind("mediaId") long mediaId, @Bind("action") String action);

@@ -26,7 +26,8 @@ import java.util.Optional;
  * counting match, no report, no classifier flag), is closed with the reason; a decided case gets a note. When the
  * case closes, each automatic action it caused that succeeded is undone where a plugin can (an {@code undo_<action>}
  * request in this same transaction, carried out like any action); a moderator's actions, and automatic ones of a
- * case that still stands (decided by a moderator, or on other evidence), are kept. The case's note names each
+ * case that still stands (decided by a moderator, or on other evidence), are kept. One still waiting to be carried
+ * out is cancelled instead. The case's note names each
  * automatic action and what became of it, so a moderator knows what to undo by hand.
  */
 public final class RetractionRevisit implements BankService.EntryHook {
@@ -110,8 +111,19 @@ public final class RetractionRevisit implements BankService.EntryHook {
     private String undo(Handle h, Affected c, Instant at) {
         List<String> fates = new ArrayList<>();
         for (ActionQueue.Requested r : automatic(h, c.mediaId())) {
+            if (ActionRequest.PENDING.equals(r.state())
+                    && actions.cancel(h, c.mediaId(), r.action(), "cancelled: its evidence was retracted", at)) {
+                fates.add(r.action() + " (pending): cancelled before it was carried out");
+                audit.append(h, BY, "action_cancel", "media:" + c.mediaId(), "action=" + r.action() + " (evidence retracted)");
+                continue;
+            }
+            if (ActionRequest.FAILED.equals(r.state())) {
+                fates.add(r.action() + " (failed): nothing to undo");
+                continue;
+            }
             if (!ActionRequest.DONE.equals(r.state())) {
-                fates.add(r.action() + " (" + r.state() + "): not undone, it had not succeeded");
+                fates.add(r.action() + " (" + r.state() + "): being carried out, NOT undone: undo it on the instance"
+                        + " if it went through");
                 continue;
             }
             Optional<String> never = actions.requestUndo(h, c.mediaId(), c.caseId(), r.action(), BY, at);

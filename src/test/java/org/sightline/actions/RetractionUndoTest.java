@@ -44,8 +44,12 @@ class RetractionUndoTest {
     }
 
     private void start(String policy, String... banks) {
+        start(100, policy, banks);
+    }
+
+    private void start(int backoffMs, String policy, String... banks) {
         server = new TestServer(Config.defaults().with("data.dir", data).with("ingest.poll_ms", 50)
-                .with("misskey.poll_interval_s", 0).with("actions.backoff_ms", 100));
+                .with("misskey.poll_interval_s", 0).with("actions.backoff_ms", backoffMs));
         server.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", mastodon.url(), Webhooks.SECRET,
                 FakeMastodon.TOKEN, null, null));
         server.deps.instances().add(new InstanceService.NewInstance("mk", "misskey", misskey.url(), null,
@@ -226,5 +230,24 @@ class RetractionUndoTest {
                 .contains("account_action (done) was kept: the case still stands on other evidence");
         assertThat(state(media, "undo_account_action")).isEqualTo("none");
         assertThat(mastodon.calls("/api/v1/admin/accounts/acct7005/un")).isEmpty();
+    }
+
+    @Test
+    void an_automatic_action_still_waiting_to_be_retried_is_cancelled_instead() throws Exception {
+        start(3_600_000, "report", "suspect"); // the retry after a failure waits an hour
+        long entry = addEntry("suspect");
+        mastodon.failNext(503);
+        long media = scan("social", "7006", "acct7006", null);
+        await("first attempt failed, retry pending", () -> state(media, "report").equals("pending")
+                && mastodon.calls("/api/v1/reports").size() == 1);
+
+        retract("suspect", entry);
+
+        assertThat(state(media, "report")).isEqualTo("failed");
+        assertThat(notes(media)).contains("report (pending): cancelled before it was carried out");
+        assertThat(server.deps.audit().search("sightline", "action_cancel", "media:" + media, Long.MAX_VALUE, 5))
+                .hasSize(1);
+        assertThat(server.get("/api/v1/media/" + media, admin).json().get("actions").get(0).get("result").asText())
+                .isEqualTo("cancelled: its evidence was retracted");
     }
 }
