@@ -26,9 +26,9 @@ import java.util.Optional;
  * counting match, no report, no classifier flag), is closed with the reason; a decided case gets a note. When the
  * case closes, each automatic action it caused that succeeded is undone where a plugin can (an {@code undo_<action>}
  * request in this same transaction, carried out like any action); a moderator's actions, and automatic ones of a
- * case that still stands (decided by a moderator, or on other evidence), are kept. One still waiting to be carried
- * out is cancelled instead. The case's note names each
- * automatic action and what became of it, so a moderator knows what to undo by hand.
+ * case that still stands (decided by a moderator, or on other evidence), are kept; one still waiting to be carried
+ * out is cancelled instead. The case's note names each automatic action and what became of it, so a moderator
+ * knows what to undo by hand.
  */
 public final class RetractionRevisit implements BankService.EntryHook {
     /** Who closes cases and writes notes on retractions, in cases and the audit log. */
