@@ -9,6 +9,8 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The door to the act stage: decisions (automatic or a moderator's) become rows of {@code action_requests},
@@ -16,10 +18,24 @@ import java.util.List;
  * commits with the decision that made it.
  */
 public final class ActionQueue {
-    private final Jdbi jdbi;
+    /** The request that undoes an action is named {@code undo_<action>} and carries the original's params. */
+    public static final String UNDO_PREFIX = "undo_";
+    /** Why some actions can never be undone, whatever plugin carried them out. */
+    private static final Map<String, String> IRREVERSIBLE = Map.of(
+            "delete", "a deleted post cannot be restored",
+            "report", "a filed report cannot be withdrawn");
 
+    private final Jdbi jdbi;
+    private final Plugins plugins;
+
+    /** A queue that cannot request undos (no plugins to ask). */
     public ActionQueue(Jdbi jdbi) {
+        this(jdbi, null);
+    }
+
+    public ActionQueue(Jdbi jdbi, Plugins plugins) {
         this.jdbi = jdbi;
+        this.plugins = plugins;
     }
 
     /**
@@ -46,6 +62,37 @@ public final class ActionQueue {
         return transaction.attach(Dao.class).forMedia(mediaId);
     }
 
+    /**
+     * Requests the undo of {@code action} on a media item, in the caller's transaction, if an enabled plugin
+     * can undo it on the media's instance ({@code undo_account_action}: unsilence, unsuspend, unsensitive;
+     * {@code undo_mark_sensitive} where the mark was set on the file or status itself). Returns empty when
+     * requested (or already requested), else why it cannot be undone, in words for a case note.
+     */
+    public Optional<String> requestUndo(Handle transaction, long mediaId, Long caseId, String action,
+                                        String requestedBy, Instant at) {
+        String never = IRREVERSIBLE.get(action);
+        if (never != null) return Optional.of(never);
+        Dao dao = transaction.attach(Dao.class);
+        String kind = dao.instanceKind(mediaId).orElse(null);
+        String undo = UNDO_PREFIX + action;
+        if (plugins == null || plugins.actionFor(undo, kind).isEmpty()) {
+            return Optional.of("no enabled plugin can undo it on " + (kind == null ? "media without an instance"
+                    : kind + " instances") + (action.equals("mark_sensitive") && "mastodon".equals(kind)
+                    ? " (Mastodon's was a report, which cannot be withdrawn)" : ""));
+        }
+        String params = dao.params(mediaId, action).orElse(null);
+        dao.request(mediaId, caseId, undo, params, requestedBy, at);
+        return Optional.empty();
+    }
+
+    /**
+     * Cancels a request that has not been carried out (pending, first attempt or between retries), in the caller's
+     * transaction: it ends as failed with {@code why}. A running one cannot be stopped. Returns whether it was.
+     */
+    public boolean cancel(Handle transaction, long mediaId, String action, String why, Instant at) {
+        return transaction.attach(Dao.class).cancel(mediaId, action, why, at) == 1;
+    }
+
     public record Requested(String action, String state, String requestedBy, Instant createdAt, int attempts,
                             String result) {
     }
@@ -61,5 +108,16 @@ public final class ActionQueue {
         @SqlQuery("SELECT action, state, requested_by, created_at, attempts, result FROM action_requests"
                 + " WHERE media_id = :mediaId ORDER BY id")
         List<Requested> forMedia(@Bind("mediaId") long mediaId);
+
+        @SqlUpdate("UPDATE action_requests SET state = 'failed', result = :why, next_attempt_at = NULL, updated_at = :at"
+                + " WHERE media_id = :mediaId AND action = :action AND state = 'pending'")
+        int cancel(@Bind("mediaId") long mediaId, @Bind("action") String action, @Bind("why") String why,
+                   @Bind("at") Instant at);
+
+        @SqlQuery("SELECT params FROM action_requests WHERE media_id = :mediaId AND action = :action")
+        Optional<String> params(@Bind("mediaId") long mediaId, @Bind("action") String action);
+
+        @SqlQuery("SELECT i.kind FROM media_overview m JOIN instances i ON i.id = m.instance_id WHERE m.id = :mediaId")
+        Optional<String> instanceKind(@Bind("mediaId") long mediaId);
     }
 }

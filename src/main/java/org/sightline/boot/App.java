@@ -183,7 +183,7 @@ public final class App {
                         actionSettings.pluginRefresh());
                 Plugins plugins = Plugins.load(config, Plugins.defaultDirectory(config), List.of(quarantine), pluginSettings);
                 Trust trust = new Trust(db.jdbi(), clock, listSettings.quorum(), audit);
-                ActionQueue actionQueue = new ActionQueue(db.jdbi());
+                ActionQueue actionQueue = new ActionQueue(db.jdbi(), plugins);
                 CaseIntake cases = new CaseIntake(actionQueue);
                 KeyFiles keys = new KeyFiles(config.dataDir());
                 // list documents are larger than media: the same SSRF-safe fetcher with its own size cap

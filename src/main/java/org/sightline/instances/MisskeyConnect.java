@@ -39,7 +39,10 @@ public final class MisskeyConnect extends ConnectFlow {
                 case "report" -> permissions.add("write:report-abuse");
                 case "mark_sensitive" -> permissions.add("write:drive");
                 case "delete" -> permissions.add("write:notes");
-                case "account_action" -> permissions.add("write:admin:suspend-user");
+                case "account_action" -> { // and its undo, when a retraction withdraws its evidence
+                    permissions.add("write:admin:suspend-user");
+                    permissions.add("write:admin:unsuspend-user");
+                }
                 default -> throw Refusal.invalid("unknown action '" + action
                         + "': choose from report, mark_sensitive, delete, account_action");
             }

@@ -7,6 +7,7 @@ import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.sightline.actions.ActionQueue;
+import org.sightline.actions.ActionRequest;
 import org.sightline.audit.AuditLog;
 import org.sightline.banks.Bank;
 import org.sightline.banks.BankEntry;
@@ -17,13 +18,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A retraction (local, from a list sync, or a removed subscription) revisits what the entry caused, in the
  * retraction's own transaction: an undecided case loses that evidence and, with nothing else left (no other
- * counting match, no report, no classifier flag), is closed with the reason; a decided case gets a note. An
- * automatic action the entry caused is not undone (no plugin undoes yet): the case's note says so, so a moderator
- * can undo it on the instance.
+ * counting match, no report, no classifier flag), is closed with the reason; a decided case gets a note. When the
+ * case closes, each automatic action it caused that succeeded is undone where a plugin can (an {@code undo_<action>}
+ * request in this same transaction, carried out like any action); a moderator's actions, and automatic ones of a
+ * case that still stands (decided by a moderator, or on other evidence), are kept; one still waiting to be carried
+ * out is cancelled instead. The case's note names each automatic action and what became of it, so a moderator
+ * knows what to undo by hand.
  */
 public final class RetractionRevisit implements BankService.EntryHook {
     /** Who closes cases and writes notes on retractions, in cases and the audit log. */
@@ -60,9 +65,9 @@ public final class RetractionRevisit implements BankService.EntryHook {
         for (Affected c : cases.values()) {
             List<Long> gone = entriesByCase.get(c.caseId()).stream().distinct().toList();
             String what = "bank " + bank.name() + " entr" + (gone.size() == 1 ? "y " : "ies ") + join(gone);
-            String acted = automaticActions(h, c.mediaId());
             if (c.state() == CaseState.DECIDED) {
-                dao.note(c.caseId(), clip(what + " was retracted after this case was decided" + acted), BY, at);
+                dao.note(c.caseId(), clip(what + " was retracted after this case was decided"
+                        + kept(h, c.mediaId(), "the case was decided by " + c.decidedBy())), BY, at);
                 continue;
             }
             for (long e : gone) dao.dropEvidence(c.mediaId(), e);
@@ -70,12 +75,13 @@ public final class RetractionRevisit implements BankService.EntryHook {
                     || c.reason() != null && (c.reason().contains("classifier:") || c.reason().contains("scanner failed:")
                     || c.reason().contains(org.sightline.decide.Decision.UNMARKED_ADULT));
             if (othersLeft) {
-                dao.note(c.caseId(), clip("evidence withdrawn: " + what + " was retracted; other evidence remains" + acted), BY, at);
+                dao.note(c.caseId(), clip("evidence withdrawn: " + what + " was retracted; other evidence remains"
+                        + kept(h, c.mediaId(), "the case still stands on other evidence")), BY, at);
                 continue;
             }
-            String reason = clip("closed: its evidence was retracted (" + what + ")" + acted);
+            String reason = clip("closed: its evidence was retracted (" + what + ")");
             if (dao.close(c.caseId(), RETRACTED, reason, BY, at) == 1) {
-                dao.note(c.caseId(), reason, BY, at);
+                dao.note(c.caseId(), clip(reason + undo(h, c, at)), BY, at);
                 audit.append(h, BY, "case_close", "case:" + c.caseId(), "evidence retracted: " + what);
             }
         }
@@ -91,14 +97,54 @@ public final class RetractionRevisit implements BankService.EntryHook {
         return open == 0 ? null : open + " undecided case(s) have matches in it: decide them, or archive the bank first";
     }
 
-    /** What the automatic actions on the media did, for the note: they are not undone here. */
-    private String automaticActions(Handle h, long mediaId) {
-        List<String> done = new ArrayList<>();
-        for (ActionQueue.Requested r : actions.forMedia(h, mediaId)) {
-            if (CaseIntake.AUTOMATIC.equals(r.requestedBy())) done.add(r.action() + " (" + r.state() + ")");
+    /** The automatic actions of a case that still stands, for its note: they are kept. */
+    private String kept(Handle h, long mediaId, String why) {
+        List<String> kept = new ArrayList<>();
+        for (ActionQueue.Requested r : automatic(h, mediaId)) kept.add(r.action() + " (" + r.state() + ")");
+        return kept.isEmpty() ? "" : "; the automatic action " + String.join(", ", kept) + " was kept: " + why
+                + "; undo it on the instance if it no longer stands";
+    }
+
+    /**
+     * The case closed: each automatic action that succeeded is undone where a plugin can (requested here, in the
+     * retraction's transaction); the note says per action what became of it.
+     */
+    private String undo(Handle h, Affected c, Instant at) {
+        List<String> fates = new ArrayList<>();
+        for (ActionQueue.Requested r : automatic(h, c.mediaId())) {
+            if (ActionRequest.PENDING.equals(r.state())
+                    && actions.cancel(h, c.mediaId(), r.action(), "cancelled: its evidence was retracted", at)) {
+                fates.add(r.action() + " (pending): cancelled before it was carried out");
+                audit.append(h, BY, "action_cancel", "media:" + c.mediaId(), "action=" + r.action() + " (evidence retracted)");
+                continue;
+            }
+            if (ActionRequest.FAILED.equals(r.state())) {
+                fates.add(r.action() + " (failed): nothing to undo");
+                continue;
+            }
+            if (!ActionRequest.DONE.equals(r.state())) {
+                fates.add(r.action() + " (" + r.state() + "): being carried out, NOT undone: undo it on the instance"
+                        + " if it went through");
+                continue;
+            }
+            Optional<String> never = actions.requestUndo(h, c.mediaId(), c.caseId(), r.action(), BY, at);
+            if (never.isEmpty()) {
+                fates.add(r.action() + " (done): undo requested");
+                audit.append(h, BY, "action_request", "media:" + c.mediaId(),
+                        "action=" + ActionQueue.UNDO_PREFIX + r.action() + " (evidence retracted)");
+            } else {
+                fates.add(r.action() + " (done): NOT undone: " + never.get()
+                        + "; undo it on the instance if it no longer stands");
+            }
         }
-        return done.isEmpty() ? "" : "; the automatic action " + String.join(", ", done)
-                + " was NOT undone: undo it on the instance if it no longer stands";
+        return fates.isEmpty() ? "" : "; automatic actions: " + String.join("; ", fates);
+    }
+
+    /** The actions Sightline requested on its own for the media (not the undos it requested). */
+    private List<ActionQueue.Requested> automatic(Handle h, long mediaId) {
+        return actions.forMedia(h, mediaId).stream()
+                .filter(r -> CaseIntake.AUTOMATIC.equals(r.requestedBy()))
+                .filter(r -> !r.action().startsWith(ActionQueue.UNDO_PREFIX)).toList();
     }
 
     private static String join(List<Long> ids) {
@@ -110,11 +156,13 @@ public final class RetractionRevisit implements BankService.EntryHook {
     }
 
     /** A case whose media matched a retracted entry (as counting evidence). */
-    public record Affected(long caseId, long mediaId, CaseState state, String reason, int reportCount, long entryId) {
+    public record Affected(long caseId, long mediaId, CaseState state, String reason, int reportCount, String decidedBy,
+                           long entryId) {
     }
 
     interface Dao {
-        @SqlQuery("SELECT c.id AS case_id, c.media_id, c.state, c.reason, m.report_count, mm.entry_id"
+        @SqlQuery("SELECT c.id AS case_id, c.media_id, c.state, c.reason, m.report_count, c.decided_by,"
+                + " mm.entry_id"
                 + " FROM media_matches mm JOIN cases c ON c.media_id = mm.media_id JOIN media m ON m.id = c.media_id"
                 + " WHERE mm.entry_id IN (<ids>) AND mm.vetoed = FALSE ORDER BY c.id")
         @RegisterConstructorMapper(Affected.class)

@@ -33,6 +33,8 @@ final class PanelExtension extends AbstractExtension {
             Map.entry("account_sensitive", "Mark the account sensitive"),
             Map.entry("account_action", "Act on the account"),
             Map.entry("mark_sensitive", "Mark the media sensitive"),
+            Map.entry("undo_account_action", "Undo the account action"),
+            Map.entry("undo_mark_sensitive", "Undo the sensitive mark"),
             Map.entry("report", "Report to the instance"),
             Map.entry("delete", "Delete the post"),
             Map.entry("quarantine", "Quarantine the evidence"),

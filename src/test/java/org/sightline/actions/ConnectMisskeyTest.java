@@ -38,7 +38,7 @@ class ConnectMisskeyTest {
     void asks_only_for_the_permissions_the_chosen_actions_need() {
         assertThat(MisskeyConnect.permissionsFor(Set.of("report"))).isEqualTo("read:admin:drive,write:report-abuse");
         assertThat(MisskeyConnect.permissionsFor(Set.of("mark_sensitive", "delete", "account_action")))
-                .isEqualTo("read:admin:drive,write:admin:suspend-user,write:drive,write:notes");
+                .isEqualTo("read:admin:drive,write:admin:suspend-user,write:admin:unsuspend-user,write:drive,write:notes");
     }
 
     @Test

@@ -106,6 +106,10 @@ public final class FakeMastodon implements AutoCloseable {
             } else if (path.matches("/api/v1/admin/accounts/[^/]+/action") && ex.getRequestMethod().equals("POST")) {
                 String type = form.get("type") == null ? "" : form.get("type").get(0);
                 send(ex, List.of("none", "sensitive", "disable", "silence", "suspend").contains(type) ? 200 : 422, "{}");
+            } else if (path.matches("/api/v1/admin/accounts/[^/]+/(unsilence|unsuspend|unsensitive)")
+                    && ex.getRequestMethod().equals("POST")) {
+                // Mastodon answers with the Admin::Account
+                send(ex, 200, "{\"id\":\"" + path.split("/")[5] + "\"}");
             } else {
                 send(ex, 404, "{\"error\":\"Record not found\"}");
             }

@@ -239,7 +239,7 @@ public final class FakeMisskey implements AutoCloseable {
                     send(ex, 204, null);
                 }
                 case "admin/drive/files" -> listUploads(ex, body);
-                case "admin/suspend-user" -> {
+                case "admin/suspend-user", "admin/unsuspend-user" -> {
                     if (!required(ex, body, "userId")) return;
                     send(ex, 204, null);
                 }

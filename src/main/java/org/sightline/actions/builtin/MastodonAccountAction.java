@@ -17,6 +17,8 @@ import java.util.Set;
  * {@code POST /api/v1/admin/accounts/:id/action} ({@code sensitive}, {@code silence}, {@code suspend}). Only
  * ever requested by a moderator's choice (or a bank policy that explicitly allows it): automatic decisions
  * never produce {@code account_action} requests.
+ * <p>{@code undo_account_action} (when a retraction withdraws what an automatic one stood on) reverses it:
+ * {@code POST /api/v1/admin/accounts/:id/unsilence}, {@code /unsuspend} or {@code /unsensitive}.
  */
 public final class MastodonAccountAction implements Action {
     private final java.net.http.HttpClient client = InstanceHttp.newClient();
@@ -29,7 +31,7 @@ public final class MastodonAccountAction implements Action {
 
     @Override
     public Set<String> handles() {
-        return Set.of("account_action");
+        return Set.of("account_action", "undo_account_action");
     }
 
     @Override
@@ -52,14 +54,19 @@ public final class MastodonAccountAction implements Action {
         }
         String accountId = c.media().accountId();
         if (accountId == null) return ActionOutcome.failed(null, "no account known for media " + c.media().id());
+        String account = "/api/v1/admin/accounts/" + URLEncoder.encode(accountId, StandardCharsets.UTF_8);
+        if (c.action().equals("undo_account_action")) {
+            HttpRequest undo = InstanceHttp.request(c.instance(), account + "/un" + type)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build();
+            return InstanceHttp.send(client, undo).outcome("account un" + type);
+        }
         List<Map.Entry<String, String>> form = new ArrayList<>();
         form.add(Map.entry("type", type));
         String reportId = c.params().getOrDefault("report_id", c.media().reportId());
         if (reportId != null) form.add(Map.entry("report_id", reportId));
         form.add(Map.entry("text", c.params().getOrDefault("text", "Sightline: " + type + " decided by " + c.requestedBy())));
         form.add(Map.entry("send_email_notification", c.config().getOrDefault("send_email_notification", "true")));
-        HttpRequest request = InstanceHttp.request(c.instance(),
-                        "/api/v1/admin/accounts/" + URLEncoder.encode(accountId, StandardCharsets.UTF_8) + "/action")
+        HttpRequest request = InstanceHttp.request(c.instance(), account + "/action")
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(InstanceHttp.form(form))).build();
         return InstanceHttp.send(client, request).outcome("account " + type);

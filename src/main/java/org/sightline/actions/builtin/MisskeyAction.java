@@ -27,7 +27,9 @@ import java.util.regex.Pattern;
  *       answer is harmless;</li>
  *   <li>{@code report}: {@code users/report-abuse} into the instance's own moderation queue;</li>
  *   <li>{@code account_action}: {@code suspend} only ({@code admin/suspend-user}); Misskey silences with roles,
- *       which have no stable API.</li>
+ *       which have no stable API;</li>
+ *   <li>{@code undo_mark_sensitive} and {@code undo_account_action} (a retraction withdrew what an automatic
+ *       one stood on): the same file with {@code isSensitive: false}, {@code admin/unsuspend-user}.</li>
  * </ul>
  */
 public final class MisskeyAction implements Action {
@@ -45,7 +47,8 @@ public final class MisskeyAction implements Action {
 
     @Override
     public Set<String> handles() {
-        return Set.of("report", "mark_sensitive", "delete", "account_action");
+        return Set.of("report", "mark_sensitive", "delete", "account_action", "undo_mark_sensitive",
+                "undo_account_action");
     }
 
     @Override
@@ -62,16 +65,18 @@ public final class MisskeyAction implements Action {
     public ActionOutcome execute(ActionContext c) {
         if (c.instance() == null || c.instance().apiToken() == null) return InstanceHttp.missingToken(c.instance());
         return switch (c.action()) {
-            case "mark_sensitive" -> markSensitive(c);
+            case "mark_sensitive" -> markSensitive(c, true);
+            case "undo_mark_sensitive" -> markSensitive(c, false);
             case "delete" -> delete(c);
             case "report" -> report(c);
-            case "account_action" -> accountAction(c);
+            case "account_action" -> accountAction(c, "admin/suspend-user", "suspended");
+            case "undo_account_action" -> accountAction(c, "admin/unsuspend-user", "unsuspended");
             default -> ActionOutcome.failed(null, "misskey: cannot carry out '" + c.action() + "'");
         };
     }
 
-    private ActionOutcome markSensitive(ActionContext c) {
-        String what = "misskey mark_sensitive";
+    private ActionOutcome markSensitive(ActionContext c, boolean sensitive) {
+        String what = "misskey " + c.action();
         PluginMedia m = c.media();
         String fileId = m.attachmentId();
         if (fileId == null) {
@@ -86,9 +91,12 @@ public final class MisskeyAction implements Action {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("fileId", fileId);
-        body.put("isSensitive", true);
+        body.put("isSensitive", sensitive);
         InstanceHttp.Answer answer = call(c.instance(), "drive/files/update", body);
-        if (answer.ok()) return ActionOutcome.done(answer.status(), what + ": drive file " + fileId + " marked sensitive");
+        if (answer.ok()) {
+            return ActionOutcome.done(answer.status(), what + ": drive file " + fileId + " marked "
+                    + (sensitive ? "sensitive" : "not sensitive"));
+        }
         return outcome(answer, what);
     }
 
@@ -147,16 +155,16 @@ public final class MisskeyAction implements Action {
         return outcome(answer, what);
     }
 
-    private ActionOutcome accountAction(ActionContext c) {
+    private ActionOutcome accountAction(ActionContext c, String endpoint, String done) {
         String type = c.params().get("type");
         if (!"suspend".equals(type)) {
             return ActionOutcome.failed(null, "Misskey has no API for '" + type + "'; use suspend or its roles");
         }
-        String what = "misskey suspend";
+        String what = "misskey " + endpoint;
         String userId = c.media().accountId();
         if (userId == null) return ActionOutcome.failed(null, what + ": no user id known for media " + c.media().id());
-        InstanceHttp.Answer answer = call(c.instance(), "admin/suspend-user", Map.of("userId", userId));
-        if (answer.ok()) return ActionOutcome.done(answer.status(), what + ": user " + userId + " suspended");
+        InstanceHttp.Answer answer = call(c.instance(), endpoint, Map.of("userId", userId));
+        if (answer.ok()) return ActionOutcome.done(answer.status(), what + ": user " + userId + " " + done);
         return outcome(answer, what);
     }
 

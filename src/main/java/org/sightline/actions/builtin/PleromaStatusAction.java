@@ -14,7 +14,8 @@ import java.util.Set;
 
 /**
  * Pleroma/Akkoma admin status moderation: {@code PUT /api/v1/pleroma/admin/statuses/:id} with
- * {@code sensitive=true} for {@code mark_sensitive}, {@code DELETE} of the same path for {@code delete}.
+ * {@code sensitive=true} for {@code mark_sensitive} ({@code sensitive=false} for {@code undo_mark_sensitive}),
+ * {@code DELETE} of the same path for {@code delete}.
  * (Reports go through {@link MastodonReportAction}, which Pleroma accepts.)
  */
 public final class PleromaStatusAction implements Action {
@@ -27,7 +28,7 @@ public final class PleromaStatusAction implements Action {
 
     @Override
     public Set<String> handles() {
-        return Set.of("mark_sensitive", "delete");
+        return Set.of("mark_sensitive", "undo_mark_sensitive", "delete");
     }
 
     @Override
@@ -48,7 +49,7 @@ public final class PleromaStatusAction implements Action {
         HttpRequest.Builder b = InstanceHttp.request(c.instance(),
                 "/api/v1/pleroma/admin/statuses/" + URLEncoder.encode(statusId, StandardCharsets.UTF_8));
         HttpRequest request = c.action().equals("delete") ? b.DELETE().build()
-                : InstanceHttp.json(b, "PUT", Map.of("sensitive", true));
+                : InstanceHttp.json(b, "PUT", Map.of("sensitive", c.action().equals("mark_sensitive")));
         return InstanceHttp.send(client, request).outcome("pleroma " + c.action());
     }
 }
