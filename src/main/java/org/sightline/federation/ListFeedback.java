@@ -32,6 +32,8 @@ import java.util.Set;
 public final class ListFeedback {
     public static final Set<String> OPINIONS = Set.of("false_positive", "disputed", "none");
     static final int MAX_BYTES = 4096;
+    /** Opinions one list accepts in an hour, from all keys together. */
+    static final int PER_LIST_PER_HOUR = 2000;
     /** Opinions one subscriber key may send in an hour. */
     static final int PER_KEY_PER_HOUR = 120;
     /** How far a document's time may be from the publisher's clock: older ones are replays. */
@@ -121,6 +123,10 @@ public final class ListFeedback {
             long recent = h.createQuery("SELECT COUNT(*) FROM list_feedback WHERE key_id = :k AND received_at > :since")
                     .bind("k", keyId).bind("since", now.minus(Duration.ofHours(1))).mapTo(Long.class).one();
             if (recent >= PER_KEY_PER_HOUR) throw new TooMany();
+            // keys cost nothing to make: the list as a whole takes a bounded number of opinions an hour too
+            long toList = h.createQuery("SELECT COUNT(*) FROM list_feedback WHERE list_id = :l AND received_at > :since")
+                    .bind("l", list.id()).bind("since", now.minus(Duration.ofHours(1))).mapTo(Long.class).one();
+            if (toList >= PER_LIST_PER_HOUR) throw new TooMany();
             h.createUpdate("DELETE FROM list_feedback WHERE list_id = :l AND entry_seq = :s AND key_id = :k")
                     .bind("l", list.id()).bind("s", entry).bind("k", keyId).execute();
             if (!opinion.equals("none")) {

@@ -622,11 +622,14 @@ public final class HmaRoutes {
             signals.put("pdq", value);
         }
         String actor = Access.tokenOrNetworkActor(ctx);
-        List<BankEntry> added = banks.addEntries(bank.name(), entries, actor, actor);
-        long id = added.get(0).id();
-        if (metadata != null) {
-            jdbi.useHandle(h -> h.attach(HmaDao.class).setContent(id, bank.id(), 1, metadata, null, false));
-        }
+        // the entries, their HMA metadata and its audit event commit together
+        BankService.Applied applied = banks.applyAtomically(bank.name(), entries, List.of(), actor, (h, added) -> {
+            long first = added.get(0).id();
+            audit.append(h, actor, "bank_add", "bank:" + bank.name(), "entries=" + added.size() + " ids=" + first
+                    + ".." + added.get(added.size() - 1).id() + (metadata == null ? "" : " with metadata"));
+            if (metadata != null) h.attach(HmaDao.class).setContent(first, bank.id(), 1, metadata, null, false);
+        });
+        long id = applied.added().get(0).id();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", id);
         out.put("signals", signals);

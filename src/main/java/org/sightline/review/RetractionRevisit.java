@@ -163,7 +163,7 @@ public final class RetractionRevisit implements BankService.EntryHook {
     interface Dao {
         @SqlQuery("SELECT c.id AS case_id, c.media_id, c.state, c.reason, m.report_count, c.decided_by,"
                 + " mm.entry_id"
-                + " FROM media_matches mm JOIN cases c ON c.media_id = mm.media_id JOIN media m ON m.id = c.media_id"
+                + " FROM media_matches mm JOIN cases c ON c.media_id = mm.media_id JOIN media_overview m ON m.id = c.media_id"
                 + " WHERE mm.entry_id IN (<ids>) AND mm.vetoed = FALSE ORDER BY c.id")
         @RegisterConstructorMapper(Affected.class)
         List<Affected> affected(@BindList("ids") List<Long> entryIds);
