@@ -151,7 +151,7 @@ class PanelActionsTest {
                             + "\"attachment\":\"9file\"}").json().get("id").asLong();
             long caseId = await(() -> server.deps.database().jdbi().withHandle(h -> h.createQuery(
                     "SELECT id FROM cases WHERE media_id = :m").bind("m", mediaId).mapTo(Long.class).findOne().orElse(0L)));
-            assertThat(mia.get("/cases/" + caseId).body()).contains("value=\"delete\"").contains("delete the post");
+            assertThat(mia.get("/cases/" + caseId).body()).contains("value=\"delete\"").contains("Delete the post");
             assertThat(mia.postForm("/cases/" + caseId + "/confirm", "label", "spam", "action", "delete").status())
                     .isIn(302, 303);
             await(() -> (long) misskey.calls("notes/delete").size());
