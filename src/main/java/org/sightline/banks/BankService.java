@@ -114,10 +114,8 @@ public final class BankService {
                 case "retract" -> jdbi.onDemand(EntryDao.class).findById(Long.parseLong(p[1]))
                         .filter(e -> BankEntry.RETRACTED.equals(e.state()))
                         .ifPresent(e -> matcher.retract(indexed(e)));
-                case "bank" -> {
-                    long id = Long.parseLong(p[1]);
-                    jdbi.onDemand(BankDao.class).findById(id).ifPresentOrElse(this::rememberOrForget, () -> forget(id));
-                }
+                // banks are never deleted, only archived or removed: the row is always there
+                case "bank" -> jdbi.onDemand(BankDao.class).findById(Long.parseLong(p[1])).ifPresent(this::rememberOrForget);
                 default -> org.slf4j.LoggerFactory.getLogger(BankService.class).warn("unknown bank change notice '{}'", notice);
             }
         });
@@ -126,21 +124,33 @@ public final class BankService {
     /** Re-reads every bank and entry, adding what the index lacks and retracting what was retracted. */
     void resync() {
         for (Bank b : jdbi.onDemand(BankDao.class).listAll()) rememberOrForget(b);
+        List<Matcher.IndexedEntry> batch = new ArrayList<>(PAGE);
+        forEachActive(e -> {
+            batch.add(e);
+            if (batch.size() == PAGE) {
+                matcher.addAll(batch);
+                batch.clear();
+            }
+        });
+        matcher.addAll(batch);
         EntryDao dao = jdbi.onDemand(EntryDao.class);
         long after = 0;
-        while (true) {
-            List<EntryDao.IndexRow> page = dao.activePage(after, PAGE);
-            List<Matcher.IndexedEntry> entries = new ArrayList<>(page.size());
-            for (EntryDao.IndexRow r : page) entries.add(indexed(r));
-            matcher.addAll(entries);
-            if (page.size() < PAGE) break;
-            after = page.get(page.size() - 1).id();
-        }
-        after = 0;
         while (true) {
             List<EntryDao.IndexRow> page = dao.retractedPage(after, PAGE);
             for (EntryDao.IndexRow r : page) matcher.retract(indexed(r));
             if (page.size() < PAGE) break;
+            after = page.get(page.size() - 1).id();
+        }
+    }
+
+    /** Every active entry of a matching bank, in id order, read page by page. */
+    private void forEachActive(Consumer<Matcher.IndexedEntry> sink) {
+        EntryDao dao = jdbi.onDemand(EntryDao.class);
+        long after = 0;
+        while (true) {
+            List<EntryDao.IndexRow> page = dao.activePage(after, PAGE);
+            for (EntryDao.IndexRow r : page) sink.accept(indexed(r));
+            if (page.size() < PAGE) return;
             after = page.get(page.size() - 1).id();
         }
     }
@@ -174,23 +184,16 @@ public final class BankService {
     }
 
     /**
-     * Rebuilds the index from the database into a fresh generation, swaps it in, then re-reads once more so
-     * that changes committed while it was building are in too. Clears the stale mark it started from.
+     * Rebuilds the index from the database into a fresh generation and swaps it in; if entries changed while it
+     * was building (the index version moved), re-reads once more so that those changes are in too. Clears the
+     * stale mark it started from.
      */
     void repairIndex() {
         long mark = staleMarks.get();
+        String before = jdbi.onDemand(BankDao.class).indexVersion().tag();
         for (Bank b : jdbi.onDemand(BankDao.class).list()) if (b.matching()) remember(b);
-        EntryDao dao = jdbi.onDemand(EntryDao.class);
-        matcher.rebuild(loader -> {
-            long after = 0;
-            while (true) {
-                List<EntryDao.IndexRow> page = dao.activePage(after, PAGE);
-                for (EntryDao.IndexRow e : page) loader.accept(indexed(e));
-                if (page.size() < PAGE) break;
-                after = page.get(page.size() - 1).id();
-            }
-        });
-        resync();
+        matcher.rebuild(loader -> forEachActive(loader::accept));
+        if (!before.equals(jdbi.onDemand(BankDao.class).indexVersion().tag())) resync();
         repairedMarks.accumulateAndGet(mark, Math::max);
     }
 
@@ -238,9 +241,14 @@ public final class BankService {
         for (Bank b : jdbi.onDemand(BankDao.class).list()) if (b.matching()) remember(b);
         // read before the entries: a change committed meanwhile makes the next start read the database again
         BankDao banksDao = jdbi.onDemand(BankDao.class);
-        if (banksDao.indexVersion().databaseId() == null) banksDao.nameDatabase(java.util.UUID.randomUUID().toString());
-        String version = banksDao.indexVersion().tag();
+        BankDao.IndexVersion current = banksDao.indexVersion();
+        if (current.databaseId() == null) {
+            banksDao.nameDatabase(java.util.UUID.randomUUID().toString());
+            current = banksDao.indexVersion(); // another node may have named it first
+        }
+        String version = current.tag();
         java.nio.file.Path snapshot = dataDir == null ? null : dataDir.resolve(IndexSnapshot.FILE);
+        if (snapshot != null) IndexSnapshot.removeLeftovers(snapshot);
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BankService.class);
         long started = System.nanoTime();
         if (snapshot != null && IndexSnapshot.usable(snapshot, version)) {
@@ -267,21 +275,11 @@ public final class BankService {
         IndexSnapshot.Writer out = writer;
         long[] n = new long[1];
         try (out) {
-            matcher.rebuild(loader -> {
-                EntryDao dao = jdbi.onDemand(EntryDao.class);
-                long after = 0;
-                while (true) {
-                    List<EntryDao.IndexRow> page = dao.activePage(after, PAGE);
-                    for (EntryDao.IndexRow row : page) {
-                        Matcher.IndexedEntry e = indexed(row);
-                        loader.accept(e);
-                        if (out != null) out.add(e);
-                    }
-                    n[0] += page.size();
-                    if (page.size() < PAGE) break;
-                    after = page.get(page.size() - 1).id();
-                }
-            });
+            matcher.rebuild(loader -> forEachActive(e -> {
+                loader.accept(e);
+                if (out != null) out.add(e);
+                n[0]++;
+            }));
             if (out != null) out.commit();
         } catch (java.io.IOException e) {
             log.warn("writing the bank index snapshot failed ({}); the next start reads the database too",
@@ -432,11 +430,6 @@ public final class BankService {
         if (jdbi.onDemand(BankDao.class).findByName(name).isEmpty()) return false;
         remove(name, actor, bySubscription, alsoInTransaction);
         return true;
-    }
-
-    private void forget(long bankId) {
-        banksById.remove(bankId);
-        matcher.removeBank(Math.toIntExact(bankId));
     }
 
     public Bank get(String name) {

@@ -108,6 +108,21 @@ final class IndexSnapshot {
     }
 
     /**
+     * Deletes the temporary files of snapshots whose writing never finished (a process killed mid-load leaves
+     * one as large as the snapshot), so that restarts after crashes do not fill the disk.
+     */
+    static void removeLeftovers(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        String prefix = "." + file.getFileName() + ".";
+        try (var files = Files.newDirectoryStream(dir, f -> f.getFileName().toString().startsWith(prefix)
+                && f.getFileName().toString().endsWith(".tmp"))) {
+            for (Path f : files) Files.deleteIfExists(f);
+        } catch (IOException e) {
+            log.warn("cannot remove unfinished bank index snapshots ({})", e.getClass().getSimpleName());
+        }
+    }
+
+    /**
      * Writes a snapshot next to its final place and moves it there on {@link #commit()}. A write that fails (a
      * full disk) only means no snapshot: the load it rides along with goes on.
      */

@@ -129,4 +129,20 @@ class IndexSnapshotTest {
             assertThat(matches(s, t, A)).isFalse();
         }
     }
+
+    @Test
+    void a_snapshot_left_half_written_by_a_killed_process_is_cleaned_up_at_the_next_start() throws Exception {
+        try (TestServer s = start()) {
+            assertThat(s.deps.banks().lastIndexLoad().source()).isEqualTo("database");
+        }
+        // what OwnerOnlyFiles.emptyTemp leaves when the process dies before the snapshot is moved into place
+        Path leftover = Files.write(dir.resolve("." + IndexSnapshot.FILE + ".1234567.tmp"), new byte[4096]);
+        Path unrelated = Files.write(dir.resolve("notes.tmp"), new byte[1]);
+        try (TestServer s = start()) {
+            assertThat(s.deps.banks().lastIndexLoad().source()).isEqualTo("snapshot");
+        }
+        assertThat(leftover).doesNotExist();
+        assertThat(unrelated).exists();
+        assertThat(dir.resolve(IndexSnapshot.FILE)).exists();
+    }
 }
