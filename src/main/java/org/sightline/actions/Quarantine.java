@@ -1,8 +1,9 @@
 package org.sightline.actions;
 
+import org.sightline.store.Periodic;
+
 import org.sightline.common.Digests;
 import org.jdbi.v3.core.Jdbi;
-import org.slf4j.LoggerFactory;
 import org.sightline.audit.AuditLog;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
@@ -15,9 +16,6 @@ import org.sightline.fetch.MediaFetcher;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -38,7 +36,7 @@ public final class Quarantine implements Action {
     private final AuditLog audit;
     private final Clock clock;
     private final Duration retention;
-    private ScheduledExecutorService purger;
+    private Periodic purger;
 
     public Quarantine(Jdbi jdbi, MediaFetcher fetcher, SecretBox box, AuditLog audit, Clock clock, Duration retention) {
         this.jdbi = jdbi;
@@ -175,27 +173,12 @@ public final class Quarantine implements Action {
 
     /** Deletes evidence past its retention every {@code every}, whether or not anyone reads the quarantine. */
     public synchronized void startPurging(Duration every) {
-        if (purger != null || every.isZero() || every.isNegative()) return;
-        purger = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "quarantine-purge");
-            t.setDaemon(true);
-            return t;
-        });
-        purger.scheduleWithFixedDelay(() -> {
-            try {
-                purgeExpired();
-            } catch (RuntimeException e) {
-                LoggerFactory.getLogger(Quarantine.class).warn("event=quarantine_purge_failed error={}",
-                        e.getClass().getSimpleName());
-            }
-        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        if (purger == null) purger = Periodic.every("quarantine-purge", every, this::purgeExpired);
     }
 
     public synchronized void stopPurging() {
-        if (purger != null) {
-            purger.shutdownNow();
-            purger = null;
-        }
+        Periodic.close(purger);
+        purger = null;
     }
 
     private static String context(long requestId) {

@@ -1,15 +1,12 @@
 package org.sightline.banks;
 
 import org.sightline.matching.SignalType;
-import org.sightline.store.Sql;
+import org.sightline.store.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Repairs the match index when it may have lost a committed change: at once after a failed update (retrying
@@ -27,7 +24,7 @@ public final class IndexGuard implements AutoCloseable {
 
     private final BankService banks;
     private final Duration checkInterval;
-    private ScheduledExecutorService timer;
+    private Periodic timer;
     private long nextRepairAt;
     private long backoffMs = TICK_MS;
     private long nextCheckAt;
@@ -39,25 +36,17 @@ public final class IndexGuard implements AutoCloseable {
 
     public synchronized void start() {
         if (timer != null) return;
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bank-index-guard");
-            t.setDaemon(true);
-            return t;
-        });
         nextCheckAt = System.currentTimeMillis() + checkInterval.toMillis();
-        timer.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        timer = Periodic.every("bank-index-guard", Duration.ofMillis(TICK_MS), this::tick);
     }
 
+    /** A failure here is logged by {@link Periodic} and the next tick tries again. */
     private void tick() {
         long now = System.currentTimeMillis();
-        try {
-            if (!banks.indexInStep() && now >= nextRepairAt) repair(now);
-            if (checkInterval.toMillis() > 0 && now >= nextCheckAt) {
-                nextCheckAt = now + checkInterval.toMillis();
-                compare();
-            }
-        } catch (RuntimeException e) {
-            log.warn("bank index check failed: {}", Sql.describe(e));
+        if (!banks.indexInStep() && now >= nextRepairAt) repair(now);
+        if (checkInterval.toMillis() > 0 && now >= nextCheckAt) {
+            nextCheckAt = now + checkInterval.toMillis();
+            compare();
         }
     }
 
@@ -94,7 +83,7 @@ public final class IndexGuard implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (timer != null) timer.shutdownNow();
+        Periodic.close(timer);
         timer = null;
     }
 }

@@ -1,18 +1,16 @@
 package org.sightline.review;
 
+import org.sightline.store.Periodic;
+
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.sightline.audit.AuditLog;
 import org.sightline.ingest.MediaDerivatives;
-import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps the pictures of media only while they serve moderation: media that passed (no case) lose their blurred
@@ -29,7 +27,7 @@ public final class Retention {
     private final AuditLog audit;
     private final Clock clock;
     private final RetentionSettings settings;
-    private ScheduledExecutorService timer;
+    private Periodic timer;
 
     public Retention(Jdbi jdbi, MediaDerivatives derivatives, AuditLog audit, Clock clock, RetentionSettings settings) {
         this.jdbi = jdbi;
@@ -75,28 +73,12 @@ public final class Retention {
 
     /** Runs {@link #purge} every {@code retention.purge_interval_s}. */
     public synchronized void start() {
-        if (timer != null || settings.purgeInterval().isZero() || settings.purgeInterval().isNegative()) return;
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "retention-purge");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = settings.purgeInterval().toMillis();
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                purge();
-            } catch (RuntimeException e) {
-                LoggerFactory.getLogger(Retention.class).warn("event=retention_purge_failed error={}",
-                        e.getClass().getSimpleName());
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
+        if (timer == null) timer = Periodic.every("retention-purge", settings.purgeInterval(), this::purge);
     }
 
     public synchronized void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
+        Periodic.close(timer);
+        timer = null;
     }
 
     interface Dao {
