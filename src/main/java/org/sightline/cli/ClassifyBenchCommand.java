@@ -13,22 +13,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import javax.imageio.ImageIO;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code bench classify [DIR]}: the local classifier's time per image on one thread (model only, and the
@@ -160,35 +155,22 @@ public final class ClassifyBenchCommand implements Callable<Integer> {
     private static List<Photo> load(Path dir) throws IOException {
         ImageDecoder decoder = new ImageDecoder(Long.MAX_VALUE / 4, 1);
         List<Photo> photos = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.sorted().toList()) {
-                if (!Files.isRegularFile(f)) continue;
-                try {
-                    DecodedImage d = decoder.decode(Files.readAllBytes(f));
-                    photos.add(new Photo(f.getFileName().toString(), d.image()));
-                } catch (MediaException e) {
-                    // not an image: skipped
-                }
+        for (BenchPhotos.File f : BenchPhotos.files(dir)) {
+            try {
+                photos.add(new Photo(f.name(), decoder.decode(f.bytes()).image()));
+            } catch (MediaException e) {
+                // not an image: skipped
             }
         }
         return photos;
     }
 
     private static List<Photo> defaultSet() throws IOException {
-        BufferedImage source;
-        try (InputStream in = ClassifyBenchCommand.class.getResourceAsStream("/bench/bridge.jpg")) {
-            source = ImageIO.read(in);
-        }
         List<Photo> photos = new ArrayList<>();
         for (double target : new double[] {0.5, 1.6, 4, 12}) {
-            double scale = Math.sqrt(target * 1e6 / (source.getWidth() * (double) source.getHeight()));
-            int w = (int) Math.round(source.getWidth() * scale), h = (int) Math.round(source.getHeight() * scale);
-            BufferedImage resized = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = resized.createGraphics();
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-            g.drawImage(source, 0, 0, w, h, null);
-            g.dispose();
-            photos.add(new Photo(String.format(Locale.ROOT, "bridge-%.1fMP", w * (double) h / 1e6), resized));
+            BufferedImage resized = BenchPhotos.bridge(target);
+            photos.add(new Photo(String.format(Locale.ROOT, "bridge-%.1fMP",
+                    resized.getWidth() * (double) resized.getHeight() / 1e6), resized));
         }
         return photos;
     }

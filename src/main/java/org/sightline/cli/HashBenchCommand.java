@@ -17,15 +17,11 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +34,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 /**
  * {@code bench hash [DIR]}: decode and hash a set of photos, and the same with the reference-style PDQ
@@ -223,16 +218,11 @@ public final class HashBenchCommand implements Callable<Integer> {
     private static List<Photo> load(Path dir) throws IOException {
         ImageDecoder decoder = new ImageDecoder(Long.MAX_VALUE / 4, 1);
         List<Photo> photos = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.sorted().toList()) {
-                if (!Files.isRegularFile(f)) continue;
-                byte[] bytes = Files.readAllBytes(f);
-                try {
-                    ImageDecoder.Header h = decoder.readHeader(bytes);
-                    photos.add(new Photo(f.getFileName().toString(), bytes, h.pixels() / 1e6));
-                } catch (MediaException e) {
-                    // not an image: skipped
-                }
+        for (BenchPhotos.File f : BenchPhotos.files(dir)) {
+            try {
+                photos.add(new Photo(f.name(), f.bytes(), decoder.readHeader(f.bytes()).pixels() / 1e6));
+            } catch (MediaException e) {
+                // not an image: skipped
             }
         }
         return photos;
@@ -240,25 +230,13 @@ public final class HashBenchCommand implements Callable<Integer> {
 
     /** The bundled photo, resized and re-encoded: baseline and progressive JPEGs from 1.6 to 16 MP. */
     private static List<Photo> defaultSet() throws IOException {
-        BufferedImage source;
-        try (InputStream in = HashBenchCommand.class.getResourceAsStream("/bench/bridge.jpg")) {
-            source = ImageIO.read(in);
-        }
         List<Photo> photos = new ArrayList<>();
-        double[] megapixels = {1.6, 4, 8, 16};
-        for (double target : megapixels) {
-            double scale = Math.sqrt(target * 1e6 / (source.getWidth() * (double) source.getHeight()));
-            int w = (int) Math.round(source.getWidth() * scale);
-            int h = (int) Math.round(source.getHeight() * scale);
-            BufferedImage resized = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-            Graphics2D g = resized.createGraphics();
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-            g.drawImage(source, 0, 0, w, h, null);
-            g.dispose();
+        for (double target : new double[]{1.6, 4, 8, 16}) {
+            BufferedImage resized = BenchPhotos.bridge(target);
+            double mp = resized.getWidth() * (double) resized.getHeight() / 1e6;
             for (boolean progressive : new boolean[]{false, true}) {
-                String name = String.format(Locale.ROOT, "bridge-%.1fMP-%s.jpg", w * (double) h / 1e6,
-                        progressive ? "progressive" : "baseline");
-                photos.add(new Photo(name, jpeg(resized, progressive), w * (double) h / 1e6));
+                String name = String.format(Locale.ROOT, "bridge-%.1fMP-%s.jpg", mp, progressive ? "progressive" : "baseline");
+                photos.add(new Photo(name, jpeg(resized, progressive), mp));
             }
         }
         return photos;
