@@ -39,22 +39,28 @@ public interface TokenDao {
     /** What the listing shows; never the hash. */
     record Listed(long id, String name, String scopes, Instant createdAt, Instant expiresAt, Instant lastUsedAt,
                   String lastUsedFrom, String instanceName) {
+        static final String COLUMNS = "SELECT id, name, scopes, created_at, expires_at, last_used_at, last_used_from, instance_name"
+                + " FROM api_tokens";
+
+        /** Whether it has expired at {@code now}: the rule the lookup applies in its SQL. */
+        boolean expiredAt(Instant now) {
+            return expiresAt != null && !expiresAt.isAfter(now);
+        }
     }
 
-    @SqlQuery("SELECT id, name, scopes, created_at, expires_at, last_used_at, last_used_from, instance_name FROM api_tokens ORDER BY id")
+    @SqlQuery(Listed.COLUMNS + " ORDER BY id")
     @RegisterConstructorMapper(Listed.class)
     List<Listed> list();
 
-    @SqlQuery("SELECT id, name, scopes, created_at, expires_at, last_used_at, last_used_from, instance_name FROM api_tokens WHERE id = :id")
+    @SqlQuery(Listed.COLUMNS + " WHERE id = :id")
     @RegisterConstructorMapper(Listed.class)
     Optional<Listed> byId(@Bind("id") long id);
 
-    @SqlQuery("SELECT id, name, scopes, created_at, expires_at, last_used_at, last_used_from, instance_name FROM api_tokens WHERE name = :name")
+    @SqlQuery(Listed.COLUMNS + " WHERE name = :name")
     @RegisterConstructorMapper(Listed.class)
     Optional<Listed> byName(@Bind("name") String name);
 
-    @SqlQuery("SELECT id, name, scopes, created_at, expires_at, last_used_at, last_used_from, instance_name"
-            + " FROM api_tokens WHERE instance_name = :instance ORDER BY id")
+    @SqlQuery(Listed.COLUMNS + " WHERE instance_name = :instance ORDER BY id")
     @RegisterConstructorMapper(Listed.class)
     List<Listed> boundTo(@Bind("instance") String instance);
 

@@ -94,12 +94,11 @@ public final class TokenRoutes {
 
     private void page(Context ctx, int status, Map<String, Object> extra) {
         List<Map<String, Object>> rows = new ArrayList<>();
-        Instant now = Instant.now();
         for (TokenDao.Listed t : tokens.list()) {
             Map<String, Object> row = new HashMap<>(view(t));
             row.put("scopes", t.scopes().replace(",", ", "));
             row.put("instance", t.instanceName() == null ? "any" : t.instanceName());
-            row.put("expired", t.expiresAt() != null && !t.expiresAt().isAfter(now));
+            row.put("expired", tokens.expired(t));
             rows.add(row);
         }
         Map<String, Object> model = new HashMap<>(extra);

@@ -177,4 +177,9 @@ public final class TokenService {
     static String hash(String token) {
         return Digests.sha256Hex(token);
     }
+
+    /** Whether the token has expired, by the clock its lookup uses (so the page and the guard never disagree). */
+    public boolean expired(TokenDao.Listed token) {
+        return token.expiredAt(clock.instant());
+    }
 }
