@@ -238,4 +238,31 @@ class TimelineFollowTest {
         assertThat(Duration.between(timeline.get(0).at(), timeline.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(950));
         assertThat(follow(admin).get("reconnects").asInt()).isEqualTo(1);
     }
+
+    @Test
+    void a_streamed_status_marked_sensitive_or_with_a_content_warning_records_its_media_as_marked_sensitive() throws Exception {
+        start(FakeTimelines.TOKEN, "all");
+        String admin = server.token("root", Scope.ADMIN);
+        awaitFollowing(admin);
+        ObjectNode flagged = mastodon.status("alice", "s1", "https://cdn.example/s1.jpg", Instant.now());
+        flagged.put("spoiler_text", "");
+        ObjectNode warned = mastodon.status("alice", "s2", "https://cdn.example/s2.jpg", Instant.now());
+        warned.put("sensitive", false);
+        ObjectNode plain = mastodon.status("alice", "s3", "https://cdn.example/s3.jpg", Instant.now());
+        plain.put("sensitive", false).put("spoiler_text", "");
+        mastodon.publish(flagged);
+        mastodon.publish(warned);
+        mastodon.publish(plain);
+        await("all three queued", () -> count("SELECT COUNT(*) FROM media WHERE attachment_id IN ('s1', 's2', 's3')") == 3);
+
+        String scan = server.token("scanner", Scope.SCAN);
+        for (var expected : Map.of("s1", true, "s2", true, "s3", false).entrySet()) {
+            long id = server.deps.database().jdbi().withHandle(h -> h.createQuery(
+                    "SELECT id FROM media WHERE attachment_id = :a").bind("a", expected.getKey()).mapTo(Long.class).one());
+            TestServer.Response r = server.get("/api/v1/media/" + id, scan);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.json().path("sensitive").isBoolean()).as(expected.getKey()).isTrue();
+            assertThat(r.json().get("sensitive").asBoolean()).as(expected.getKey()).isEqualTo(expected.getValue());
+        }
+    }
 }
