@@ -124,7 +124,17 @@ public final class TimelineFollower implements Follows, AutoCloseable {
     /** Renews this node's follows, ends those no longer wanted, starts those nobody holds. */
     private void check() {
         try {
-            for (Instance i : instances.list()) {
+            List<Instance> listed = instances.list();
+            java.util.Set<Long> ids = new java.util.HashSet<>();
+            for (Instance i : listed) ids.add(i.id());
+            // a removed instance is no longer listed: its follow ends here
+            for (Map.Entry<Long, Follow> e : active.entrySet()) {
+                if (!ids.contains(e.getKey())) {
+                    e.getValue().stop();
+                    active.remove(e.getKey(), e.getValue());
+                }
+            }
+            for (Instance i : listed) {
                 boolean wanted = i.followable() && i.watch() != Watch.NONE && i.apiToken() != null;
                 Follow f = active.get(i.id());
                 if (f != null) {

@@ -265,4 +265,23 @@ class TimelineFollowTest {
             assertThat(r.json().get("sensitive").asBoolean()).as(expected.getKey()).isEqualTo(expected.getValue());
         }
     }
+
+    @Test
+    void a_removed_instance_is_no_longer_followed() throws Exception {
+        start(FakeTimelines.TOKEN, "all");
+        String admin = server.token("root", Scope.ADMIN);
+        awaitFollowing(admin);
+        assertThat(server.deps.follower().following()).hasSize(1);
+
+        assertThat(server.send("DELETE", "/api/v1/instances/social", admin, null, null, null).status()).isEqualTo(200);
+        await("follow stopped", () -> server.deps.follower().following().isEmpty());
+        await("stream closed", () -> {
+            mastodon.heartbeat(); // a write to a stream the follower closed fails: the fake forgets it
+            return mastodon.openStreams() == 0;
+        });
+        mastodon.publish(mastodon.status("alice", "r1", "https://cdn.example/r1.jpg", Instant.now()));
+        Thread.sleep(600); // several checks later: nobody picked the removed instance up again
+        assertThat(mastodon.openStreams()).isZero();
+        assertThat(count("SELECT COUNT(*) FROM media")).isZero();
+    }
 }
