@@ -17,6 +17,7 @@ import org.sightline.instances.InstanceService;
 import org.sightline.instances.Watch;
 import org.sightline.jobs.Job;
 import org.sightline.jobs.Jobs;
+import org.sightline.store.Periodic;
 import org.sightline.store.Sql;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.slf4j.Logger;
@@ -39,10 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Follows the public timelines of watched Mastodon-API instances, so that media federated to them (which their
@@ -82,7 +80,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final String node = "follow-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<Long, Follow> active = new ConcurrentHashMap<>();
-    private ScheduledExecutorService supervisor;
+    private Periodic supervisor;
     private volatile boolean closed;
     private WebSocketClient webSockets;
 
@@ -103,22 +101,17 @@ public final class TimelineFollower implements Follows, AutoCloseable {
 
     /** Starts following every watched instance nobody else follows, and keeps checking. */
     public synchronized void start() {
-        if (supervisor != null) return;
-        supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "follow-check");
-            t.setDaemon(true);
-            return t;
-        });
-        supervisor.scheduleWithFixedDelay(this::check, 0, settings.check().toMillis(), TimeUnit.MILLISECONDS);
+        if (supervisor != null || closed) return;
+        supervisor = Periodic.start("follow-check", Duration.ZERO, settings.check(), this::check);
     }
 
     private void watchChanged(Instance instance) {
         jdbi.useExtension(FollowDao.class, d -> d.restart(instance.id()));
-        ScheduledExecutorService s;
+        Periodic s;
         synchronized (this) {
             s = supervisor;
         }
-        if (s != null) s.execute(this::check);
+        if (s != null) s.runNow();
     }
 
     /** Renews this node's follows, ends those no longer wanted, starts those nobody holds. */
@@ -171,6 +164,10 @@ public final class TimelineFollower implements Follows, AutoCloseable {
         Follow f = new Follow(instance, lease);
         active.put(instance.id(), f);
         f.thread.start();
+        if (closed) { // closed while this check claimed it: close() may have missed it
+            f.stop();
+            active.remove(instance.id(), f);
+        }
     }
 
     @Override
@@ -649,20 +646,13 @@ public final class TimelineFollower implements Follows, AutoCloseable {
 
     @Override
     public void close() {
-        ScheduledExecutorService s;
+        Periodic s;
         synchronized (this) {
             closed = true;
             s = supervisor;
             supervisor = null;
         }
-        if (s != null) {
-            s.shutdownNow();
-            try {
-                s.awaitTermination(5, TimeUnit.SECONDS); // a check under way may still start a follow
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Periodic.close(s);
         for (Follow f : active.values()) f.stop();
         for (Follow f : active.values()) {
             try {
