@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A backfill pages a watched timeline back as a job with progress, below live traffic, and can be cancelled. */
 class BackfillTest {
@@ -157,5 +158,23 @@ class BackfillTest {
         assertThat(mastodon.calls("/api/v1/timelines/public").subList(before, mastodon.calls("/api/v1/timelines/public").size()))
                 .filteredOn(c -> "40".equals(c.query().get("limit")) && !c.query().containsKey("min_id")) // not the follower's
                 .allSatisfy(c -> assertThat(c.query()).containsKey("max_id"));
+    }
+
+    @Test
+    void a_backfill_of_zero_or_more_than_365_days_is_refused_and_makes_no_job() throws Exception {
+        start("remote");
+        String admin = server.token("root", Scope.ADMIN);
+        for (String body : new String[]{"{\"days\": 0}", "{\"days\": 366}", "{\"days\": -1}", "{\"days\": 1.5}",
+                "{\"days\": 9999999999}"}) {
+            TestServer.Response r = server.postJson("/api/v1/instances/social/backfill", admin, body);
+            assertThat(r.status()).as(body).isEqualTo(400);
+            assertThat(r.body()).as(body).contains("1 to 365");
+        }
+        // the service refuses it too, whoever calls it
+        var instance = server.deps.instances().find("social").orElseThrow();
+        assertThatThrownBy(() -> server.deps.follower().backfill(instance, 366, "root"))
+                .isInstanceOf(org.sightline.common.Refusal.class);
+        assertThat(count("SELECT COUNT(*) FROM jobs")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM audit_events WHERE action = 'instance_backfill'")).isZero();
     }
 }
