@@ -237,7 +237,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
         @Override
         public void run() {
             FollowDao dao = jdbi.onDemand(FollowDao.class);
-            Duration backoff = settings.backoffMin();
+            Backoff backoff = new Backoff(settings.backoffMin(), settings.backoffMax());
             boolean first = true;
             String token = instances.apiToken(instance).orElse(null);
             try {
@@ -265,7 +265,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
                         dao.phase(instance.id(), lease, Phase.CATCHING_UP);
                         catchUp(dao, token);
                         dao.phase(instance.id(), lease, Phase.FOLLOWING);
-                        backoff = settings.backoffMin();
+                        backoff.reset();
                         if (sse) read(in, dao);
                         else readWebSocket(ws, dao);
                         throw new TimelineApi.ApiFailure("the stream closed", false, null);
@@ -279,15 +279,11 @@ public final class TimelineFollower implements Follows, AutoCloseable {
                             log.warn("event=follow_stopped instance={} reason=\"{}\"", instance.name(), message);
                             return;
                         }
-                        Duration wait = jitter(backoff);
-                        if (e.wait != null && e.wait.compareTo(wait) > 0) wait = e.wait;
-                        if (wait.compareTo(settings.backoffMax()) > 0) wait = settings.backoffMax();
+                        Duration wait = backoff.next(e.wait);
                         dao.failed(instance.id(), lease, Phase.BACKING_OFF, truncate(message), now());
                         log.info("event=follow_backoff instance={} wait_ms={} reason=\"{}\"", instance.name(),
                                 wait.toMillis(), message);
                         pause(wait);
-                        backoff = backoff.multipliedBy(2);
-                        if (backoff.compareTo(settings.backoffMax()) > 0) backoff = settings.backoffMax();
                     } catch (LeaseLost e) {
                         return; // another node follows it now
                     } catch (RuntimeException e) {
@@ -295,9 +291,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
                         log.error("event=follow_error instance={} error={}", instance.name(), Sql.describe(e));
                         dao.failed(instance.id(), lease, Phase.BACKING_OFF, "internal error: "
                                 + e.getClass().getSimpleName(), now());
-                        pause(jitter(backoff));
-                        backoff = backoff.multipliedBy(2);
-                        if (backoff.compareTo(settings.backoffMax()) > 0) backoff = settings.backoffMax();
+                        pause(backoff.next(null));
                     } finally {
                         closeStream();
                         stream = null;
@@ -546,7 +540,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
         long total = days * 24L;
         Instant cutoff = job.createdAt().minus(Duration.ofDays(days));
         String maxId = job.cursor();
-        Duration backoff = settings.backoffMin();
+        Backoff backoff = new Backoff(settings.backoffMin(), settings.backoffMax());
         int failures = 0;
         while (true) {
             TimelineApi.Page page;
@@ -555,9 +549,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
                 failures = 0;
             } catch (TimelineApi.ApiFailure e) {
                 if (e.stop || ++failures > 8) throw new Jobs.Failure(e.getMessage());
-                Duration wait = e.wait != null && e.wait.compareTo(backoff) > 0 ? e.wait : jitter(backoff);
-                Thread.sleep(Math.min(wait.toMillis(), settings.backoffMax().toMillis()));
-                backoff = backoff.multipliedBy(2);
+                Thread.sleep(backoff.next(e.wait).toMillis());
                 if (!step.progress(job.done(), total, maxId)) return; // cancelled meanwhile
                 continue;
             }
@@ -608,10 +600,37 @@ public final class TimelineFollower implements Follows, AutoCloseable {
         return compareIds(a, b) >= 0 ? a : b;
     }
 
-    /** Between half and all of {@code d}: reconnecting nodes do not come back in step. */
-    private static Duration jitter(Duration d) {
-        long ms = Math.max(1, d.toMillis());
-        return Duration.ofMillis(ms / 2 + ThreadLocalRandom.current().nextLong(ms / 2 + 1));
+    /**
+     * Waits between tries: a step doubled after each failure up to {@code max}; each wait is between half and all
+     * of the step (reconnecting nodes do not come back in step), at least what the server asked, at most
+     * {@code max}.
+     */
+    private static final class Backoff {
+        private final Duration min;
+        private final Duration max;
+        private Duration step;
+
+        Backoff(Duration min, Duration max) {
+            this.min = min;
+            this.max = max;
+            this.step = min;
+        }
+
+        /** The wait before the next try, {@code asked} (may be null) being the server's own; the step then doubles. */
+        Duration next(Duration asked) {
+            long ms = Math.max(1, step.toMillis());
+            Duration wait = Duration.ofMillis(ms / 2 + ThreadLocalRandom.current().nextLong(ms / 2 + 1));
+            if (asked != null && asked.compareTo(wait) > 0) wait = asked;
+            if (wait.compareTo(max) > 0) wait = max;
+            step = step.multipliedBy(2);
+            if (step.compareTo(max) > 0) step = max;
+            return wait;
+        }
+
+        /** After a success: the next failure waits the shortest again. */
+        void reset() {
+            step = min;
+        }
     }
 
     private static Instant parseTime(String text) {
