@@ -505,7 +505,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
     @Override
     public long backfill(Instance instance, int days, String actor) {
         if (days < 1 || days > MAX_BACKFILL_DAYS) throw Refusal.invalid(Follows.DAYS_RULE);
-        if (!instance.followable()) throw Refusal.invalid("only Mastodon-API instances (mastodon, pleroma) can be backfilled");
+        if (!instance.followable()) throw Refusal.invalid(InstanceKind.onlyFollowable("backfilled"));
         if (instance.apiToken() == null) throw Refusal.invalid("instance " + instance.name() + " has no API token yet");
         if (instance.watch() == Watch.NONE) {
             throw Refusal.invalid("choose which timelines to watch first (watch: local, remote or all): the backfill reads those");
