@@ -23,6 +23,11 @@ public record Instance(long id, String name, InstanceKind kind, String baseUrl, 
         return kind.followable();
     }
 
+    /** This instance with {@code watch} instead of its own. */
+    public Instance withWatch(Watch watch) {
+        return new Instance(id, name, kind, baseUrl, webhookSecret, apiToken, failMode, timeBudgetMs, createdAt, watch);
+    }
+
     /** The path this instance's events are sent to, or null for kinds that Sightline polls instead. */
     public String webhookPath() {
         return switch (kind) {

@@ -155,7 +155,7 @@ public final class InstanceService {
                         + " was=" + instance.watch().wireName());
             }
         });
-        Instance changed = find(instance.id()).orElseThrow();
+        Instance changed = instance.withWatch(watch);
         watchChanged.forEach(l -> l.accept(changed));
         return changed;
     }
