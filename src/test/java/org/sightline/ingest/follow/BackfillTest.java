@@ -177,4 +177,36 @@ class BackfillTest {
         assertThat(count("SELECT COUNT(*) FROM jobs")).isZero();
         assertThat(count("SELECT COUNT(*) FROM audit_events WHERE action = 'instance_backfill'")).isZero();
     }
+
+    @Test
+    void a_running_backfill_whose_node_died_is_resumed_from_its_cursor() throws Exception {
+        Instant newest = Instant.now().minus(Duration.ofHours(1));
+        java.util.List<com.fasterxml.jackson.databind.node.ObjectNode> statuses = new java.util.ArrayList<>();
+        for (int i = 99; i >= 0; i--) { // h0 an hour old ... h99 199 h old, every 2 h: h0 to h83 within 7 days
+            var s = mastodon.status("x@remote.example", "h" + i, "https://cdn.example/h" + i + ".jpg",
+                    newest.minus(Duration.ofHours(2L * i)));
+            mastodon.publishQuietly(s);
+            statuses.add(0, s);
+        }
+        start("remote");
+        String admin = server.token("root", Scope.ADMIN);
+        long instanceId = server.deps.instances().find("social").orElseThrow().id();
+        String cursor = statuses.get(39).get("id").asText(); // the dead node had stored h0 to h39
+        long job = server.deps.database().jdbi().withHandle(h -> h.createUpdate(
+                "INSERT INTO jobs (kind, subject, params, state, done, total, cursor_value, leased_by, lease_until,"
+                        + " created_by, created_at) VALUES ('backfill', 'instance:social', :params, 'running', 79, 168,"
+                        + " :cursor, 'job-dead:x', :past, 'root', :created)")
+                .bind("params", "{\"instance_id\":" + instanceId + ",\"days\":7,\"watch\":\"remote\"}")
+                .bind("cursor", cursor).bind("past", Instant.now().minus(Duration.ofMinutes(1)))
+                .bind("created", Instant.now()).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+        server.deps.jobs().wake();
+
+        await("resumed and done", () -> server.get("/api/v1/jobs/" + job, admin).json().get("state").asText().equals("done"));
+        // only what lies beyond the cursor: h40 to h83, nothing the dead node had already done
+        assertThat(count("SELECT COUNT(*) FROM media")).isEqualTo(44);
+        assertThat(count("SELECT COUNT(*) FROM media WHERE attachment_id IN ('h39', 'h0', 'h84')")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM media WHERE attachment_id IN ('h40', 'h83')")).isEqualTo(2);
+        assertThat(mastodon.calls("/api/v1/timelines/public")).anySatisfy(c ->
+                assertThat(c.query()).containsEntry("max_id", cursor));
+    }
 }
