@@ -284,4 +284,35 @@ class TimelineFollowTest {
         assertThat(mastodon.openStreams()).isZero();
         assertThat(count("SELECT COUNT(*) FROM media")).isZero();
     }
+
+    @Test
+    void a_follow_whose_holder_died_is_taken_over_and_caught_up_from_its_cursor() throws Exception {
+        server = new TestServer(config().with("follow.lease_s", 1));
+        server.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", mastodon.url(),
+                Webhooks.SECRET, FakeTimelines.TOKEN, null, null, null));
+        String admin = server.token("root", Scope.ADMIN);
+        ObjectNode seen = mastodon.status("alice", "t1", "https://cdn.example/t1.jpg", Instant.now());
+        mastodon.publishQuietly(seen);
+        ObjectNode missed = mastodon.status("bob@remote.example", "t2", "https://cdn.example/t2.jpg", Instant.now());
+        mastodon.publishQuietly(missed);
+        long id = server.deps.instances().find("social").orElseThrow().id();
+        // another node followed it up to t1, then died holding the lease for a second more
+        server.deps.database().jdbi().useHandle(h -> {
+            h.createUpdate("INSERT INTO instance_follows (instance_id, state, last_status_id, statuses_seen, media_queued,"
+                    + " reconnects, leased_by, lease_until) VALUES (:id, 'following', :last, 1, 1, 0, 'follow-dead:x', :until)")
+                    .bind("id", id).bind("last", seen.get("id").asText())
+                    .bind("until", Instant.now().plusSeconds(1)).execute();
+            h.createUpdate("UPDATE instances SET watch = 'all' WHERE id = :id").bind("id", id).execute();
+        });
+
+        await("taken over", () -> server.deps.follower().following().contains(id));
+        awaitFollowing(admin);
+        await("caught up", () -> count("SELECT COUNT(*) FROM media WHERE attachment_id = 't2'") == 1);
+        assertThat(count("SELECT COUNT(*) FROM media WHERE attachment_id = 't1'")).isZero();
+        String holder = server.deps.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT leased_by FROM instance_follows WHERE instance_id = :id").bind("id", id).mapTo(String.class).one());
+        assertThat(holder).startsWith("follow-").isNotEqualTo("follow-dead:x");
+        assertThat(mastodon.calls("/api/v1/timelines/public")).anySatisfy(c ->
+                assertThat(c.query()).containsEntry("min_id", seen.get("id").asText()));
+    }
 }
