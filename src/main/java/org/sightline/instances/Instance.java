@@ -20,7 +20,12 @@ public record Instance(long id, String name, InstanceKind kind, String baseUrl, 
 
     /** Whether Sightline can follow this instance's public timelines (the Mastodon client API and its streaming). */
     public boolean followable() {
-        return kind == InstanceKind.MASTODON || kind == InstanceKind.PLEROMA;
+        return kind.followable();
+    }
+
+    /** This instance with {@code watch} instead of its own. */
+    public Instance withWatch(Watch watch) {
+        return new Instance(id, name, kind, baseUrl, webhookSecret, apiToken, failMode, timeBudgetMs, createdAt, watch);
     }
 
     /** The path this instance's events are sent to, or null for kinds that Sightline polls instead. */

@@ -35,6 +35,17 @@ public enum InstanceKind implements WireName {
         return this == MASTODON || this == PICTRS;
     }
 
+    /** Whether Sightline can follow this kind's public timelines (the Mastodon client API and its streaming). */
+    public boolean followable() {
+        return this == MASTODON || this == PLEROMA;
+    }
+
+    /** Why a kind that cannot be followed was refused: names the kinds that can. */
+    public static String onlyFollowable(String what) {
+        return "only Mastodon-API instances (" + java.util.Arrays.stream(values()).filter(InstanceKind::followable)
+                .map(InstanceKind::wireName).collect(java.util.stream.Collectors.joining(", ")) + ") can be " + what;
+    }
+
     /** The allowed wire names, comma-separated, in declaration order. */
     public static String allowed() {
         return WireName.allowed(InstanceKind.class);

@@ -173,9 +173,8 @@ public final class InstancePanelRoutes {
             try {
                 days = Integer.parseInt(ctx.formParam("days") == null ? "" : ctx.formParam("days").trim());
             } catch (NumberFormatException e) {
-                throw Refusal.invalid("days must be a whole number from 1 to 365");
+                throw Refusal.invalid(Follows.DAYS_RULE);
             }
-            if (days < 1 || days > 365) throw Refusal.invalid("days must be a whole number from 1 to 365");
             long job = follows.backfill(instance, days, Access.requireSession(ctx).user().name());
             page(ctx, 202, Map.of("backfillJob", Map.of("name", name, "id", job)));
         } catch (Refusal e) {

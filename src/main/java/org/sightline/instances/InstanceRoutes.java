@@ -80,8 +80,8 @@ public final class InstanceRoutes {
         JsonNode body = JsonBody.object(ctx, json, "{\"days\": 7}");
         Instance i = named(ctx);
         JsonNode days = body.get("days");
-        if (days == null || !days.isIntegralNumber() || days.asInt() < 1 || days.asInt() > 365) {
-            throw Refusal.invalid("days must be a whole number from 1 to 365");
+        if (days == null || !days.isIntegralNumber() || !days.canConvertToInt()) { // the range is the service's
+            throw Refusal.invalid(Follows.DAYS_RULE);
         }
         long job = follows.backfill(i, days.asInt(), Access.tokenActor(ctx));
         ctx.status(202).json(Map.of("job", Map.of("id", job)));

@@ -88,8 +88,8 @@ public final class InstanceService {
         int budget = spec.timeBudgetMs() == null ? DEFAULT_BUDGET_MS : spec.timeBudgetMs();
         if (budget < 100 || budget > 120_000) throw Refusal.invalid("time_budget_ms must be between 100 and 120000");
         Watch watch = spec.watch() == null ? Watch.NONE : Watch.parse(spec.watch());
-        if (watch != Watch.NONE && kind != InstanceKind.MASTODON && kind != InstanceKind.PLEROMA) {
-            throw Refusal.invalid("only Mastodon-API instances (mastodon, pleroma) can be watched");
+        if (watch != Watch.NONE && !kind.followable()) {
+            throw Refusal.invalid(InstanceKind.onlyFollowable("watched"));
         }
         String generated = null;
         String secret = spec.webhookSecret();
@@ -146,7 +146,7 @@ public final class InstanceService {
         Instance instance = find(name).orElseThrow(() -> Refusal.notFound("no instance named '" + name + "'"));
         Watch watch = Watch.parse(value);
         if (watch != Watch.NONE && !instance.followable()) {
-            throw Refusal.invalid("only Mastodon-API instances (mastodon, pleroma) can be watched");
+            throw Refusal.invalid(InstanceKind.onlyFollowable("watched"));
         }
         jdbi.useTransaction(h -> {
             h.attach(InstanceDao.class).setWatch(instance.id(), watch);
@@ -155,7 +155,7 @@ public final class InstanceService {
                         + " was=" + instance.watch().wireName());
             }
         });
-        Instance changed = find(instance.id()).orElseThrow();
+        Instance changed = instance.withWatch(watch);
         watchChanged.forEach(l -> l.accept(changed));
         return changed;
     }

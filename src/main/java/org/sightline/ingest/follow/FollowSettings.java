@@ -1,6 +1,7 @@
 package org.sightline.ingest.follow;
 
 import org.sightline.config.Config;
+import org.sightline.config.ConfigException;
 import org.sightline.config.Setting;
 
 import java.time.Duration;
@@ -26,8 +27,27 @@ public record FollowSettings(Duration check, Duration lease, Duration idle, Dura
             BACKFILL_PRIORITY);
 
     public static FollowSettings from(Config config) {
-        return new FollowSettings(Duration.ofMillis(CHECK_MS.from(config)), Duration.ofSeconds(LEASE_S.from(config)),
-                Duration.ofSeconds(IDLE_S.from(config)), Duration.ofMillis(BACKOFF_MIN_MS.from(config)),
-                Duration.ofSeconds(BACKOFF_MAX_S.from(config)), BACKFILL_PRIORITY.from(config));
+        long check = positive(CHECK_MS, config);
+        long lease = positive(LEASE_S, config);
+        long idle = positive(IDLE_S, config);
+        long backoffMin = positive(BACKOFF_MIN_MS, config);
+        long backoffMax = positive(BACKOFF_MAX_S, config);
+        // a lease that lapses before its next renewal would pass the follow from node to node
+        if (Duration.ofSeconds(lease).compareTo(Duration.ofMillis(check)) <= 0) {
+            throw new ConfigException(LEASE_S.name() + " (" + lease + " s) must be longer than " + CHECK_MS.name()
+                    + " (" + check + " ms): the lease is renewed at every check");
+        }
+        if (Duration.ofSeconds(backoffMax).compareTo(Duration.ofMillis(backoffMin)) < 0) {
+            throw new ConfigException(BACKOFF_MAX_S.name() + " (" + backoffMax + " s) must be at least "
+                    + BACKOFF_MIN_MS.name() + " (" + backoffMin + " ms)");
+        }
+        return new FollowSettings(Duration.ofMillis(check), Duration.ofSeconds(lease), Duration.ofSeconds(idle),
+                Duration.ofMillis(backoffMin), Duration.ofSeconds(backoffMax), BACKFILL_PRIORITY.from(config));
+    }
+
+    private static long positive(Setting<Long> setting, Config config) {
+        long value = setting.from(config);
+        if (value <= 0) throw new ConfigException(setting.name() + " must be positive, got " + value);
+        return value;
     }
 }

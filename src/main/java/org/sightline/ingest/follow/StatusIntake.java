@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jdbi.v3.core.Handle;
+import org.sightline.ingest.ClassificationDao;
 import org.sightline.ingest.IngestService;
 import org.sightline.ingest.MediaDao;
 import org.sightline.ingest.MediaRecord;
@@ -48,11 +49,13 @@ final class StatusIntake {
             if (media.findBySource(instance.id(), sourceKey).isPresent()) continue;
             JsonNode post = ref.boostId() == null ? status : status.path("reblog");
             String fetchUrl = ref.fetchUrl().toString();
-            media.insert(new MediaDao.NewMedia(instance.id(), instance.kind().wireName(), sourceKey, new MediaDao.Post(
+            long mediaId = media.insert(new MediaDao.NewMedia(instance.id(), instance.kind().wireName(), sourceKey, new MediaDao.Post(
                     ref.statusId(), fit(ref.statusUrl(), Columns.MEDIA_STATUS_URL), fit(ref.accountId(), Columns.SOURCE_ID),
                     fit(ref.acct(), Columns.MEDIA_ACCT), ref.attachmentId(),
                     Columns.fits(fetchUrl, Columns.MEDIA_FETCH_URL) ? fetchUrl : null),
                     MediaDao.Report.NONE, context(instance, post, source), null, priority, now));
+            // marked by its author (sensitive flag or content warning), as a webhook's media are
+            h.attach(ClassificationDao.class).setSensitive(mediaId, ref.sensitive());
             known.add(ref.statusId() + "/" + ref.attachmentId());
             queued++;
         }

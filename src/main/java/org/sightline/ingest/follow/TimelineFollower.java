@@ -17,6 +17,7 @@ import org.sightline.instances.InstanceService;
 import org.sightline.instances.Watch;
 import org.sightline.jobs.Job;
 import org.sightline.jobs.Jobs;
+import org.sightline.store.Periodic;
 import org.sightline.store.Sql;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.slf4j.Logger;
@@ -39,10 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Follows the public timelines of watched Mastodon-API instances, so that media federated to them (which their
@@ -82,7 +80,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final String node = "follow-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<Long, Follow> active = new ConcurrentHashMap<>();
-    private ScheduledExecutorService supervisor;
+    private Periodic supervisor;
     private volatile boolean closed;
     private WebSocketClient webSockets;
 
@@ -103,28 +101,33 @@ public final class TimelineFollower implements Follows, AutoCloseable {
 
     /** Starts following every watched instance nobody else follows, and keeps checking. */
     public synchronized void start() {
-        if (supervisor != null) return;
-        supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "follow-check");
-            t.setDaemon(true);
-            return t;
-        });
-        supervisor.scheduleWithFixedDelay(this::check, 0, settings.check().toMillis(), TimeUnit.MILLISECONDS);
+        if (supervisor != null || closed) return;
+        supervisor = Periodic.start("follow-check", Duration.ZERO, settings.check(), this::check);
     }
 
     private void watchChanged(Instance instance) {
         jdbi.useExtension(FollowDao.class, d -> d.restart(instance.id()));
-        ScheduledExecutorService s;
+        Periodic s;
         synchronized (this) {
             s = supervisor;
         }
-        if (s != null) s.execute(this::check);
+        if (s != null) s.runNow();
     }
 
     /** Renews this node's follows, ends those no longer wanted, starts those nobody holds. */
     private void check() {
         try {
-            for (Instance i : instances.list()) {
+            List<Instance> listed = instances.list();
+            java.util.Set<Long> ids = new java.util.HashSet<>();
+            for (Instance i : listed) ids.add(i.id());
+            // a removed instance is no longer listed: its follow ends here
+            for (Map.Entry<Long, Follow> e : active.entrySet()) {
+                if (!ids.contains(e.getKey())) {
+                    e.getValue().stop();
+                    active.remove(e.getKey(), e.getValue());
+                }
+            }
+            for (Instance i : listed) {
                 boolean wanted = i.followable() && i.watch() != Watch.NONE && i.apiToken() != null;
                 Follow f = active.get(i.id());
                 if (f != null) {
@@ -161,6 +164,10 @@ public final class TimelineFollower implements Follows, AutoCloseable {
         Follow f = new Follow(instance, lease);
         active.put(instance.id(), f);
         f.thread.start();
+        if (closed) { // closed while this check claimed it: close() may have missed it
+            f.stop();
+            active.remove(instance.id(), f);
+        }
     }
 
     @Override
@@ -230,7 +237,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
         @Override
         public void run() {
             FollowDao dao = jdbi.onDemand(FollowDao.class);
-            Duration backoff = settings.backoffMin();
+            Backoff backoff = new Backoff(settings.backoffMin(), settings.backoffMax());
             boolean first = true;
             String token = instances.apiToken(instance).orElse(null);
             try {
@@ -258,7 +265,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
                         dao.phase(instance.id(), lease, Phase.CATCHING_UP);
                         catchUp(dao, token);
                         dao.phase(instance.id(), lease, Phase.FOLLOWING);
-                        backoff = settings.backoffMin();
+                        backoff.reset();
                         if (sse) read(in, dao);
                         else readWebSocket(ws, dao);
                         throw new TimelineApi.ApiFailure("the stream closed", false, null);
@@ -272,15 +279,11 @@ public final class TimelineFollower implements Follows, AutoCloseable {
                             log.warn("event=follow_stopped instance={} reason=\"{}\"", instance.name(), message);
                             return;
                         }
-                        Duration wait = jitter(backoff);
-                        if (e.wait != null && e.wait.compareTo(wait) > 0) wait = e.wait;
-                        if (wait.compareTo(settings.backoffMax()) > 0) wait = settings.backoffMax();
+                        Duration wait = backoff.next(e.wait);
                         dao.failed(instance.id(), lease, Phase.BACKING_OFF, truncate(message), now());
                         log.info("event=follow_backoff instance={} wait_ms={} reason=\"{}\"", instance.name(),
                                 wait.toMillis(), message);
                         pause(wait);
-                        backoff = backoff.multipliedBy(2);
-                        if (backoff.compareTo(settings.backoffMax()) > 0) backoff = settings.backoffMax();
                     } catch (LeaseLost e) {
                         return; // another node follows it now
                     } catch (RuntimeException e) {
@@ -288,9 +291,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
                         log.error("event=follow_error instance={} error={}", instance.name(), Sql.describe(e));
                         dao.failed(instance.id(), lease, Phase.BACKING_OFF, "internal error: "
                                 + e.getClass().getSimpleName(), now());
-                        pause(jitter(backoff));
-                        backoff = backoff.multipliedBy(2);
-                        if (backoff.compareTo(settings.backoffMax()) > 0) backoff = settings.backoffMax();
+                        pause(backoff.next(null));
                     } finally {
                         closeStream();
                         stream = null;
@@ -503,7 +504,8 @@ public final class TimelineFollower implements Follows, AutoCloseable {
 
     @Override
     public long backfill(Instance instance, int days, String actor) {
-        if (!instance.followable()) throw Refusal.invalid("only Mastodon-API instances (mastodon, pleroma) can be backfilled");
+        if (days < 1 || days > MAX_BACKFILL_DAYS) throw Refusal.invalid(Follows.DAYS_RULE);
+        if (!instance.followable()) throw Refusal.invalid(InstanceKind.onlyFollowable("backfilled"));
         if (instance.apiToken() == null) throw Refusal.invalid("instance " + instance.name() + " has no API token yet");
         if (instance.watch() == Watch.NONE) {
             throw Refusal.invalid("choose which timelines to watch first (watch: local, remote or all): the backfill reads those");
@@ -538,7 +540,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
         long total = days * 24L;
         Instant cutoff = job.createdAt().minus(Duration.ofDays(days));
         String maxId = job.cursor();
-        Duration backoff = settings.backoffMin();
+        Backoff backoff = new Backoff(settings.backoffMin(), settings.backoffMax());
         int failures = 0;
         while (true) {
             TimelineApi.Page page;
@@ -547,9 +549,7 @@ public final class TimelineFollower implements Follows, AutoCloseable {
                 failures = 0;
             } catch (TimelineApi.ApiFailure e) {
                 if (e.stop || ++failures > 8) throw new Jobs.Failure(e.getMessage());
-                Duration wait = e.wait != null && e.wait.compareTo(backoff) > 0 ? e.wait : jitter(backoff);
-                Thread.sleep(Math.min(wait.toMillis(), settings.backoffMax().toMillis()));
-                backoff = backoff.multipliedBy(2);
+                Thread.sleep(backoff.next(e.wait).toMillis());
                 if (!step.progress(job.done(), total, maxId)) return; // cancelled meanwhile
                 continue;
             }
@@ -600,10 +600,37 @@ public final class TimelineFollower implements Follows, AutoCloseable {
         return compareIds(a, b) >= 0 ? a : b;
     }
 
-    /** Between half and all of {@code d}: reconnecting nodes do not come back in step. */
-    private static Duration jitter(Duration d) {
-        long ms = Math.max(1, d.toMillis());
-        return Duration.ofMillis(ms / 2 + ThreadLocalRandom.current().nextLong(ms / 2 + 1));
+    /**
+     * Waits between tries: a step doubled after each failure up to {@code max}; each wait is between half and all
+     * of the step (reconnecting nodes do not come back in step), at least what the server asked, at most
+     * {@code max}.
+     */
+    private static final class Backoff {
+        private final Duration min;
+        private final Duration max;
+        private Duration step;
+
+        Backoff(Duration min, Duration max) {
+            this.min = min;
+            this.max = max;
+            this.step = min;
+        }
+
+        /** The wait before the next try, {@code asked} (may be null) being the server's own; the step then doubles. */
+        Duration next(Duration asked) {
+            long ms = Math.max(1, step.toMillis());
+            Duration wait = Duration.ofMillis(ms / 2 + ThreadLocalRandom.current().nextLong(ms / 2 + 1));
+            if (asked != null && asked.compareTo(wait) > 0) wait = asked;
+            if (wait.compareTo(max) > 0) wait = max;
+            step = step.multipliedBy(2);
+            if (step.compareTo(max) > 0) step = max;
+            return wait;
+        }
+
+        /** After a success: the next failure waits the shortest again. */
+        void reset() {
+            step = min;
+        }
     }
 
     private static Instant parseTime(String text) {
@@ -639,20 +666,13 @@ public final class TimelineFollower implements Follows, AutoCloseable {
 
     @Override
     public void close() {
-        ScheduledExecutorService s;
+        Periodic s;
         synchronized (this) {
             closed = true;
             s = supervisor;
             supervisor = null;
         }
-        if (s != null) {
-            s.shutdownNow();
-            try {
-                s.awaitTermination(5, TimeUnit.SECONDS); // a check under way may still start a follow
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Periodic.close(s);
         for (Follow f : active.values()) f.stop();
         for (Follow f : active.values()) {
             try {

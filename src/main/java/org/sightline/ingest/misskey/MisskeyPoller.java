@@ -1,5 +1,6 @@
 package org.sightline.ingest.misskey;
 
+import org.sightline.store.Periodic;
 import org.sightline.instances.PollState;
 import org.sightline.instances.Polls;
 import org.sightline.store.Sql;
@@ -34,9 +35,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Misskey has no instance-wide webhook for new media, so Sightline asks: every {@code interval} it lists the
@@ -111,7 +109,7 @@ public final class MisskeyPoller implements Polls, AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
-    private ScheduledExecutorService timer;
+    private Periodic timer;
 
     /**
      * @param origin   which uploads to scan: {@code local} (this instance's users), {@code remote} or {@code combined}
@@ -136,14 +134,9 @@ public final class MisskeyPoller implements Polls, AutoCloseable {
 
     /** Starts polling every Misskey instance with a token; an interval of zero or less means never. */
     public synchronized void start() {
-        if (timer != null || interval.isZero() || interval.isNegative()) return;
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "misskey-poll");
-            t.setDaemon(true);
-            return t;
-        });
+        if (timer != null) return;
         // the first round one interval after start: a restart does not make every node poll at once
-        timer.scheduleWithFixedDelay(this::pollAll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        timer = Periodic.every("misskey-poll", interval, this::pollAll);
     }
 
     private void pollAll() {
@@ -374,9 +367,7 @@ public final class MisskeyPoller implements Polls, AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
+        Periodic.close(timer);
+        timer = null;
     }
 }

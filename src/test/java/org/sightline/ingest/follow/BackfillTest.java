@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A backfill pages a watched timeline back as a job with progress, below live traffic, and can be cancelled. */
 class BackfillTest {
@@ -157,5 +158,55 @@ class BackfillTest {
         assertThat(mastodon.calls("/api/v1/timelines/public").subList(before, mastodon.calls("/api/v1/timelines/public").size()))
                 .filteredOn(c -> "40".equals(c.query().get("limit")) && !c.query().containsKey("min_id")) // not the follower's
                 .allSatisfy(c -> assertThat(c.query()).containsKey("max_id"));
+    }
+
+    @Test
+    void a_backfill_of_zero_or_more_than_365_days_is_refused_and_makes_no_job() throws Exception {
+        start("remote");
+        String admin = server.token("root", Scope.ADMIN);
+        for (String body : new String[]{"{\"days\": 0}", "{\"days\": 366}", "{\"days\": -1}", "{\"days\": 1.5}",
+                "{\"days\": 9999999999}"}) {
+            TestServer.Response r = server.postJson("/api/v1/instances/social/backfill", admin, body);
+            assertThat(r.status()).as(body).isEqualTo(400);
+            assertThat(r.body()).as(body).contains("1 to 365");
+        }
+        // the service refuses it too, whoever calls it
+        var instance = server.deps.instances().find("social").orElseThrow();
+        assertThatThrownBy(() -> server.deps.follower().backfill(instance, 366, "root"))
+                .isInstanceOf(org.sightline.common.Refusal.class);
+        assertThat(count("SELECT COUNT(*) FROM jobs")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM audit_events WHERE action = 'instance_backfill'")).isZero();
+    }
+
+    @Test
+    void a_running_backfill_whose_node_died_is_resumed_from_its_cursor() throws Exception {
+        Instant newest = Instant.now().minus(Duration.ofHours(1));
+        java.util.List<com.fasterxml.jackson.databind.node.ObjectNode> statuses = new java.util.ArrayList<>();
+        for (int i = 99; i >= 0; i--) { // h0 an hour old ... h99 199 h old, every 2 h: h0 to h83 within 7 days
+            var s = mastodon.status("x@remote.example", "h" + i, "https://cdn.example/h" + i + ".jpg",
+                    newest.minus(Duration.ofHours(2L * i)));
+            mastodon.publishQuietly(s);
+            statuses.add(0, s);
+        }
+        start("remote");
+        String admin = server.token("root", Scope.ADMIN);
+        long instanceId = server.deps.instances().find("social").orElseThrow().id();
+        String cursor = statuses.get(39).get("id").asText(); // the dead node had stored h0 to h39
+        long job = server.deps.database().jdbi().withHandle(h -> h.createUpdate(
+                "INSERT INTO jobs (kind, subject, params, state, done, total, cursor_value, leased_by, lease_until,"
+                        + " created_by, created_at) VALUES ('backfill', 'instance:social', :params, 'running', 79, 168,"
+                        + " :cursor, 'job-dead:x', :past, 'root', :created)")
+                .bind("params", "{\"instance_id\":" + instanceId + ",\"days\":7,\"watch\":\"remote\"}")
+                .bind("cursor", cursor).bind("past", Instant.now().minus(Duration.ofMinutes(1)))
+                .bind("created", Instant.now()).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+        server.deps.jobs().wake();
+
+        await("resumed and done", () -> server.get("/api/v1/jobs/" + job, admin).json().get("state").asText().equals("done"));
+        // only what lies beyond the cursor: h40 to h83, nothing the dead node had already done
+        assertThat(count("SELECT COUNT(*) FROM media")).isEqualTo(44);
+        assertThat(count("SELECT COUNT(*) FROM media WHERE attachment_id IN ('h39', 'h0', 'h84')")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM media WHERE attachment_id IN ('h40', 'h83')")).isEqualTo(2);
+        assertThat(mastodon.calls("/api/v1/timelines/public")).anySatisfy(c ->
+                assertThat(c.query()).containsEntry("max_id", cursor));
     }
 }

@@ -238,4 +238,81 @@ class TimelineFollowTest {
         assertThat(Duration.between(timeline.get(0).at(), timeline.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(950));
         assertThat(follow(admin).get("reconnects").asInt()).isEqualTo(1);
     }
+
+    @Test
+    void a_streamed_status_marked_sensitive_or_with_a_content_warning_records_its_media_as_marked_sensitive() throws Exception {
+        start(FakeTimelines.TOKEN, "all");
+        String admin = server.token("root", Scope.ADMIN);
+        awaitFollowing(admin);
+        ObjectNode flagged = mastodon.status("alice", "s1", "https://cdn.example/s1.jpg", Instant.now());
+        flagged.put("spoiler_text", "");
+        ObjectNode warned = mastodon.status("alice", "s2", "https://cdn.example/s2.jpg", Instant.now());
+        warned.put("sensitive", false);
+        ObjectNode plain = mastodon.status("alice", "s3", "https://cdn.example/s3.jpg", Instant.now());
+        plain.put("sensitive", false).put("spoiler_text", "");
+        mastodon.publish(flagged);
+        mastodon.publish(warned);
+        mastodon.publish(plain);
+        await("all three queued", () -> count("SELECT COUNT(*) FROM media WHERE attachment_id IN ('s1', 's2', 's3')") == 3);
+
+        String scan = server.token("scanner", Scope.SCAN);
+        for (var expected : Map.of("s1", true, "s2", true, "s3", false).entrySet()) {
+            long id = server.deps.database().jdbi().withHandle(h -> h.createQuery(
+                    "SELECT id FROM media WHERE attachment_id = :a").bind("a", expected.getKey()).mapTo(Long.class).one());
+            TestServer.Response r = server.get("/api/v1/media/" + id, scan);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.json().path("sensitive").isBoolean()).as(expected.getKey()).isTrue();
+            assertThat(r.json().get("sensitive").asBoolean()).as(expected.getKey()).isEqualTo(expected.getValue());
+        }
+    }
+
+    @Test
+    void a_removed_instance_is_no_longer_followed() throws Exception {
+        start(FakeTimelines.TOKEN, "all");
+        String admin = server.token("root", Scope.ADMIN);
+        awaitFollowing(admin);
+        assertThat(server.deps.follower().following()).hasSize(1);
+
+        assertThat(server.send("DELETE", "/api/v1/instances/social", admin, null, null, null).status()).isEqualTo(200);
+        await("follow stopped", () -> server.deps.follower().following().isEmpty());
+        await("stream closed", () -> {
+            mastodon.heartbeat(); // a write to a stream the follower closed fails: the fake forgets it
+            return mastodon.openStreams() == 0;
+        });
+        mastodon.publish(mastodon.status("alice", "r1", "https://cdn.example/r1.jpg", Instant.now()));
+        Thread.sleep(600); // several checks later: nobody picked the removed instance up again
+        assertThat(mastodon.openStreams()).isZero();
+        assertThat(count("SELECT COUNT(*) FROM media")).isZero();
+    }
+
+    @Test
+    void a_follow_whose_holder_died_is_taken_over_and_caught_up_from_its_cursor() throws Exception {
+        server = new TestServer(config().with("follow.lease_s", 1));
+        server.deps.instances().add(new InstanceService.NewInstance("social", "mastodon", mastodon.url(),
+                Webhooks.SECRET, FakeTimelines.TOKEN, null, null, null));
+        String admin = server.token("root", Scope.ADMIN);
+        ObjectNode seen = mastodon.status("alice", "t1", "https://cdn.example/t1.jpg", Instant.now());
+        mastodon.publishQuietly(seen);
+        ObjectNode missed = mastodon.status("bob@remote.example", "t2", "https://cdn.example/t2.jpg", Instant.now());
+        mastodon.publishQuietly(missed);
+        long id = server.deps.instances().find("social").orElseThrow().id();
+        // another node followed it up to t1, then died holding the lease for a second more
+        server.deps.database().jdbi().useHandle(h -> {
+            h.createUpdate("INSERT INTO instance_follows (instance_id, state, last_status_id, statuses_seen, media_queued,"
+                    + " reconnects, leased_by, lease_until) VALUES (:id, 'following', :last, 1, 1, 0, 'follow-dead:x', :until)")
+                    .bind("id", id).bind("last", seen.get("id").asText())
+                    .bind("until", Instant.now().plusSeconds(1)).execute();
+            h.createUpdate("UPDATE instances SET watch = 'all' WHERE id = :id").bind("id", id).execute();
+        });
+
+        await("taken over", () -> server.deps.follower().following().contains(id));
+        awaitFollowing(admin);
+        await("caught up", () -> count("SELECT COUNT(*) FROM media WHERE attachment_id = 't2'") == 1);
+        assertThat(count("SELECT COUNT(*) FROM media WHERE attachment_id = 't1'")).isZero();
+        String holder = server.deps.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT leased_by FROM instance_follows WHERE instance_id = :id").bind("id", id).mapTo(String.class).one());
+        assertThat(holder).startsWith("follow-").isNotEqualTo("follow-dead:x");
+        assertThat(mastodon.calls("/api/v1/timelines/public")).anySatisfy(c ->
+                assertThat(c.query()).containsEntry("min_id", seen.get("id").asText()));
+    }
 }
