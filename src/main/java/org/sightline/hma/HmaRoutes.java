@@ -170,7 +170,7 @@ public final class HmaRoutes {
     }
 
     private void hashPost(Context ctx) {
-        ctx.json(hashForm(ctx));
+        ctx.json(hashForm(form(ctx)));
     }
 
     /** HMA's hash of a URL: photo or video by the hint or the answer's Content-Type, fetched SSRF-safe. */
@@ -200,15 +200,33 @@ public final class HmaRoutes {
         return hashPhoto(got.bytes(), signalTypes(types));
     }
 
-    /** HMA's multipart upload: exactly one file, in a field named for its content type ({@code photo}). */
-    Map<String, String> hashForm(Context ctx) {
-        Map<String, List<UploadedFile>> files;
+    /** A request's uploaded files and form fields, read together so that a malformed body is one 400, never a 500. */
+    record Form(Map<String, List<UploadedFile>> files, Map<String, List<String>> fields) {
+        String field(String name) {
+            List<String> values = fields.get(name);
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+    }
+
+    /**
+     * Reads the multipart files and the (multipart or urlencoded) fields in one go; a body the parser cannot read is
+     * HMA's 400, and the connection is closed since the rest of the body may still be unread.
+     */
+    static Form form(Context ctx) {
         try {
-            files = ctx.isMultipartFormData() ? ctx.uploadedFileMap() : Map.of();
-        } catch (RuntimeException e) {
+            Map<String, List<UploadedFile>> files = ctx.isMultipartFormData() ? ctx.uploadedFileMap() : Map.of();
+            Map<String, List<String>> fields = ctx.isMultipartFormData() || ctx.isFormUrlencoded() ? ctx.formParamMap() : Map.of();
+            return new Form(files, fields);
+        } catch (Exception e) {
+            // Javalin passes on Jetty's checked ServletException unwrapped: catch everything the parser throws
             ctx.header("Connection", "close");
             throw abort(400, "malformed multipart/form-data body");
         }
+    }
+
+    /** HMA's multipart upload: exactly one file, in a field named for its content type ({@code photo}). */
+    Map<String, String> hashForm(Form form) {
+        Map<String, List<UploadedFile>> files = form.files();
         if (files.isEmpty()) throw abort(400, "Missing multipart/form-data file upload");
         if (files.size() > 1) throw abort(400, "Only one file allowed per request");
         Map.Entry<String, List<UploadedFile>> field = files.entrySet().iterator().next();
@@ -287,7 +305,7 @@ public final class HmaRoutes {
     }
 
     private void lookupPost(Context ctx) {
-        Map<String, String> hashes = hashForm(ctx);
+        Map<String, String> hashes = hashForm(form(ctx));
         boolean bypass = "true".equals(ctx.queryParam("bypass_coinflip"));
         Set<String> only = bankFilter(ctx.queryParam("banks"));
         Map<String, Object> out = new LinkedHashMap<>();
@@ -581,15 +599,16 @@ public final class HmaRoutes {
     private void contentAdd(Context ctx) {
         String name = ctx.pathParam("name");
         Bank bank = bankOr404(name, "bank '" + name + "' not found");
+        Form form = form(ctx);
         JsonNode body = ctx.isMultipartFormData() ? null : jsonBodyIfJson(ctx);
-        String metadata = metadata(ctx, body);
-        String note = note(body != null ? body.get("note") : textNode(formParam(ctx, "note")));
+        String metadata = metadata(form, body);
+        String note = note(body != null ? body.get("note") : textNode(form.field("note")));
         String url = ctx.queryParam("url");
         Map<String, String> hashes;
         if (url != null && !url.isEmpty()) {
             hashes = hashUrl(url, ctx.queryParam("content_type"), ctx.queryParam("types"));
-        } else if (ctx.isMultipartFormData() && !ctx.uploadedFileMap().isEmpty()) {
-            hashes = hashForm(ctx);
+        } else if (!form.files().isEmpty()) {
+            hashes = hashForm(form);
         } else {
             throw abort(400, "Neither `url` nor multipart file upload was received");
         }
@@ -915,9 +934,6 @@ public final class HmaRoutes {
         return type.startsWith("application/json") ? jsonBody(ctx) : null;
     }
 
-    private static String formParam(Context ctx, String name) {
-        return ctx.isMultipartFormData() || ctx.isFormUrlencoded() ? ctx.formParam(name) : null;
-    }
 
     private JsonNode textNode(String s) {
         return s == null ? null : json.getNodeFactory().textNode(s);
@@ -934,15 +950,15 @@ public final class HmaRoutes {
      * HMA's banked-content metadata from the JSON body's {@code metadata} or the form field {@code metadata}:
      * an object with {@code content_id}, {@code content_uri} (strings) and {@code json} (an object); stored as JSON.
      */
-    private String metadata(Context ctx, JsonNode body) {
+    private String metadata(Form form, JsonNode body) {
         JsonNode raw = null;
         if (body != null && body.isObject()) {
             raw = body.get("metadata");
         } else {
-            String form = formParam(ctx, "metadata");
-            if (form != null) {
+            String field = form.field("metadata");
+            if (field != null) {
                 try {
-                    raw = json.readTree(form);
+                    raw = json.readTree(field);
                 } catch (IOException e) {
                     throw abort(400, "metadata form field must be valid JSON");
                 }
