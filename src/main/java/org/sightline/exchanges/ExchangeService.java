@@ -100,6 +100,25 @@ public final class ExchangeService implements AutoCloseable {
         return jdbi.onDemand(ExchangeDao.class).credentials(api).isPresent();
     }
 
+    /**
+     * Whether {@code value} points the exchange at an endpoint other than its own: a value outside an enum of URLs
+     * (such as NCMEC's environments), or a non-blank {@code *_url_override} (such as StopNCII's base URL).
+     */
+    static boolean customEndpoint(Exchange.Field f, String value) {
+        if (f.name().endsWith("url_override")) return !value.isBlank();
+        return f.choices() != null && !f.choices().contains(value) && f.choices().stream().allMatch(c -> c.startsWith("https://"));
+    }
+
+    /**
+     * The credentials go wherever the endpoint is, so another endpoint (a proxy or a test double) is taken only where
+     * the admin allowed it; the SSRF-safe fetcher still decides which addresses it may reach.
+     */
+    private void requireCustomEndpointsAllowed(Exchange.Field f, String prefix) {
+        if (settings.allowCustomEndpoints()) return;
+        String listed = f.choices() == null ? "" : " must be one of " + f.choices() + ":";
+        throw Refusal.invalid(prefix + "'" + f.name() + "'" + listed + " another endpoint is taken only with exchanges.allow_custom_endpoints on");
+    }
+
     /** Sets (or, with an empty map, clears) an API's credentials; checks the required fields first. */
     public void setCredentials(String api, Map<String, String> credentials, String actor) {
         Exchange e = api(api).orElseThrow(() -> Refusal.invalid("no such Exchange API '" + api + "'"));
@@ -123,6 +142,10 @@ public final class ExchangeService implements AutoCloseable {
         }
         for (String k : credentials.keySet()) {
             if (!known.contains(k)) throw Refusal.invalid("credential_json has an unknown field '" + k + "'");
+        }
+        for (Exchange.Field f : e.credentialSchema()) {
+            String v = credentials.get(f.name());
+            if (v != null && customEndpoint(f, v)) requireCustomEndpointsAllowed(f, "credential_json: ");
         }
         String sealed;
         try {
@@ -191,12 +214,9 @@ public final class ExchangeService implements AutoCloseable {
             known.add(f.name());
             String v = config.get(f.name());
             if (f.required() && (v == null || v.isBlank())) throw Refusal.invalid("Failed to parse `api_json` - missing '" + f.name() + "'");
-            // a listed choice, or, only where the admin allowed custom endpoints (the credentials go there), another
-            // http(s) URL for an enum of URLs such as NCMEC's environments: a proxy or a test double; the SSRF-safe
-            // fetcher still decides which addresses it may reach
-            boolean urlChoice = settings.allowCustomEndpoints() && v != null && f.choices() != null
-                    && f.choices().stream().allMatch(c -> c.startsWith("https://"))
+            boolean urlChoice = v != null && customEndpoint(f, v)
                     && (v.startsWith("https://") || v.startsWith("http://"));
+            if (urlChoice) requireCustomEndpointsAllowed(f, "Failed to parse `api_json` - ");
             if (v != null && f.choices() != null && !f.choices().contains(v) && !urlChoice) {
                 throw Refusal.invalid("Failed to parse `api_json` - '" + f.name() + "' must be one of " + f.choices());
             }
