@@ -420,13 +420,17 @@ public final class HmaRoutes {
         }
     }
 
-    /** The in-memory index is live (every add and retraction shows at once): it is built to now. */
+    /**
+     * The in-memory index takes every add and retraction at once, so while it is in step with the database it is
+     * built to now; after a failed update, until {@code IndexGuard} has rebuilt it, it is not present (built to -1).
+     */
     private void indexStatus(Context ctx) {
         String only = ctx.queryParam("signal_type");
         if (only != null && !only.equals("pdq")) throw abort(400, "No such signal type '" + only + "'");
+        boolean inStep = banks.indexInStep();
         Map<String, Object> status = new LinkedHashMap<>();
-        status.put("present", true);
-        status.put("built_to", clock.instant().getEpochSecond());
+        status.put("present", inStep);
+        status.put("built_to", inStep ? clock.instant().getEpochSecond() : -1);
         status.put("size", matcher.size(SignalType.PDQ));
         ctx.json(Map.of("pdq", status));
     }
