@@ -13,6 +13,7 @@ import org.sightline.config.SecretBox;
 import org.sightline.fetch.FetchResult;
 import org.sightline.fetch.MediaFetcher;
 import org.sightline.matching.SignalType;
+import org.sightline.store.Periodic;
 import org.sightline.store.Sql;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +34,6 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -65,7 +63,7 @@ public final class ExchangeService implements AutoCloseable {
     private final ExchangeSettings settings;
     private final Map<String, Exchange> apis = new LinkedHashMap<>();
     private final String node = UUID.randomUUID().toString().substring(0, 8);
-    private ScheduledExecutorService timer;
+    private Periodic timer;
 
     public ExchangeService(Jdbi jdbi, BankService banks, MediaFetcher fetcher, SecretBox secrets, AuditLog audit,
                            Clock clock, ExchangeSettings settings, List<Exchange> exchanges) {
@@ -466,31 +464,21 @@ public final class ExchangeService implements AutoCloseable {
 
     // ---- schedule ----
 
-    /** Fetches every enabled exchange every {@code exchanges.fetch_interval_s}. */
+    /** Fetches every enabled exchange every {@code exchanges.fetch_interval_s} (a failed run is logged by {@link Periodic}). */
     public synchronized void start() {
         if (timer != null) return;
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "exchange-fetch");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = settings.fetchInterval().toSeconds();
-        timer.scheduleWithFixedDelay(this::fetchAll, every, every, TimeUnit.SECONDS);
+        timer = Periodic.every("exchange-fetch", settings.fetchInterval(), this::fetchAll);
     }
 
     void fetchAll() {
-        try {
-            for (ExchangeDao.Row r : jdbi.onDemand(ExchangeDao.class).list()) {
-                if (r.enabled()) fetch(r.name());
-            }
-        } catch (RuntimeException e) {
-            log.warn("event=exchange_schedule_failed error={}", e.getClass().getSimpleName(), Sql.loggable(e));
+        for (ExchangeDao.Row r : jdbi.onDemand(ExchangeDao.class).list()) {
+            if (r.enabled()) fetch(r.name());
         }
     }
 
     @Override
     public synchronized void close() {
-        if (timer != null) timer.shutdownNow();
+        Periodic.close(timer);
         timer = null;
     }
 }
