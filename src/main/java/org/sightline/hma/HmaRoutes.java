@@ -39,6 +39,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -197,7 +198,8 @@ public final class HmaRoutes {
                         + "', if you know the expected type, provide it with the content_type query param");
         }
         contentType(contentType);
-        return hashPhoto(got.bytes(), signalTypes(types));
+        checkSignalTypes(types);
+        return hashPhoto(got.bytes());
     }
 
     /** A request's uploaded files and form fields, read together so that a malformed body is one 400, never a 500. */
@@ -241,7 +243,7 @@ public final class HmaRoutes {
             throw abort(400, "cannot read the uploaded file");
         }
         if (bytes.length > maxMediaBytes) throw abort(413, "Content too large");
-        return hashPhoto(bytes, List.of(SignalType.PDQ));
+        return hashPhoto(bytes);
     }
 
     /** Only photos are hashed here (video signals come with video support): video is a disabled content type. */
@@ -251,21 +253,21 @@ public final class HmaRoutes {
         throw abort(400, "no such content_type: '" + name + "'");
     }
 
-    private static List<SignalType> signalTypes(String types) {
-        if (types == null) return List.of(SignalType.PDQ);
-        List<SignalType> out = new ArrayList<>();
+    /** HMA's {@code types} selection: PDQ is the only signal type, so anything else (or nothing) is refused. */
+    private static void checkSignalTypes(String types) {
+        if (types == null) return;
+        boolean any = false;
         for (String t : types.split(",")) {
             String name = t.strip();
             if (name.isEmpty()) continue;
             if (!name.equals("pdq")) throw abort(400, "signal type '" + name + "' doesn't exist or is disabled");
-            if (!out.contains(SignalType.PDQ)) out.add(SignalType.PDQ);
+            any = true;
         }
-        if (out.isEmpty()) throw abort(400, "empty signal type selection");
-        return out;
+        if (!any) throw abort(400, "empty signal type selection");
     }
 
     /** {@code {"pdq": hex}}, or {@code ""} for a PDQ of quality under 50, as HMA's PDQ hasher answers. */
-    private Map<String, String> hashPhoto(byte[] bytes, List<SignalType> types) {
+    private Map<String, String> hashPhoto(byte[] bytes) {
         Signals s;
         try {
             s = hasher.hash(bytes);
@@ -273,9 +275,7 @@ public final class HmaRoutes {
             throw abort(400, "cannot hash the media: " + e.getMessage());
         }
         Map<String, String> out = new LinkedHashMap<>();
-        if (types.contains(SignalType.PDQ)) {
-            out.put("pdq", s.pdq().quality() < Matcher.MIN_PDQ_QUALITY ? "" : s.pdq().hash().hex());
-        }
+        out.put("pdq", s.pdq().quality() < Matcher.MIN_PDQ_QUALITY ? "" : s.pdq().hash().hex());
         return out;
     }
 
@@ -388,8 +388,8 @@ public final class HmaRoutes {
 
     /** Matches without the enabled checks: {@code {"matches": [id, ...]}} or with distances. */
     private void rawLookup(Context ctx) {
-        String signal = require422(ctx, "signal");
-        String signalType = require422(ctx, "signal_type");
+        String signal = require(ctx, "signal");
+        String signalType = require(ctx, "signal_type");
         boolean withDistance = bool(ctx.queryParam("include_distance"), "include_distance");
         Set<String> only = bankFilter(ctx.queryParam("banks"));
         List<Object> matches = new ArrayList<>();
@@ -659,16 +659,20 @@ public final class HmaRoutes {
         return out;
     }
 
-    /** The entry {@code id} of the bank, if it is still active; 404 with HMA's words otherwise. */
-    private BankEntry content(Bank bank, String idText) {
+    /** The entry {@code idText} of the bank if it is still active; an id that is not a number is HMA's 404. */
+    private Optional<BankEntry> activeContent(Bank bank, String idText) {
         long id;
         try {
             id = Long.parseLong(idText);
         } catch (NumberFormatException e) {
             throw abort(404, "content '" + idText + "' not found");
         }
-        return banks.entry(id).filter(e -> e.bankId() == bank.id() && BankEntry.ACTIVE.equals(e.state()))
-                .orElseThrow(() -> abort(404, "content '" + idText + "' not found"));
+        return banks.entry(id).filter(e -> e.bankId() == bank.id() && BankEntry.ACTIVE.equals(e.state()));
+    }
+
+    /** The entry {@code id} of the bank, if it is still active; 404 with HMA's words otherwise. */
+    private BankEntry content(Bank bank, String idText) {
+        return activeContent(bank, idText).orElseThrow(() -> abort(404, "content '" + idText + "' not found"));
     }
 
     private void contentGet(Context ctx) {
@@ -722,15 +726,14 @@ public final class HmaRoutes {
             audit.append(h, actor, "hma_content_update", "bank:" + bank.name(), "entry=" + e.id() + " disable_until_ts=" + value
                     + (body.has("note") ? " note_changed" : ""));
         });
-        HmaDao.Content after = jdbi.onDemand(HmaDao.class).content(e.id()).orElse(null);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", e.id());
         out.put("disable_until_ts", value);
         out.put("collab_metadata", Map.of());
         out.put("original_media_uri", null);
         out.put("bank", bankJson(bank, ratioOf(bank)));
-        out.put("user_metadata", metadata == null ? null : userMetadata(metadata));
-        out.put("note", noteOf(e, after));
+        out.put("user_metadata", metadata == null ? null : parse(metadata));
+        out.put("note", noteSet ? note : e.note());
         ctx.json(out);
     }
 
@@ -742,18 +745,12 @@ public final class HmaRoutes {
     private void contentDelete(Context ctx) {
         String name = ctx.pathParam("name");
         Bank bank = bankOr404(name, "bank '" + name + "' not found");
-        long id;
-        try {
-            id = Long.parseLong(ctx.pathParam("id"));
-        } catch (NumberFormatException e) {
-            throw abort(404, "content '" + ctx.pathParam("id") + "' not found");
-        }
-        boolean active = banks.entry(id).filter(e -> e.bankId() == bank.id() && BankEntry.ACTIVE.equals(e.state())).isPresent();
-        if (active) {
+        Optional<BankEntry> active = activeContent(bank, ctx.pathParam("id"));
+        if (active.isPresent()) {
             String actor = Access.tokenOrNetworkActor(ctx);
-            banks.retract(bank.name(), id, actor, actor);
+            banks.retract(bank.name(), active.get().id(), actor, actor);
         }
-        ctx.json(Map.of("deleted", active ? 1 : 0));
+        ctx.json(Map.of("deleted", active.isPresent() ? 1 : 0));
     }
 
     private void signalTypes(Context ctx) {
@@ -919,10 +916,6 @@ public final class HmaRoutes {
         return v;
     }
 
-    private static String require422(Context ctx, String name) {
-        return require(ctx, name);
-    }
-
     private JsonNode jsonBody(Context ctx) {
         String body = ctx.body();
         if (body.isBlank()) return null;
@@ -1002,10 +995,6 @@ public final class HmaRoutes {
         out.put("json", m.hasNonNull("json") ? m.get("json") : null);
         out.put("collab", null);
         return out;
-    }
-
-    private JsonNode userMetadata(String stored) {
-        return parse(stored);
     }
 
     private JsonNode parse(String stored) {
