@@ -2,6 +2,7 @@ package org.sightline.exchanges;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.audit.AuditLog;
 import org.sightline.banks.Bank;
@@ -30,6 +31,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -262,31 +264,26 @@ public final class ExchangeService implements AutoCloseable {
             banks.forEachEntry(bankName, false, e -> active.add(e.id()));
             if (!active.isEmpty()) banks.applyAtomically(bankName, List.of(), active, actor, (h, added) -> { });
         }
-        boolean deleted = banks.delete(bankName, actor, true, h -> {
+        // with its bank when there still is one, else on its own
+        if (!banks.delete(bankName, actor, true, forget(row, actor, bankName))) {
+            jdbi.useTransaction(forget(row, actor, "(gone)")::accept);
+        }
+        return true;
+    }
+
+    /** Removes the exchange's row and mappings and audits it, in the caller's transaction. */
+    private Consumer<Handle> forget(ExchangeDao.Row row, String actor, String bankName) {
+        return h -> {
             ExchangeDao dao = h.attach(ExchangeDao.class);
             dao.unmapAll(row.id());
             dao.delete(row.id());
-            audit.append(h, actor, "exchange_delete", "exchange:" + name, "bank=" + bankName);
-        });
-        if (!deleted) {
-            jdbi.useTransaction(h -> {
-                ExchangeDao dao = h.attach(ExchangeDao.class);
-                dao.unmapAll(row.id());
-                dao.delete(row.id());
-                audit.append(h, actor, "exchange_delete", "exchange:" + name, "bank=(gone)");
-            });
-        }
-        return true;
+            audit.append(h, actor, "exchange_delete", "exchange:" + row.name(), "bank=" + bankName);
+        };
     }
 
     private ExchangeDao.Row row(String name) {
         return jdbi.onDemand(ExchangeDao.class).find(name)
                 .orElseThrow(() -> Refusal.notFound("Exchange '" + name + "' not found"));
-    }
-
-    /** Whether the bank belongs to an exchange (its entries come from there). */
-    public boolean isExchangeBank(long bankId) {
-        return jdbi.onDemand(ExchangeDao.class).list().stream().anyMatch(r -> r.bankId() == bankId);
     }
 
     // ---- fetching ----

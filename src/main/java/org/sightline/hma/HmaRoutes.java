@@ -16,7 +16,6 @@ import org.sightline.banks.BankEntry;
 import org.sightline.banks.BankService;
 import org.sightline.common.Refusal;
 import org.sightline.exchanges.Exchange;
-import org.sightline.exchanges.ExchangeRoutes;
 import org.sightline.exchanges.ExchangeService;
 import org.sightline.fetch.FetchResult;
 import org.sightline.fetch.MediaFetcher;
@@ -890,7 +889,21 @@ public final class HmaRoutes {
     }
 
     private void exchangeStatus(Context ctx) {
-        ctx.json(ExchangeRoutes.status(exchange(ctx.pathParam("name"))));
+        ctx.json(statusJson(exchange(ctx.pathParam("name"))));
+    }
+
+    /** HMA's fetch status of an exchange ({@code GET /c/exchange/{name}/status}), with Sightline's last error. */
+    private static Map<String, Object> statusJson(ExchangeService.Info info) {
+        var r = info.row();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("checkpoint_ts", r.checkpointTs());
+        m.put("running_fetch_start_ts", r.runningFetchStart() == null ? null : r.runningFetchStart().getEpochSecond());
+        m.put("last_fetch_complete_ts", r.lastFetchComplete() == null ? null : r.lastFetchComplete().getEpochSecond());
+        m.put("last_fetch_succeeded", r.lastFetchSucceeded());
+        m.put("up_to_date", r.upToDate());
+        m.put("fetched_items", info.fetchedItems());
+        m.put("last_error", r.lastError());
+        return m;
     }
 
     private void exchangeUpdate(Context ctx) {
