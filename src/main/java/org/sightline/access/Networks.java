@@ -77,10 +77,6 @@ public final class Networks {
         return !s.isEmpty() && (s.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") || (s.contains(":") && s.matches("[0-9A-Fa-f:.]+")));
     }
 
-    public boolean isEmpty() {
-        return blocks.isEmpty();
-    }
-
     /** Whether the address literal (as a servlet reports a peer) lies in one of the blocks; false when unparsable. */
     public boolean contains(String address) {
         if (blocks.isEmpty() || address == null) return false;

@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import org.sightline.access.Access;
+import org.sightline.access.Networks;
 import org.sightline.access.PanelSession;
 import org.sightline.access.Principal;
 import org.sightline.common.Refusal;
@@ -25,7 +26,7 @@ public final class AuthGuard {
     private final UserService users;
     private final LocalKey localKey;
     private final ClientAddress clients;
-    private final org.sightline.access.Networks trustedNetworks;
+    private final Networks trustedNetworks;
 
     /**
      * {@code localKey} null: no command-line channel (PostgreSQL, where commands use the database directly);
@@ -33,7 +34,7 @@ public final class AuthGuard {
      * admitted without a token on {@link Access.Kind#TOKEN_OR_TRUSTED_NETWORK} routes) is checked against.
      */
     public AuthGuard(TokenService tokens, UserService users, LocalKey localKey, ClientAddress clients,
-                     org.sightline.access.Networks trustedNetworks) {
+                     Networks trustedNetworks) {
         this.trustedNetworks = trustedNetworks;
         this.tokens = tokens;
         this.users = users;
@@ -63,13 +64,7 @@ public final class AuthGuard {
         switch (access.kind()) {
             case OPEN, SELF_AUTHENTICATED -> {
             }
-            case TOKEN -> {
-                Principal p = authenticate(ctx);
-                if (!p.has(access.scope())) {
-                    throw Refusal.forbidden("this token lacks the '" + access.scope().wireName() + "' scope");
-                }
-                Access.admit(ctx, p);
-            }
+            case TOKEN -> admitToken(ctx, access);
             case TOKEN_OR_TRUSTED_NETWORK -> {
                 String header = ctx.header("Authorization");
                 if (header == null || header.isBlank()) {
@@ -82,15 +77,20 @@ public final class AuthGuard {
                     throw new Refusal(Refusal.Kind.UNAUTHENTICATED,
                             "missing bearer token (Authorization: Bearer <token>); calls without one are only taken from hma.trusted_networks");
                 }
-                Principal p = authenticate(ctx);
-                if (!p.has(access.scope())) {
-                    throw Refusal.forbidden("this token lacks the '" + access.scope().wireName() + "' scope");
-                }
-                Access.admit(ctx, p);
+                admitToken(ctx, access);
             }
             case PANEL -> panel(ctx, access);
             case LOCAL -> Access.admitLocal(ctx, local(ctx));
         }
+    }
+
+    /** A bearer token that holds the route's scope. */
+    private void admitToken(Context ctx, Access access) {
+        Principal p = authenticate(ctx);
+        if (!p.has(access.scope())) {
+            throw Refusal.forbidden("this token lacks the '" + access.scope().wireName() + "' scope");
+        }
+        Access.admit(ctx, p);
     }
 
     /**

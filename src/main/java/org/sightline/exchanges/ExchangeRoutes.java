@@ -31,18 +31,4 @@ public final class ExchangeRoutes {
         body.put("message", out.error());
         ctx.json(body);
     }
-
-    /** HMA's fetch status of an exchange ({@code GET /c/exchange/{name}/status}), with Sightline's last error. */
-    public static Map<String, Object> status(ExchangeService.Info info) {
-        ExchangeDao.Row r = info.row();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("checkpoint_ts", r.checkpointTs());
-        m.put("running_fetch_start_ts", r.runningFetchStart() == null ? null : r.runningFetchStart().getEpochSecond());
-        m.put("last_fetch_complete_ts", r.lastFetchComplete() == null ? null : r.lastFetchComplete().getEpochSecond());
-        m.put("last_fetch_succeeded", r.lastFetchSucceeded());
-        m.put("up_to_date", r.upToDate());
-        m.put("fetched_items", info.fetchedItems());
-        m.put("last_error", r.lastError());
-        return m;
-    }
 }

@@ -2,6 +2,7 @@ package org.sightline.exchanges;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.audit.AuditLog;
 import org.sightline.banks.Bank;
@@ -13,6 +14,7 @@ import org.sightline.config.SecretBox;
 import org.sightline.fetch.FetchResult;
 import org.sightline.fetch.MediaFetcher;
 import org.sightline.matching.SignalType;
+import org.sightline.store.Periodic;
 import org.sightline.store.Sql;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,13 +31,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -65,7 +65,7 @@ public final class ExchangeService implements AutoCloseable {
     private final ExchangeSettings settings;
     private final Map<String, Exchange> apis = new LinkedHashMap<>();
     private final String node = UUID.randomUUID().toString().substring(0, 8);
-    private ScheduledExecutorService timer;
+    private Periodic timer;
 
     public ExchangeService(Jdbi jdbi, BankService banks, MediaFetcher fetcher, SecretBox secrets, AuditLog audit,
                            Clock clock, ExchangeSettings settings, List<Exchange> exchanges) {
@@ -100,6 +100,25 @@ public final class ExchangeService implements AutoCloseable {
         return jdbi.onDemand(ExchangeDao.class).credentials(api).isPresent();
     }
 
+    /**
+     * Whether {@code value} points the exchange at an endpoint other than its own: a value outside an enum of URLs
+     * (such as NCMEC's environments), or a non-blank {@code *_url_override} (such as StopNCII's base URL).
+     */
+    static boolean customEndpoint(Exchange.Field f, String value) {
+        if (f.name().endsWith("url_override")) return !value.isBlank();
+        return f.choices() != null && !f.choices().contains(value) && f.choices().stream().allMatch(c -> c.startsWith("https://"));
+    }
+
+    /**
+     * The credentials go wherever the endpoint is, so another endpoint (a proxy or a test double) is taken only where
+     * the admin allowed it; the SSRF-safe fetcher still decides which addresses it may reach.
+     */
+    private void requireCustomEndpointsAllowed(Exchange.Field f, String prefix) {
+        if (settings.allowCustomEndpoints()) return;
+        String listed = f.choices() == null ? "" : " must be one of " + f.choices() + ":";
+        throw Refusal.invalid(prefix + "'" + f.name() + "'" + listed + " another endpoint is taken only with exchanges.allow_custom_endpoints on");
+    }
+
     /** Sets (or, with an empty map, clears) an API's credentials; checks the required fields first. */
     public void setCredentials(String api, Map<String, String> credentials, String actor) {
         Exchange e = api(api).orElseThrow(() -> Refusal.invalid("no such Exchange API '" + api + "'"));
@@ -123,6 +142,10 @@ public final class ExchangeService implements AutoCloseable {
         }
         for (String k : credentials.keySet()) {
             if (!known.contains(k)) throw Refusal.invalid("credential_json has an unknown field '" + k + "'");
+        }
+        for (Exchange.Field f : e.credentialSchema()) {
+            String v = credentials.get(f.name());
+            if (v != null && customEndpoint(f, v)) requireCustomEndpointsAllowed(f, "credential_json: ");
         }
         String sealed;
         try {
@@ -191,12 +214,9 @@ public final class ExchangeService implements AutoCloseable {
             known.add(f.name());
             String v = config.get(f.name());
             if (f.required() && (v == null || v.isBlank())) throw Refusal.invalid("Failed to parse `api_json` - missing '" + f.name() + "'");
-            // a listed choice, or, only where the admin allowed custom endpoints (the credentials go there), another
-            // http(s) URL for an enum of URLs such as NCMEC's environments: a proxy or a test double; the SSRF-safe
-            // fetcher still decides which addresses it may reach
-            boolean urlChoice = settings.allowCustomEndpoints() && v != null && f.choices() != null
-                    && f.choices().stream().allMatch(c -> c.startsWith("https://"))
+            boolean urlChoice = v != null && customEndpoint(f, v)
                     && (v.startsWith("https://") || v.startsWith("http://"));
+            if (urlChoice) requireCustomEndpointsAllowed(f, "Failed to parse `api_json` - ");
             if (v != null && f.choices() != null && !f.choices().contains(v) && !urlChoice) {
                 throw Refusal.invalid("Failed to parse `api_json` - '" + f.name() + "' must be one of " + f.choices());
             }
@@ -244,31 +264,26 @@ public final class ExchangeService implements AutoCloseable {
             banks.forEachEntry(bankName, false, e -> active.add(e.id()));
             if (!active.isEmpty()) banks.applyAtomically(bankName, List.of(), active, actor, (h, added) -> { });
         }
-        boolean deleted = banks.delete(bankName, actor, true, h -> {
+        // with its bank when there still is one, else on its own
+        if (!banks.delete(bankName, actor, true, forget(row, actor, bankName))) {
+            jdbi.useTransaction(forget(row, actor, "(gone)")::accept);
+        }
+        return true;
+    }
+
+    /** Removes the exchange's row and mappings and audits it, in the caller's transaction. */
+    private Consumer<Handle> forget(ExchangeDao.Row row, String actor, String bankName) {
+        return h -> {
             ExchangeDao dao = h.attach(ExchangeDao.class);
             dao.unmapAll(row.id());
             dao.delete(row.id());
-            audit.append(h, actor, "exchange_delete", "exchange:" + name, "bank=" + bankName);
-        });
-        if (!deleted) {
-            jdbi.useTransaction(h -> {
-                ExchangeDao dao = h.attach(ExchangeDao.class);
-                dao.unmapAll(row.id());
-                dao.delete(row.id());
-                audit.append(h, actor, "exchange_delete", "exchange:" + name, "bank=(gone)");
-            });
-        }
-        return true;
+            audit.append(h, actor, "exchange_delete", "exchange:" + row.name(), "bank=" + bankName);
+        };
     }
 
     private ExchangeDao.Row row(String name) {
         return jdbi.onDemand(ExchangeDao.class).find(name)
                 .orElseThrow(() -> Refusal.notFound("Exchange '" + name + "' not found"));
-    }
-
-    /** Whether the bank belongs to an exchange (its entries come from there). */
-    public boolean isExchangeBank(long bankId) {
-        return jdbi.onDemand(ExchangeDao.class).list().stream().anyMatch(r -> r.bankId() == bankId);
     }
 
     // ---- fetching ----
@@ -446,31 +461,21 @@ public final class ExchangeService implements AutoCloseable {
 
     // ---- schedule ----
 
-    /** Fetches every enabled exchange every {@code exchanges.fetch_interval_s}. */
+    /** Fetches every enabled exchange every {@code exchanges.fetch_interval_s} (a failed run is logged by {@link Periodic}). */
     public synchronized void start() {
         if (timer != null) return;
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "exchange-fetch");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = settings.fetchInterval().toSeconds();
-        timer.scheduleWithFixedDelay(this::fetchAll, every, every, TimeUnit.SECONDS);
+        timer = Periodic.every("exchange-fetch", settings.fetchInterval(), this::fetchAll);
     }
 
     void fetchAll() {
-        try {
-            for (ExchangeDao.Row r : jdbi.onDemand(ExchangeDao.class).list()) {
-                if (r.enabled()) fetch(r.name());
-            }
-        } catch (RuntimeException e) {
-            log.warn("event=exchange_schedule_failed error={}", e.getClass().getSimpleName(), Sql.loggable(e));
+        for (ExchangeDao.Row r : jdbi.onDemand(ExchangeDao.class).list()) {
+            if (r.enabled()) fetch(r.name());
         }
     }
 
     @Override
     public synchronized void close() {
-        if (timer != null) timer.shutdownNow();
+        Periodic.close(timer);
         timer = null;
     }
 }

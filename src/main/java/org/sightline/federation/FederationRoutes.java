@@ -91,7 +91,7 @@ public final class FederationRoutes {
 
     private void createToken(Context ctx) {
         JsonNode b = body(ctx);
-        PublishService.CreatedToken t = lists.createToken(ctx.pathParam("name"), text(b, "subscriber"), actor(ctx));
+        PublishService.CreatedToken t = lists.createToken(ctx.pathParam("name"), text(b, "subscriber"), Access.tokenActor(ctx));
         Map<String, Object> out = new LinkedHashMap<>(tokenView(t.token()));
         out.put("token", t.secret());
         ctx.status(201).json(out);
@@ -110,7 +110,7 @@ public final class FederationRoutes {
         } catch (NumberFormatException e) {
             throw Refusal.notFound("no token " + ctx.pathParam("id"));
         }
-        ctx.json(Map.of("revoked", tokenView(lists.revokeToken(ctx.pathParam("name"), id, actor(ctx)))));
+        ctx.json(Map.of("revoked", tokenView(lists.revokeToken(ctx.pathParam("name"), id, Access.tokenActor(ctx)))));
     }
 
     /** A subscriber token as the API shows it: never its secret or hash. */
@@ -132,10 +132,6 @@ public final class FederationRoutes {
         SubscriptionService.Removed r = subscriptions.remove(id, actor,
                 h -> audit.append(h, actor, "subscription_remove", "subscription:" + id, "url=" + url));
         ctx.json(Map.of("removed", Map.of("id", r.id(), "url", r.url(), "bank", r.bank(), "retracted", r.retracted())));
-    }
-
-    private static String actor(Context ctx) {
-        return "token:" + Access.principal(ctx).name();
     }
 
     private ListDao.PublishedList readable(Context ctx) {

@@ -120,13 +120,18 @@ public final class ListFeedback {
                 .bind("l", list.id()).bind("s", entry).mapTo(Long.class).one()) > 0;
         if (!isAdd) throw Refusal.notFound("list '" + list.name() + "' has no entry " + entry);
         jdbi.useTransaction(h -> {
-            long recent = h.createQuery("SELECT COUNT(*) FROM list_feedback WHERE key_id = :k AND received_at > :since")
-                    .bind("k", keyId).bind("since", now.minus(Duration.ofHours(1))).mapTo(Long.class).one();
+            // the limits count requests, not opinions kept: a key alternating opinions on one entry keeps one row
+            Instant since = now.minus(Duration.ofHours(1));
+            h.createUpdate("DELETE FROM list_feedback_receipts WHERE received_at <= :since").bind("since", since).execute();
+            long recent = h.createQuery("SELECT COUNT(*) FROM list_feedback_receipts WHERE key_id = :k AND received_at > :since")
+                    .bind("k", keyId).bind("since", since).mapTo(Long.class).one();
             if (recent >= PER_KEY_PER_HOUR) throw new TooMany();
             // keys cost nothing to make: the list as a whole takes a bounded number of opinions an hour too
-            long toList = h.createQuery("SELECT COUNT(*) FROM list_feedback WHERE list_id = :l AND received_at > :since")
-                    .bind("l", list.id()).bind("since", now.minus(Duration.ofHours(1))).mapTo(Long.class).one();
+            long toList = h.createQuery("SELECT COUNT(*) FROM list_feedback_receipts WHERE list_id = :l AND received_at > :since")
+                    .bind("l", list.id()).bind("since", since).mapTo(Long.class).one();
             if (toList >= PER_LIST_PER_HOUR) throw new TooMany();
+            h.createUpdate("INSERT INTO list_feedback_receipts (list_id, key_id, received_at) VALUES (:l, :k, :at)")
+                    .bind("l", list.id()).bind("k", keyId).bind("at", now).execute();
             h.createUpdate("DELETE FROM list_feedback WHERE list_id = :l AND entry_seq = :s AND key_id = :k")
                     .bind("l", list.id()).bind("s", entry).bind("k", keyId).execute();
             if (!opinion.equals("none")) {

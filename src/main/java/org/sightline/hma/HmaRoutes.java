@@ -16,7 +16,6 @@ import org.sightline.banks.BankEntry;
 import org.sightline.banks.BankService;
 import org.sightline.common.Refusal;
 import org.sightline.exchanges.Exchange;
-import org.sightline.exchanges.ExchangeRoutes;
 import org.sightline.exchanges.ExchangeService;
 import org.sightline.fetch.FetchResult;
 import org.sightline.fetch.MediaFetcher;
@@ -39,6 +38,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -170,7 +170,7 @@ public final class HmaRoutes {
     }
 
     private void hashPost(Context ctx) {
-        ctx.json(hashForm(ctx));
+        ctx.json(hashForm(form(ctx)));
     }
 
     /** HMA's hash of a URL: photo or video by the hint or the answer's Content-Type, fetched SSRF-safe. */
@@ -197,18 +197,37 @@ public final class HmaRoutes {
                         + "', if you know the expected type, provide it with the content_type query param");
         }
         contentType(contentType);
-        return hashPhoto(got.bytes(), signalTypes(types));
+        checkSignalTypes(types);
+        return hashPhoto(got.bytes());
     }
 
-    /** HMA's multipart upload: exactly one file, in a field named for its content type ({@code photo}). */
-    Map<String, String> hashForm(Context ctx) {
-        Map<String, List<UploadedFile>> files;
+    /** A request's uploaded files and form fields, read together so that a malformed body is one 400, never a 500. */
+    record Form(Map<String, List<UploadedFile>> files, Map<String, List<String>> fields) {
+        String field(String name) {
+            List<String> values = fields.get(name);
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+    }
+
+    /**
+     * Reads the multipart files and the (multipart or urlencoded) fields in one go; a body the parser cannot read is
+     * HMA's 400, and the connection is closed since the rest of the body may still be unread.
+     */
+    static Form form(Context ctx) {
         try {
-            files = ctx.isMultipartFormData() ? ctx.uploadedFileMap() : Map.of();
-        } catch (RuntimeException e) {
+            Map<String, List<UploadedFile>> files = ctx.isMultipartFormData() ? ctx.uploadedFileMap() : Map.of();
+            Map<String, List<String>> fields = ctx.isMultipartFormData() || ctx.isFormUrlencoded() ? ctx.formParamMap() : Map.of();
+            return new Form(files, fields);
+        } catch (Exception e) {
+            // Javalin passes on Jetty's checked ServletException unwrapped: catch everything the parser throws
             ctx.header("Connection", "close");
             throw abort(400, "malformed multipart/form-data body");
         }
+    }
+
+    /** HMA's multipart upload: exactly one file, in a field named for its content type ({@code photo}). */
+    Map<String, String> hashForm(Form form) {
+        Map<String, List<UploadedFile>> files = form.files();
         if (files.isEmpty()) throw abort(400, "Missing multipart/form-data file upload");
         if (files.size() > 1) throw abort(400, "Only one file allowed per request");
         Map.Entry<String, List<UploadedFile>> field = files.entrySet().iterator().next();
@@ -223,7 +242,7 @@ public final class HmaRoutes {
             throw abort(400, "cannot read the uploaded file");
         }
         if (bytes.length > maxMediaBytes) throw abort(413, "Content too large");
-        return hashPhoto(bytes, List.of(SignalType.PDQ));
+        return hashPhoto(bytes);
     }
 
     /** Only photos are hashed here (video signals come with video support): video is a disabled content type. */
@@ -233,21 +252,21 @@ public final class HmaRoutes {
         throw abort(400, "no such content_type: '" + name + "'");
     }
 
-    private static List<SignalType> signalTypes(String types) {
-        if (types == null) return List.of(SignalType.PDQ);
-        List<SignalType> out = new ArrayList<>();
+    /** HMA's {@code types} selection: PDQ is the only signal type, so anything else (or nothing) is refused. */
+    private static void checkSignalTypes(String types) {
+        if (types == null) return;
+        boolean any = false;
         for (String t : types.split(",")) {
             String name = t.strip();
             if (name.isEmpty()) continue;
             if (!name.equals("pdq")) throw abort(400, "signal type '" + name + "' doesn't exist or is disabled");
-            if (!out.contains(SignalType.PDQ)) out.add(SignalType.PDQ);
+            any = true;
         }
-        if (out.isEmpty()) throw abort(400, "empty signal type selection");
-        return out;
+        if (!any) throw abort(400, "empty signal type selection");
     }
 
     /** {@code {"pdq": hex}}, or {@code ""} for a PDQ of quality under 50, as HMA's PDQ hasher answers. */
-    private Map<String, String> hashPhoto(byte[] bytes, List<SignalType> types) {
+    private Map<String, String> hashPhoto(byte[] bytes) {
         Signals s;
         try {
             s = hasher.hash(bytes);
@@ -255,9 +274,7 @@ public final class HmaRoutes {
             throw abort(400, "cannot hash the media: " + e.getMessage());
         }
         Map<String, String> out = new LinkedHashMap<>();
-        if (types.contains(SignalType.PDQ)) {
-            out.put("pdq", s.pdq().quality() < Matcher.MIN_PDQ_QUALITY ? "" : s.pdq().hash().hex());
-        }
+        out.put("pdq", s.pdq().quality() < Matcher.MIN_PDQ_QUALITY ? "" : s.pdq().hash().hex());
         return out;
     }
 
@@ -287,7 +304,7 @@ public final class HmaRoutes {
     }
 
     private void lookupPost(Context ctx) {
-        Map<String, String> hashes = hashForm(ctx);
+        Map<String, String> hashes = hashForm(form(ctx));
         boolean bypass = "true".equals(ctx.queryParam("bypass_coinflip"));
         Set<String> only = bankFilter(ctx.queryParam("banks"));
         Map<String, Object> out = new LinkedHashMap<>();
@@ -370,8 +387,8 @@ public final class HmaRoutes {
 
     /** Matches without the enabled checks: {@code {"matches": [id, ...]}} or with distances. */
     private void rawLookup(Context ctx) {
-        String signal = require422(ctx, "signal");
-        String signalType = require422(ctx, "signal_type");
+        String signal = require(ctx, "signal");
+        String signalType = require(ctx, "signal_type");
         boolean withDistance = bool(ctx.queryParam("include_distance"), "include_distance");
         Set<String> only = bankFilter(ctx.queryParam("banks"));
         List<Object> matches = new ArrayList<>();
@@ -402,13 +419,17 @@ public final class HmaRoutes {
         }
     }
 
-    /** The in-memory index is live (every add and retraction shows at once): it is built to now. */
+    /**
+     * The in-memory index takes every add and retraction at once, so while it is in step with the database it is
+     * built to now; after a failed update, until {@code IndexGuard} has rebuilt it, it is not present (built to -1).
+     */
     private void indexStatus(Context ctx) {
         String only = ctx.queryParam("signal_type");
         if (only != null && !only.equals("pdq")) throw abort(400, "No such signal type '" + only + "'");
+        boolean inStep = banks.indexInStep();
         Map<String, Object> status = new LinkedHashMap<>();
-        status.put("present", true);
-        status.put("built_to", clock.instant().getEpochSecond());
+        status.put("present", inStep);
+        status.put("built_to", inStep ? clock.instant().getEpochSecond() : -1);
         status.put("size", matcher.size(SignalType.PDQ));
         ctx.json(Map.of("pdq", status));
     }
@@ -581,15 +602,16 @@ public final class HmaRoutes {
     private void contentAdd(Context ctx) {
         String name = ctx.pathParam("name");
         Bank bank = bankOr404(name, "bank '" + name + "' not found");
+        Form form = form(ctx);
         JsonNode body = ctx.isMultipartFormData() ? null : jsonBodyIfJson(ctx);
-        String metadata = metadata(ctx, body);
-        String note = note(body != null ? body.get("note") : textNode(formParam(ctx, "note")));
+        String metadata = metadata(form, body);
+        String note = note(body != null ? body.get("note") : textNode(form.field("note")));
         String url = ctx.queryParam("url");
         Map<String, String> hashes;
         if (url != null && !url.isEmpty()) {
             hashes = hashUrl(url, ctx.queryParam("content_type"), ctx.queryParam("types"));
-        } else if (ctx.isMultipartFormData() && !ctx.uploadedFileMap().isEmpty()) {
-            hashes = hashForm(ctx);
+        } else if (!form.files().isEmpty()) {
+            hashes = hashForm(form);
         } else {
             throw abort(400, "Neither `url` nor multipart file upload was received");
         }
@@ -636,16 +658,20 @@ public final class HmaRoutes {
         return out;
     }
 
-    /** The entry {@code id} of the bank, if it is still active; 404 with HMA's words otherwise. */
-    private BankEntry content(Bank bank, String idText) {
+    /** The entry {@code idText} of the bank if it is still active; an id that is not a number is HMA's 404. */
+    private Optional<BankEntry> activeContent(Bank bank, String idText) {
         long id;
         try {
             id = Long.parseLong(idText);
         } catch (NumberFormatException e) {
             throw abort(404, "content '" + idText + "' not found");
         }
-        return banks.entry(id).filter(e -> e.bankId() == bank.id() && BankEntry.ACTIVE.equals(e.state()))
-                .orElseThrow(() -> abort(404, "content '" + idText + "' not found"));
+        return banks.entry(id).filter(e -> e.bankId() == bank.id() && BankEntry.ACTIVE.equals(e.state()));
+    }
+
+    /** The entry {@code id} of the bank, if it is still active; 404 with HMA's words otherwise. */
+    private BankEntry content(Bank bank, String idText) {
+        return activeContent(bank, idText).orElseThrow(() -> abort(404, "content '" + idText + "' not found"));
     }
 
     private void contentGet(Context ctx) {
@@ -699,15 +725,14 @@ public final class HmaRoutes {
             audit.append(h, actor, "hma_content_update", "bank:" + bank.name(), "entry=" + e.id() + " disable_until_ts=" + value
                     + (body.has("note") ? " note_changed" : ""));
         });
-        HmaDao.Content after = jdbi.onDemand(HmaDao.class).content(e.id()).orElse(null);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", e.id());
         out.put("disable_until_ts", value);
         out.put("collab_metadata", Map.of());
         out.put("original_media_uri", null);
         out.put("bank", bankJson(bank, ratioOf(bank)));
-        out.put("user_metadata", metadata == null ? null : userMetadata(metadata));
-        out.put("note", noteOf(e, after));
+        out.put("user_metadata", metadata == null ? null : parse(metadata));
+        out.put("note", noteSet ? note : e.note());
         ctx.json(out);
     }
 
@@ -719,18 +744,12 @@ public final class HmaRoutes {
     private void contentDelete(Context ctx) {
         String name = ctx.pathParam("name");
         Bank bank = bankOr404(name, "bank '" + name + "' not found");
-        long id;
-        try {
-            id = Long.parseLong(ctx.pathParam("id"));
-        } catch (NumberFormatException e) {
-            throw abort(404, "content '" + ctx.pathParam("id") + "' not found");
-        }
-        boolean active = banks.entry(id).filter(e -> e.bankId() == bank.id() && BankEntry.ACTIVE.equals(e.state())).isPresent();
-        if (active) {
+        Optional<BankEntry> active = activeContent(bank, ctx.pathParam("id"));
+        if (active.isPresent()) {
             String actor = Access.tokenOrNetworkActor(ctx);
-            banks.retract(bank.name(), id, actor, actor);
+            banks.retract(bank.name(), active.get().id(), actor, actor);
         }
-        ctx.json(Map.of("deleted", active ? 1 : 0));
+        ctx.json(Map.of("deleted", active.isPresent() ? 1 : 0));
     }
 
     private void signalTypes(Context ctx) {
@@ -870,7 +889,21 @@ public final class HmaRoutes {
     }
 
     private void exchangeStatus(Context ctx) {
-        ctx.json(ExchangeRoutes.status(exchange(ctx.pathParam("name"))));
+        ctx.json(statusJson(exchange(ctx.pathParam("name"))));
+    }
+
+    /** HMA's fetch status of an exchange ({@code GET /c/exchange/{name}/status}), with Sightline's last error. */
+    private static Map<String, Object> statusJson(ExchangeService.Info info) {
+        var r = info.row();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("checkpoint_ts", r.checkpointTs());
+        m.put("running_fetch_start_ts", r.runningFetchStart() == null ? null : r.runningFetchStart().getEpochSecond());
+        m.put("last_fetch_complete_ts", r.lastFetchComplete() == null ? null : r.lastFetchComplete().getEpochSecond());
+        m.put("last_fetch_succeeded", r.lastFetchSucceeded());
+        m.put("up_to_date", r.upToDate());
+        m.put("fetched_items", info.fetchedItems());
+        m.put("last_error", r.lastError());
+        return m;
     }
 
     private void exchangeUpdate(Context ctx) {
@@ -896,10 +929,6 @@ public final class HmaRoutes {
         return v;
     }
 
-    private static String require422(Context ctx, String name) {
-        return require(ctx, name);
-    }
-
     private JsonNode jsonBody(Context ctx) {
         String body = ctx.body();
         if (body.isBlank()) return null;
@@ -915,9 +944,6 @@ public final class HmaRoutes {
         return type.startsWith("application/json") ? jsonBody(ctx) : null;
     }
 
-    private static String formParam(Context ctx, String name) {
-        return ctx.isMultipartFormData() || ctx.isFormUrlencoded() ? ctx.formParam(name) : null;
-    }
 
     private JsonNode textNode(String s) {
         return s == null ? null : json.getNodeFactory().textNode(s);
@@ -934,15 +960,15 @@ public final class HmaRoutes {
      * HMA's banked-content metadata from the JSON body's {@code metadata} or the form field {@code metadata}:
      * an object with {@code content_id}, {@code content_uri} (strings) and {@code json} (an object); stored as JSON.
      */
-    private String metadata(Context ctx, JsonNode body) {
+    private String metadata(Form form, JsonNode body) {
         JsonNode raw = null;
         if (body != null && body.isObject()) {
             raw = body.get("metadata");
         } else {
-            String form = formParam(ctx, "metadata");
-            if (form != null) {
+            String field = form.field("metadata");
+            if (field != null) {
                 try {
-                    raw = json.readTree(form);
+                    raw = json.readTree(field);
                 } catch (IOException e) {
                     throw abort(400, "metadata form field must be valid JSON");
                 }
@@ -982,10 +1008,6 @@ public final class HmaRoutes {
         out.put("json", m.hasNonNull("json") ? m.get("json") : null);
         out.put("collab", null);
         return out;
-    }
-
-    private JsonNode userMetadata(String stored) {
-        return parse(stored);
     }
 
     private JsonNode parse(String stored) {

@@ -310,4 +310,20 @@ class ExchangesTest {
                     + " \"api_json\": {\"environment\": \"https://report.cybertip.org/hashsharing\"}}").status()).isEqualTo(201);
         }
     }
+
+    @Test
+    void a_stop_ncii_base_url_override_is_refused_unless_the_admin_allowed_custom_endpoints(@TempDir Path plain) {
+        try (TestServer s = new TestServer(Config.defaults().with("data.dir", plain).with("ingest.workers", 0))) {
+            HmaHttp hma = new HmaHttp(s.base, s.token("admin", Scope.ADMIN));
+            // the subscription key would be sent to whatever base URL is configured
+            HmaHttp.Answer refused = hma.json("POST", "/c/exchanges/api/stop_ncii", "{\"credential_json\": {\"fetch_function_key\": \"f\","
+                    + " \"subscription_key\": \"s\", \"base_url_override\": \"https://collector.example/v1/\"}}");
+            assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.message()).contains("base_url_override").contains("exchanges.allow_custom_endpoints");
+            assertThat(hma.get("/c/exchanges/api/stop_ncii").json().path("has_set_authentification").asBoolean()).isFalse();
+            // a blank override is no override
+            assertThat(hma.json("POST", "/c/exchanges/api/stop_ncii", "{\"credential_json\": {\"fetch_function_key\": \"f\","
+                    + " \"subscription_key\": \"s\", \"base_url_override\": \"\"}}").status()).isEqualTo(200);
+        }
+    }
 }

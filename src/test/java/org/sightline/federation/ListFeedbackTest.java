@@ -130,4 +130,18 @@ class ListFeedbackTest {
         assertThat(post(good, keyB.signBase64(good), keyB.keyId())).isEqualTo(202);
         assertThat(counts()).hasSize(1);
     }
+
+    @Test
+    void a_key_alternating_opinions_on_one_entry_is_still_limited() throws Exception {
+        sharedEntryOnB();
+        String listId = a.base + "/lists/shared";
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String[] opinions = {"false_positive", "none", "disputed"};
+        for (int i = 0; i < ListFeedback.PER_KEY_PER_HOUR; i++) {
+            byte[] doc = ListFormat.feedback(listId, 1, opinions[i % opinions.length], keyB.publicKey(), null, now);
+            assertThat(post(doc, keyB.signBase64(doc), keyB.keyId())).as("request " + (i + 1)).isEqualTo(202);
+        }
+        byte[] doc = ListFormat.feedback(listId, 1, "false_positive", keyB.publicKey(), null, now);
+        assertThat(post(doc, keyB.signBase64(doc), keyB.keyId())).isEqualTo(429);
+    }
 }
