@@ -450,6 +450,18 @@ public final class BankService {
         return jdbi.onDemand(EntryDao.class).findById(entryId);
     }
 
+    /** Which of {@code entryIds} are still active, read in chunks (a shrinking feed can retract thousands at once). */
+    public Set<Long> activeAmong(List<Long> entryIds) {
+        Set<Long> active = new java.util.HashSet<>();
+        EntryDao dao = jdbi.onDemand(EntryDao.class);
+        for (int i = 0; i < entryIds.size(); i += 1000) {
+            for (BankEntry e : dao.findByIds(entryIds.subList(i, Math.min(entryIds.size(), i + 1000)))) {
+                if (BankEntry.ACTIVE.equals(e.state())) active.add(e.id());
+            }
+        }
+        return active;
+    }
+
     /** The active entries of a bank received from a list, by the list's sequence number: source seq → entry id. */
     public Map<Long, Long> activeBySourceSeq(long bankId, List<Long> sourceSeqs) {
         Map<Long, Long> out = new HashMap<>();

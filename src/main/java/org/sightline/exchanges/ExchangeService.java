@@ -6,7 +6,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.audit.AuditLog;
 import org.sightline.banks.Bank;
-import org.sightline.banks.BankEntry;
 import org.sightline.banks.BankMode;
 import org.sightline.banks.BankService;
 import org.sightline.common.Refusal;
@@ -407,10 +406,8 @@ public final class ExchangeService implements AutoCloseable {
         Bank bank = banks.cached(row.bankId()).orElseThrow(() -> Refusal.notFound("the exchange's bank was deleted"));
         Instant until = now().plus(LEASE);
         // only entries still active are retracted; ones retracted by hand meanwhile are just forgotten
-        List<Long> active = new ArrayList<>();
-        for (long id : retracts) {
-            if (banks.entry(id).filter(x -> BankEntry.ACTIVE.equals(x.state())).isPresent()) active.add(id);
-        }
+        Set<Long> stillActive = banks.activeAmong(retracts);
+        List<Long> active = retracts.stream().filter(stillActive::contains).toList();
         banks.applyAtomically(bank.name(), adds, active, "exchange:" + row.name(), (h, added) -> {
             ExchangeDao d = h.attach(ExchangeDao.class);
             for (long id : retracts) d.unmap(row.id(), id);
