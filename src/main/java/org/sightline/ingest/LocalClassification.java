@@ -2,6 +2,7 @@ package org.sightline.ingest;
 
 import org.sightline.classify.ClassScores;
 import org.sightline.classify.LocalClassifier;
+import org.sightline.classify.ModelInput;
 import org.sightline.classify.NsfwModel;
 import org.sightline.decide.Classification;
 import org.sightline.hashing.ImageDecoder;
@@ -77,15 +78,27 @@ public final class LocalClassification {
         return settings.runsFor(instanceName);
     }
 
-    /** The scores of one decoded image, or the error it failed with. */
-    public Classification.Result classify(BufferedImage image) {
+    /**
+     * The model's input of one decoded image (a 224 × 224 area average), taken while the decoder still holds the
+     * image; null when the classifier is unavailable ({@link #classify(float[])} then says why).
+     */
+    public float[] input(BufferedImage image) {
         LocalClassifier classifier = classifier();
-        if (classifier == null) {
+        return classifier == null ? null : ModelInput.areaAveraged(image, classifier.inputSide());
+    }
+
+    /**
+     * The scores of one prepared input, or the error it failed with. Run after the decoder has released the
+     * image, so that inference (the costly part) holds neither a decode permit nor the pixel budget.
+     */
+    public Classification.Result classify(float[] input) {
+        LocalClassifier classifier = classifier();
+        if (classifier == null || input == null) {
             return new Classification.Result(NAME, NsfwModel.NAME, NsfwModel.VERSION, null,
                     unavailable != null ? unavailable : "classifier is off");
         }
         try {
-            ClassScores s = classifier.classify(image);
+            ClassScores s = classifier.classifyInput(input);
             return new Classification.Result(NAME, s.model(), s.version(), s.scores(), null);
         } catch (RuntimeException e) {
             return new Classification.Result(NAME, NsfwModel.NAME, NsfwModel.VERSION, null, ImageDecoder.oneLine(e));

@@ -88,6 +88,10 @@ public final class MediaProcessor {
             this(outcome, reason, byteSize, signals, derivatives, null, null);
         }
 
+        Scan withLocal(Classification.Result r) {
+            return new Scan(outcome, reason, byteSize, signals, derivatives, classification, r);
+        }
+
         Scan classified(Classification c) {
             return new Scan(outcome, reason, byteSize, signals, derivatives, c, local);
         }
@@ -109,25 +113,28 @@ public final class MediaProcessor {
     public Scan scan(byte[] bytes, Long instanceId) {
         boolean classifyLocally = local.runsFor(instanceName(instanceId));
         long start = System.nanoTime();
+        Scan decoded;
+        float[][] input = new float[1][];
         try {
-            return hasher.decoder().decode(bytes, image -> {
+            decoded = hasher.decoder().decode(bytes, image -> {
                 Signals signals = hasher.signals(image, bytes);
                 Derivatives derivatives = previews.render(image);
-                Classification.Result result = null;
-                if (classifyLocally) {
-                    long t0 = System.nanoTime();
-                    result = local.classify(image.image());
-                    metrics.classify().record(Duration.ofNanos(System.nanoTime() - t0));
-                    metrics.classified(LocalClassification.NAME,
-                            result.error() != null ? "failed" : LocalClassification.top(result.scores()));
-                }
-                return new Scan(ScanOutcome.SCANNED, null, bytes.length, signals, derivatives, null, result);
+                // only the small model input is taken here: inference runs after the decoder has let go of the image
+                if (classifyLocally) input[0] = local.input(image.image());
+                return new Scan(ScanOutcome.SCANNED, null, bytes.length, signals, derivatives, null, null);
             });
         } catch (MediaException e) {
             return new Scan(ScanOutcome.of(e.reason()), e.getMessage(), bytes.length, null, null);
         } finally {
             metrics.decodeHash().record(Duration.ofNanos(System.nanoTime() - start));
         }
+        if (!classifyLocally) return decoded;
+        long t0 = System.nanoTime();
+        Classification.Result result = local.classify(input[0]);
+        metrics.classify().record(Duration.ofNanos(System.nanoTime() - t0));
+        metrics.classified(LocalClassification.NAME,
+                result.error() != null ? "failed" : LocalClassification.top(result.scores()));
+        return decoded.withLocal(result);
     }
 
     /**
