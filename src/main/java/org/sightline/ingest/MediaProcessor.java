@@ -118,9 +118,11 @@ public final class MediaProcessor {
         try {
             decoded = hasher.decoder().decode(bytes, image -> {
                 Signals signals = hasher.signals(image, bytes);
-                Derivatives derivatives = previews.render(image);
-                // only the small model input is taken here: inference runs after the decoder has let go of the image
-                if (classifyLocally) input[0] = local.input(image.image());
+                // the model input is area-averaged from the previews' shrunk copy (not the full-size image again),
+                // and only that small input is taken here: inference runs after the decoder has let go of the image
+                Derivatives derivatives = previews.render(image, shrunk -> {
+                    if (classifyLocally) input[0] = local.input(shrunk);
+                });
                 return new Scan(ScanOutcome.SCANNED, null, bytes.length, signals, derivatives, null, null);
             });
         } catch (MediaException e) {
