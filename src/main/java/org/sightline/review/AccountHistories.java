@@ -60,9 +60,10 @@ public final class AccountHistories implements AccountHistory {
                 + "  AND mm.labels <> '') AS labels"
                 + " FROM cases c JOIN media_overview m ON m.id = c.media_id"
                 + " WHERE m.instance_id = :instance AND m.account_id = :account AND c.created_at >= :since"
+                + " AND c.media_id <> :exclude"
                 + " ORDER BY c.created_at DESC, c.id DESC FETCH FIRST 100 ROWS ONLY")
         List<Entry> casesOfAccount(@Bind("instance") long instanceId, @Bind("account") String accountId,
-                                   @Bind("since") Instant since);
+                                   @Bind("exclude") long excludeMediaId, @Bind("since") Instant since);
 
         @SqlQuery("SELECT id FROM instances WHERE name = :name")
         java.util.Optional<Long> instanceId(@Bind("name") String name);
@@ -109,15 +110,19 @@ public final class AccountHistories implements AccountHistory {
         }
     }
 
-    /** The cases of one account of an instance in the last {@code days} days, newest first (at most 100). */
-    public History history(long instanceId, String accountId, Instant now, int days) {
+    /**
+     * The cases of one account of an instance in the last {@code days} days, newest first (at most 100), leaving
+     * out those of media {@code excludeMediaId} (the case page's own; -1: none) from the list and the counts alike.
+     */
+    public History history(long instanceId, String accountId, long excludeMediaId, Instant now, int days) {
         Instant since = now.minus(java.time.Duration.ofDays(days));
         return jdbi.withExtension(Dao.class, dao -> {
             String acct = dao.acctOf(instanceId, accountId);
             String domain = AccountHistory.domainOf(acct);
-            List<Entry> cases = dao.casesOfAccount(instanceId, accountId, since);
-            int confirmed = dao.confirmedOfAccount(instanceId, accountId, -1, since);
-            int domainConfirmed = domain == null ? 0 : dao.confirmedOfDomain(instanceId, "%@" + domain, accountId, -1, since);
+            List<Entry> cases = dao.casesOfAccount(instanceId, accountId, excludeMediaId, since);
+            int confirmed = dao.confirmedOfAccount(instanceId, accountId, excludeMediaId, since);
+            int domainConfirmed = domain == null ? 0
+                    : dao.confirmedOfDomain(instanceId, "%@" + domain, accountId, excludeMediaId, since);
             return new History(accountId, acct, domain, cases, confirmed, domainConfirmed, days);
         });
     }
