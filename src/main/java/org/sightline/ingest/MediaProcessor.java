@@ -254,7 +254,8 @@ public final class MediaProcessor {
                 media.id(), now);
         String riskReasons;
         try {
-            riskReasons = Columns.truncate(json.writeValueAsString(risk.toJson().get("reasons")), 4000);
+            // each reason's text is clipped where it is built (Risk.Reason), so the list fits its column whole
+            riskReasons = json.writeValueAsString(risk.toJson().get("reasons"));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
