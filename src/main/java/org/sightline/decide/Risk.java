@@ -10,8 +10,6 @@ import java.util.Map;
  * of the reasons' points, clamped to 0..100; the weights are configuration ({@link RiskWeights}).
  */
 public record Risk(int score, List<Reason> reasons) {
-    public static final Risk NONE = new Risk(0, List.of());
-
     /**
      * One contribution. Its text is clipped to {@link #MAX_TEXT} characters here, where reasons are built, so that
      * the whole list (at most nine reasons) fits the 4000-character column as valid JSON: a classifier's error can

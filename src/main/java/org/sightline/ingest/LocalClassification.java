@@ -23,8 +23,6 @@ public final class LocalClassification {
 
     /** The classifier's name on cases, in the scan API and in metrics. */
     public static final String NAME = "local";
-    public static final LocalClassification OFF = new LocalClassification(
-            new ClassifierSettings(false, java.util.Set.of(), java.util.Optional.empty()), () -> null);
 
     private final ClassifierSettings settings;
     private final java.util.function.Supplier<LocalClassifier> loader;
@@ -94,8 +92,9 @@ public final class LocalClassification {
     public Classification.Result classify(float[] input) {
         LocalClassifier classifier = classifier();
         if (classifier == null || input == null) {
+            // the model could not be loaded (input() then gave nothing): the image goes to review with the reason
             return new Classification.Result(NAME, NsfwModel.NAME, NsfwModel.VERSION, null,
-                    unavailable != null ? unavailable : "classifier is off");
+                    java.util.Objects.requireNonNullElse(unavailable, "model not loaded"));
         }
         try {
             ClassScores s = classifier.classifyInput(input);
