@@ -265,9 +265,8 @@ public final class MediaProcessor {
             MatchDao matches = h.attach(MatchDao.class);
             matches.deleteFor(media.id());
             matches.insertAll(matchRows(media.id(), outcome));
-            finish(dao, media.id(), scan, decision, now);
+            finish(dao, media.id(), scan, decision, risk.score(), riskReasons, now);
             recordClassifications(h.attach(ClassificationDao.class), media.id(), scan, now);
-            h.attach(ClassificationDao.class).setRisk(media.id(), risk.score(), riskReasons);
             cases.decided(h, media.id(), decision, now);
             return true;
         });
@@ -339,14 +338,15 @@ public final class MediaProcessor {
                 String.join(",", m.labels()), m.match().observe(), vetoed);
     }
 
-    /** Records the scan's hashes, verdict and previews (an unscanned item keeps only its size, if known). */
-    private static void finish(MediaDao dao, long id, Scan scan, Decision decision, Instant now) {
+    /** Records the scan's hashes, verdict (with its risk) and previews (an unscanned item keeps only its size, if known). */
+    private static void finish(MediaDao dao, long id, Scan scan, Decision decision, int riskScore, String riskReasons,
+                               Instant now) {
         Signals s = scan.signals();
         if (s == null) {
             MediaRecord.Hashes size = scan.byteSize() > 0 ? new MediaRecord.Hashes(null, null, null, scan.byteSize(),
                     null, null, null, null, null, null, null) : null;
             dao.finish(id, size, new MediaRecord.Verdict(scan.outcome(), scan.reason(), decision.decision(),
-                    decision.priority(), now), null, null);
+                    decision.priority(), now), riskScore, riskReasons, null, null);
             return;
         }
         String dihedral = s.pdq().dihedral().stream().map(PdqHash::hex).collect(Collectors.joining(","));
@@ -355,6 +355,6 @@ public final class MediaProcessor {
                 PerceptualHashes.hex(s.dhash()), s.md5(), s.sha256());
         Derivatives d = scan.derivatives();
         dao.finish(id, hashes, new MediaRecord.Verdict(scan.outcome(), null, decision.decision(), decision.priority(),
-                now), d.preview().bytes(), d.reveal().bytes());
+                now), riskScore, riskReasons, d.preview().bytes(), d.reveal().bytes());
     }
 }
