@@ -59,8 +59,13 @@ public interface MediaDao {
     @SqlUpdate("UPDATE media SET automatic_actions = FALSE WHERE id = :id")
     void withoutAutomaticActions(@Bind("id") long id);
 
-    @SqlQuery("SELECT automatic_actions FROM media WHERE id = :id")
-    boolean automaticActions(@Bind("id") long id);
+    /** What a decision needs to know of the media row: marked sensitive by its author, automatic actions allowed. */
+    record DecisionFlags(Boolean sensitive, boolean automaticActions) {
+    }
+
+    @SqlQuery("SELECT sensitive, automatic_actions FROM media WHERE id = :id")
+    @org.jdbi.v3.sqlobject.config.RegisterConstructorMapper(DecisionFlags.class)
+    DecisionFlags decisionFlags(@Bind("id") long id);
 
     @SqlUpdate("INSERT INTO media_work (media_id, state, attempts, next_attempt_at, priority)"
             + " VALUES (:id, 'queued', 0, :at, :priority)")

@@ -8,6 +8,7 @@ import org.sightline.decide.Decision;
 import org.sightline.decide.Risk;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.banks.BankService;
+import org.sightline.instances.Instance;
 import org.sightline.instances.InstanceService;
 import org.sightline.hashing.ImageDecoder;
 import org.sightline.hashing.MediaException;
@@ -103,15 +104,15 @@ public final class MediaProcessor {
 
     /** Decodes, hashes and renders the previews of media not from an instance (the local classifier as set). */
     public Scan scan(byte[] bytes) {
-        return scan(bytes, (Long) null);
+        return scan(bytes, (Instance) null);
     }
 
     /**
      * Decodes, hashes, renders the previews and runs the local classifier (unless it is off for this instance),
      * under the decoder's bound on images held at once.
      */
-    public Scan scan(byte[] bytes, Long instanceId) {
-        boolean classifyLocally = local.runsFor(instanceName(instanceId));
+    public Scan scan(byte[] bytes, Instance instance) {
+        boolean classifyLocally = local.runsFor(instance == null ? null : instance.name());
         long start = System.nanoTime();
         Scan decoded;
         float[][] input = new float[1][];
@@ -143,10 +144,9 @@ public final class MediaProcessor {
      * Runs the enabled scanner plugins on a scanned image. A scanner that fails or times out is counted and
      * recorded as a failure, which sends the media to review.
      */
-    public Scan classify(Scan scan, byte[] bytes, String url, Long instanceId) {
+    public Scan classify(Scan scan, byte[] bytes, String url, Instance instance) {
         if (!scan.scanned()) return scan;
-        String kind = instanceId == null ? null
-                : instances.find(instanceId).map(i -> i.kind().wireName()).orElse(null); // plugins name kinds as strings
+        String kind = instance == null ? null : instance.kind().wireName(); // plugins name kinds as strings
         Map<String, Double> flagged = new LinkedHashMap<>();
         List<Classification.Result> results = new ArrayList<>();
         String error = null;
@@ -171,10 +171,6 @@ public final class MediaProcessor {
             }
         }
         return scan.classified(new Classification(error == null ? flagged : Map.of(), error, List.copyOf(results)));
-    }
-
-    private String instanceName(Long instanceId) {
-        return instanceId == null ? null : instances.find(instanceId).map(i -> i.name()).orElse(null);
     }
 
     /** Matches a scan against every bank (nothing for an unscanned item). */
@@ -206,9 +202,12 @@ public final class MediaProcessor {
         MediaRecord media = jdbi.withExtension(MediaDao.class, d -> d.find(mediaId)).orElse(null);
         if (media == null || media.done()) return;
         byte[] bytes = jdbi.withExtension(MediaDao.class, d -> d.pendingBytes(mediaId)).orElse(null);
+        // looked up once: the local classifier's policy needs its name, the scanner plugins its kind
+        Instance instance = media.source().instanceId() == null ? null
+                : instances.find(media.source().instanceId()).orElse(null);
         Scan scan;
         if (bytes != null) {
-            scan = classify(scan(bytes, media.source().instanceId()), bytes, null, media.source().instanceId());
+            scan = classify(scan(bytes, instance), bytes, null, instance);
         } else if (media.source().fetchUrl() == null) {
             scan = new Scan(ScanOutcome.FETCH_FAILED, "no bytes and no URL to fetch", 0, null, null);
         } else {
@@ -216,8 +215,7 @@ public final class MediaProcessor {
             FetchResult fetched = fetcher.fetch(URI.create(media.source().fetchUrl()));
             metrics.fetch().record(Duration.ofNanos(System.nanoTime() - start));
             if (fetched.isOk()) {
-                scan = classify(scan(fetched.bytes(), media.source().instanceId()), fetched.bytes(),
-                        media.source().fetchUrl(), media.source().instanceId());
+                scan = classify(scan(fetched.bytes(), instance), fetched.bytes(), media.source().fetchUrl(), instance);
             } else if (fetched.retryable() && media.work().attempts() < maxAttempts) {
                 Instant next = clock.instant().plus(backoff(media.work().attempts()));
                 jdbi.useExtension(MediaDao.class, d -> d.retryAt(mediaId, next, fetched.reason()));
@@ -242,11 +240,12 @@ public final class MediaProcessor {
      */
     public Decision record(MediaRecord media, String worker, Scan scan, BankService.MatchOutcome found) {
         BankService.MatchOutcome outcome = floodGated(media.id(), found);
-        boolean marked = Boolean.TRUE.equals(jdbi.withExtension(ClassificationDao.class, d -> d.sensitive(media.id())));
+        MediaDao.DecisionFlags flags = jdbi.withExtension(MediaDao.class, d -> d.decisionFlags(media.id()));
+        boolean marked = Boolean.TRUE.equals(flags.sensitive());
         Decision decided = decide(media, scan, outcome, marked);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Decision decision = decided.automatic()
-                && !jdbi.withExtension(MediaDao.class, d -> d.automaticActions(media.id()))
+                && !flags.automaticActions()
                 ? decided.heldForReview("sent by a scan token not bound to the instance") : decided;
         Risk risk = decider.risk(scan.scanned() ? null : scan.outcome().wireName(), outcome.matches(),
                 scan.classification(), marked, media.source().reportCount(),
