@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.awt.image.BufferedImage;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -37,9 +36,7 @@ public final class LocalClassification {
 
     /** The bundled model, or the one in {@code classifier.local.model_dir}; loaded (and a failure kept) on first use. */
     public static LocalClassification load(ClassifierSettings settings) {
-        return new LocalClassification(settings, () -> settings.modelDir()
-                .map(dir -> new LocalClassifier(NsfwModel.load(Path.of(dir))))
-                .orElseGet(LocalClassifier::load));
+        return new LocalClassification(settings, () -> LocalClassifier.load(settings.modelDir()));
     }
 
     /**
