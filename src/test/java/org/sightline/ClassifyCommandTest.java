@@ -71,4 +71,19 @@ class ClassifyCommandTest {
         assertThat(run.err().strip().split("\n")).hasSize(2);
         assertThat(run.err()).contains("notes.txt: ").contains("missing.jpg: no such file");
     }
+
+    @Test
+    void classify_uses_the_configured_model_dir_and_fails_clearly_when_it_holds_no_model() throws Exception {
+        Path good = copy("/classify/drawing.png");
+        Path empty = Files.createDirectory(dir.resolve("no-model"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new String[]{"classify", good.toString()},
+                Map.of("SIGHTLINE_CLASSIFIER_LOCAL_MODEL_DIR", empty.toString()),
+                new PrintWriter(out, true), new PrintWriter(err, true));
+        assertThat(exit).isNotZero();
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).contains("the classifier's model could not be loaded from " + empty)
+                .contains("model.json is missing");
+    }
 }

@@ -19,6 +19,15 @@ public final class LocalClassifier {
         return new LocalClassifier(NsfwModel.load());
     }
 
+    /**
+     * The model in {@code modelDir} ({@code classifier.local.model_dir}), or the bundled one when none is set;
+     * the server and the {@code classify} command load it alike. Throws when the model cannot be loaded.
+     */
+    public static LocalClassifier load(java.util.Optional<String> modelDir) {
+        return new LocalClassifier(modelDir.map(dir -> NsfwModel.load(java.nio.file.Path.of(dir)))
+                .orElseGet(NsfwModel::load));
+    }
+
     public String modelName() {
         return NsfwModel.NAME;
     }

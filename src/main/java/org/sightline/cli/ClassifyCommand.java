@@ -6,6 +6,7 @@ import org.sightline.classify.LocalClassifier;
 import org.sightline.config.Config;
 import org.sightline.hashing.ImageDecoder;
 import org.sightline.hashing.MediaException;
+import org.sightline.ingest.ClassifierSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code classify [--json] FILE...}: the local classifier's five scores per file, in the order given. */
@@ -44,9 +46,18 @@ public final class ClassifyCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Config config = configOption.load(env);
         ImageDecoder decoder = new ImageDecoder(config.maxPixels(), 1);
-        LocalClassifier classifier = LocalClassifier.load();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Optional<String> modelDir = ClassifierSettings.MODEL_DIR.from(config);
+        LocalClassifier classifier;
+        try {
+            classifier = LocalClassifier.load(modelDir); // the model the server would use
+        } catch (RuntimeException e) {
+            err.println("the classifier's model could not be loaded from "
+                    + modelDir.map(dir -> dir + " (classifier.local.model_dir)").orElse("the bundled files") + ": "
+                    + ImageDecoder.oneLine(e));
+            return 2;
+        }
         ObjectMapper mapper = new ObjectMapper();
         int failed = 0;
         for (Path file : files) {

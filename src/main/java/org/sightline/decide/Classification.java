@@ -28,10 +28,6 @@ public record Classification(Map<String, Double> flagged, String error, List<Res
     public record Result(String classifier, String model, String version, Map<String, Double> scores, String error) {
     }
 
-    public boolean empty() {
-        return flagged.isEmpty() && error == null && adultScore() == 0;
-    }
-
     public double strongest() {
         return flagged.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
     }

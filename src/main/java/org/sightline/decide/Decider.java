@@ -17,10 +17,6 @@ public final class Decider {
     private final RiskWeights weights;
     private final AccountHistory history;
 
-    public Decider(ListTrust trust) {
-        this(trust, DecideSettings.ADULT_THRESHOLD_DEFAULT, RiskWeights.DEFAULTS, AccountHistory.NONE);
-    }
-
     /**
      * {@code adultThreshold}: combined porn + hentai at which an unmarked post opens a review case;
      * {@code weights} and {@code history}: the risk score's weights and the authors' earlier cases.
@@ -59,14 +55,10 @@ public final class Decider {
         return Decision.unscanned(outcome, reason, reportCount);
     }
 
-    /** A scanned item: its matches and classification; an automatic action needs the lists' quorum. */
-    public Decision scanned(List<BankService.BankMatch> matches, Classification classification, int reportCount) {
-        return scanned(matches, classification, reportCount, false);
-    }
-
     /**
-     * As above, for a post whose author did or did not mark it sensitive (Mastodon {@code sensitive} or a
-     * content warning, Misskey {@code isSensitive}): classifier scores alone only ever open a review case.
+     * A scanned item: its matches and classification; an automatic action needs the lists' quorum. For a post
+     * whose author did or did not mark it sensitive (Mastodon {@code sensitive} or a content warning, Misskey
+     * {@code isSensitive}), classifier scores alone only ever open a review case.
      */
     public Decision scanned(List<BankService.BankMatch> matches, Classification classification, int reportCount,
                             boolean markedSensitive) {

@@ -10,9 +10,17 @@ import java.util.Map;
  * of the reasons' points, clamped to 0..100; the weights are configuration ({@link RiskWeights}).
  */
 public record Risk(int score, List<Reason> reasons) {
-    public static final Risk NONE = new Risk(0, List.of());
-
+    /**
+     * One contribution. Its text is clipped to {@link #MAX_TEXT} characters here, where reasons are built, so that
+     * the whole list (at most nine reasons) fits the 4000-character column as valid JSON: a classifier's error can
+     * be any length.
+     */
     public record Reason(int points, String text) {
+        public static final int MAX_TEXT = 300;
+
+        public Reason {
+            if (text != null && text.length() > MAX_TEXT) text = text.substring(0, MAX_TEXT - 1) + "…";
+        }
     }
 
     public Risk {

@@ -34,9 +34,6 @@ public interface ClassificationDao {
     record RiskRow(int riskScore, String riskReasons) {
     }
 
-    @SqlUpdate("UPDATE media_verdicts SET risk_score = :score, risk_reasons = :reasons WHERE media_id = :id")
-    void setRisk(@Bind("id") long mediaId, @Bind("score") int score, @Bind("reasons") String reasons);
-
     @SqlQuery("SELECT risk_score, risk_reasons FROM media_verdicts WHERE media_id = :id AND risk_score IS NOT NULL")
     java.util.Optional<RiskRow> risk(@Bind("id") long mediaId);
 

@@ -2,6 +2,7 @@ package org.sightline.ingest;
 
 import org.sightline.classify.ClassScores;
 import org.sightline.classify.LocalClassifier;
+import org.sightline.classify.ModelInput;
 import org.sightline.classify.NsfwModel;
 import org.sightline.decide.Classification;
 import org.sightline.hashing.ImageDecoder;
@@ -9,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.awt.image.BufferedImage;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -22,8 +22,6 @@ public final class LocalClassification {
 
     /** The classifier's name on cases, in the scan API and in metrics. */
     public static final String NAME = "local";
-    public static final LocalClassification OFF = new LocalClassification(
-            new ClassifierSettings(false, java.util.Set.of(), java.util.Optional.empty()), () -> null);
 
     private final ClassifierSettings settings;
     private final java.util.function.Supplier<LocalClassifier> loader;
@@ -38,9 +36,7 @@ public final class LocalClassification {
 
     /** The bundled model, or the one in {@code classifier.local.model_dir}; loaded (and a failure kept) on first use. */
     public static LocalClassification load(ClassifierSettings settings) {
-        return new LocalClassification(settings, () -> settings.modelDir()
-                .map(dir -> new LocalClassifier(NsfwModel.load(Path.of(dir))))
-                .orElseGet(LocalClassifier::load));
+        return new LocalClassification(settings, () -> LocalClassifier.load(settings.modelDir()));
     }
 
     /**
@@ -77,15 +73,28 @@ public final class LocalClassification {
         return settings.runsFor(instanceName);
     }
 
-    /** The scores of one decoded image, or the error it failed with. */
-    public Classification.Result classify(BufferedImage image) {
+    /**
+     * The model's input of one decoded image (a 224 × 224 area average), taken while the decoder still holds the
+     * image; null when the classifier is unavailable ({@link #classify(float[])} then says why).
+     */
+    public float[] input(BufferedImage image) {
         LocalClassifier classifier = classifier();
-        if (classifier == null) {
+        return classifier == null ? null : ModelInput.areaAveraged(image, classifier.inputSide());
+    }
+
+    /**
+     * The scores of one prepared input, or the error it failed with. Run after the decoder has released the
+     * image, so that inference (the costly part) holds neither a decode permit nor the pixel budget.
+     */
+    public Classification.Result classify(float[] input) {
+        LocalClassifier classifier = classifier();
+        if (classifier == null || input == null) {
+            // the model could not be loaded (input() then gave nothing): the image goes to review with the reason
             return new Classification.Result(NAME, NsfwModel.NAME, NsfwModel.VERSION, null,
-                    unavailable != null ? unavailable : "classifier is off");
+                    java.util.Objects.requireNonNullElse(unavailable, "model not loaded"));
         }
         try {
-            ClassScores s = classifier.classify(image);
+            ClassScores s = classifier.classifyInput(input);
             return new Classification.Result(NAME, s.model(), s.version(), s.scores(), null);
         } catch (RuntimeException e) {
             return new Classification.Result(NAME, NsfwModel.NAME, NsfwModel.VERSION, null, ImageDecoder.oneLine(e));

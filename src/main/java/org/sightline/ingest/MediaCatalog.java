@@ -47,7 +47,8 @@ public final class MediaCatalog {
                     reasons.add(new org.sightline.decide.Risk.Reason(r.path("points").asInt(), r.path("text").asText()));
                 }
             } catch (java.io.IOException e) {
-                // reasons cut at the column's length: the score stands, the list is shown as far as it parses
+                // not expected (reasons are clipped to fit their column whole); the score stands, the list is shown
+                // as far as it parses
             }
             return new org.sightline.decide.Risk(row.riskScore(), reasons);
         });

@@ -59,8 +59,13 @@ public interface MediaDao {
     @SqlUpdate("UPDATE media SET automatic_actions = FALSE WHERE id = :id")
     void withoutAutomaticActions(@Bind("id") long id);
 
-    @SqlQuery("SELECT automatic_actions FROM media WHERE id = :id")
-    boolean automaticActions(@Bind("id") long id);
+    /** What a decision needs to know of the media row: marked sensitive by its author, automatic actions allowed. */
+    record DecisionFlags(Boolean sensitive, boolean automaticActions) {
+    }
+
+    @SqlQuery("SELECT sensitive, automatic_actions FROM media WHERE id = :id")
+    @org.jdbi.v3.sqlobject.config.RegisterConstructorMapper(DecisionFlags.class)
+    DecisionFlags decisionFlags(@Bind("id") long id);
 
     @SqlUpdate("INSERT INTO media_work (media_id, state, attempts, next_attempt_at, priority)"
             + " VALUES (:id, 'queued', 0, :at, :priority)")
@@ -117,11 +122,13 @@ public interface MediaDao {
     void retryAt(@Bind("id") long id, @Bind("at") Instant at, @Bind("reason") String reason);
 
     /**
-     * Records one scan: the hashes (null when nothing could be read), the verdict and the preview derivatives;
-     * the pending bytes are no longer needed. Replaces what an earlier attempt may have written.
+     * Records one scan: the hashes (null when nothing could be read), the verdict with its risk score and reasons
+     * (a JSON list of {points, text}) and the preview derivatives; the pending bytes are no longer needed.
+     * Replaces what an earlier attempt may have written.
      */
     @Transaction
-    default void finish(long id, MediaRecord.Hashes hashes, MediaRecord.Verdict verdict, byte[] preview, byte[] reveal) {
+    default void finish(long id, MediaRecord.Hashes hashes, MediaRecord.Verdict verdict, int riskScore,
+                        String riskReasons, byte[] preview, byte[] reveal) {
         markDone(id);
         deleteBlob(id, PENDING);
         deleteBlob(id, PREVIEW);
@@ -129,7 +136,7 @@ public interface MediaDao {
         deleteSignals(id);
         deleteVerdict(id);
         if (hashes != null) insertSignals(id, hashes);
-        insertVerdict(id, verdict);
+        insertVerdict(id, verdict, riskScore, riskReasons);
         if (preview != null) insertBlob(id, PREVIEW, preview);
         if (reveal != null) insertBlob(id, REVEAL, reveal);
     }
@@ -149,9 +156,10 @@ public interface MediaDao {
     @SqlUpdate("DELETE FROM media_verdicts WHERE media_id = :id")
     void deleteVerdict(@Bind("id") long id);
 
-    @SqlUpdate("INSERT INTO media_verdicts (media_id, outcome, reason, decision, priority, processed_at)"
-            + " VALUES (:id, :outcome, :reason, :decision, :priority, :processedAt)")
-    void insertVerdict(@Bind("id") long id, @BindMethods MediaRecord.Verdict verdict);
+    @SqlUpdate("INSERT INTO media_verdicts (media_id, outcome, reason, decision, priority, processed_at, risk_score,"
+            + " risk_reasons) VALUES (:id, :outcome, :reason, :decision, :priority, :processedAt, :riskScore, :riskReasons)")
+    void insertVerdict(@Bind("id") long id, @BindMethods MediaRecord.Verdict verdict, @Bind("riskScore") int riskScore,
+                       @Bind("riskReasons") String riskReasons);
 
     /** Replaces the media's free metadata (a source noting what it learnt later, e.g. that the post is gone). */
     @SqlUpdate("UPDATE media SET metadata = :metadata WHERE id = :id")

@@ -8,6 +8,7 @@ import org.sightline.decide.Decision;
 import org.sightline.decide.Risk;
 import org.jdbi.v3.core.Jdbi;
 import org.sightline.banks.BankService;
+import org.sightline.instances.Instance;
 import org.sightline.instances.InstanceService;
 import org.sightline.hashing.ImageDecoder;
 import org.sightline.hashing.MediaException;
@@ -88,6 +89,10 @@ public final class MediaProcessor {
             this(outcome, reason, byteSize, signals, derivatives, null, null);
         }
 
+        Scan withLocal(Classification.Result r) {
+            return new Scan(outcome, reason, byteSize, signals, derivatives, classification, r);
+        }
+
         Scan classified(Classification c) {
             return new Scan(outcome, reason, byteSize, signals, derivatives, c, local);
         }
@@ -99,45 +104,49 @@ public final class MediaProcessor {
 
     /** Decodes, hashes and renders the previews of media not from an instance (the local classifier as set). */
     public Scan scan(byte[] bytes) {
-        return scan(bytes, (Long) null);
+        return scan(bytes, (Instance) null);
     }
 
     /**
      * Decodes, hashes, renders the previews and runs the local classifier (unless it is off for this instance),
      * under the decoder's bound on images held at once.
      */
-    public Scan scan(byte[] bytes, Long instanceId) {
-        boolean classifyLocally = local.runsFor(instanceName(instanceId));
+    public Scan scan(byte[] bytes, Instance instance) {
+        boolean classifyLocally = local.runsFor(instance == null ? null : instance.name());
         long start = System.nanoTime();
+        Scan decoded;
+        float[][] input = new float[1][];
         try {
-            return hasher.decoder().decode(bytes, image -> {
+            decoded = hasher.decoder().decode(bytes, image -> {
                 Signals signals = hasher.signals(image, bytes);
-                Derivatives derivatives = previews.render(image);
-                Classification.Result result = null;
-                if (classifyLocally) {
-                    long t0 = System.nanoTime();
-                    result = local.classify(image.image());
-                    metrics.classify().record(Duration.ofNanos(System.nanoTime() - t0));
-                    metrics.classified(LocalClassification.NAME,
-                            result.error() != null ? "failed" : LocalClassification.top(result.scores()));
-                }
-                return new Scan(ScanOutcome.SCANNED, null, bytes.length, signals, derivatives, null, result);
+                // the model input is area-averaged from the previews' shrunk copy (not the full-size image again),
+                // and only that small input is taken here: inference runs after the decoder has let go of the image
+                Derivatives derivatives = previews.render(image, shrunk -> {
+                    if (classifyLocally) input[0] = local.input(shrunk);
+                });
+                return new Scan(ScanOutcome.SCANNED, null, bytes.length, signals, derivatives, null, null);
             });
         } catch (MediaException e) {
             return new Scan(ScanOutcome.of(e.reason()), e.getMessage(), bytes.length, null, null);
         } finally {
             metrics.decodeHash().record(Duration.ofNanos(System.nanoTime() - start));
         }
+        if (!classifyLocally) return decoded;
+        long t0 = System.nanoTime();
+        Classification.Result result = local.classify(input[0]);
+        metrics.classify().record(Duration.ofNanos(System.nanoTime() - t0));
+        metrics.classified(LocalClassification.NAME,
+                result.error() != null ? "failed" : LocalClassification.top(result.scores()));
+        return decoded.withLocal(result);
     }
 
     /**
      * Runs the enabled scanner plugins on a scanned image. A scanner that fails or times out is counted and
      * recorded as a failure, which sends the media to review.
      */
-    public Scan classify(Scan scan, byte[] bytes, String url, Long instanceId) {
+    public Scan classify(Scan scan, byte[] bytes, String url, Instance instance) {
         if (!scan.scanned()) return scan;
-        String kind = instanceId == null ? null
-                : instances.find(instanceId).map(i -> i.kind().wireName()).orElse(null); // plugins name kinds as strings
+        String kind = instance == null ? null : instance.kind().wireName(); // plugins name kinds as strings
         Map<String, Double> flagged = new LinkedHashMap<>();
         List<Classification.Result> results = new ArrayList<>();
         String error = null;
@@ -162,10 +171,6 @@ public final class MediaProcessor {
             }
         }
         return scan.classified(new Classification(error == null ? flagged : Map.of(), error, List.copyOf(results)));
-    }
-
-    private String instanceName(Long instanceId) {
-        return instanceId == null ? null : instances.find(instanceId).map(i -> i.name()).orElse(null);
     }
 
     /** Matches a scan against every bank (nothing for an unscanned item). */
@@ -197,9 +202,12 @@ public final class MediaProcessor {
         MediaRecord media = jdbi.withExtension(MediaDao.class, d -> d.find(mediaId)).orElse(null);
         if (media == null || media.done()) return;
         byte[] bytes = jdbi.withExtension(MediaDao.class, d -> d.pendingBytes(mediaId)).orElse(null);
+        // looked up once: the local classifier's policy needs its name, the scanner plugins its kind
+        Instance instance = media.source().instanceId() == null ? null
+                : instances.find(media.source().instanceId()).orElse(null);
         Scan scan;
         if (bytes != null) {
-            scan = classify(scan(bytes, media.source().instanceId()), bytes, null, media.source().instanceId());
+            scan = classify(scan(bytes, instance), bytes, null, instance);
         } else if (media.source().fetchUrl() == null) {
             scan = new Scan(ScanOutcome.FETCH_FAILED, "no bytes and no URL to fetch", 0, null, null);
         } else {
@@ -207,8 +215,7 @@ public final class MediaProcessor {
             FetchResult fetched = fetcher.fetch(URI.create(media.source().fetchUrl()));
             metrics.fetch().record(Duration.ofNanos(System.nanoTime() - start));
             if (fetched.isOk()) {
-                scan = classify(scan(fetched.bytes(), media.source().instanceId()), fetched.bytes(),
-                        media.source().fetchUrl(), media.source().instanceId());
+                scan = classify(scan(fetched.bytes(), instance), fetched.bytes(), media.source().fetchUrl(), instance);
             } else if (fetched.retryable() && media.work().attempts() < maxAttempts) {
                 Instant next = clock.instant().plus(backoff(media.work().attempts()));
                 jdbi.useExtension(MediaDao.class, d -> d.retryAt(mediaId, next, fetched.reason()));
@@ -233,11 +240,12 @@ public final class MediaProcessor {
      */
     public Decision record(MediaRecord media, String worker, Scan scan, BankService.MatchOutcome found) {
         BankService.MatchOutcome outcome = floodGated(media.id(), found);
-        boolean marked = Boolean.TRUE.equals(jdbi.withExtension(ClassificationDao.class, d -> d.sensitive(media.id())));
+        MediaDao.DecisionFlags flags = jdbi.withExtension(MediaDao.class, d -> d.decisionFlags(media.id()));
+        boolean marked = Boolean.TRUE.equals(flags.sensitive());
         Decision decided = decide(media, scan, outcome, marked);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Decision decision = decided.automatic()
-                && !jdbi.withExtension(MediaDao.class, d -> d.automaticActions(media.id()))
+                && !flags.automaticActions()
                 ? decided.heldForReview("sent by a scan token not bound to the instance") : decided;
         Risk risk = decider.risk(scan.scanned() ? null : scan.outcome().wireName(), outcome.matches(),
                 scan.classification(), marked, media.source().reportCount(),
@@ -245,7 +253,8 @@ public final class MediaProcessor {
                 media.id(), now);
         String riskReasons;
         try {
-            riskReasons = Columns.truncate(json.writeValueAsString(risk.toJson().get("reasons")), 4000);
+            // each reason's text is clipped where it is built (Risk.Reason), so the list fits its column whole
+            riskReasons = json.writeValueAsString(risk.toJson().get("reasons"));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -255,9 +264,8 @@ public final class MediaProcessor {
             MatchDao matches = h.attach(MatchDao.class);
             matches.deleteFor(media.id());
             matches.insertAll(matchRows(media.id(), outcome));
-            finish(dao, media.id(), scan, decision, now);
+            finish(dao, media.id(), scan, decision, risk.score(), riskReasons, now);
             recordClassifications(h.attach(ClassificationDao.class), media.id(), scan, now);
-            h.attach(ClassificationDao.class).setRisk(media.id(), risk.score(), riskReasons);
             cases.decided(h, media.id(), decision, now);
             return true;
         });
@@ -329,14 +337,15 @@ public final class MediaProcessor {
                 String.join(",", m.labels()), m.match().observe(), vetoed);
     }
 
-    /** Records the scan's hashes, verdict and previews (an unscanned item keeps only its size, if known). */
-    private static void finish(MediaDao dao, long id, Scan scan, Decision decision, Instant now) {
+    /** Records the scan's hashes, verdict (with its risk) and previews (an unscanned item keeps only its size, if known). */
+    private static void finish(MediaDao dao, long id, Scan scan, Decision decision, int riskScore, String riskReasons,
+                               Instant now) {
         Signals s = scan.signals();
         if (s == null) {
             MediaRecord.Hashes size = scan.byteSize() > 0 ? new MediaRecord.Hashes(null, null, null, scan.byteSize(),
                     null, null, null, null, null, null, null) : null;
             dao.finish(id, size, new MediaRecord.Verdict(scan.outcome(), scan.reason(), decision.decision(),
-                    decision.priority(), now), null, null);
+                    decision.priority(), now), riskScore, riskReasons, null, null);
             return;
         }
         String dihedral = s.pdq().dihedral().stream().map(PdqHash::hex).collect(Collectors.joining(","));
@@ -345,6 +354,6 @@ public final class MediaProcessor {
                 PerceptualHashes.hex(s.dhash()), s.md5(), s.sha256());
         Derivatives d = scan.derivatives();
         dao.finish(id, hashes, new MediaRecord.Verdict(scan.outcome(), null, decision.decision(), decision.priority(),
-                now), d.preview().bytes(), d.reveal().bytes());
+                now), riskScore, riskReasons, d.preview().bytes(), d.reveal().bytes());
     }
 }

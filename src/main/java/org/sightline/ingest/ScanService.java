@@ -120,7 +120,7 @@ public final class ScanService {
         });
         MediaRecord media = this.media.find(id).orElseThrow();
         Future<GateVerdict> verdict = gatePool.submit(() -> {
-            MediaProcessor.Scan scan = processor.classify(processor.scan(bytes, instance.id()), bytes, null, instance.id());
+            MediaProcessor.Scan scan = processor.classify(processor.scan(bytes, instance), bytes, null, instance);
             BankService.MatchOutcome outcome = processor.match(scan);
             Decision decision = processor.record(media, worker, scan, outcome);
             if (!scan.scanned()) return failure(instance, media, scan.outcome() + ": " + scan.reason(), false);

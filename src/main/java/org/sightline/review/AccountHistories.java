@@ -43,26 +43,30 @@ public final class AccountHistories implements AccountHistory {
     interface Dao {
         String CONFIRMED = " c.state = 'decided' AND c.decision = 'confirm' AND c.decided_at >= :since";
 
-        @SqlQuery("SELECT COUNT(*) FROM cases c JOIN media_overview m ON m.id = c.media_id WHERE" + CONFIRMED
-                + " AND m.instance_id = :instance AND m.account_id = :account AND c.media_id <> :exclude")
-        int confirmedOfAccount(@Bind("instance") Long instanceId, @Bind("account") String accountId,
-                               @Bind("exclude") long excludeMediaId, @Bind("since") Instant since);
-
-        @SqlQuery("SELECT COUNT(*) FROM cases c JOIN media_overview m ON m.id = c.media_id WHERE" + CONFIRMED
-                + " AND m.instance_id = :instance AND LOWER(m.acct) LIKE :pattern"
-                + " AND (m.account_id IS NULL OR m.account_id <> :account) AND c.media_id <> :exclude")
-        int confirmedOfDomain(@Bind("instance") Long instanceId, @Bind("pattern") String acctPattern,
-                              @Bind("account") String accountId, @Bind("exclude") long excludeMediaId,
-                              @Bind("since") Instant since);
+        /**
+         * The account's and its domain's other accounts' confirmed cases in one pass (the index cases_confirmed
+         * finds the confirmed cases of the period). {@code byAccount}/{@code byDomain} false: that count is 0.
+         */
+        @SqlQuery("SELECT COALESCE(SUM(CASE WHEN :byAccount AND m.account_id = :account THEN 1 ELSE 0 END), 0) AS account,"
+                + " COALESCE(SUM(CASE WHEN :byDomain AND LOWER(m.acct) LIKE :pattern"
+                + "  AND (m.account_id IS NULL OR m.account_id <> :account) THEN 1 ELSE 0 END), 0) AS domain"
+                + " FROM cases c JOIN media_overview m ON m.id = c.media_id WHERE" + CONFIRMED
+                + " AND m.instance_id = :instance AND c.media_id <> :exclude")
+        @RegisterConstructorMapper(Counts.class)
+        Counts confirmed(@Bind("instance") long instanceId, @Bind("byAccount") boolean byAccount,
+                         @Bind("account") String accountId, @Bind("byDomain") boolean byDomain,
+                         @Bind("pattern") String acctPattern, @Bind("exclude") long excludeMediaId,
+                         @Bind("since") Instant since);
 
         @SqlQuery("SELECT c.id AS case_id, c.media_id, c.state, c.decision, c.created_at, c.decided_at,"
                 + " (SELECT MIN(mm.labels) FROM media_matches mm WHERE mm.media_id = c.media_id AND mm.vetoed = FALSE"
                 + "  AND mm.labels <> '') AS labels"
                 + " FROM cases c JOIN media_overview m ON m.id = c.media_id"
                 + " WHERE m.instance_id = :instance AND m.account_id = :account AND c.created_at >= :since"
+                + " AND c.media_id <> :exclude"
                 + " ORDER BY c.created_at DESC, c.id DESC FETCH FIRST 100 ROWS ONLY")
         List<Entry> casesOfAccount(@Bind("instance") long instanceId, @Bind("account") String accountId,
-                                   @Bind("since") Instant since);
+                                   @Bind("exclude") long excludeMediaId, @Bind("since") Instant since);
 
         @SqlQuery("SELECT id FROM instances WHERE name = :name")
         java.util.Optional<Long> instanceId(@Bind("name") String name);
@@ -86,9 +90,14 @@ public final class AccountHistories implements AccountHistory {
     public Counts confirmedSince(Long instanceId, String accountId, String acct, long excludeMediaId, Instant since) {
         if (instanceId == null) return Counts.NONE;
         String domain = AccountHistory.domainOf(acct);
-        return jdbi.withExtension(Dao.class, dao -> new Counts(
-                accountId == null ? 0 : dao.confirmedOfAccount(instanceId, accountId, excludeMediaId, since),
-                domain == null ? 0 : dao.confirmedOfDomain(instanceId, "%@" + domain, accountId == null ? "" : accountId, excludeMediaId, since)));
+        if (accountId == null && domain == null) return Counts.NONE;
+        return jdbi.withExtension(Dao.class, dao -> counts(dao, instanceId, accountId, domain, excludeMediaId, since));
+    }
+
+    private static Counts counts(Dao dao, long instanceId, String accountId, String domain, long excludeMediaId,
+                                 Instant since) {
+        return dao.confirmed(instanceId, accountId != null, accountId == null ? "" : accountId, domain != null,
+                domain == null ? "" : "%@" + domain, excludeMediaId, since);
     }
 
     /** An account's history as the case page and the API show it. */
@@ -109,16 +118,18 @@ public final class AccountHistories implements AccountHistory {
         }
     }
 
-    /** The cases of one account of an instance in the last {@code days} days, newest first (at most 100). */
-    public History history(long instanceId, String accountId, Instant now, int days) {
+    /**
+     * The cases of one account of an instance in the last {@code days} days, newest first (at most 100), leaving
+     * out those of media {@code excludeMediaId} (the case page's own; -1: none) from the list and the counts alike.
+     */
+    public History history(long instanceId, String accountId, long excludeMediaId, Instant now, int days) {
         Instant since = now.minus(java.time.Duration.ofDays(days));
         return jdbi.withExtension(Dao.class, dao -> {
             String acct = dao.acctOf(instanceId, accountId);
             String domain = AccountHistory.domainOf(acct);
-            List<Entry> cases = dao.casesOfAccount(instanceId, accountId, since);
-            int confirmed = dao.confirmedOfAccount(instanceId, accountId, -1, since);
-            int domainConfirmed = domain == null ? 0 : dao.confirmedOfDomain(instanceId, "%@" + domain, accountId, -1, since);
-            return new History(accountId, acct, domain, cases, confirmed, domainConfirmed, days);
+            List<Entry> cases = dao.casesOfAccount(instanceId, accountId, excludeMediaId, since);
+            Counts counts = counts(dao, instanceId, accountId, domain, excludeMediaId, since);
+            return new History(accountId, acct, domain, cases, counts.account(), counts.domain(), days);
         });
     }
 

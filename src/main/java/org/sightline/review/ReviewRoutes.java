@@ -130,11 +130,9 @@ public final class ReviewRoutes {
         m.put("risk", media.risk(c.mediaId()).orElse(null));
         MediaRecord source = media.find(c.mediaId()).orElse(null);
         if (source != null && source.source().instanceId() != null && source.source().accountId() != null) {
-            AccountHistories.History h = histories.history(source.source().instanceId(), source.source().accountId(),
-                    clock.instant(), historyDays);
-            List<AccountHistories.Entry> earlier = h.cases().stream().filter(e -> e.caseId() != c.id()).toList();
-            m.put("accountHistory", new AccountHistories.History(h.account(), h.acct(), h.domain(), earlier,
-                    h.confirmed(), h.domainConfirmed(), h.days()));
+            // the case's own media is left out of the counts as of the list: "earlier" cases only
+            m.put("accountHistory", histories.history(source.source().instanceId(), source.source().accountId(),
+                    c.mediaId(), clock.instant(), historyDays));
         }
         m.put("markedSensitive", media.markedSensitive(c.mediaId()));
         m.put("suggestedAction", review.suggestedAction(c.id()).orElse(null));
@@ -162,7 +160,7 @@ public final class ReviewRoutes {
         String instance = ctx.pathParam("instance");
         long instanceId = histories.instanceId(instance)
                 .orElseThrow(() -> Refusal.notFound("no instance " + instance));
-        ctx.json(histories.history(instanceId, ctx.pathParam("account"), clock.instant(), historyDays).toJson());
+        ctx.json(histories.history(instanceId, ctx.pathParam("account"), -1, clock.instant(), historyDays).toJson());
     }
 
     private static String provenance(BankEntry e) {

@@ -91,4 +91,21 @@ class RiskScoreTest {
                 false, 0, AccountHistory.Counts.NONE));
         assertThat(failed.score()).isEqualTo(20);
     }
+
+    @Test
+    void a_very_long_classifier_error_is_clipped_so_the_reasons_json_fits_its_column_whole() throws Exception {
+        Classification failed = new Classification(Map.of(), "x".repeat(5000), List.of());
+        Risk r = RiskScore.assess(W, facts(List.of(match(7, "shared", BankPolicy.MARK_SENSITIVE, SignalType.SHA256, 0,
+                        List.of("csam"), false)), Map.of(7L, "low"), failed, false, 4, new AccountHistory.Counts(3, 5)));
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        String json = mapper.writeValueAsString(r.toJson().get("reasons"));
+        assertThat(json.length()).isLessThanOrEqualTo(4000);
+        com.fasterxml.jackson.databind.JsonNode parsed = mapper.readTree(json);
+        assertThat(parsed).hasSize(r.reasons().size());
+        assertThat(r.reasons()).extracting(Risk.Reason::text).anySatisfy(t -> assertThat(t).startsWith("a classifier failed (xxx"));
+        for (int i = 0; i < r.reasons().size(); i++) {
+            assertThat(parsed.get(i).get("text").asText()).isEqualTo(r.reasons().get(i).text());
+            assertThat(parsed.get(i).get("text").asText().length()).isLessThanOrEqualTo(Risk.Reason.MAX_TEXT);
+        }
+    }
 }

@@ -78,6 +78,10 @@ class AccountHistoryTest {
         mia.get("/cases/" + caseOf(first)); // opening a case claims it
         assertThat(mia.postForm("/cases/" + caseOf(first) + "/confirm", "label", "spam").status()).isIn(302, 303);
 
+        // its own page counts only earlier cases: none, not "1 confirmed case" beside "No earlier case"
+        assertThat(mia.get("/cases/" + caseOf(first)).body()).contains(": 0 confirmed cases")
+                .contains("No earlier case of this account.");
+
         JsonNode second = scan(token, "s3", "alice");
         assertThat(second.get("risk").get("score").asInt()).isEqualTo(65);
         assertThat(second.get("risk").get("reasons").get(1).get("text").asText())

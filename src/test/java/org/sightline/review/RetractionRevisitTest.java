@@ -120,4 +120,40 @@ class RetractionRevisitTest {
         JsonNode doc = server.get("/api/v1/media/" + media, root).json();
         assertThat(doc.get("matches")).singleElement().satisfies(m -> assertThat(m.get("bank").asText()).isEqualTo("also"));
     }
+
+    void sql(String statement, long mediaId) {
+        server.deps.database().jdbi().useHandle(h -> h.createUpdate(statement).bind("m", mediaId).execute());
+    }
+
+    @Test
+    void a_reported_case_stays_open_when_its_only_match_is_retracted() {
+        long entry = addEntry("suspect");
+        long media = scanBridge();
+        // the post was also reported by a user (as a report webhook would count it)
+        sql("UPDATE media SET report_count = 1 WHERE id = :m", media);
+
+        assertThat(server.send("DELETE", "/api/v1/banks/suspect/entries/" + entry, root, null, null, null).status())
+                .isEqualTo(200);
+        CaseRow c = caseOf(media);
+        assertThat(c.state()).isEqualTo("open");
+        assertThat(c.decision()).isNull();
+        assertThat(matches(media)).isZero();
+        assertThat(notes(c.id())).singleElement().satisfies(n -> assertThat(n).contains("other evidence remains"));
+    }
+
+    @Test
+    void a_scanner_flagged_case_stays_open_when_its_only_match_is_retracted() {
+        long entry = addEntry("suspect");
+        long media = scanBridge();
+        // the case was also opened by a scanner's flag (the reason the decider writes for flagged scores)
+        sql("UPDATE cases SET reason = 'matched bank suspect; classifier: porn 0.97' WHERE media_id = :m", media);
+
+        assertThat(server.send("DELETE", "/api/v1/banks/suspect/entries/" + entry, root, null, null, null).status())
+                .isEqualTo(200);
+        CaseRow c = caseOf(media);
+        assertThat(c.state()).isEqualTo("open");
+        assertThat(c.decision()).isNull();
+        assertThat(matches(media)).isZero();
+        assertThat(notes(c.id())).singleElement().satisfies(n -> assertThat(n).contains("other evidence remains"));
+    }
 }

@@ -51,7 +51,16 @@ public final class PreviewRenderer {
 
     /** Both derivatives, from one shrink of the full-size image. */
     public Derivatives render(DecodedImage image) {
+        return render(image, copy -> { });
+    }
+
+    /**
+     * Both derivatives, handing {@code shrunk} the RGB copy they are made from (at most {@code reveal_max_side},
+     * transparency on white) so that a classifier in the same decode need not read the full-size image again.
+     */
+    public Derivatives render(DecodedImage image, java.util.function.Consumer<BufferedImage> shrunk) {
         BufferedImage reveal = shrink(image.image(), settings.revealMaxSide());
+        shrunk.accept(reveal);
         return new Derivatives(encode(blurredGrey(reveal)), encode(reveal));
     }
 
