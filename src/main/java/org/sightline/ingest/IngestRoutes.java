@@ -293,6 +293,8 @@ public final class IngestRoutes {
         doc.put("classifications", classifications);
         Boolean sensitive = scans.media().markedSensitive(m.id());
         if (sensitive != null) doc.put("sensitive", sensitive);
+        FileMetadata file = scans.media().fileMetadata(m.id());
+        doc.put("file_metadata", file.isEmpty() ? null : file.toJson());
         doc.put("decision", m.verdict().decision());
         scans.media().risk(m.id()).ifPresent(r -> doc.put("risk", r.toJson()));
         List<Map<String, Object>> actions = new ArrayList<>();

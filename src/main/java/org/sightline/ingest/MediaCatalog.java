@@ -38,6 +38,11 @@ public final class MediaCatalog {
                 .map(StoredClassification::of).toList();
     }
 
+    /** What the file said about itself (camera, time, GPS presence, provenance hints); NONE when nothing. */
+    public FileMetadata fileMetadata(long mediaId) {
+        return jdbi.withExtension(FileMetadataDao.class, dao -> dao.find(mediaId)).orElse(FileMetadata.NONE);
+    }
+
     /** The media item's explained risk score, once decided. */
     public java.util.Optional<org.sightline.decide.Risk> risk(long mediaId) {
         return jdbi.withExtension(ClassificationDao.class, dao -> dao.risk(mediaId)).map(row -> {

@@ -83,18 +83,18 @@ public final class MediaProcessor {
 
     /** A scan of bytes in hand: the signals and derivatives, or the outcome and reason it failed with. */
     public record Scan(ScanOutcome outcome, String reason, long byteSize, Signals signals, Derivatives derivatives,
-                       Classification classification, Classification.Result local) {
+                       FileMetadata metadata, Classification classification, Classification.Result local) {
 
         public Scan(ScanOutcome outcome, String reason, long byteSize, Signals signals, Derivatives derivatives) {
-            this(outcome, reason, byteSize, signals, derivatives, null, null);
+            this(outcome, reason, byteSize, signals, derivatives, FileMetadata.NONE, null, null);
         }
 
         Scan withLocal(Classification.Result r) {
-            return new Scan(outcome, reason, byteSize, signals, derivatives, classification, r);
+            return new Scan(outcome, reason, byteSize, signals, derivatives, metadata, classification, r);
         }
 
         Scan classified(Classification c) {
-            return new Scan(outcome, reason, byteSize, signals, derivatives, c, local);
+            return new Scan(outcome, reason, byteSize, signals, derivatives, metadata, c, local);
         }
 
         public boolean scanned() {
@@ -124,8 +124,12 @@ public final class MediaProcessor {
                 Derivatives derivatives = previews.render(image, shrunk -> {
                     if (classifyLocally) input[0] = local.input(shrunk);
                 });
-                return new Scan(ScanOutcome.SCANNED, null, bytes.length, signals, derivatives, null, null);
+                return new Scan(ScanOutcome.SCANNED, null, bytes.length, signals, derivatives, FileMetadata.NONE,
+                        null, null);
             });
+            // read only from a file that decoded within the pixel and byte caps, outside the decoder's bound
+            decoded = new Scan(decoded.outcome(), null, decoded.byteSize(), decoded.signals(), decoded.derivatives(),
+                    FileMetadata.read(bytes), null, null);
         } catch (MediaException e) {
             return new Scan(ScanOutcome.of(e.reason()), e.getMessage(), bytes.length, null, null);
         } finally {
@@ -266,6 +270,9 @@ public final class MediaProcessor {
             matches.insertAll(matchRows(media.id(), outcome));
             finish(dao, media.id(), scan, decision, risk.score(), riskReasons, now);
             recordClassifications(h.attach(ClassificationDao.class), media.id(), scan, now);
+            FileMetadataDao files = h.attach(FileMetadataDao.class);
+            files.deleteFor(media.id());
+            if (!scan.metadata().isEmpty()) files.insert(media.id(), scan.metadata());
             cases.decided(h, media.id(), decision, now);
             return true;
         });

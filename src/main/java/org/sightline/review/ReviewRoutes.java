@@ -135,6 +135,8 @@ public final class ReviewRoutes {
                     c.mediaId(), clock.instant(), historyDays));
         }
         m.put("markedSensitive", media.markedSensitive(c.mediaId()));
+        org.sightline.ingest.FileMetadata file = media.fileMetadata(c.mediaId());
+        m.put("fileMetadata", file.isEmpty() ? null : file);
         m.put("suggestedAction", review.suggestedAction(c.id()).orElse(null));
         m.put("notes", jdbi.onDemand(CaseDao.class).notes(id));
         List<Object> history = new ArrayList<>(audit.search("", "", "case:" + id, Long.MAX_VALUE, 100));
