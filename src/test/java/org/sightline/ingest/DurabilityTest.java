@@ -154,9 +154,9 @@ class DurabilityTest {
         return Webhooks.status("status.created", statusId(i), "a" + i, media.url("/wee.jpg"));
     }
 
-    private HttpResponse<String> post(String base, byte[] body) throws IOException, InterruptedException {
+    private HttpResponse<String> post(String base, byte[] body, Duration timeout) throws IOException, InterruptedException {
         HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/hooks/mastodon/social"))
-                .timeout(Duration.ofSeconds(10))
+                .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header(WebhookSignature.HEADER, WebhookSignature.sign(Webhooks.SECRET, body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
@@ -235,7 +235,7 @@ class DurabilityTest {
             int o = outcome.get(i);
             if (o == NOT_SENT) continue;
             Node to = all.get(i % all.size());
-            HttpResponse<String> r = post(to.base(), delivery(i));
+            HttpResponse<String> r = to.postOrDumpThreads(delivery(i));
             if ((o == ACKED || o == DUPLICATE_DURING_LOAD)
                     && (r.statusCode() != 200 || !r.body().contains("duplicate"))) redeliveredTwice++;
             if (o == UNKNOWN && r.statusCode() == 200) unknownPersisted++;
@@ -272,7 +272,7 @@ class DurabilityTest {
             int i = next.getAndIncrement();
             if (i >= MAX_DELIVERIES) return;
             try {
-                HttpResponse<String> r = post(base, delivery(i));
+                HttpResponse<String> r = post(base, delivery(i), Duration.ofSeconds(10));
                 outcome.set(i, r.statusCode() == 202 ? ACKED : r.statusCode() == 200 ? DUPLICATE_DURING_LOAD : OTHER);
             } catch (IOException e) {
                 outcome.set(i, UNKNOWN); // the node died (or was dying) with the request in flight
@@ -317,7 +317,7 @@ class DurabilityTest {
             // kept in target/ to read after a failure
             Path log = Files.createDirectories(Path.of("target", "durability-logs")).resolve(name + "-" + (++starts) + ".log");
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx384m", "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+                    "-Xmx384m", "-Djava.awt.headless=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", System.getProperty("java.class.path"),
                     "org.sightline.Main", "serve");
             pb.environment().keySet().removeIf(k -> k.startsWith("SIGHTLINE_"));
             pb.environment().putAll(env);
@@ -350,6 +350,26 @@ class DurabilityTest {
                 Thread.currentThread().interrupt();
             }
             process = null;
+        }
+
+        /**
+         * Posts to this node. The check is of durability, not latency (bench ingest measures that), so a node just
+         * restarted on a loaded machine gets 30 s; one that does not answer even then leaves its threads' stacks
+         * beside its log, so that a hang explains itself.
+         */
+        HttpResponse<String> postOrDumpThreads(byte[] body) throws IOException, InterruptedException {
+            try {
+                return post(base(), body, Duration.ofSeconds(30));
+            } catch (java.net.http.HttpTimeoutException e) {
+                Process p = process;
+                Path dump = Path.of("target", "durability-logs", name + "-" + starts + "-threads.txt");
+                if (p != null) {
+                    new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                            String.valueOf(p.pid()), "Thread.print").redirectErrorStream(true)
+                            .redirectOutput(dump.toFile()).start().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                throw new AssertionError(name + " did not answer a re-delivery within 30 s; its threads: " + dump, e);
+            }
         }
 
         String baseOrNull() {
