@@ -197,7 +197,7 @@ public final class App {
                         clock, listSettings.floodMaxPerHour(), listSettings.limits(), keys);
                 LocalClassification localClassifier = LocalClassification.load(ClassifierSettings.from(config)).preload();
                 MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, new PreviewRenderer(), banks,
-                        instances, plugins, localClassifier, new Decider(trust, DecideSettings.from(config).adultThreshold(),
+                        instances, plugins, localClassifier, new Decider(trust, DecideSettings.from(config),
                                 RiskWeights.from(config), new AccountHistories(db.jdbi())),
                         cases, metrics, clock, ingestSettings.maxAttempts(),
                         subscriptions::admit); // flood control as each match is recorded

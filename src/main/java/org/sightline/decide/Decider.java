@@ -13,17 +13,17 @@ import java.util.stream.Collectors;
 public final class Decider {
     private final ListTrust trust;
 
-    private final double adultThreshold;
+    private final DecideSettings settings;
     private final RiskWeights weights;
     private final AccountHistory history;
 
     /**
-     * {@code adultThreshold}: combined porn + hentai at which an unmarked post opens a review case;
+     * {@code settings}: the combined porn + hentai at which an unmarked post opens a review case, per instance;
      * {@code weights} and {@code history}: the risk score's weights and the authors' earlier cases.
      */
-    public Decider(ListTrust trust, double adultThreshold, RiskWeights weights, AccountHistory history) {
+    public Decider(ListTrust trust, DecideSettings settings, RiskWeights weights, AccountHistory history) {
         this.trust = trust;
-        this.adultThreshold = adultThreshold;
+        this.settings = settings;
         this.weights = weights;
         this.history = history;
     }
@@ -58,12 +58,13 @@ public final class Decider {
     /**
      * A scanned item: its matches and classification; an automatic action needs the lists' quorum. For a post
      * whose author did or did not mark it sensitive (Mastodon {@code sensitive} or a content warning, Misskey
-     * {@code isSensitive}), classifier scores alone only ever open a review case.
+     * {@code isSensitive}), classifier scores alone only ever open a review case, at the threshold set for its
+     * instance ({@code instanceName}; null: not from an instance).
      */
     public Decision scanned(List<BankService.BankMatch> matches, Classification classification, int reportCount,
-                            boolean markedSensitive) {
+                            boolean markedSensitive, String instanceName) {
         Decision d = Decision.scanned(matches, reportCount).with(classification)
-                .withAdultRule(classification, markedSensitive, adultThreshold);
+                .withAdultRule(classification, markedSensitive, settings.adultThresholdFor(instanceName));
         if (!d.automatic()) return d;
         return d.withQuorum(matches, trust.forBanks(matches.stream().map(m -> m.bank().id())
                 .collect(Collectors.toSet())), trust.quorum());

@@ -230,7 +230,7 @@ public final class MediaProcessor {
                 scan = new Scan(ScanOutcome.of(fetched.outcome()), fetched.reason(), 0, null, null);
             }
         }
-        record(media, worker, scan, match(scan));
+        record(media, instance, worker, scan, match(scan));
     }
 
     /** 1 s, 2 s, 4 s, ... capped at 5 minutes. */
@@ -240,13 +240,14 @@ public final class MediaProcessor {
 
     /**
      * Records the result in one transaction, unless another worker already finished the item. Returns the
-     * decision (for the synchronous callers).
+     * decision (for the synchronous callers). {@code instance}: where the media came from, for its own
+     * thresholds (null: the scan API without an instance).
      */
-    public Decision record(MediaRecord media, String worker, Scan scan, BankService.MatchOutcome found) {
+    public Decision record(MediaRecord media, Instance instance, String worker, Scan scan, BankService.MatchOutcome found) {
         BankService.MatchOutcome outcome = floodGated(media.id(), found);
         MediaDao.DecisionFlags flags = jdbi.withExtension(MediaDao.class, d -> d.decisionFlags(media.id()));
         boolean marked = Boolean.TRUE.equals(flags.sensitive());
-        Decision decided = decide(media, scan, outcome, marked);
+        Decision decided = decide(media, instance, scan, outcome, marked);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Decision decision = decided.automatic()
                 && !flags.automaticActions()
@@ -307,9 +308,11 @@ public final class MediaProcessor {
         return new BankService.MatchOutcome(gated, outcome.allowed(), outcome.vetoed());
     }
 
-    private Decision decide(MediaRecord media, Scan scan, BankService.MatchOutcome outcome, boolean marked) {
+    private Decision decide(MediaRecord media, Instance instance, Scan scan, BankService.MatchOutcome outcome,
+                            boolean marked) {
         if (!scan.scanned()) return decider.unscanned(scan.outcome().wireName(), scan.reason(), media.source().reportCount());
-        return decider.scanned(outcome.matches(), scan.classification(), media.source().reportCount(), marked);
+        return decider.scanned(outcome.matches(), scan.classification(), media.source().reportCount(), marked,
+                instance == null ? null : instance.name());
     }
 
     /** Every classifier's answer with its model, replacing an earlier run's. */

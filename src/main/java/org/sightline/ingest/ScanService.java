@@ -122,7 +122,7 @@ public final class ScanService {
         Future<GateVerdict> verdict = gatePool.submit(() -> {
             MediaProcessor.Scan scan = processor.classify(processor.scan(bytes, instance), bytes, null, instance);
             BankService.MatchOutcome outcome = processor.match(scan);
-            Decision decision = processor.record(media, worker, scan, outcome);
+            Decision decision = processor.record(media, instance, worker, scan, outcome);
             if (!scan.scanned()) return failure(instance, media, scan.outcome() + ": " + scan.reason(), false);
             boolean reject = decision.decision() == Outcome.REJECT;
             return new GateVerdict(!reject, decision.decision(), decision.reason(), id);
@@ -145,7 +145,7 @@ public final class ScanService {
     private GateVerdict failure(Instance instance, MediaRecord media, String why, boolean record) {
         metrics.pictrsFailure(instance.failMode());
         if (record) {
-            processor.record(media, media.work().leasedBy(), new MediaProcessor.Scan(ScanOutcome.DECODE_FAILED,
+            processor.record(media, instance, media.work().leasedBy(), new MediaProcessor.Scan(ScanOutcome.DECODE_FAILED,
                     "pict-rs gate: " + why, 0, null, null), new BankService.MatchOutcome(List.of(), List.of(), List.of()));
         }
         return new GateVerdict(instance.failsOpen(), instance.failsOpen() ? Outcome.REVIEW : Outcome.REJECT,

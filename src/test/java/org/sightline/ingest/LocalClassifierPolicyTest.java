@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -111,6 +112,36 @@ class LocalClassifierPolicyTest {
         assertThat(benign.get("classifications").get(0).get("scores").get("neutral").asDouble()).isGreaterThan(0.99);
         assertThat(caseOf(benign.get("id").asLong())).isNull();
         assertThat(server.get("/metrics", null).body()).contains("sightline_classifier_results_total{classifier=\"local\"");
+    }
+
+    @Test
+    void an_instance_threshold_overrides_the_global_one() throws Exception {
+        // globally low enough to flag the photo, but this instance's admin set "never"
+        start(lowThreshold().with("decide.unmarked_adult_thresholds", "other=0.5, social=2"));
+        JsonNode m = post("2201", OVER, false, "");
+        assertThat(m.get("decision").asText()).isEqualTo("pass");
+        assertThat(caseOf(m.get("id").asLong())).isNull();
+        server.close();
+        server = null;
+        media.close();
+        data = Files.createDirectories(data.resolve("second"));
+        // and the other way round: strict on this instance while the global default (0.9) would pass it
+        start(Config.defaults().with("decide.unmarked_adult_thresholds", "social=0.03"));
+        JsonNode flagged = post("2202", OVER, false, "");
+        assertThat(flagged.get("decision").asText()).isEqualTo("review");
+        assertThat(caseOf(flagged.get("id").asLong()).get("suggested_action").asText()).isEqualTo("mark_sensitive");
+    }
+
+    @Test
+    void a_malformed_instance_threshold_is_refused_at_start_with_the_pair_named() {
+        for (String bad : new String[]{"social", "social=high", "=0.5", "social=-1", "social=0.5,social=0.6"}) {
+            assertThatThrownBy(() -> org.sightline.decide.DecideSettings.from(
+                    Config.defaults().with("decide.unmarked_adult_thresholds", bad)))
+                    .as(bad).isInstanceOf(org.sightline.config.ConfigException.class)
+                    .hasMessageContaining("decide.unmarked_adult_thresholds");
+        }
+        assertThat(org.sightline.decide.DecideSettings.from(Config.defaults()
+                .with("decide.unmarked_adult_thresholds", " art = 0.97 ,family=0.6")).adultThresholdFor("art")).isEqualTo(0.97);
     }
 
     @Test
