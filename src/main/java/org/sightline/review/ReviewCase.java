@@ -12,11 +12,11 @@ public record ReviewCase(long id, long mediaId, CaseState state, int priority, S
 
     /**
      * What the case is about, as ingest's media view and the matches show it: the post, the report, the scan, and
-     * the labels and banks of its live matches (comma-joined).
+     * the labels and banks of its live matches (comma-joined), and its risk score (null until decided).
      */
     public record Evidence(String instanceName, String statusId, String statusUrl, String acct, String reportComment,
                            int reportCount, String outcome, String mediaReason, String pdq, String labels,
-                           String banks, boolean hasPreview, String metadata) {
+                           String banks, boolean hasPreview, String metadata, Integer riskScore) {
         private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
         /**
@@ -54,7 +54,7 @@ public record ReviewCase(long id, long mediaId, CaseState state, int priority, S
 
         Evidence withMatches(String labels, String banks) {
             return new Evidence(instanceName, statusId, statusUrl, acct, reportComment, reportCount, outcome,
-                    mediaReason, pdq, labels, banks, hasPreview, metadata);
+                    mediaReason, pdq, labels, banks, hasPreview, metadata, riskScore);
         }
     }
 

@@ -17,7 +17,7 @@ public interface ReviewDao {
             + " c.claimed_by, u.name AS claimed_by_name, c.claimed_until, c.decision, c.decision_reason, c.decided_by,"
             + " c.decided_at, CASE WHEN i.removed_at IS NULL THEN i.name ELSE i.name || ' (removed)' END AS instance_name, m.status_id, m.status_url, COALESCE(m.acct, m.account_id) AS acct, m.report_comment,"
             + " m.report_count, m.outcome, m.reason AS media_reason, m.pdq, '' AS labels, '' AS banks,"
-            + " m.has_preview, m.metadata"
+            + " m.has_preview, m.metadata, m.risk_score"
             + " FROM cases c JOIN media_overview m ON m.id = c.media_id LEFT JOIN instances i ON i.id = m.instance_id"
             + " LEFT JOIN users u ON u.id = c.claimed_by";
 

@@ -100,6 +100,10 @@ class AccountHistoryTest {
         assertThat(page).contains("id=\"risk-score\">65 / 100").contains("id=\"account-history\"")
                 .contains("href=\"/cases/" + caseOf(first) + "\"").contains("1 confirmed case");
 
+        // the queue shows each case's risk score and puts the higher first
+        String risk = "title=\"risk score 0–100: the reasons are on the case page\">";
+        assertThat(mia.get("/queue").body()).containsSubsequence(risk + "65<", risk + "50<");
+
         // confirmed: s1 (no earlier case), s3 (after s1): half are repeat offenders
         mia.get("/cases/" + caseOf(second));
         assertThat(mia.postForm("/cases/" + caseOf(second) + "/confirm", "label", "spam").status()).isIn(302, 303);
