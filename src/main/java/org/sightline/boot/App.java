@@ -248,7 +248,7 @@ public final class App {
                 ExchangeService exchanges = new ExchangeService(db.jdbi(), banks, listFetcher, secrets, audit, clock,
                         ExchangeSettings.from(config), ExchangeService.discover());
                 built.push(exchanges);
-                MisskeyPoller misskeyPolls = new MisskeyPoller(db.jdbi(), instances, workers::wake, clock,
+                MisskeyPoller misskeyPolls = new MisskeyPoller(db.jdbi(), instances, metrics, workers::wake, clock,
                         misskey.pollInterval(), misskey.origin(), misskey.maxPages(), misskey.settle());
                 Jobs jobs = new Jobs(db.jdbi(), clock, ingestSettings.poll().multipliedBy(4), 2);
                 built.push(jobs);

@@ -72,7 +72,8 @@ public final class IngestMetrics {
 
     /**
      * Statuses and media a source brought in, per instance (an admin-given name: bounded by the instances table)
-     * and source ({@code webhook}, {@code stream}, {@code gap_fill}, {@code backfill}).
+     * and source ({@code webhook}, {@code stream}, {@code gap_fill}, {@code backfill}, and Misskey's {@code poll},
+     * whose "statuses" are the drive files read).
      */
     public void seen(String instance, String source, int statuses, int media) {
         if (statuses > 0) Counter.builder("sightline.follow.statuses").description("statuses read, by instance and source")

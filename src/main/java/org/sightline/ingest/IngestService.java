@@ -91,6 +91,7 @@ public final class IngestService {
                 return new WebhookAnswer(200, "duplicate", 0);
             }
             metrics.event(type, "accepted");
+            metrics.seen(instance.name(), "webhook", 1, queued);
             if (queued > 0) wakeWorkers.run();
             return new WebhookAnswer(202, "accepted", queued);
         } catch (UnableToExecuteStatementException e) {

@@ -140,6 +140,7 @@ class WebhookInputTest {
         TestServer.Response metrics = server.get("/metrics", null);
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("sightline_webhook_events_total{outcome=\"accepted\",type=\"status.created\"} 1.0")
-                .contains("sightline_queue_depth");
+                .contains("sightline_queue_depth")
+                .containsPattern("sightline_follow_statuses_total\\{instance=\"[a-z]+\",source=\"webhook\"} 1.0");
     }
 }

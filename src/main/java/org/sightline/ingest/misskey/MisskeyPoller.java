@@ -13,6 +13,7 @@ import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.sightline.ingest.ClassificationDao;
+import org.sightline.ingest.IngestMetrics;
 import org.sightline.ingest.MediaDao;
 import org.sightline.store.Columns;
 import org.sightline.instances.Instance;
@@ -96,6 +97,7 @@ public final class MisskeyPoller implements Polls, AutoCloseable {
 
     private final Jdbi jdbi;
     private final InstanceService instances;
+    private final IngestMetrics metrics;
     private final Runnable wakeWorkers;
     private final Clock clock;
     private final Duration interval;
@@ -117,13 +119,14 @@ public final class MisskeyPoller implements Polls, AutoCloseable {
      * @param settle   how long after its id's time a file may still appear (uploads are stored after their id
      *                 is made); the most recent files are read again until they are this old
      */
-    public MisskeyPoller(Jdbi jdbi, InstanceService instances, Runnable wakeWorkers, Clock clock, Duration interval,
-                         String origin, int maxPages, Duration settle) {
+    public MisskeyPoller(Jdbi jdbi, InstanceService instances, IngestMetrics metrics, Runnable wakeWorkers, Clock clock,
+                         Duration interval, String origin, int maxPages, Duration settle) {
         if (!List.of("local", "remote", "combined").contains(origin)) {
             throw new org.sightline.config.ConfigException("misskey.origin must be local, remote or combined, got " + origin);
         }
         this.jdbi = jdbi;
         this.instances = instances;
+        this.metrics = metrics;
         this.wakeWorkers = wakeWorkers;
         this.clock = clock;
         this.interval = interval;
@@ -174,6 +177,7 @@ public final class MisskeyPoller implements Polls, AutoCloseable {
         if (dao.claim(instance.id(), lease, now, now.plus(LEASE), due) != 1) return Optional.empty();
         String error = null;
         int queued = 0;
+        int read = 0;
         try {
             String cursor = dao.state(instance.id()).map(PollState::cursorId).orElse(null);
             if (cursor == null) {
@@ -189,6 +193,7 @@ public final class MisskeyPoller implements Polls, AutoCloseable {
                 for (int page = 0; page < maxPages; page++) {
                     List<JsonNode> files = list(instance, token.get(), after, PAGE);
                     if (files.isEmpty()) break;
+                    read += files.size();
                     String settled = held ? cursor : settledCursor(files, cursor);
                     held = held || !settled.equals(files.get(files.size() - 1).path("id").asText(""));
                     cursor = settled;
@@ -212,6 +217,7 @@ public final class MisskeyPoller implements Polls, AutoCloseable {
                 dao.failed(instance.id(), lease, now(), truncate(error));
             }
         }
+        metrics.seen(instance.name(), "poll", read, queued);
         if (queued > 0) {
             wakeWorkers.run();
             log.info("event=misskey_polled instance={} queued={}", instance.name(), queued);

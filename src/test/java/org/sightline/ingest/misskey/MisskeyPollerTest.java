@@ -122,6 +122,8 @@ class MisskeyPollerTest {
         assertThat(server.deps.misskeyPolls().state(kitty).orElseThrow().cursorId()).isEqualTo("9k00000199");
         assertThat(server.deps.misskeyPolls().poll(kitty, true)).contains(50);
         assertThat(count("SELECT COUNT(DISTINCT attachment_id) FROM media")).isEqualTo(250);
+        assertThat(server.get("/metrics", null).body())
+                .contains("sightline_follow_media_total{instance=\"" + kitty.name() + "\",source=\"poll\"} 250.0");
     }
 
     @Test
