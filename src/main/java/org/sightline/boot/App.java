@@ -191,9 +191,11 @@ public final class App {
                         .withMaxBytes(listSettings.maxDocumentBytes())
                         .withTimeoutMillis(listSettings.fetchTimeoutMillis()));
                 built.push(listFetcher);
+                // media of the last days matched again against entries that just arrived (lists and exchanges)
+                RetroMatcher retro = new RetroMatcher(db.jdbi(), banks, cases, clock, listSettings.retroWindow());
                 SubscriptionService subscriptions = new SubscriptionService(db.jdbi(), banks, listFetcher,
                         secrets,
-                        new RetroMatcher(db.jdbi(), banks, cases, clock, listSettings.retroWindow()),
+                        retro,
                         clock, listSettings.floodMaxPerHour(), listSettings.limits(), keys);
                 LocalClassification localClassifier = LocalClassification.load(ClassifierSettings.from(config)).preload();
                 MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, new PreviewRenderer(), banks,
@@ -246,7 +248,11 @@ public final class App {
                 SyncScheduler listSync = new SyncScheduler(subscriptions,
                         listSettings.syncInterval(), listSettings.floodCheck());
                 ExchangeService exchanges = new ExchangeService(db.jdbi(), banks, listFetcher, secrets, audit, clock,
-                        ExchangeSettings.from(config), ExchangeService.discover());
+                        ExchangeSettings.from(config), ExchangeService.discover(), (entryIds, act) -> {
+                            var found = retro.find(entryIds);
+                            if (!found.isEmpty()) retro.record(found, act);
+                            return found.size();
+                        });
                 built.push(exchanges);
                 MisskeyPoller misskeyPolls = new MisskeyPoller(db.jdbi(), instances, metrics, workers::wake, clock,
                         misskey.pollInterval(), misskey.origin(), misskey.maxPages(), misskey.settle());

@@ -28,6 +28,7 @@ public final class ExchangeRoutes {
         body.put("pages", out.pages());
         body.put("added", out.added());
         body.put("removed", out.removed());
+        body.put("matched_late", out.matchedLate());
         body.put("message", out.error());
         ctx.json(body);
     }

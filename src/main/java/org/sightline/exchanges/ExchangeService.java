@@ -62,12 +62,23 @@ public final class ExchangeService implements AutoCloseable {
     private final AuditLog audit;
     private final Clock clock;
     private final ExchangeSettings settings;
+    private final RecentMedia recent;
     private final Map<String, Exchange> apis = new LinkedHashMap<>();
     private final String node = UUID.randomUUID().toString().substring(0, 8);
     private Periodic timer;
 
+    /**
+     * Matches the media of the last days again against entries an exchange just added (the sharing stage's
+     * retroactive matcher, wired in boot); {@code act}: open review cases (else record the matches as observed).
+     * Returns the media matched.
+     */
+    public interface RecentMedia {
+        int matchAgainst(Set<Long> entryIds, boolean act);
+    }
+
     public ExchangeService(Jdbi jdbi, BankService banks, MediaFetcher fetcher, SecretBox secrets, AuditLog audit,
-                           Clock clock, ExchangeSettings settings, List<Exchange> exchanges) {
+                           Clock clock, ExchangeSettings settings, List<Exchange> exchanges, RecentMedia recent) {
+        this.recent = recent;
         this.jdbi = jdbi;
         this.banks = banks;
         this.fetcher = fetcher;
@@ -287,8 +298,9 @@ public final class ExchangeService implements AutoCloseable {
 
     // ---- fetching ----
 
-    /** What one fetch did. */
-    public record FetchOutcome(boolean ran, boolean succeeded, int pages, long added, long removed, String error) {
+    /** What one fetch did; {@code matchedLate}: recent media that matched what it added. */
+    public record FetchOutcome(boolean ran, boolean succeeded, int pages, long added, long removed, int matchedLate,
+                               String error) {
     }
 
     /**
@@ -301,8 +313,9 @@ public final class ExchangeService implements AutoCloseable {
         ExchangeDao dao = jdbi.onDemand(ExchangeDao.class);
         String lease = node + ":" + UUID.randomUUID().toString().substring(0, 8);
         Instant now = now();
-        if (dao.claim(row.id(), lease, now, now.plus(LEASE)) != 1) return new FetchOutcome(false, false, 0, 0, 0, "a fetch is running");
+        if (dao.claim(row.id(), lease, now, now.plus(LEASE)) != 1) return new FetchOutcome(false, false, 0, 0, 0, 0, "a fetch is running");
         long added = 0, removed = 0;
+        Set<Long> addedIds = new HashSet<>();
         int pages = 0;
         String checkpoint = row.checkpoint();
         boolean upToDate = false;
@@ -314,29 +327,32 @@ public final class ExchangeService implements AutoCloseable {
             while (pages < MAX_PAGES_PER_FETCH) {
                 Exchange.Page page = api.fetch(new Exchange.Request(config, creds, checkpoint, http, clock));
                 pages++;
-                long[] counts = apply(row, lease, page);
-                added += counts[0];
-                removed += counts[1];
+                removed += apply(row, lease, page, addedIds);
                 checkpoint = page.checkpoint();
                 if (!page.more()) {
                     upToDate = true;
                     break;
                 }
             }
+            added = addedIds.size();
             String floodNote = floodCheck(row, added);
             long usual = floodNote != null ? row.usualAdds() : (row.usualAdds() == 0 ? added : (row.usualAdds() * 3 + added) / 4);
             dao.finish(row.id(), lease, now(), true, floodNote, upToDate, usual);
-            log.info("event=exchange_fetched exchange={} pages={} added={} removed={}", name, pages, added, removed);
-            return new FetchOutcome(true, true, pages, added, removed, floodNote);
+            // recent media matched late: cases only while the bank enforces and this fetch did not trip flood control
+            boolean act = floodNote == null && banks.cached(row.bankId()).map(b -> b.mode() == BankMode.ENFORCE).orElse(false);
+            int late = addedIds.isEmpty() ? 0 : recent.matchAgainst(addedIds, act);
+            log.info("event=exchange_fetched exchange={} pages={} added={} removed={} matched_late={}", name, pages,
+                    added, removed, late);
+            return new FetchOutcome(true, true, pages, added, removed, late, floodNote);
         } catch (ExchangeException e) {
             dao.finish(row.id(), lease, now(), false, truncate(e.getMessage()), false, row.usualAdds());
             log.warn("event=exchange_fetch_failed exchange={} reason={}", name, e.getMessage());
-            return new FetchOutcome(true, false, pages, added, removed, e.getMessage());
+            return new FetchOutcome(true, false, pages, addedIds.size(), removed, 0, e.getMessage());
         } catch (RuntimeException e) {
             String reason = e instanceof Refusal r ? r.getMessage() : "internal error (" + e.getClass().getSimpleName() + "); see the server log";
             dao.finish(row.id(), lease, now(), false, truncate(reason), false, row.usualAdds());
             log.warn("event=exchange_fetch_failed exchange={} error={}", name, e.getClass().getSimpleName(), Sql.loggable(e));
-            return new FetchOutcome(true, false, pages, added, removed, reason);
+            return new FetchOutcome(true, false, pages, addedIds.size(), removed, 0, reason);
         }
     }
 
@@ -361,9 +377,10 @@ public final class ExchangeService implements AutoCloseable {
     /**
      * Applies one page: per record its final state in the page (in the source's order), adding new signals,
      * retracting changed or deleted ones; with a snapshot page, retracting every record it does not list. The
-     * checkpoint moves in the same transaction.
+     * checkpoint moves in the same transaction. Adds the new entries' ids to {@code addedIds}; returns the number
+     * retracted.
      */
-    private long[] apply(ExchangeDao.Row row, String lease, Exchange.Page page) {
+    private long apply(ExchangeDao.Row row, String lease, Exchange.Page page, Set<Long> addedIds) {
         Map<String, Exchange.Update> last = new LinkedHashMap<>();
         for (Exchange.Update u : page.updates()) {
             last.remove(u.recordId());
@@ -408,7 +425,7 @@ public final class ExchangeService implements AutoCloseable {
         // only entries still active are retracted; ones retracted by hand meanwhile are just forgotten
         Set<Long> stillActive = banks.activeAmong(retracts);
         List<Long> active = retracts.stream().filter(stillActive::contains).toList();
-        banks.applyAtomically(bank.name(), adds, active, "exchange:" + row.name(), (h, added) -> {
+        BankService.Applied applied = banks.applyAtomically(bank.name(), adds, active, "exchange:" + row.name(), (h, added) -> {
             ExchangeDao d = h.attach(ExchangeDao.class);
             for (long id : retracts) d.unmap(row.id(), id);
             for (int i = 0; i < added.size(); i++) {
@@ -419,7 +436,8 @@ public final class ExchangeService implements AutoCloseable {
                 throw Refusal.conflict("the exchange's fetch lease was lost");
             }
         });
-        return new long[]{adds.size(), active.size()};
+        for (var e : applied.added()) addedIds.add(e.id());
+        return active.size();
     }
 
     /** The signals Sightline matches, in canonical form; others (and malformed values) are left out. */
