@@ -78,6 +78,20 @@
     if (hint) hint.textContent = "";
   }
 
+  // After a decision: count the undo window down; when it ends the decision is being carried out.
+  var undoBtn = document.getElementById("undo");
+  if (undoBtn) {
+    var left = parseInt(undoBtn.getAttribute("data-seconds"), 10) || 0;
+    var leftText = document.getElementById("undo-left");
+    var tick = setInterval(function () {
+      left -= 1;
+      if (left > 0) { leftText.textContent = "(sent in " + left + " s unless you undo — u)"; return; }
+      clearInterval(tick);
+      undoBtn.disabled = true;
+      leftText.textContent = "(sent: the undo window has passed)";
+    }, 1000);
+  }
+
   document.addEventListener("keydown", function (e) {
     if (armed && e.key !== "c" && e.key !== "Enter" && e.key !== "Shift") disarm();
     if (e.ctrlKey || e.metaKey || e.altKey) return;
@@ -105,6 +119,7 @@
       case "d": if (focusForm("dismiss-form", "dismiss-reason")) e.preventDefault(); break;
       case "e": if (focusForm("escalate-form", "escalate-reason")) e.preventDefault(); break;
       case "q": window.location = "/queue"; break;
+      case "u": if (undoBtn && !undoBtn.disabled) undoBtn.form.submit(); break;
       default: return;
     }
   });

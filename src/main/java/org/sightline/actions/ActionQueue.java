@@ -47,6 +47,25 @@ public final class ActionQueue {
         return transaction.attach(Dao.class).request(mediaId, caseId, action, params, requestedBy, at);
     }
 
+    /**
+     * {@link #request(Handle, long, Long, String, String, String, Instant)} that waits: no worker carries it out
+     * before {@code notBefore} (a moderator's undo window), and until then {@link #withdraw} removes it.
+     */
+    public int requestNotBefore(Handle transaction, long mediaId, Long caseId, String action, String params,
+                                String requestedBy, Instant at, Instant notBefore) {
+        return transaction.attach(Dao.class).requestNotBefore(mediaId, caseId, action, params, requestedBy, at,
+                notBefore);
+    }
+
+    /**
+     * Removes a request that no worker has touched yet (pending, never attempted), in the caller's transaction: an
+     * undone decision leaves no trace in the queue, and the same action can be requested again. Returns whether it
+     * was; false means it is under way or done.
+     */
+    public boolean withdraw(Handle transaction, long mediaId, String action) {
+        return transaction.attach(Dao.class).withdraw(mediaId, action) == 1;
+    }
+
     /** The same, in a transaction of its own. */
     public int request(long mediaId, Long caseId, String action, String params, String requestedBy, Instant at) {
         return jdbi.inTransaction(h -> request(h, mediaId, caseId, action, params, requestedBy, at));
@@ -104,6 +123,17 @@ public final class ActionQueue {
                 + " WHERE NOT EXISTS (SELECT 1 FROM action_requests WHERE media_id = :mediaId AND action = :action)")
         int request(@Bind("mediaId") long mediaId, @Bind("caseId") Long caseId, @Bind("action") String action,
                     @Bind("params") String params, @Bind("by") String requestedBy, @Bind("at") Instant at);
+
+        @SqlUpdate("INSERT INTO action_requests (media_id, case_id, action, state, requested_by, created_at, params,"
+                + " next_attempt_at) SELECT :mediaId, :caseId, :action, 'pending', :by, :at, :params, :notBefore"
+                + " WHERE NOT EXISTS (SELECT 1 FROM action_requests WHERE media_id = :mediaId AND action = :action)")
+        int requestNotBefore(@Bind("mediaId") long mediaId, @Bind("caseId") Long caseId, @Bind("action") String action,
+                             @Bind("params") String params, @Bind("by") String requestedBy, @Bind("at") Instant at,
+                             @Bind("notBefore") Instant notBefore);
+
+        @SqlUpdate("DELETE FROM action_requests WHERE media_id = :mediaId AND action = :action AND state = 'pending'"
+                + " AND attempts = 0")
+        int withdraw(@Bind("mediaId") long mediaId, @Bind("action") String action);
 
         @SqlQuery("SELECT action, state, requested_by, created_at, attempts, result FROM action_requests"
                 + " WHERE media_id = :mediaId ORDER BY id")

@@ -231,7 +231,8 @@ public final class App {
                         panel.idleTimeout(), panel.loginMaxFailures(), panel.loginFailureWindow(),
                         panel.loginMaxFailuresPerMinute());
                 ReviewService review = new ReviewService(db.jdbi(), banks, audit, actionQueue, new ShareProposals(db.jdbi()),
-                        clock, panel.claim());
+                        clock, panel.claim(), panel.undo());
+                built.push(review);
                 Dashboard dashboard = new Dashboard(db.jdbi(), audit, clock);
                 PublishService lists = new PublishService(db.jdbi(), banks, keys, audit, clock,
                         random, listSettings.pageSize(),
@@ -292,11 +293,13 @@ public final class App {
             quarantine.startPurging(ActionSettings.from(config).quarantinePurgeInterval());
             indexGuard.start();
             retention.start();
+            review.start();
         }
 
         @Override
         public void close() {
             quarantine.stopPurging();
+            review.close();
             indexGuard.close();
             exchanges.close();
             retention.stop();
