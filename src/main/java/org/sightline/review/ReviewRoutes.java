@@ -62,6 +62,7 @@ public final class ReviewRoutes {
         routes.post("/cases/{id}/dismiss", r::dismiss, Access.panel(Role.MODERATOR));
         routes.post("/cases/{id}/escalate", r::escalate, Access.panel(Role.MODERATOR));
         routes.post("/cases/{id}/undo", r::undo, Access.panel(Role.MODERATOR));
+        routes.post("/cases/{id}/retry", r::retry, Access.panel(Role.MODERATOR));
         routes.get("/media/{id}/preview", r::preview, Access.panel(Role.VIEWER));
         routes.get("/api/v1/accounts/{instance}/{account}/history", r::accountHistory, Access.token(Scope.ADMIN));
         routes.post("/media/{id}/reveal", r::reveal, Access.panel(Role.MODERATOR));
@@ -155,8 +156,11 @@ public final class ReviewRoutes {
         }
         m.put("localBanks", local);
         m.put("allowBanks", allow);
-        m.put("actionChoices", ReviewService.ACTIONS);
+        List<ReviewService.Choice> choices = review.choices(c);
+        m.put("actionChoices", choices.stream().filter(x -> x.unavailable() == null).toList());
+        m.put("unavailableChoices", choices.stream().filter(x -> x.unavailable() != null).toList());
         m.put("claimMinutes", review.claimFor().toMinutes());
+        m.put("instanceHost", review.instanceHost(c.id()).orElse(null));
         putNotice(ctx, m);
         Page.render(ctx, "case.peb", m);
     }
@@ -201,6 +205,13 @@ public final class ReviewRoutes {
         long id = id(ctx);
         review.undo(id, Access.requireSession(ctx).user());
         ctx.redirect("/cases/" + id + "?done=" + id);
+    }
+
+    /** One more attempt at a failed action, from the case page. */
+    private void retry(Context ctx) {
+        long id = id(ctx);
+        review.retry(id, Access.requireSession(ctx).user(), ctx.formParam("action"));
+        ctx.redirect("/cases/" + id);
     }
 
     /** The notice of the decision named by {@code ?done=}, for the page after a decision. */

@@ -107,6 +107,34 @@ public final class ReviewService implements AutoCloseable {
         return all;
     }
 
+    /** One action a moderator may choose, and why it cannot work for this media (null: it can). */
+    public record Choice(String action, String unavailable) {
+    }
+
+    /**
+     * The actions offered on a case: every choice, with the reason those that cannot work for its media are not
+     * offered (instance kind, plugin, token, scope; sharing needs a PDQ hash).
+     */
+    public List<Choice> choices(ReviewCase c) {
+        List<String> onInstance = ACTIONS.stream().filter(a -> !a.equals(SHARE)).toList();
+        List<Choice> out = new ArrayList<>();
+        actionQueue.unavailable(c.mediaId(), onInstance).forEach((a, why) -> out.add(new Choice(a, why)));
+        out.add(new Choice(SHARE, c.evidence().pdq() == null ? "this media has no PDQ hash to share" : null));
+        return out;
+    }
+
+    /** Tries a failed action of a case once more, now; audited in the same transaction. */
+    public void retry(long caseId, User user, String action) {
+        if (!user.can(Role.MODERATOR)) throw Refusal.forbidden("viewers cannot retry actions");
+        ReviewCase c = find(caseId).orElseThrow(() -> Refusal.notFound("no case " + caseId));
+        jdbi.useTransaction(h -> {
+            if (!actionQueue.retry(h, c.mediaId(), action, now())) {
+                throw Refusal.conflict("case " + caseId + " has no failed '" + action + "' to retry");
+            }
+            audit.append(h, user.name(), "action_retry", "case:" + caseId, "action=" + action);
+        });
+    }
+
     /** Moderators decide open cases; escalated ones are for admins. Viewers decide nothing. */
     public boolean mayDecide(User user, ReviewCase c) {
         if (c.state() == CaseState.OPEN) return user.can(Role.MODERATOR);
@@ -401,6 +429,11 @@ public final class ReviewService implements AutoCloseable {
         if (HoldDao.FAILED.equals(hold.state())) text += " The bank add failed: " + hold.result();
         long left = undoable ? Math.max(1, Duration.between(now, hold.notBefore()).toSeconds()) : 0;
         return Optional.of(new Notice(caseId, text, undoable, left));
+    }
+
+    /** The host of the instance a case's media came from ("social.example"), if it came from one. */
+    public Optional<String> instanceHost(long caseId) {
+        return jdbi.withExtension(HoldDao.class, d -> d.instanceUrl(caseId)).map(ReviewService::host);
     }
 
     private static String host(String url) {
