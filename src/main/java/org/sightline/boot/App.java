@@ -430,7 +430,7 @@ public final class App {
                     deps.database().jdbi(), deps.clock(), RiskWeights.from(deps.config()).historyDays());
             BankPanelRoutes.register(config.routes, deps.banks(), deps.audit());
             AuditRoutes.register(config.routes, deps.audit());
-            SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit());
+            SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit(), deps.trust());
             SharePanelRoutes.register(config.routes, shares(deps));
             LocalAdminRoutes.register(config.routes, deps, json);
 
