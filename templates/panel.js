@@ -137,6 +137,11 @@
       if (job.total !== null) { bar.max = job.total; bar.value = job.done; count.textContent = job.done + "/" + job.total; }
       else { count.textContent = String(job.done); }
       if (cancel && job.state !== "queued" && job.state !== "running") cancel.remove();
+      // the buttons that would start more of the same work wait until this job ends
+      var cell = box.parentNode;
+      if (cell) cell.querySelectorAll("button[data-while-job]").forEach(function (b) {
+        b.disabled = job.state === "queued" || job.state === "running";
+      });
     }
     function poll() {
       fetch("/jobs/" + id, {credentials: "same-origin"}).then(function (r) { return r.ok ? r.json() : null; })
@@ -158,4 +163,13 @@
 document.addEventListener("submit", function (e) {
     var q = e.target.getAttribute && e.target.getAttribute("data-confirm");
     if (q && !window.confirm(q)) e.preventDefault();
+});
+
+// forms whose work takes a while (data-busy holds what to say) cannot be sent twice
+document.addEventListener("submit", function (e) {
+    var busy = e.target.getAttribute && e.target.getAttribute("data-busy");
+    if (!busy || e.defaultPrevented) return;
+    var button = e.target.querySelector("button[type=submit]");
+    if (!button) return;
+    setTimeout(function () { button.disabled = true; button.textContent = busy; }, 0);
 });
