@@ -78,6 +78,20 @@
     if (hint) hint.textContent = "";
   }
 
+  // After a decision: count the undo window down; when it ends the decision is being carried out.
+  var undoBtn = document.getElementById("undo");
+  if (undoBtn) {
+    var left = parseInt(undoBtn.getAttribute("data-seconds"), 10) || 0;
+    var leftText = document.getElementById("undo-left");
+    var tick = setInterval(function () {
+      left -= 1;
+      if (left > 0) { leftText.textContent = "(sent in " + left + " s unless you undo — u)"; return; }
+      clearInterval(tick);
+      undoBtn.disabled = true;
+      leftText.textContent = "(sent: the undo window has passed)";
+    }, 1000);
+  }
+
   document.addEventListener("keydown", function (e) {
     if (armed && e.key !== "c" && e.key !== "Enter" && e.key !== "Shift") disarm();
     if (e.ctrlKey || e.metaKey || e.altKey) return;
@@ -105,6 +119,7 @@
       case "d": if (focusForm("dismiss-form", "dismiss-reason")) e.preventDefault(); break;
       case "e": if (focusForm("escalate-form", "escalate-reason")) e.preventDefault(); break;
       case "q": window.location = "/queue"; break;
+      case "u": if (undoBtn && !undoBtn.disabled) undoBtn.form.submit(); break;
       default: return;
     }
   });
@@ -122,6 +137,11 @@
       if (job.total !== null) { bar.max = job.total; bar.value = job.done; count.textContent = job.done + "/" + job.total; }
       else { count.textContent = String(job.done); }
       if (cancel && job.state !== "queued" && job.state !== "running") cancel.remove();
+      // the buttons that would start more of the same work wait until this job ends
+      var cell = box.parentNode;
+      if (cell) cell.querySelectorAll("button[data-while-job]").forEach(function (b) {
+        b.disabled = job.state === "queued" || job.state === "running";
+      });
     }
     function poll() {
       fetch("/jobs/" + id, {credentials: "same-origin"}).then(function (r) { return r.ok ? r.json() : null; })
@@ -143,4 +163,13 @@
 document.addEventListener("submit", function (e) {
     var q = e.target.getAttribute && e.target.getAttribute("data-confirm");
     if (q && !window.confirm(q)) e.preventDefault();
+});
+
+// forms whose work takes a while (data-busy holds what to say) cannot be sent twice
+document.addEventListener("submit", function (e) {
+    var busy = e.target.getAttribute && e.target.getAttribute("data-busy");
+    if (!busy || e.defaultPrevented) return;
+    var button = e.target.querySelector("button[type=submit]");
+    if (!button) return;
+    setTimeout(function () { button.disabled = true; button.textContent = busy; }, 0);
 });

@@ -28,6 +28,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer(Config config) {
+        // decisions are carried out at once unless a test is about the undo window (panel.undo_seconds)
+        if (config.get("panel.undo_seconds").isEmpty()) config = config.with("panel.undo_seconds", 0);
         deps = App.Deps.open(config);
         app = App.create(deps).start("127.0.0.1", 0);
         deps.startWorkers();

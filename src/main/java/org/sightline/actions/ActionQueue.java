@@ -47,6 +47,25 @@ public final class ActionQueue {
         return transaction.attach(Dao.class).request(mediaId, caseId, action, params, requestedBy, at);
     }
 
+    /**
+     * {@link #request(Handle, long, Long, String, String, String, Instant)} that waits: no worker carries it out
+     * before {@code notBefore} (a moderator's undo window), and until then {@link #withdraw} removes it.
+     */
+    public int requestNotBefore(Handle transaction, long mediaId, Long caseId, String action, String params,
+                                String requestedBy, Instant at, Instant notBefore) {
+        return transaction.attach(Dao.class).requestNotBefore(mediaId, caseId, action, params, requestedBy, at,
+                notBefore);
+    }
+
+    /**
+     * Removes a request that no worker has touched yet (pending, never attempted), in the caller's transaction: an
+     * undone decision leaves no trace in the queue, and the same action can be requested again. Returns whether it
+     * was; false means it is under way or done.
+     */
+    public boolean withdraw(Handle transaction, long mediaId, String action) {
+        return transaction.attach(Dao.class).withdraw(mediaId, action) == 1;
+    }
+
     /** The same, in a transaction of its own. */
     public int request(long mediaId, Long caseId, String action, String params, String requestedBy, Instant at) {
         return jdbi.inTransaction(h -> request(h, mediaId, caseId, action, params, requestedBy, at));
@@ -93,6 +112,58 @@ public final class ActionQueue {
         return transaction.attach(Dao.class).cancel(mediaId, action, why, at) == 1;
     }
 
+    /**
+     * For each of a moderator's action choices ({@code account_suspend} etc. included), why it cannot work for this
+     * media, or null when it can: the instance kind must have an enabled plugin for it, an instance plugin needs the
+     * instance's API token, and a Mastodon or Pleroma token connected here must have been granted the scope.
+     */
+    public Map<String, String> unavailable(long mediaId, List<String> choices) {
+        Dao.Target target = jdbi.withExtension(Dao.class, d -> d.target(mediaId)).orElse(null);
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String choice : choices) out.put(choice, whyNot(choice, target));
+        return out;
+    }
+
+    private String whyNot(String choice, Dao.Target target) {
+        String action = choice.startsWith("account_") ? "account_action" : choice;
+        String kind = target == null ? null : target.kind();
+        Optional<Action> plugin = plugins == null ? Optional.empty() : plugins.actionFor(action, kind);
+        if (plugin.isEmpty()) {
+            return "no enabled plugin does this " + (kind == null ? "for media without an instance (scan API)"
+                    : "on " + kind + " instances");
+        }
+        if (plugin.get().instanceKinds().isEmpty()) return null; // a plugin for any kind, e.g. the outbound webhook
+        if (!target.hasToken()) {
+            return "Sightline has no API token for " + target.name() + ": connect it on the Instances page";
+        }
+        if ("misskey".equals(kind) && action.equals("account_action") && !choice.equals("account_suspend")) {
+            return "Misskey silences and marks accounts with roles, which have no API here: only suspend works";
+        }
+        String scope = switch (action) {
+            case "report", "mark_sensitive" -> "write:reports";
+            case "account_action" -> "admin:write:accounts";
+            default -> null;
+        };
+        String granted = target.scopes();
+        if (scope != null && granted != null && ("mastodon".equals(kind) || "pleroma".equals(kind))) {
+            List<String> have = List.of(granted.trim().split("\\s+"));
+            String parent = scope.substring(0, scope.lastIndexOf(':'));
+            if (!have.contains(scope) && !have.contains(parent)) {
+                return "the token was granted " + granted + ", without " + scope + ": connect " + target.name()
+                        + " again with this action";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Puts a failed request back in the queue for one more attempt now, in the caller's transaction (a moderator's
+     * retry from the case page). Returns whether it was failed and is now pending.
+     */
+    public boolean retry(Handle transaction, long mediaId, String action, Instant at) {
+        return transaction.attach(Dao.class).retry(mediaId, action, at) == 1;
+    }
+
     public record Requested(String action, String state, String requestedBy, Instant createdAt, int attempts,
                             String result) {
     }
@@ -104,6 +175,17 @@ public final class ActionQueue {
                 + " WHERE NOT EXISTS (SELECT 1 FROM action_requests WHERE media_id = :mediaId AND action = :action)")
         int request(@Bind("mediaId") long mediaId, @Bind("caseId") Long caseId, @Bind("action") String action,
                     @Bind("params") String params, @Bind("by") String requestedBy, @Bind("at") Instant at);
+
+        @SqlUpdate("INSERT INTO action_requests (media_id, case_id, action, state, requested_by, created_at, params,"
+                + " next_attempt_at) SELECT :mediaId, :caseId, :action, 'pending', :by, :at, :params, :notBefore"
+                + " WHERE NOT EXISTS (SELECT 1 FROM action_requests WHERE media_id = :mediaId AND action = :action)")
+        int requestNotBefore(@Bind("mediaId") long mediaId, @Bind("caseId") Long caseId, @Bind("action") String action,
+                             @Bind("params") String params, @Bind("by") String requestedBy, @Bind("at") Instant at,
+                             @Bind("notBefore") Instant notBefore);
+
+        @SqlUpdate("DELETE FROM action_requests WHERE media_id = :mediaId AND action = :action AND state = 'pending'"
+                + " AND attempts = 0")
+        int withdraw(@Bind("mediaId") long mediaId, @Bind("action") String action);
 
         @SqlQuery("SELECT action, state, requested_by, created_at, attempts, result FROM action_requests"
                 + " WHERE media_id = :mediaId ORDER BY id")
@@ -119,5 +201,19 @@ public final class ActionQueue {
 
         @SqlQuery("SELECT i.kind FROM media_overview m JOIN instances i ON i.id = m.instance_id WHERE m.id = :mediaId")
         Optional<String> instanceKind(@Bind("mediaId") long mediaId);
+
+        /** The instance a media item came from: its kind, whether it has a token, the scopes asked at connect. */
+        record Target(String name, String kind, boolean hasToken, String scopes) {
+        }
+
+        @SqlQuery("SELECT i.name, i.kind, CASE WHEN i.api_token IS NULL THEN FALSE ELSE TRUE END AS has_token,"
+                + " i.oauth_scopes AS scopes FROM media_overview m JOIN instances i ON i.id = m.instance_id"
+                + " WHERE m.id = :mediaId")
+        @RegisterConstructorMapper(Target.class)
+        Optional<Target> target(@Bind("mediaId") long mediaId);
+
+        @SqlUpdate("UPDATE action_requests SET state = 'pending', next_attempt_at = NULL, updated_at = :at"
+                + " WHERE media_id = :mediaId AND action = :action AND state = 'failed'")
+        int retry(@Bind("mediaId") long mediaId, @Bind("action") String action, @Bind("at") Instant at);
     }
 }

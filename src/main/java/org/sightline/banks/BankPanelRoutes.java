@@ -49,6 +49,11 @@ public final class BankPanelRoutes {
     }
 
     private void list(Context ctx, String error) {
+        list(ctx, error, null);
+    }
+
+    /** {@code form}: the new-bank form as it was sent when refused, shown again. */
+    private void list(Context ctx, String error, Map<String, Object> form) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Bank b : banks.list()) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -66,6 +71,7 @@ public final class BankPanelRoutes {
             m.put("error", error);
             ctx.status(400);
         }
+        if (form != null) m.put("form", form);
         Page.render(ctx, "banks.peb", m);
     }
 
@@ -75,7 +81,12 @@ public final class BankPanelRoutes {
             Bank b = banks.create(new BankService.BankSpec(ctx.formParam("name"), ctx.formParam("kind"),
                     ctx.formParam("policy"), ctx.formParam("mode"), ctx.formParams("label"), null, null, null), s.user().name());
         } catch (Refusal e) {
-            list(ctx, e.getMessage());
+            Map<String, Object> form = new HashMap<>();
+            for (String f : List.of("name", "kind", "policy", "mode")) {
+                form.put(f, ctx.formParam(f) == null ? "" : ctx.formParam(f));
+            }
+            form.put("labels", ctx.formParams("label"));
+            list(ctx, e.getMessage(), form);
             return;
         }
         ctx.redirect("/banks");
@@ -86,6 +97,11 @@ public final class BankPanelRoutes {
     }
 
     private void bank(Context ctx, String error, String done) {
+        bank(ctx, error, done, null);
+    }
+
+    /** {@code form}: what the add-entries form held when it was refused, shown again so nothing is lost. */
+    private void bank(Context ctx, String error, String done, Map<String, Object> form) {
         Bank b;
         try {
             b = banks.get(ctx.pathParam("name"));
@@ -111,6 +127,7 @@ public final class BankPanelRoutes {
             ctx.status(400);
         }
         if (done != null) m.put("done", done);
+        if (form != null) m.put("form", form);
         Page.render(ctx, "bank.peb", m);
     }
 
@@ -133,10 +150,14 @@ public final class BankPanelRoutes {
         PanelSession s = Access.requireSession(ctx);
         String name = ctx.pathParam("name");
         String text = ctx.formParam("lines");
+        Map<String, Object> form = new HashMap<>();
+        form.put("lines", text == null ? "" : text);
+        form.put("note", ctx.formParam("note") == null ? "" : ctx.formParam("note"));
+        form.put("labels", ctx.formParams("label"));
         UploadedFile file = ctx.uploadedFile("file");
         if (file != null && file.size() > 0) {
             if (file.size() > MAX_UPLOAD) {
-                bank(ctx, "the file is larger than 5 MB; use the API for large lists", null);
+                bank(ctx, "the file is larger than 5 MB; use the API for large lists", null, form);
                 return;
             }
             try (InputStream in = file.content()) {
@@ -152,7 +173,7 @@ public final class BankPanelRoutes {
             if (line.isEmpty() || line.startsWith("#")) continue;
             String[] parts = line.split("\\s+");
             if (parts.length != 2) {
-                bank(ctx, "line " + (i + 1) + ": expected '<signal_type> <value>', e.g. 'pdq <64 hex digits>'", null);
+                bank(ctx, "line " + (i + 1) + ": expected '<signal_type> <value>', e.g. 'pdq <64 hex digits>'", null, form);
                 return;
             }
             entries.add(new BankService.NewEntry(parts[0], parts[1], labels, note == null || note.isBlank() ? null : note,
@@ -162,7 +183,7 @@ public final class BankPanelRoutes {
             List<BankEntry> saved = banks.addEntries(name, entries, s.user().name(), s.user().name());
             bank(ctx, null, saved.size() + " entries added");
         } catch (Refusal e) {
-            bank(ctx, e.getMessage(), null);
+            bank(ctx, e.getMessage(), null, form);
         }
     }
 

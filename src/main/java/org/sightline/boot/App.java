@@ -233,7 +233,8 @@ public final class App {
                         panel.idleTimeout(), panel.loginMaxFailures(), panel.loginFailureWindow(),
                         panel.loginMaxFailuresPerMinute());
                 ReviewService review = new ReviewService(db.jdbi(), banks, audit, actionQueue, new ShareProposals(db.jdbi()),
-                        clock, panel.claim());
+                        clock, panel.claim(), panel.undo());
+                built.push(review);
                 Dashboard dashboard = new Dashboard(db.jdbi(), audit, clock);
                 PublishService lists = new PublishService(db.jdbi(), banks, keys, audit, clock,
                         random, listSettings.pageSize(),
@@ -298,11 +299,13 @@ public final class App {
             quarantine.startPurging(ActionSettings.from(config).quarantinePurgeInterval());
             indexGuard.start();
             retention.start();
+            review.start();
         }
 
         @Override
         public void close() {
             quarantine.stopPurging();
+            review.close();
             indexGuard.close();
             exchanges.close();
             retention.stop();
@@ -433,7 +436,7 @@ public final class App {
                     deps.database().jdbi(), deps.clock(), RiskWeights.from(deps.config()).historyDays());
             BankPanelRoutes.register(config.routes, deps.banks(), deps.audit());
             AuditRoutes.register(config.routes, deps.audit());
-            SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit());
+            SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit(), deps.trust());
             SharePanelRoutes.register(config.routes, shares(deps));
             LocalAdminRoutes.register(config.routes, deps, json);
 

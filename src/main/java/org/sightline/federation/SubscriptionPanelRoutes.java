@@ -24,15 +24,23 @@ public final class SubscriptionPanelRoutes {
 
     private final SubscriptionService subscriptions;
     private final AuditLog audit;
+    private final Trust trust;
     private final ObjectMapper json = new ObjectMapper();
 
-    private SubscriptionPanelRoutes(SubscriptionService subscriptions, AuditLog audit) {
+    private SubscriptionPanelRoutes(SubscriptionService subscriptions, AuditLog audit, Trust trust) {
         this.subscriptions = subscriptions;
         this.audit = audit;
+        this.trust = trust;
     }
 
     public static void register(RoutesConfig routes, SubscriptionService subscriptions, AuditLog audit) {
-        SubscriptionPanelRoutes r = new SubscriptionPanelRoutes(subscriptions, audit);
+        register(routes, subscriptions, audit, null);
+    }
+
+    /** {@code trust}: the publishers' trust, set per subscription on the page (null: not shown). */
+    public static void register(RoutesConfig routes, SubscriptionService subscriptions, AuditLog audit, Trust trust) {
+        SubscriptionPanelRoutes r = new SubscriptionPanelRoutes(subscriptions, audit, trust);
+        if (trust != null) routes.post("/subscriptions/{id}/trust", r::trust, Access.panel(Role.ADMIN));
         routes.get("/subscriptions", ctx -> r.page(ctx, 200, Map.of()), Access.panel(Role.ADMIN));
         routes.post("/subscriptions", r::add, Access.panel(Role.ADMIN));
         routes.post("/subscriptions/{id}/sync", r::sync, Access.panel(Role.ADMIN));
@@ -100,6 +108,16 @@ public final class SubscriptionPanelRoutes {
         });
     }
 
+    /** The publisher's trust (low, normal, high: how its entries count toward the quorum), audited as trust_set. */
+    private void trust(Context ctx) {
+        change(ctx, admin -> {
+            long id = id(ctx);
+            String level = String.valueOf(ctx.formParam("trust")).trim();
+            String keyId = trust.setForSubscription(id, level, admin);
+            return "The publisher of subscription " + id + " (key " + keyId + ") is now trusted " + level + ".";
+        });
+    }
+
     private void pause(Context ctx) {
         change(ctx, admin -> {
             long id = id(ctx);
@@ -147,6 +165,7 @@ public final class SubscriptionPanelRoutes {
             row.put("mode", subscriptions.bank(s).mode().wireName()); // the template compares it with string literals
             row.put("bank", subscriptions.bank(s).name());
             row.put("paused", s.paused());
+            if (trust != null) row.put("trust", trust.forSubscription(s.id()));
             row.put("lastSync", s.lastSyncAt() == null ? null : s.lastSyncAt().toString());
             row.put("sequence", s.lastSeq());
             row.put("error", s.lastError());

@@ -78,6 +78,23 @@ public final class Dashboard {
                 repeat == null ? null : (int) Math.round(100 * repeat));
     }
 
+    /**
+     * The queue's size over the last 7 days: the cases waiting (open or escalated) at the end of each UTC day, and
+     * now for today.
+     */
+    public Map<LocalDate, Long> queueSizes() {
+        ReviewDao dao = jdbi.onDemand(ReviewDao.class);
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        Map<LocalDate, Long> out = new TreeMap<>();
+        for (int i = 6; i >= 0; i--) {
+            LocalDate day = today.minusDays(i);
+            Instant end = i == 0 ? now : day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusNanos(1000);
+            out.put(day, dao.waitingAt(end));
+        }
+        return out;
+    }
+
     /** Nearest-rank percentile; null when nothing was decided. */
     static Duration percentile(List<Long> sortedMillis, int p) {
         if (sortedMillis.isEmpty()) return null;

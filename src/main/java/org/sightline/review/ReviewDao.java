@@ -68,6 +68,11 @@ public interface ReviewDao {
     @RegisterConstructorMapper(DecidedRow.class)
     List<DecidedRow> decidedSince(@Bind("since") Instant since);
 
+    /** Cases waiting (open or escalated) at {@code at}: opened by then and not decided by then. */
+    @SqlQuery("SELECT COUNT(*) FROM cases WHERE created_at <= :at"
+            + " AND (state IN ('open', 'escalated') OR decided_at > :at)")
+    long waitingAt(@Bind("at") Instant at);
+
     @SqlQuery("SELECT MIN(created_at) FROM cases WHERE state IN ('open', 'escalated')")
     Optional<Instant> oldestOpen();
 

@@ -61,6 +61,8 @@ public final class ReviewRoutes {
         routes.post("/cases/{id}/confirm", r::confirm, Access.panel(Role.MODERATOR));
         routes.post("/cases/{id}/dismiss", r::dismiss, Access.panel(Role.MODERATOR));
         routes.post("/cases/{id}/escalate", r::escalate, Access.panel(Role.MODERATOR));
+        routes.post("/cases/{id}/undo", r::undo, Access.panel(Role.MODERATOR));
+        routes.post("/cases/{id}/retry", r::retry, Access.panel(Role.MODERATOR));
         routes.get("/media/{id}/preview", r::preview, Access.panel(Role.VIEWER));
         routes.get("/api/v1/accounts/{instance}/{account}/history", r::accountHistory, Access.token(Scope.ADMIN));
         routes.post("/media/{id}/reveal", r::reveal, Access.panel(Role.MODERATOR));
@@ -85,6 +87,7 @@ public final class ReviewRoutes {
         m.put("filter", f);
         m.put("labels", Labels.TAXONOMY);
         m.put("banks", banks.list());
+        putNotice(ctx, m);
         Page.render(ctx, "queue.peb", m);
     }
 
@@ -97,13 +100,16 @@ public final class ReviewRoutes {
         PanelSession s = Access.requireSession(ctx);
         Instant now = clock.instant();
         ReviewService.Filter f = filter(ctx);
+        // the decision just made is announced on whatever page comes next
+        String done = ctx.queryParam("done");
+        String carry = done != null && done.matches("\\d{1,18}") ? "done=" + done : "";
         for (ReviewCase c : review.queue(f, 200)) {
             if (!c.claimedByOther(s.user().id(), now)) {
-                ctx.redirect("/cases/" + c.id());
+                ctx.redirect("/cases/" + c.id() + (carry.isEmpty() ? "" : "?" + carry));
                 return;
             }
         }
-        ctx.redirect("/queue?empty=1");
+        ctx.redirect("/queue?empty=1" + (carry.isEmpty() ? "" : "&" + carry));
     }
 
     private void casePage(Context ctx) {
@@ -152,8 +158,12 @@ public final class ReviewRoutes {
         }
         m.put("localBanks", local);
         m.put("allowBanks", allow);
-        m.put("actionChoices", ReviewService.ACTIONS);
+        List<ReviewService.Choice> choices = review.choices(c);
+        m.put("actionChoices", choices.stream().filter(x -> x.unavailable() == null).toList());
+        m.put("unavailableChoices", choices.stream().filter(x -> x.unavailable() != null).toList());
         m.put("claimMinutes", review.claimFor().toMinutes());
+        m.put("instanceHost", review.instanceHost(c.id()).orElse(null));
+        putNotice(ctx, m);
         Page.render(ctx, "case.peb", m);
     }
 
@@ -177,17 +187,40 @@ public final class ReviewRoutes {
         if (ctx.formParam("share") != null && !actions.contains("share")) actions.add("share");
         review.confirm(id, s.user(), new ReviewService.Confirm(ctx.formParams("label"), ctx.formParam("bank"),
                 actions, ctx.formParam("note")));
-        ctx.redirect("/cases/next");
+        ctx.redirect("/cases/next?done=" + id);
     }
 
     private void dismiss(Context ctx) {
-        review.dismiss(id(ctx), Access.requireSession(ctx).user(), ctx.formParam("reason"), ctx.formParam("allow_bank"));
-        ctx.redirect("/cases/next");
+        long id = id(ctx);
+        review.dismiss(id, Access.requireSession(ctx).user(), ctx.formParam("reason"), ctx.formParam("allow_bank"));
+        ctx.redirect("/cases/next?done=" + id);
     }
 
     private void escalate(Context ctx) {
-        review.escalate(id(ctx), Access.requireSession(ctx).user(), ctx.formParam("reason"));
-        ctx.redirect("/cases/next");
+        long id = id(ctx);
+        review.escalate(id, Access.requireSession(ctx).user(), ctx.formParam("reason"));
+        ctx.redirect("/cases/next?done=" + id);
+    }
+
+    /** Undoes the decision inside its window; the case opens again, with the notice saying so. */
+    private void undo(Context ctx) {
+        long id = id(ctx);
+        review.undo(id, Access.requireSession(ctx).user());
+        ctx.redirect("/cases/" + id + "?done=" + id);
+    }
+
+    /** One more attempt at a failed action, from the case page. */
+    private void retry(Context ctx) {
+        long id = id(ctx);
+        review.retry(id, Access.requireSession(ctx).user(), ctx.formParam("action"));
+        ctx.redirect("/cases/" + id);
+    }
+
+    /** The notice of the decision named by {@code ?done=}, for the page after a decision. */
+    private void putNotice(Context ctx, Map<String, Object> m) {
+        String done = ctx.queryParam("done");
+        if (done == null || !done.matches("\\d{1,18}")) return;
+        review.notice(Long.parseLong(done), Access.requireSession(ctx).user()).ifPresent(n -> m.put("notice", n));
     }
 
     /**

@@ -25,7 +25,7 @@ import java.util.Set;
  * The review queue: claims, and the three decisions. A decision, the actions it queues and its audit event
  * commit together; a moderator decides only a case nobody else holds a live claim on.
  */
-public final class ReviewService {
+public final class ReviewService implements AutoCloseable {
     /**
      * Actions a moderator may queue with a confirmation (carried out by the action plug-ins). {@code delete}
      * deletes the post where a plugin can (Pleroma, Misskey); elsewhere it fails with the reason.
@@ -42,9 +42,21 @@ public final class ReviewService {
     private final ShareProposals shares;
     private final Clock clock;
     private final Duration claimFor;
+    private final Duration undoWindow;
+    private org.sightline.store.Periodic releaser;
 
     public ReviewService(Jdbi jdbi, BankService banks, AuditLog audit, ActionQueue actionQueue, ShareProposals shares,
                          Clock clock, Duration claimFor) {
+        this(jdbi, banks, audit, actionQueue, shares, clock, claimFor, Duration.ZERO);
+    }
+
+    /**
+     * {@code undoWindow}: how long a moderator's decision is held (nothing irreversible sent) and can be undone
+     * ({@code panel.undo_seconds}); zero carries decisions out at once.
+     */
+    public ReviewService(Jdbi jdbi, BankService banks, AuditLog audit, ActionQueue actionQueue, ShareProposals shares,
+                         Clock clock, Duration claimFor, Duration undoWindow) {
+        this.undoWindow = undoWindow;
         this.jdbi = jdbi;
         this.actionQueue = actionQueue;
         this.shares = shares;
@@ -95,6 +107,34 @@ public final class ReviewService {
         return all;
     }
 
+    /** One action a moderator may choose, and why it cannot work for this media (null: it can). */
+    public record Choice(String action, String unavailable) {
+    }
+
+    /**
+     * The actions offered on a case: every choice, with the reason those that cannot work for its media are not
+     * offered (instance kind, plugin, token, scope; sharing needs a PDQ hash).
+     */
+    public List<Choice> choices(ReviewCase c) {
+        List<String> onInstance = ACTIONS.stream().filter(a -> !a.equals(SHARE)).toList();
+        List<Choice> out = new ArrayList<>();
+        actionQueue.unavailable(c.mediaId(), onInstance).forEach((a, why) -> out.add(new Choice(a, why)));
+        out.add(new Choice(SHARE, c.evidence().pdq() == null ? "this media has no PDQ hash to share" : null));
+        return out;
+    }
+
+    /** Tries a failed action of a case once more, now; audited in the same transaction. */
+    public void retry(long caseId, User user, String action) {
+        if (!user.can(Role.MODERATOR)) throw Refusal.forbidden("viewers cannot retry actions");
+        ReviewCase c = find(caseId).orElseThrow(() -> Refusal.notFound("no case " + caseId));
+        jdbi.useTransaction(h -> {
+            if (!actionQueue.retry(h, c.mediaId(), action, now())) {
+                throw Refusal.conflict("case " + caseId + " has no failed '" + action + "' to retry");
+            }
+            audit.append(h, user.name(), "action_retry", "case:" + caseId, "action=" + action);
+        });
+    }
+
     /** Moderators decide open cases; escalated ones are for admins. Viewers decide nothing. */
     public boolean mayDecide(User user, ReviewCase c) {
         if (c.state() == CaseState.OPEN) return user.can(Role.MODERATOR);
@@ -122,11 +162,8 @@ public final class ReviewService {
         Bank bank = bankFor(d.addToBank(), false, c);
         String detail = "labels=" + String.join(",", labels) + (bank == null ? "" : " bank=" + bank.name())
                 + (actions.isEmpty() ? "" : " actions=" + String.join(",", actions)) + note(d.note());
-        decide(c, user, CaseState.DECIDED, "confirm", nzTrim(d.note()), new ArrayList<>(actions), labels, detail);
-        if (bank != null) {
-            remember(c, banks.addEntries(bank.name(), List.of(new BankService.NewEntry("pdq", c.evidence().pdq(), labels,
-                    "confirmed in case " + c.id(), null, null)), user.name()));
-        }
+        decide(c, user, CaseState.DECIDED, "confirm", nzTrim(d.note()), new ArrayList<>(actions), labels, detail,
+                bank, labels, "confirmed in case " + c.id());
     }
 
     public void dismiss(long id, User user, String reason, String allowBank) {
@@ -134,25 +171,15 @@ public final class ReviewService {
         ReviewCase c = decidable(id, user);
         Bank bank = bankFor(allowBank, true, c);
         decide(c, user, CaseState.DECIDED, "dismiss", r, List.of(), List.of(),
-                "reason=" + r + (bank == null ? "" : " allow_bank=" + bank.name()));
-        if (bank != null) {
-            remember(c, banks.addEntries(bank.name(), List.of(new BankService.NewEntry("pdq", c.evidence().pdq(), List.of(),
-                    "dismissed in case " + c.id() + ": " + r, null, null)), user.name()));
-        }
+                "reason=" + r + (bank == null ? "" : " allow_bank=" + bank.name()), bank, List.of(),
+                truncate("dismissed in case " + c.id() + ": " + r, 2000));
     }
 
     public void escalate(long id, User user, String reason) {
         String r = required(reason);
         ReviewCase c = decidable(id, user);
         if (c.state() != CaseState.OPEN) throw Refusal.conflict("case " + id + " is already escalated");
-        decide(c, user, CaseState.ESCALATED, "escalate", r, List.of(), List.of(), "reason=" + r);
-    }
-
-    /** Keeps the case's media as the reference image of the entries made from it. */
-    private void remember(ReviewCase c, List<org.sightline.banks.BankEntry> entries) {
-        if (!c.evidence().hasPreview()) return;
-        ReviewDao dao = jdbi.onDemand(ReviewDao.class);
-        for (org.sightline.banks.BankEntry e : entries) dao.addReference(e.id(), c.mediaId());
+        decide(c, user, CaseState.ESCALATED, "escalate", r, List.of(), List.of(), "reason=" + r, null, List.of(), null);
     }
 
     /** The action a rule offered the moderator on this case (e.g. mark_sensitive), if any. */
@@ -195,28 +222,231 @@ public final class ReviewService {
         return b;
     }
 
+    /**
+     * Records a decision with its action requests, share proposal and audit event in one transaction, and a hold
+     * row saying what it does. With an undo window the actions wait (not before the window's end), and the bank
+     * add and share proposal are made by {@link #releaseDue()} once it passes; without one they are made at once.
+     */
     private void decide(ReviewCase c, User user, CaseState newState, String decision, String reason,
-                        List<String> actions, List<String> labels, String detail) {
+                        List<String> actions, List<String> labels, String detail, Bank bank, List<String> entryLabels,
+                        String entryNote) {
         Instant now = now();
-        jdbi.useTransaction(h -> {
+        boolean held = !(undoWindow.isZero() || undoWindow.isNegative());
+        Instant notBefore = now.plus(undoWindow);
+        boolean share = actions.contains(SHARE);
+        long holdId = jdbi.inTransaction(h -> {
             ReviewDao dao = h.attach(ReviewDao.class);
             if (dao.decide(c.id(), c.state(), newState, decision, reason, user.name(), user.id(), now) != 1) {
                 throw Refusal.conflict("case " + c.id() + " changed meanwhile; reload it");
             }
+            List<String> requested = new ArrayList<>();
             for (String a : actions) {
+                if (a.equals(SHARE)) continue;
                 // account_suspend etc. are one plugin action with the type as its parameter
-                if (a.startsWith("account_")) {
-                    actionQueue.request(h, c.mediaId(), c.id(), "account_action",
-                            "{\"type\":\"" + a.substring("account_".length()) + "\"}", user.name(), now);
-                } else if (a.equals(SHARE)) {
-                    // other moderators approve; they publish the hash with the labels chosen here
-                    shares.propose(h, c.mediaId(), c.id(), labels, user.name(), now);
+                boolean account = a.startsWith("account_");
+                String action = account ? "account_action" : a;
+                String params = account ? "{\"type\":\"" + a.substring("account_".length()) + "\"}" : null;
+                int made = held ? actionQueue.requestNotBefore(h, c.mediaId(), c.id(), action, params, user.name(), now,
+                        notBefore) : actionQueue.request(h, c.mediaId(), c.id(), action, params, user.name(), now);
+                if (made == 1) requested.add(a);
+            }
+            if (share && !held) {
+                // other moderators approve; they publish the hash with the labels chosen here
+                shares.propose(h, c.mediaId(), c.id(), labels, user.name(), now);
+            }
+            HoldDao holds = h.attach(HoldDao.class);
+            holds.insert(new HoldDao.Hold(0, c.id(), decision, user.name(), String.join(",", requested),
+                    bank == null ? null : bank.name(), Labels.join(entryLabels), entryNote,
+                    share ? Labels.join(labels) : null, c.state(), c.decision(), c.decisionReason(), c.decidedBy(),
+                    c.decidedAt(), notBefore, held ? HoldDao.HELD : HoldDao.RELEASED, null, now));
+            audit.append(h, user.name(), decision, "case:" + c.id(), detail
+                    + (held ? " undo_until=" + notBefore.truncatedTo(ChronoUnit.SECONDS) : ""));
+            return holds.latest(c.id()).orElseThrow().id();
+        });
+        if (!held && bank != null) addToBank(holdId, c.id(), bank.name(), user.name(), entryLabels, entryNote, false);
+    }
+
+    /**
+     * Adds the case's hash to the decision's bank, with the entries' reference media; when {@code release}, the
+     * hold is ended (and the share proposal made) in the same transaction, so a release happens exactly once.
+     */
+    private void addToBank(long holdId, long caseId, String bank, String by, List<String> entryLabels, String note,
+                           boolean release) {
+        ReviewCase c = find(caseId).orElseThrow();
+        HoldDao.Hold hold = jdbi.withExtension(HoldDao.class, d -> d.find(holdId)).orElseThrow();
+        banks.applyAtomically(bank, List.of(new BankService.NewEntry("pdq", c.evidence().pdq(), entryLabels, note,
+                null, null)), List.of(), by, (h, added) -> {
+            if (release) releaseIn(h, hold, c);
+            if (c.evidence().hasPreview()) {
+                ReviewDao dao = h.attach(ReviewDao.class);
+                for (org.sightline.banks.BankEntry e : added) dao.addReference(e.id(), c.mediaId());
+            }
+        });
+    }
+
+    /** Ends a hold as released and makes its share proposal; a hold undone or released meanwhile rolls back. */
+    private void releaseIn(org.jdbi.v3.core.Handle h, HoldDao.Hold hold, ReviewCase c) {
+        if (h.attach(HoldDao.class).end(hold.id(), HoldDao.RELEASED, null, now()) != 1) throw new AlreadyEnded();
+        if (hold.shareLabels() != null) {
+            shares.propose(h, c.mediaId(), c.id(), Labels.split(hold.shareLabels()), hold.decidedBy(), now());
+        }
+    }
+
+    /** Thrown inside a release's transaction when another node (or an undo) ended the hold first. */
+    private static final class AlreadyEnded extends RuntimeException {
+        AlreadyEnded() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Carries out the held decisions whose undo window has passed (their actions are already due by themselves):
+     * the bank add and share proposal. Run every second by {@link #start()}; safe on several nodes at once.
+     */
+    public int releaseDue() {
+        int released = 0;
+        for (long id : jdbi.withExtension(HoldDao.class, d -> d.due(now(), 100))) {
+            HoldDao.Hold hold = jdbi.withExtension(HoldDao.class, d -> d.find(id)).orElseThrow();
+            try {
+                if (hold.bank() != null) {
+                    addToBank(hold.id(), hold.caseId(), hold.bank(), hold.decidedBy(), Labels.split(hold.entryLabels()),
+                            hold.entryNote(), true);
                 } else {
-                    actionQueue.request(h, c.mediaId(), c.id(), a, null, user.name(), now);
+                    ReviewCase c = find(hold.caseId()).orElseThrow();
+                    jdbi.useTransaction(h -> releaseIn(h, hold, c));
+                }
+                released++;
+            } catch (AlreadyEnded e) {
+                // undone, or released by another node: nothing to do
+            } catch (Refusal e) {
+                // the bank was archived or removed meanwhile: the decision stands, the add is reported
+                jdbi.useTransaction(h -> {
+                    if (h.attach(HoldDao.class).end(hold.id(), HoldDao.FAILED, truncate(e.getMessage(), 1000), now()) == 1) {
+                        audit.append(h, "sightline", "decision_release_failed", "case:" + hold.caseId(),
+                                "bank=" + hold.bank() + ": " + e.getMessage());
+                    }
+                });
+            }
+        }
+        return released;
+    }
+
+    /** Starts releasing held decisions (with an undo window; without one nothing is ever held). */
+    public synchronized void start() {
+        if (releaser != null || undoWindow.isZero() || undoWindow.isNegative()) return;
+        releaser = org.sightline.store.Periodic.start("decision-release", Duration.ZERO, Duration.ofSeconds(1),
+                this::releaseDue);
+    }
+
+    @Override
+    public synchronized void close() {
+        org.sightline.store.Periodic.close(releaser);
+        releaser = null;
+    }
+
+    /** The undo window of the panel's decisions. */
+    public Duration undoWindow() {
+        return undoWindow;
+    }
+
+    /**
+     * Undoes a decision inside its window: withdraws its waiting action requests, drops its bank add and share
+     * proposal, puts the case back in the queue as it was, audited, all in one transaction. Only its decider (or
+     * an admin) may; refused once anything of it may have been sent.
+     */
+    public void undo(long caseId, User user) {
+        Instant now = now();
+        jdbi.useTransaction(h -> {
+            HoldDao holds = h.attach(HoldDao.class);
+            HoldDao.Hold hold = holds.latest(caseId).filter(x -> !HoldDao.UNDONE.equals(x.state()))
+                    .orElseThrow(() -> Refusal.conflict("case " + caseId + " has no decision to undo"));
+            if (!hold.decidedBy().equals(user.name()) && !user.can(Role.ADMIN)) {
+                throw Refusal.forbidden("only " + hold.decidedBy() + " or an admin can undo this decision");
+            }
+            if (!HoldDao.HELD.equals(hold.state()) || !hold.notBefore().isAfter(now)) {
+                throw Refusal.conflict("the decision on case " + caseId + " can no longer be undone: its window"
+                        + " has passed and it is being carried out");
+            }
+            if (holds.end(hold.id(), HoldDao.UNDONE, "undone by " + user.name(), now) != 1) {
+                throw Refusal.conflict("case " + caseId + " changed meanwhile; reload it");
+            }
+            long mediaId = find(caseId).orElseThrow().mediaId();
+            for (String a : hold.actions().isEmpty() ? List.<String>of() : List.of(hold.actions().split(","))) {
+                String action = a.startsWith("account_") ? "account_action" : a;
+                if (!actionQueue.withdraw(h, mediaId, action)) {
+                    throw Refusal.conflict("the decision on case " + caseId + " can no longer be undone: " + a
+                            + " is already under way");
                 }
             }
-            audit.append(h, user.name(), decision, "case:" + c.id(), detail);
+            if (holds.undecide(hold, now) != 1) throw Refusal.conflict("case " + caseId + " changed meanwhile; reload it");
+            audit.append(h, user.name(), "undo", "case:" + caseId, "decision=" + hold.decision()
+                    + (hold.actions().isEmpty() ? "" : " withdrawn=" + hold.actions())
+                    + (hold.bank() == null ? "" : " not_added_to=" + hold.bank())
+                    + (hold.shareLabels() == null ? "" : " share_not_proposed"));
         });
+    }
+
+    /** What the panel says after a decision, and whether (and how long) it can still be undone by {@code user}. */
+    public record Notice(long caseId, String text, boolean undoable, long secondsLeft) {
+    }
+
+    public Optional<Notice> notice(long caseId, User user) {
+        ReviewCase c = find(caseId).orElse(null);
+        if (c == null) return Optional.empty();
+        HoldDao.Hold hold = jdbi.withExtension(HoldDao.class, d -> d.latest(caseId)).orElse(null);
+        if (hold == null) return Optional.empty();
+        if (HoldDao.UNDONE.equals(hold.state())) {
+            return Optional.of(new Notice(caseId, "Case " + caseId + ": the " + hold.decision()
+                    + " was undone; the case is back in the queue.", false, 0));
+        }
+        Instant now = now();
+        boolean undoable = HoldDao.HELD.equals(hold.state()) && hold.notBefore().isAfter(now)
+                && (hold.decidedBy().equals(user.name()) || user.can(Role.ADMIN));
+        String where = jdbi.withExtension(HoldDao.class, d -> d.instanceUrl(caseId)).map(ReviewService::host)
+                .orElse(c.evidence().instanceName() == null ? "the instance" : c.evidence().instanceName());
+        List<String> done = new ArrayList<>();
+        for (String a : hold.actions().isEmpty() ? List.<String>of() : List.of(hold.actions().split(","))) {
+            done.add(switch (a) {
+                case "report" -> "reported to " + where;
+                case "mark_sensitive" -> "marked sensitive on " + where;
+                case "delete" -> "post deleted on " + where;
+                case "quarantine" -> "evidence quarantined";
+                case "account_sensitive" -> "account marked sensitive on " + where;
+                case "account_silence" -> "account silenced on " + where;
+                case "account_suspend" -> "account suspended on " + where;
+                default -> a.replace('_', ' ');
+            });
+        }
+        if (hold.bank() != null) done.add("hash added to " + hold.bank());
+        if (hold.shareLabels() != null) done.add("proposed for sharing");
+        String verb = switch (hold.decision()) {
+            case "confirm" -> "confirmed";
+            case "dismiss" -> "dismissed";
+            case "escalate" -> "escalated to an admin";
+            default -> hold.decision();
+        };
+        String text = "Case " + caseId + " " + verb + (done.isEmpty() ? "." : ": " + String.join(", ", done) + ".");
+        if (HoldDao.FAILED.equals(hold.state())) text += " The bank add failed: " + hold.result();
+        long left = undoable ? Math.max(1, Duration.between(now, hold.notBefore()).toSeconds()) : 0;
+        return Optional.of(new Notice(caseId, text, undoable, left));
+    }
+
+    /** The host of the instance a case's media came from ("social.example"), if it came from one. */
+    public Optional<String> instanceHost(long caseId) {
+        return jdbi.withExtension(HoldDao.class, d -> d.instanceUrl(caseId)).map(ReviewService::host);
+    }
+
+    private static String host(String url) {
+        try {
+            String h = java.net.URI.create(url).getHost();
+            return h == null ? url : h;
+        } catch (IllegalArgumentException e) {
+            return url;
+        }
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
     private ReviewCase withMatches(ReviewDao dao, ReviewCase c) {

@@ -92,7 +92,15 @@ public final class AccountRoutes {
     }
 
     private void loginForm(Context ctx) {
-        loginPage(ctx, 200, Map.of("next", safeNext(ctx.queryParam("next"))));
+        Map<String, Object> m = new HashMap<>();
+        m.put("next", safeNext(ctx.queryParam("next")));
+        // after accepting an invitation: a welcome, and the chosen name filled in
+        if ("1".equals(ctx.queryParam("welcome"))) {
+            m.put("welcome", true);
+            String name = ctx.queryParam("username");
+            if (name != null && name.length() <= 100) m.put("username", name);
+        }
+        loginPage(ctx, 200, m);
     }
 
     private void login(Context ctx) {
@@ -254,14 +262,15 @@ public final class AccountRoutes {
                     "username", nz(ctx.formParam("username"))));
             return;
         }
+        User u;
         try {
-            User u = users.accept(token, ctx.formParam("username"), password);
+            u = users.accept(token, ctx.formParam("username"), password);
             audit.append(u.name(), "invitation_accepted", "user:" + u.name(), "role=" + u.role());
         } catch (IllegalArgumentException e) {
             publicPage(ctx, 400, "invite.peb", Map.of("error", e.getMessage(), "username", nz(ctx.formParam("username"))));
             return;
         }
-        ctx.redirect("/login");
+        ctx.redirect("/login?welcome=1&username=" + java.net.URLEncoder.encode(u.name(), StandardCharsets.UTF_8));
     }
 
     /** Only a local path: never an open redirect to another site. */

@@ -58,7 +58,7 @@ public final class FakeMastodon implements AutoCloseable {
     }
 
     /** The next call answers {@code status} (once per call to this method). */
-    void failNext(int status) {
+    public void failNext(int status) {
         failures.add(status);
     }
 

@@ -136,7 +136,7 @@ class ReviewPanelTest {
         PanelClient.Page r = mia.postForm("/cases/" + id + "/confirm", "label", "spam", "label", "sexual",
                 "bank", "known-bad", "action", "report", "action", "mark_sensitive", "share", "1", "note", "seen before");
         assertThat(r.status()).isIn(302, 303);
-        assertThat(r.location()).isEqualTo("/cases/next");
+        assertThat(r.location()).isEqualTo("/cases/next?done=" + id);
         ReviewCase c = server.deps.review().find(id).orElseThrow();
         assertThat(c.state().wireName()).isEqualTo("decided");
         assertThat(c.decision()).isEqualTo("confirm");

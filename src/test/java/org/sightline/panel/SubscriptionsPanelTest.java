@@ -141,4 +141,26 @@ class SubscriptionsPanelTest {
         assertThat(bad.body()).contains("subscription-error");
         assertThat(ada.postForm("/subscriptions/999/sync").status()).isEqualTo(404);
     }
+
+    @Test
+    void an_admin_sets_a_publishers_trust_on_the_page_audited_and_a_bad_level_is_refused() {
+        long id = subscribe(keyA.keyId());
+        assertThat(ada.get("/subscriptions").body()).contains("id=\"trust-" + id + "\">normal<");
+        PanelClient.Page set = ada.postForm("/subscriptions/" + id + "/trust", "trust", "high");
+        assertThat(set.status()).isEqualTo(200);
+        assertThat(set.body()).contains("is now trusted high").contains("id=\"trust-" + id + "\">high<");
+        assertThat(b.deps.trust().forSubscription(id)).isEqualTo("high");
+        assertThat(audit("trust_set")).singleElement().satisfies(e -> {
+            assertThat(e.actor()).isEqualTo("ada");
+            assertThat(e.detail()).isEqualTo("trust=high");
+        });
+        PanelClient.Page bad = ada.postForm("/subscriptions/" + id + "/trust", "trust", "total");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("trust must be low, normal or high");
+        assertThat(b.deps.trust().forSubscription(id)).isEqualTo("high");
+        // moderators do not reach it
+        PanelClient mia = login("mia");
+        mia.get("/queue");
+        assertThat(mia.postForm("/subscriptions/" + id + "/trust", "trust", "low").status()).isEqualTo(403);
+    }
 }
