@@ -187,6 +187,85 @@ class ExchangesTest {
         assertThat(rawMatches(B)).isZero();
     }
 
+    static final String TX_TOKEN = "123456789|abcdefghijklmnopqrstuvwxyz012345";
+
+    static String txUpdate(String type, String hash, long lastUpdated, boolean delete, String status) {
+        String descriptors = delete ? "" : ", \"descriptors\": {\"data\": [{\"id\": \"77\", \"owner\": {\"id\": \"4242\"},"
+                + " \"status\": \"" + status + "\", \"tags\": [\"media_type_photo\"], \"reactions\": []}]}";
+        return "{\"id\": \"" + lastUpdated + "\", \"indicator\": \"" + hash + "\", \"type\": \"" + type
+                + "\", \"last_updated\": " + lastUpdated + ", \"should_delete\": " + delete + descriptors + "}";
+    }
+
+    /** ThreatExchange's threat_updates for privacy group 303: two pages, then (from start_time) a tombstone. */
+    FakeExchangeServer.Answer threatUpdates(FakeExchangeServer.Seen s) {
+        if (!TX_TOKEN.equals(s.query().get("access_token"))) {
+            return new FakeExchangeServer.Answer(400, "application/json", "{\"error\": {\"message\": \"Invalid OAuth access token.\","
+                    + " \"type\": \"OAuthException\", \"code\": 190}}");
+        }
+        if (!s.path().equals("/v9.0/303/threat_updates/") || !"100".equals(s.query().get("limit"))
+                || !s.query().getOrDefault("fields", "").startsWith("indicator,type,last_updated,should_delete,descriptors{")) {
+            return new FakeExchangeServer.Answer(400, "text/plain", "bad request " + s.path() + " " + s.query().keySet());
+        }
+        String start = s.query().get("start_time");
+        String after = s.query().get("after");
+        if (start == null && after == null) {
+            return json("{\"data\": [" + txUpdate("HASH_PDQ", A, 1700000010, false, "MALICIOUS") + ", "
+                    + txUpdate("HASH_URL", "https://x.example/", 1700000011, false, "MALICIOUS") + "],"
+                    + " \"paging\": {\"cursors\": {\"before\": \"QQ\", \"after\": \"QUZU\"}, \"next\": \""
+                    + "https://graph.facebook.com/v9.0/303/threat_updates/?access_token=" + TX_TOKEN + "&after=QUZU\"}}");
+        }
+        if (start == null && "QUZU".equals(after)) {
+            return json("{\"data\": [" + txUpdate("HASH_PDQ", B, 1700000020, false, "MALICIOUS") + ", "
+                    + txUpdate("HASH_PDQ", C, 1700000021, false, "NON_MALICIOUS") + "], \"paging\": {}}");
+        }
+        if ("1700000021".equals(start) && after == null) {
+            return json("{\"data\": [" + txUpdate("HASH_PDQ", A, 1700000030, true, null) + "]}");
+        }
+        return json("{\"data\": []}");
+    }
+
+    @Test
+    void threatexchange_pages_by_cursor_resumes_from_the_newest_update_and_a_tombstone_removes_the_entry() {
+        fake.handler = this::threatUpdates;
+        HmaHttp.Answer creds = admin.json("POST", "/c/exchanges/api/fb_threatexchange", "{\"credential_json\": {\"api_token\": \""
+                + TX_TOKEN + "\", \"base_url_override\": \"" + fake.base() + "/v9.0\"}}");
+        assertThat(creds.status()).as(creds.body()).isEqualTo(200);
+        assertThat(admin.get("/c/exchanges/api/fb_threatexchange/schema").body()).contains("privacy_group");
+        HmaHttp.Answer created = admin.json("POST", "/c/exchanges", "{\"bank\": \"TX\", \"api\": \"fb_threatexchange\","
+                + " \"api_json\": {\"privacy_group\": \"303\"}}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+
+        JsonNode first = fetchNow("TX");
+        assertThat(first.path("succeeded").asBoolean()).as(first.toString()).isTrue();
+        assertThat(first.path("pages").asInt()).isEqualTo(2);
+        assertThat(first.path("added").asLong()).as("A and B; the URL is not a hash, C is called non-malicious").isEqualTo(2);
+        assertThat(rawMatches(A)).isEqualTo(1);
+        assertThat(rawMatches(B)).isEqualTo(1);
+        assertThat(rawMatches(C)).isZero();
+        assertThat(status("TX").path("checkpoint_ts").asLong()).isEqualTo(1700000021L);
+
+        // resumed from the newest update seen (also after a restart): the tombstone removes A
+        stop();
+        fake = new FakeExchangeServer();
+        fake.handler = this::threatUpdates;
+        open();
+        admin.json("POST", "/c/exchanges/api/fb_threatexchange", "{\"credential_json\": {\"api_token\": \""
+                + TX_TOKEN + "\", \"base_url_override\": \"" + fake.base() + "/v9.0\"}}");
+        JsonNode second = fetchNow("TX");
+        assertThat(second.path("removed").asLong()).as(second.toString()).isEqualTo(1);
+        assertThat(rawMatches(A)).isZero();
+        assertThat(rawMatches(B)).isEqualTo(1);
+
+        // a refused token: a readable failure that never shows the token
+        admin.json("POST", "/c/exchanges/api/fb_threatexchange", "{\"credential_json\": {\"api_token\": \""
+                + "987654321|zyxwvutsrqponmlkjihgfedcba543210" + "\", \"base_url_override\": \"" + fake.base() + "/v9.0\"}}");
+        JsonNode refused = fetchNow("TX");
+        assertThat(refused.path("succeeded").asBoolean()).isFalse();
+        assertThat(refused.path("message").asText()).isEqualTo("ThreatExchange refused the request (HTTP 400): check the app token and that the app is a member of privacy group 303");
+        assertThat(status("TX").path("last_fetch_succeeded").asBoolean()).isFalse();
+        assertThat(status("TX").toString()).doesNotContain("zyxwvuts").doesNotContain("abcdefghij");
+    }
+
     @Test
     void a_refused_credential_gives_a_readable_failed_status() {
         fake.handler = this::stopNcii;
