@@ -27,6 +27,7 @@ public final class ActionQueue {
 
     private final Jdbi jdbi;
     private final Plugins plugins;
+    private final List<RequestHook> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A queue that cannot request undos (no plugins to ask). */
     public ActionQueue(Jdbi jdbi) {
@@ -39,12 +40,42 @@ public final class ActionQueue {
     }
 
     /**
+     * What a new request causes in the requesting transaction (the statement of reasons of a restriction, #16).
+     * Undo requests do not reach it.
+     */
+    public interface RequestHook {
+        void requested(Handle transaction, NewRequest request);
+    }
+
+    /** A request just filed; {@code labels}: what a moderator confirmed (null: an automatic decision's). */
+    public record NewRequest(long requestId, long mediaId, Long caseId, String action, String params,
+                             String requestedBy, Instant at, List<String> labels) {
+    }
+
+    public void addHook(RequestHook hook) {
+        hooks.add(hook);
+    }
+
+    /**
      * Requests {@code action} on a media item ({@code params}: e.g. {@code {"type": "suspend"}}, or null), unless
      * it already has a request for that action. Returns 1 when requested, 0 when it already was.
      */
     public int request(Handle transaction, long mediaId, Long caseId, String action, String params, String requestedBy,
                        Instant at) {
-        return transaction.attach(Dao.class).request(mediaId, caseId, action, params, requestedBy, at);
+        return request(transaction, mediaId, caseId, action, params, requestedBy, at, null);
+    }
+
+    /** The same, with the labels a moderator confirmed (for the statement of reasons). */
+    public int request(Handle transaction, long mediaId, Long caseId, String action, String params, String requestedBy,
+                       Instant at, List<String> labels) {
+        Dao dao = transaction.attach(Dao.class);
+        int n = dao.request(mediaId, caseId, action, params, requestedBy, at);
+        if (n == 1 && !hooks.isEmpty() && !action.startsWith(UNDO_PREFIX)) {
+            long id = dao.idOf(mediaId, action);
+            NewRequest r = new NewRequest(id, mediaId, caseId, action, params, requestedBy, at, labels);
+            for (RequestHook hook : hooks) hook.requested(transaction, r);
+        }
+        return n;
     }
 
     /** The same, in a transaction of its own. */
@@ -113,6 +144,9 @@ public final class ActionQueue {
                 + " WHERE media_id = :mediaId AND action = :action AND state = 'pending'")
         int cancel(@Bind("mediaId") long mediaId, @Bind("action") String action, @Bind("why") String why,
                    @Bind("at") Instant at);
+
+        @SqlQuery("SELECT id FROM action_requests WHERE media_id = :mediaId AND action = :action")
+        long idOf(@Bind("mediaId") long mediaId, @Bind("action") String action);
 
         @SqlQuery("SELECT params FROM action_requests WHERE media_id = :mediaId AND action = :action")
         Optional<String> params(@Bind("mediaId") long mediaId, @Bind("action") String action);

@@ -42,10 +42,12 @@ public final class ReviewService {
     private final ShareProposals shares;
     private final Clock clock;
     private final Duration claimFor;
+    private final RetractionRevisit undo;
 
     public ReviewService(Jdbi jdbi, BankService banks, AuditLog audit, ActionQueue actionQueue, ShareProposals shares,
-                         Clock clock, Duration claimFor) {
+                         Clock clock, Duration claimFor, RetractionRevisit undo) {
         this.jdbi = jdbi;
+        this.undo = undo;
         this.actionQueue = actionQueue;
         this.shares = shares;
         this.banks = banks;
@@ -124,8 +126,11 @@ public final class ReviewService {
                 + (actions.isEmpty() ? "" : " actions=" + String.join(",", actions)) + note(d.note());
         decide(c, user, CaseState.DECIDED, "confirm", nzTrim(d.note()), new ArrayList<>(actions), labels, detail);
         if (bank != null) {
-            remember(c, banks.addEntries(bank.name(), List.of(new BankService.NewEntry("pdq", c.evidence().pdq(), labels,
-                    "confirmed in case " + c.id(), null, null)), user.name()));
+            List<org.sightline.banks.BankEntry> added = banks.addEntries(bank.name(), List.of(new BankService.NewEntry(
+                    "pdq", c.evidence().pdq(), labels, "confirmed in case " + c.id(), null, null)), user.name());
+            remember(c, added);
+            // an overturned decision retracts what it added (#16)
+            jdbi.useExtension(CaseDao.class, dao -> added.forEach(e -> dao.addedEntry(c.id(), e.id(), bank.name())));
         }
     }
 
@@ -207,15 +212,24 @@ public final class ReviewService {
                 // account_suspend etc. are one plugin action with the type as its parameter
                 if (a.startsWith("account_")) {
                     actionQueue.request(h, c.mediaId(), c.id(), "account_action",
-                            "{\"type\":\"" + a.substring("account_".length()) + "\"}", user.name(), now);
+                            "{\"type\":\"" + a.substring("account_".length()) + "\"}", user.name(), now, labels);
                 } else if (a.equals(SHARE)) {
                     // other moderators approve; they publish the hash with the labels chosen here
                     shares.propose(h, c.mediaId(), c.id(), labels, user.name(), now);
                 } else {
-                    actionQueue.request(h, c.mediaId(), c.id(), a, null, user.name(), now);
+                    actionQueue.request(h, c.mediaId(), c.id(), a, null, user.name(), now, labels);
                 }
             }
             audit.append(h, user.name(), decision, "case:" + c.id(), detail);
+            if (decision.equals("dismiss")) {
+                // a dismissal withdraws what Sightline did on its own: the same undo as a retraction's (#16)
+                List<String> fates = undo.undoAutomatic(h, c.id(), c.mediaId(), "the case was dismissed by "
+                        + user.name(), user.name(), now);
+                if (!fates.isEmpty()) {
+                    h.attach(CaseDao.class).note(c.id(), clip("dismissed; automatic actions: " + String.join("; ", fates)),
+                            user.name(), now);
+                }
+            }
         });
     }
 
@@ -226,6 +240,15 @@ public final class ReviewService {
         return new ReviewCase(c.id(), c.mediaId(), c.state(), c.priority(), c.reason(), c.autoOutcome(), c.createdAt(),
                 c.claimedBy(), c.claimedByName(), c.claimedUntil(), c.decision(), c.decisionReason(), c.decidedBy(),
                 c.decidedAt(), c.evidence().withMatches(String.join(",", labels), String.join(",", bankNames)));
+    }
+
+    /** The bank entries a confirmation of the case added, as {bank, entry id} (retracted when overturned). */
+    public List<CaseDao.AddedEntry> entriesAddedBy(long caseId) {
+        return jdbi.withExtension(CaseDao.class, dao -> dao.addedEntries(caseId));
+    }
+
+    private static String clip(String s) {
+        return s.length() > 2000 ? s.substring(0, 1997) + "..." : s;
     }
 
     private static String required(String reason) {
