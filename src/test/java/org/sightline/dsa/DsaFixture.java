@@ -96,8 +96,11 @@ final class DsaFixture implements AutoCloseable {
         }
     }
 
+    /** {@code forwardedFor}: the client address a trusted proxy reports (with {@code http.forwarded_for}). */
     Page get(String pathOrUrl, String cookie, String forwardedFor) {
-        return send(HttpRequest.newBuilder(uri(pathOrUrl)).GET(), cookie);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(pathOrUrl)).GET();
+        if (forwardedFor != null) b.header("X-Forwarded-For", forwardedFor);
+        return send(b, cookie);
     }
 
     Page postForm(String pathOrUrl, String cookie, String... kv) {
