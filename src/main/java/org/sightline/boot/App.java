@@ -445,7 +445,8 @@ public final class App {
                     clients, http.publicUrl().orElse(null));
             DashboardRoutes.register(config.routes, deps.dashboard());
             ReviewRoutes.register(config.routes, deps.review(), deps.banks(), deps.audit(),
-                    deps.database().jdbi(), deps.clock(), RiskWeights.from(deps.config()).historyDays());
+                    deps.database().jdbi(), deps.clock(), RiskWeights.from(deps.config()).historyDays(),
+                    deps.statements()::caseRows);
             BankPanelRoutes.register(config.routes, deps.banks(), deps.audit());
             AuditRoutes.register(config.routes, deps.audit());
             SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit());

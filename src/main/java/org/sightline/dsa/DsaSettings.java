@@ -24,7 +24,7 @@ public record DsaSettings(Duration appealWindow, boolean transparencyPublic, Opt
     public static final Setting<Optional<String>> TDB_URL = Setting.optional("dsa.tdb_url", "(off)",
             "the EU Transparency Database to submit statements to (sandbox or production base URL); off when absent");
     public static final Setting<Optional<String>> TDB_TOKEN = Setting.optional("dsa.tdb_token", "(none)",
-            "the Transparency Database API token, plain or sealed with the data directory's secret box (its v1:… form)");
+            "the Transparency Database API token, plain or sealed (`echo TOKEN | sightline seal` prints its v1:… form)");
     public static final Setting<String> GROUND = Setting.string("dsa.decision_ground", "incompatible",
             "the statements' decision ground: incompatible (with the instance's rules) or illegal");
     public static final Setting<String> GROUND_TEXT = Setting.string("dsa.ground_text", "the instance's rules",

@@ -224,6 +224,27 @@ public final class StatementService implements ActionQueue.RequestHook, ActionEx
         return publicUrl + "/appeal/" + secrets.open(s.appealTokenSealed(), "appeal:" + s.puid());
     }
 
+    /** The case page's rows: each statement of the media item, its delivery, appeal and outcome. */
+    public List<Map<String, Object>> caseRows(long mediaId) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Statement s : forMedia(mediaId)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("puid", s.puid());
+            m.put("restriction", restriction(s.action(), s.actionType()));
+            m.put("category", s.category());
+            m.put("automation", automation(s));
+            m.put("decidedBy", s.decidedBy());
+            m.put("delivery", s.delivery());
+            m.put("deadline", s.appealDeadline());
+            m.put("tdb", s.tdbState());
+            m.put("outcome", s.outcome());
+            Optional<Appeal> a = jdbi.withExtension(StatementDao.class, d -> d.appealOf(s.id()));
+            m.put("appeal", a.orElse(null));
+            out.add(m);
+        }
+        return out;
+    }
+
     public Optional<Statement> find(String puid) {
         return jdbi.withExtension(StatementDao.class, d -> d.byPuid(puid));
     }
