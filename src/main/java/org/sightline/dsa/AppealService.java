@@ -31,6 +31,7 @@ public final class AppealService {
     /** The actions that restrict the person (those a statement is written for). */
     static final Set<String> RESTRICTIONS = Set.of("mark_sensitive", "delete", "reject", "quarantine", "account_action");
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Jdbi jdbi;
     private final StatementService statements;
     private final ActionQueue actions;
@@ -140,6 +141,28 @@ public final class AppealService {
             } else {
                 dao.outcome(s.id(), Appeal.UPHELD);
             }
+            // the person is told the outcome: on the appeal page, and through Mastodon as a moderation warning
+            String kind = h.createQuery("SELECT i.kind FROM media_overview m JOIN instances i ON i.id = m.instance_id"
+                    + " WHERE m.id = :id").bind("id", s.mediaId()).mapTo(String.class).findOne().orElse(null);
+            String told;
+            if ("mastodon".equals(kind)) {
+                String text = "Your appeal of moderation decision " + s.puid() + " (" + StatementService.restriction(
+                        s.action(), s.actionType()) + ") was reviewed: " + (Appeal.OVERTURNED.equals(outcome)
+                        ? "the decision was overturned and what could be undone has been undone" : "the decision was upheld")
+                        + ". Reason: " + why;
+                String params;
+                try {
+                    params = JSON.writeValueAsString(java.util.Map.of("text", StatementService.clip(text, 1500)));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+                told = actions.request(h, s.mediaId(), s.caseId(), "notify", params, decider, now) == 1
+                        ? "told through Mastodon (moderation warning) and on the appeal page"
+                        : "told on the appeal page (the account was already sent a message about this post)";
+            } else {
+                told = "told on the appeal page (" + (kind == null ? "no instance" : kind) + " offers no message for it)";
+            }
+            summary = StatementService.clip((summary == null ? "" : summary + "; ") + told, 2000);
             if (dao.decideAppeal(id, outcome, decider, now, why, summary) != 1) {
                 throw Refusal.conflict("appeal " + id + " changed meanwhile; reload it");
             }

@@ -84,6 +84,11 @@ class AppealsTest {
                 .satisfies(c -> assertThat(c.path()).isEqualTo("/api/v1/admin/accounts/acct9001/unsilence"));
         assertThat(entries("confirmed")).singleElement().satisfies(e -> assertThat(e.state()).isEqualTo("retracted"));
         assertThat(f.onlyStatement(media).get("outcome").asText()).isEqualTo("overturned");
+        // told through Mastodon too: a moderation warning without a restriction
+        DsaFixture.await("outcome told", () -> f.state(media, "notify").equals("done"));
+        assertThat(f.mastodon.calls("/api/v1/admin/accounts/acct9001/action")).filteredOn(c -> "none".equals(c.one("type")))
+                .singleElement().satisfies(c -> assertThat(c.one("text")).contains("overturned").contains("it is a bridge")
+                        .contains(f.onlyStatement(media).get("puid").asText()));
         assertThat(f.get(url, null, null).body()).contains("id=\"appeal-outcome\"").contains("overturned")
                 .contains("it is a bridge");
         assertThat(f.server.get("/api/v1/appeals?state=open", bot).json().get("appeals")).isEmpty();
@@ -107,6 +112,9 @@ class AppealsTest {
         assertThat(f.mastodon.calls("/api/v1/admin/accounts/acct9002/un")).isEmpty();
         assertThat(entries("confirmed")).singleElement().satisfies(e -> assertThat(e.state()).isEqualTo("active"));
         assertThat(f.onlyStatement(media).get("outcome").asText()).isEqualTo("upheld");
+        DsaFixture.await("outcome told", () -> f.state(media, "notify").equals("done"));
+        assertThat(f.mastodon.calls("/api/v1/admin/accounts/acct9002/action")).filteredOn(c -> "none".equals(c.one("type")))
+                .singleElement().satisfies(c -> assertThat(c.one("text")).contains("upheld"));
         assertThat(f.server.postJson("/api/v1/appeals/1/decision", bot, "{\"outcome\":\"maybe\",\"reason\":\"x\"}")
                 .status()).isEqualTo(400);
     }
