@@ -131,10 +131,14 @@ public final class AppealService {
             StatementDao dao = h.attach(StatementDao.class);
             String summary = null;
             if (Appeal.OVERTURNED.equals(outcome)) {
-                List<ActionQueue.Requested> restrictions = actions.forMedia(h, s.mediaId()).stream()
-                        .filter(r -> RESTRICTIONS.contains(r.action())).toList();
+                List<ActionQueue.Requested> all = actions.forMedia(h, s.mediaId());
+                List<ActionQueue.Requested> restrictions = all.stream()
+                        .filter(r -> RESTRICTIONS.contains(r.action()) && !r.action().equals("quarantine")).toList();
                 List<String> fates = new ArrayList<>(undo.undo(h, s.caseId(), s.mediaId(), restrictions,
                         "the decision was overturned on appeal", "appeal " + id + " overturned", decider, now));
+                // quarantined evidence is not on the instance: it goes with its retention (quarantine.retention_days)
+                all.stream().filter(r -> r.action().equals("quarantine")).findFirst().ifPresent(q -> fates.add(
+                        "quarantine (" + q.state() + "): the evidence is released when quarantine.retention_days runs out"));
                 for (CaseDao.AddedEntry e : entries) fates.add("bank " + e.bankName() + " entry " + e.entryId() + ": retracted");
                 summary = StatementService.clip(String.join("; ", fates), 2000);
                 for (Statement other : dao.forMedia(s.mediaId())) dao.outcome(other.id(), Appeal.OVERTURNED);
