@@ -165,4 +165,23 @@ class AppealsTest {
         DsaFixture.await("unsensitive done", () -> f.state(media, "undo_account_action").equals("done"));
         assertThat(f.mastodon.calls("/api/v1/admin/accounts/acct9004/unsensitive")).hasSize(1);
     }
+
+    @Test
+    void an_overturned_delete_and_quarantine_are_listed_as_not_reversible() throws Exception {
+        f = new DsaFixture(data, "review");
+        long media = f.scan("9005", "acct9005");
+        User mia = f.server.deps.users().create("mia", Role.MODERATOR, "correct horse battery");
+        f.server.deps.review().confirm(f.caseId(media), mia, new ReviewService.Confirm(List.of("spam"), null,
+                List.of("delete", "quarantine"), null));
+        assertThat(f.statements(media)).hasSize(2);
+        f.appeal(f.statements(media).get(0).get("appeal_url").asText(), "why");
+        String bot = f.server.token("bot", Scope.REVIEW);
+        TestServer.Response d = f.server.postJson("/api/v1/appeals/" + openAppeal(bot).get("id").asLong()
+                + "/decision", bot, "{\"outcome\":\"overturned\",\"reason\":\"fine\"}");
+        assertThat(d.status()).as(d.body()).isEqualTo(200);
+        assertThat(d.json().get("undo").asText()).contains("delete (")
+                .contains("quarantine (").contains("released when quarantine.retention_days runs out")
+                .contains("told through Mastodon");
+        assertThat(f.statements(media)).allSatisfy(s -> assertThat(s.get("outcome").asText()).isEqualTo("overturned"));
+    }
 }
