@@ -31,7 +31,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "sightline", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Image-moderation companion server for the fediverse.",
         subcommands = {Main.Serve.class, HashCommand.class, ClassifyCommand.class, TokenCommand.class, InstanceCommand.class,
-                UserCommand.class, AuditCommand.class,
+                UserCommand.class, AuditCommand.class, org.sightline.cli.SealCommand.class,
                 ListCommands.Keygen.class, ListCommands.ListCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
 

@@ -6,7 +6,9 @@ import java.util.Set;
 
 /** What an API token may do. {@link #ADMIN} implies every other scope. */
 public enum Scope {
-    SCAN("scan"), MATCH("match"), BANKS_READ("banks:read"), BANKS_WRITE("banks:write"), ADMIN("admin");
+    SCAN("scan"), MATCH("match"), BANKS_READ("banks:read"), BANKS_WRITE("banks:write"),
+    /** Deciding cases and appeals by API (moderation bots and scripts). */
+    REVIEW("review"), ADMIN("admin");
 
     private final String wireName;
 
@@ -23,7 +25,7 @@ public enum Scope {
         for (Scope sc : values()) {
             if (sc.wireName.equals(v)) return sc;
         }
-        throw new IllegalArgumentException("unknown scope '" + s + "' (expected scan, match, banks:read, banks:write, admin)");
+        throw new IllegalArgumentException("unknown scope '" + s + "' (expected scan, match, banks:read, banks:write, review, admin)");
     }
 
     /** Parses a comma-separated list; at least one scope. */

@@ -45,6 +45,8 @@ public final class ActionExecutor implements AutoCloseable, ActionsTaken {
     private final Duration lease;
     private final Duration firstBackoff;
     private final WorkerPool pool;
+    /** Who tells the account holder what was done and why (the statements of reasons, #16); null: nobody. */
+    private volatile Notices notices;
 
     public ActionExecutor(Jdbi jdbi, Plugins plugins, InstanceService instances, AuditLog audit, Clock clock, int workers,
                           int maxAttempts, Duration lease, Duration idlePoll, Duration firstBackoff) {
@@ -62,6 +64,22 @@ public final class ActionExecutor implements AutoCloseable, ActionsTaken {
 
     public void start() {
         pool.start();
+    }
+
+    /**
+     * The text an action sends to the account holder (a statement of reasons with its appeal link), and where its
+     * delivery is recorded. Declared here, implemented by a later stage and wired in the composition root.
+     */
+    public interface Notices {
+        /** The notice for the restriction this request carries out, if any. */
+        Optional<String> textFor(long requestId);
+
+        /** How the attempt that carried the notice ended. */
+        void attempted(long requestId, String action, String plugin, ActionOutcome outcome);
+    }
+
+    public void tellWith(Notices notices) {
+        this.notices = notices;
     }
 
     public void wake() {
@@ -99,16 +117,29 @@ public final class ActionExecutor implements AutoCloseable, ActionsTaken {
             // remembered before acting: the instance may echo the action back before the call returns
             rememberActedOn(instance.id(), media.source().statusId());
         }
+        Map<String, String> params = params(request);
+        Notices tell = notices;
+        if (tell != null && TELLING.contains(request.action()) && !params.containsKey("text")) {
+            Optional<String> text = tell.textFor(request.id());
+            if (text.isPresent()) {
+                params = new java.util.HashMap<>(params);
+                params.put("text", text.get());
+            }
+        }
         ActionOutcome outcome;
         try {
-            outcome = action.execute(new ActionContext(request.id(), request.action(), params(request),
+            outcome = action.execute(new ActionContext(request.id(), request.action(), params,
                     request.requestedBy(), pluginMedia(media), pluginInstance(instance), plugins.settings(action.name())));
             if (outcome == null) outcome = ActionOutcome.failed(null, action.name() + " returned no outcome");
         } catch (Exception e) {
             outcome = ActionOutcome.retry(null, action.name() + ": " + e.getClass().getSimpleName());
         }
         finish(request, action.name(), outcome);
+        if (tell != null && TELLING.contains(request.action())) tell.attempted(request.id(), request.action(), action.name(), outcome);
     }
+
+    /** The actions whose call carries a message to the account holder (Mastodon's account action {@code text}). */
+    private static final java.util.Set<String> TELLING = java.util.Set.of("account_action");
 
     /**
      * Two actions on one status (a report and an account action) run on two workers at once: both may find no

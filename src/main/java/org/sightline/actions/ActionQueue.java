@@ -27,6 +27,7 @@ public final class ActionQueue {
 
     private final Jdbi jdbi;
     private final Plugins plugins;
+    private final List<RequestHook> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A queue that cannot request undos (no plugins to ask). */
     public ActionQueue(Jdbi jdbi) {
@@ -39,12 +40,52 @@ public final class ActionQueue {
     }
 
     /**
+     * What a new request causes in the requesting transaction (the statement of reasons of a restriction, #16).
+     * Undo requests do not reach it.
+     */
+    public interface RequestHook {
+        void requested(Handle transaction, NewRequest request);
+
+        /** A request withdrawn before any attempt (a decision undone in its window), in the same transaction. */
+        default void withdrawn(Handle transaction, long requestId) {
+        }
+    }
+
+    /** A request just filed; {@code labels}: what a moderator confirmed (null: an automatic decision's). */
+    public record NewRequest(long requestId, long mediaId, Long caseId, String action, String params,
+                             String requestedBy, Instant at, List<String> labels) {
+    }
+
+    public void addHook(RequestHook hook) {
+        hooks.add(hook);
+    }
+
+    /**
      * Requests {@code action} on a media item ({@code params}: e.g. {@code {"type": "suspend"}}, or null), unless
      * it already has a request for that action. Returns 1 when requested, 0 when it already was.
      */
     public int request(Handle transaction, long mediaId, Long caseId, String action, String params, String requestedBy,
                        Instant at) {
-        return transaction.attach(Dao.class).request(mediaId, caseId, action, params, requestedBy, at);
+        return request(transaction, mediaId, caseId, action, params, requestedBy, at, null);
+    }
+
+    /** The same, with the labels a moderator confirmed (for the statement of reasons). */
+    public int request(Handle transaction, long mediaId, Long caseId, String action, String params, String requestedBy,
+                       Instant at, List<String> labels) {
+        Dao dao = transaction.attach(Dao.class);
+        return announced(transaction, dao.request(mediaId, caseId, action, params, requestedBy, at),
+                new NewRequest(0, mediaId, caseId, action, params, requestedBy, at, labels));
+    }
+
+    /** Tells the hooks of a request just filed ({@code made} 1), with its id. */
+    private int announced(Handle transaction, int made, NewRequest r) {
+        if (made == 1 && !hooks.isEmpty() && !r.action().startsWith(UNDO_PREFIX)) {
+            long id = transaction.attach(Dao.class).idOf(r.mediaId(), r.action());
+            NewRequest filed = new NewRequest(id, r.mediaId(), r.caseId(), r.action(), r.params(), r.requestedBy(),
+                    r.at(), r.labels());
+            for (RequestHook hook : hooks) hook.requested(transaction, filed);
+        }
+        return made;
     }
 
     /**
@@ -52,9 +93,9 @@ public final class ActionQueue {
      * before {@code notBefore} (a moderator's undo window), and until then {@link #withdraw} removes it.
      */
     public int requestNotBefore(Handle transaction, long mediaId, Long caseId, String action, String params,
-                                String requestedBy, Instant at, Instant notBefore) {
-        return transaction.attach(Dao.class).requestNotBefore(mediaId, caseId, action, params, requestedBy, at,
-                notBefore);
+                                String requestedBy, Instant at, Instant notBefore, List<String> labels) {
+        return announced(transaction, transaction.attach(Dao.class).requestNotBefore(mediaId, caseId, action, params,
+                requestedBy, at, notBefore), new NewRequest(0, mediaId, caseId, action, params, requestedBy, at, labels));
     }
 
     /**
@@ -63,7 +104,11 @@ public final class ActionQueue {
      * was; false means it is under way or done.
      */
     public boolean withdraw(Handle transaction, long mediaId, String action) {
-        return transaction.attach(Dao.class).withdraw(mediaId, action) == 1;
+        Dao dao = transaction.attach(Dao.class);
+        Long id = hooks.isEmpty() ? null : dao.findIdOf(mediaId, action).orElse(null);
+        if (dao.withdraw(mediaId, action) != 1) return false;
+        if (id != null) for (RequestHook hook : hooks) hook.withdrawn(transaction, id);
+        return true;
     }
 
     /** The same, in a transaction of its own. */
@@ -195,6 +240,12 @@ public final class ActionQueue {
                 + " WHERE media_id = :mediaId AND action = :action AND state = 'pending'")
         int cancel(@Bind("mediaId") long mediaId, @Bind("action") String action, @Bind("why") String why,
                    @Bind("at") Instant at);
+
+        @SqlQuery("SELECT id FROM action_requests WHERE media_id = :mediaId AND action = :action")
+        long idOf(@Bind("mediaId") long mediaId, @Bind("action") String action);
+
+        @SqlQuery("SELECT id FROM action_requests WHERE media_id = :mediaId AND action = :action")
+        java.util.Optional<Long> findIdOf(@Bind("mediaId") long mediaId, @Bind("action") String action);
 
         @SqlQuery("SELECT params FROM action_requests WHERE media_id = :mediaId AND action = :action")
         Optional<String> params(@Bind("mediaId") long mediaId, @Bind("action") String action);

@@ -37,12 +37,12 @@ public final class ActionRoutes {
     private final Clock clock;
     private final AuditLog audit;
 
-    private ActionRoutes(Jdbi jdbi, Plugins plugins, ActionExecutor executor, Quarantine quarantine, ObjectMapper json,
-                         Clock clock, AuditLog audit) {
+    private ActionRoutes(Jdbi jdbi, ActionQueue queue, Plugins plugins, ActionExecutor executor, Quarantine quarantine,
+                         ObjectMapper json, Clock clock, AuditLog audit) {
         this.audit = audit;
         this.jdbi = jdbi;
         this.media = new MediaCatalog(jdbi);
-        this.queue = new ActionQueue(jdbi);
+        this.queue = queue; // the shared queue: its hooks (statements of reasons) see these requests too
         this.plugins = plugins;
         this.executor = executor;
         this.quarantine = quarantine;
@@ -50,9 +50,10 @@ public final class ActionRoutes {
         this.clock = clock;
     }
 
-    public static void register(RoutesConfig routes, Jdbi jdbi, Plugins plugins, ActionExecutor executor,
-                                Quarantine quarantine, ObjectMapper json, Clock clock, AuditLog audit) {
-        ActionRoutes r = new ActionRoutes(jdbi, plugins, executor, quarantine, json, clock, audit);
+    public static void register(RoutesConfig routes, Jdbi jdbi, ActionQueue queue, Plugins plugins,
+                                ActionExecutor executor, Quarantine quarantine, ObjectMapper json, Clock clock,
+                                AuditLog audit) {
+        ActionRoutes r = new ActionRoutes(jdbi, queue, plugins, executor, quarantine, json, clock, audit);
         routes.post("/api/v1/media/{id}/actions", r::request, Access.token(Scope.ADMIN));
         routes.get("/api/v1/quarantine", ctx -> ctx.json(Map.of("evidence",
                 quarantine.list().stream().map(Quarantine.Evidence::toJson).toList())), Access.token(Scope.ADMIN));

@@ -36,6 +36,13 @@ import org.sightline.auth.LocalKey;
 import org.sightline.banks.BankPanelRoutes;
 import org.sightline.review.CaseIntake;
 import org.sightline.review.RetractionRevisit;
+import org.sightline.review.CaseDecisionRoutes;
+import org.sightline.dsa.AppealService;
+import org.sightline.dsa.DsaRoutes;
+import org.sightline.dsa.DsaSettings;
+import org.sightline.dsa.StatementService;
+import org.sightline.dsa.TdbClient;
+import org.sightline.dsa.Transparency;
 import org.sightline.review.Retention;
 import org.sightline.review.RetentionSettings;
 import org.sightline.ingest.MediaDerivatives;
@@ -138,7 +145,8 @@ public final class App {
                        Clock clock, PublishService lists, SubscriptionService subscriptions, MediaFetcher listFetcher,
                        SyncScheduler listSync, Trust trust, MisskeyPoller misskeyPolls, MisskeyConnect misskeyConnect,
                        MediaHasher hasher, ExchangeService exchanges, IndexGuard indexGuard, Retention retention,
-                       Jobs jobs, TimelineFollower follower)
+                       Jobs jobs, TimelineFollower follower, ActionQueue actionQueue, StatementService statements,
+                       AppealService appeals, Transparency transparency, TdbClient tdb)
             implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
@@ -184,6 +192,11 @@ public final class App {
                 Plugins plugins = Plugins.load(config, Plugins.defaultDirectory(config), List.of(quarantine), pluginSettings);
                 Trust trust = new Trust(db.jdbi(), clock, listSettings.quorum(), audit);
                 ActionQueue actionQueue = new ActionQueue(db.jdbi(), plugins);
+                // every restriction requested gets its statement of reasons, in the requesting transaction (#16)
+                DsaSettings dsa = DsaSettings.from(config);
+                StatementService statements = new StatementService(db.jdbi(), audit, secrets, random, clock, dsa,
+                        config.publicUrl());
+                actionQueue.addHook(statements);
                 CaseIntake cases = new CaseIntake(actionQueue);
                 KeyFiles keys = new KeyFiles(config.dataDir());
                 // list documents are larger than media: the same SSRF-safe fetcher with its own size cap
@@ -206,6 +219,7 @@ public final class App {
                 ActionExecutor actions = new ActionExecutor(db.jdbi(), plugins, instances, audit, clock,
                         actionSettings.workers(), actionSettings.maxAttempts(), actionSettings.lease(),
                         ingestSettings.poll(), actionSettings.backoff());
+                actions.tellWith(statements); // an account action carries its statement to the person
                 IngestWorkers workers = new IngestWorkers(db.jdbi(), processor, clock,
                         ingestSettings.workers(), ingestSettings.lease(), ingestSettings.poll());
                 IngestService ingest = new IngestService(db.jdbi(), instances, new MastodonWebhookParser(), metrics,
@@ -232,8 +246,10 @@ public final class App {
                 UserService users = new UserService(db.jdbi(), passwords, random, clock,
                         panel.idleTimeout(), panel.loginMaxFailures(), panel.loginFailureWindow(),
                         panel.loginMaxFailuresPerMinute());
+                // a retraction (and a dismissal, and an overturned appeal) undoes what the decision caused
+                RetractionRevisit revisit = new RetractionRevisit(actionQueue, audit);
                 ReviewService review = new ReviewService(db.jdbi(), banks, audit, actionQueue, new ShareProposals(db.jdbi()),
-                        clock, panel.claim(), panel.undo());
+                        clock, panel.claim(), panel.undo(), revisit);
                 built.push(review);
                 Dashboard dashboard = new Dashboard(db.jdbi(), audit, clock);
                 PublishService lists = new PublishService(db.jdbi(), banks, keys, audit, clock,
@@ -241,7 +257,6 @@ public final class App {
                         listSettings.publisher().or(listSettings::publicUrl).orElse(null));
                 banks.addHook(lists); // a published bank's changes go into its list's log, in the same transaction
                 // a retraction revisits the cases its entry was evidence in, in the same transaction
-                RetractionRevisit revisit = new RetractionRevisit(actionQueue, audit);
                 banks.addHook(revisit);
                 // what holds a bank back from removal: a list publishing it, undecided cases it is evidence in
                 banks.addRemovalCheck(lists::holds);
@@ -262,6 +277,8 @@ public final class App {
                 TimelineFollower follower = new TimelineFollower(db.jdbi(), instances, metrics, workers::wake, clock,
                         FollowSettings.from(config), jobs, audit);
                 built.push(follower);
+                TdbClient tdb = new TdbClient(db.jdbi(), audit, secrets, clock, dsa);
+                built.push(tdb);
                 return new Deps(config, db, matcher, banks, tokens, instances, metrics, fetcher, workers, ingest,
                         scans, gatePool, changes, plugins, actions, quarantine,
                         new MastodonConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock),
@@ -269,7 +286,9 @@ public final class App {
                         trust, misskeyPolls, new MisskeyConnect(db.jdbi(), instances, secrets, random, config.publicUrl(), clock),
                         hasher, exchanges, new IndexGuard(banks, BankSettings.from(config).indexCheckInterval()),
                         new Retention(db.jdbi(), new MediaDerivatives(), audit, clock, RetentionSettings.from(config)),
-                        jobs, follower);
+                        jobs, follower, actionQueue, statements,
+                        new AppealService(db.jdbi(), statements, actionQueue, revisit, review, banks, audit, clock),
+                        new Transparency(db.jdbi(), dashboard), tdb);
             } catch (RuntimeException e) {
                 for (AutoCloseable c : built) {
                     try {
@@ -300,10 +319,12 @@ public final class App {
             indexGuard.start();
             retention.start();
             review.start();
+            tdb.start();
         }
 
         @Override
         public void close() {
+            tdb.close();
             quarantine.stopPurging();
             review.close();
             indexGuard.close();
@@ -410,7 +431,7 @@ public final class App {
             InstancePanelRoutes.register(config.routes, deps.instances(), deps.connect(), deps.misskeyConnect(),
                     deps.misskeyPolls(), deps.follower(), deps.jobs(),
                     deps.audit(), deps.config().publicUrl());
-            ActionRoutes.register(config.routes, deps.database().jdbi(), deps.plugins(), deps.actions(),
+            ActionRoutes.register(config.routes, deps.database().jdbi(), deps.actionQueue(), deps.plugins(), deps.actions(),
                     deps.quarantine(), json, deps.clock(), deps.audit());
             PluginSettingsRoutes.register(config.routes, deps.plugins(), json);
             BankRoutes.register(config.routes, deps.banks(), json);
@@ -433,11 +454,15 @@ public final class App {
                     clients, http.publicUrl().orElse(null));
             DashboardRoutes.register(config.routes, deps.dashboard());
             ReviewRoutes.register(config.routes, deps.review(), deps.banks(), deps.audit(),
-                    deps.database().jdbi(), deps.clock(), RiskWeights.from(deps.config()).historyDays());
+                    deps.database().jdbi(), deps.clock(), RiskWeights.from(deps.config()).historyDays(),
+                    deps.statements()::caseRows);
             BankPanelRoutes.register(config.routes, deps.banks(), deps.audit());
             AuditRoutes.register(config.routes, deps.audit());
             SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit(), deps.trust());
             SharePanelRoutes.register(config.routes, shares(deps));
+            CaseDecisionRoutes.register(config.routes, deps.review(), json);
+            DsaRoutes.register(config.routes, deps.statements(), deps.appeals(), deps.transparency(), json, clients,
+                    cookies, deps.random(), deps.clock());
             LocalAdminRoutes.register(config.routes, deps, json);
 
             // an address no route knows: the panel's own page for a browser (JSON and API clients keep Javalin's)

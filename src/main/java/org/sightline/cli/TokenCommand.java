@@ -50,7 +50,7 @@ public final class TokenCommand extends CommandGroup {
         ConfigOption configOption = new ConfigOption();
         @CommandLine.Parameters(index = "0", paramLabel = "NAME", description = "Who or what uses the token")
         String name;
-        @Option(names = "--scopes", required = true, description = "Comma-separated: scan, match, banks:read, banks:write, admin")
+        @Option(names = "--scopes", required = true, description = "Comma-separated: scan, match, banks:read, banks:write, review, admin")
         String scopes;
         @Option(names = "--expires", paramLabel = "Nd|Nh", description = "Expire after N days or hours (default: never)")
         String expires;

@@ -21,6 +21,16 @@ public final class MediaCatalog {
         return jdbi.withExtension(MediaDao.class, dao -> dao.find(id));
     }
 
+    /** The same, inside the caller's transaction (a later stage's hook in the deciding transaction). */
+    public static Optional<MediaRecord> find(org.jdbi.v3.core.Handle transaction, long id) {
+        return transaction.attach(MediaDao.class).find(id);
+    }
+
+    /** The media's matches, inside the caller's transaction. */
+    public static List<MatchRecord> matches(org.jdbi.v3.core.Handle transaction, long mediaId) {
+        return transaction.attach(MatchDao.class).forMedia(mediaId);
+    }
+
     public List<MediaRecord> byStatus(long instanceId, String statusId) {
         return jdbi.withExtension(MediaDao.class, dao -> dao.findByStatus(instanceId, statusId));
     }

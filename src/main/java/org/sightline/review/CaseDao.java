@@ -44,6 +44,19 @@ public interface CaseDao {
     @RegisterConstructorMapper(Note.class)
     List<Note> notes(@Bind("caseId") long caseId);
 
+    @SqlUpdate("INSERT INTO case_notes (case_id, note, written_by, created_at) VALUES (:caseId, :note, :by, :at)")
+    void note(@Bind("caseId") long caseId, @Bind("note") String note, @Bind("by") String by, @Bind("at") Instant at);
+
+    @SqlUpdate("INSERT INTO case_entries (case_id, entry_id, bank_name) VALUES (:caseId, :entryId, :bank)")
+    void addedEntry(@Bind("caseId") long caseId, @Bind("entryId") long entryId, @Bind("bank") String bank);
+
+    record AddedEntry(long entryId, String bankName) {
+    }
+
+    @SqlQuery("SELECT entry_id, bank_name FROM case_entries WHERE case_id = :caseId ORDER BY entry_id")
+    @RegisterConstructorMapper(AddedEntry.class)
+    List<AddedEntry> addedEntries(@Bind("caseId") long caseId);
+
     @SqlQuery("SELECT COUNT(*) FROM cases WHERE state = 'open'")
     long countOpen();
 }

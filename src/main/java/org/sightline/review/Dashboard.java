@@ -53,14 +53,11 @@ public final class Dashboard {
         Map<LocalDate, Long> perDay = new TreeMap<>();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         for (int i = 6; i >= 0; i--) perDay.put(today.minusDays(i), 0L);
-        List<Long> firstActionMillis = new ArrayList<>();
         for (ReviewDao.DecidedRow r : dao.decidedSince(now.minus(Duration.ofDays(30)))) {
             LocalDate d = LocalDate.ofInstant(r.decidedAt(), ZoneOffset.UTC);
             if (perDay.containsKey(d)) perDay.merge(d, 1L, Long::sum);
-            Instant first = r.firstActionAt() != null ? r.firstActionAt() : r.decidedAt();
-            firstActionMillis.add(Math.max(0, Duration.between(r.createdAt(), first).toMillis()));
         }
-        firstActionMillis.sort(null);
+        List<Long> firstActionMillis = timesToFirstAction(now.minus(Duration.ofDays(30)), now);
         List<BankRate> rates = new ArrayList<>();
         for (ReviewDao.BankDecisions b : dao.decisionsPerBank()) {
             rates.add(new BankRate(b.bankName(), b.decided(), b.dismissed(),
@@ -95,8 +92,24 @@ public final class Dashboard {
         return out;
     }
 
+    /**
+     * Time to first action (#16's definition, also the transparency report's): from when the media was seen to its
+     * first decision or action, whichever came first (an automatic action counts; an undecided case with no action
+     * has no first action yet). Over the media seen in [from, to), sorted, in milliseconds.
+     */
+    public List<Long> timesToFirstAction(Instant from, Instant to) {
+        List<Long> out = new ArrayList<>();
+        for (ReviewDao.FirstAction r : jdbi.onDemand(ReviewDao.class).firstActions(from, to)) {
+            Instant first = r.decidedAt();
+            if (r.firstRequestAt() != null && (first == null || r.firstRequestAt().isBefore(first))) first = r.firstRequestAt();
+            if (first != null) out.add(Math.max(0, Duration.between(r.seenAt(), first).toMillis()));
+        }
+        out.sort(null);
+        return out;
+    }
+
     /** Nearest-rank percentile; null when nothing was decided. */
-    static Duration percentile(List<Long> sortedMillis, int p) {
+    public static Duration percentile(List<Long> sortedMillis, int p) {
         if (sortedMillis.isEmpty()) return null;
         int rank = (int) Math.ceil(p / 100.0 * sortedMillis.size());
         return Duration.ofMillis(sortedMillis.get(Math.max(0, rank - 1)));

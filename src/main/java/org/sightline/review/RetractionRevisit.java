@@ -110,12 +110,25 @@ public final class RetractionRevisit implements BankService.EntryHook {
      * retraction's transaction); the note says per action what became of it.
      */
     private String undo(Handle h, Affected c, Instant at) {
+        List<String> fates = undo(h, c.caseId(), c.mediaId(), automatic(h, c.mediaId()), "its evidence was retracted",
+                "evidence retracted", BY, at);
+        return fates.isEmpty() ? "" : "; automatic actions: " + String.join("; ", fates);
+    }
+
+    /**
+     * Undoes {@code which} actions of a media item, in the caller's transaction: a pending one is cancelled, a done
+     * one gets its {@code undo_<action>} request where a plugin can reverse it, and what cannot be undone is named.
+     * Used by retractions, dismissals (their automatic actions) and overturned appeals (every restriction).
+     * Returns what became of each action, in words for a note.
+     */
+    public List<String> undo(Handle h, Long caseId, long mediaId, List<ActionQueue.Requested> which, String why,
+                             String auditWhy, String by, Instant at) {
         List<String> fates = new ArrayList<>();
-        for (ActionQueue.Requested r : automatic(h, c.mediaId())) {
+        for (ActionQueue.Requested r : which) {
             if (ActionRequest.PENDING.equals(r.state())
-                    && actions.cancel(h, c.mediaId(), r.action(), "cancelled: its evidence was retracted", at)) {
+                    && actions.cancel(h, mediaId, r.action(), "cancelled: " + why, at)) {
                 fates.add(r.action() + " (pending): cancelled before it was carried out");
-                audit.append(h, BY, "action_cancel", "media:" + c.mediaId(), "action=" + r.action() + " (evidence retracted)");
+                audit.append(h, by, "action_cancel", "media:" + mediaId, "action=" + r.action() + " (" + auditWhy + ")");
                 continue;
             }
             if (ActionRequest.FAILED.equals(r.state())) {
@@ -127,21 +140,26 @@ public final class RetractionRevisit implements BankService.EntryHook {
                         + " if it went through");
                 continue;
             }
-            Optional<String> never = actions.requestUndo(h, c.mediaId(), c.caseId(), r.action(), BY, at);
+            Optional<String> never = actions.requestUndo(h, mediaId, caseId, r.action(), by, at);
             if (never.isEmpty()) {
                 fates.add(r.action() + " (done): undo requested");
-                audit.append(h, BY, "action_request", "media:" + c.mediaId(),
-                        "action=" + ActionQueue.UNDO_PREFIX + r.action() + " (evidence retracted)");
+                audit.append(h, by, "action_request", "media:" + mediaId,
+                        "action=" + ActionQueue.UNDO_PREFIX + r.action() + " (" + auditWhy + ")");
             } else {
                 fates.add(r.action() + " (done): NOT undone: " + never.get()
                         + "; undo it on the instance if it no longer stands");
             }
         }
-        return fates.isEmpty() ? "" : "; automatic actions: " + String.join("; ", fates);
+        return fates;
+    }
+
+    /** The automatic actions of a media item, for a dismissal: they are undone like a retraction's. */
+    public List<String> undoAutomatic(Handle h, long caseId, long mediaId, String why, String by, Instant at) {
+        return undo(h, caseId, mediaId, automatic(h, mediaId), why, why, by, at);
     }
 
     /** The actions Sightline requested on its own for the media (not the undos it requested). */
-    private List<ActionQueue.Requested> automatic(Handle h, long mediaId) {
+    List<ActionQueue.Requested> automatic(Handle h, long mediaId) {
         return actions.forMedia(h, mediaId).stream()
                 .filter(r -> CaseIntake.AUTOMATIC.equals(r.requestedBy()))
                 .filter(r -> !r.action().startsWith(ActionQueue.UNDO_PREFIX)).toList();

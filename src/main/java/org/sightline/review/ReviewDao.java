@@ -73,6 +73,16 @@ public interface ReviewDao {
             + " AND (state IN ('open', 'escalated') OR decided_at > :at)")
     long waitingAt(@Bind("at") Instant at);
 
+    /** When a case's media was seen, decided, and first acted on (automatically or by a moderator). */
+    record FirstAction(Instant seenAt, Instant decidedAt, Instant firstRequestAt) {
+    }
+
+    @SqlQuery("SELECT m.created_at AS seen_at, c.decided_at,"
+            + " (SELECT MIN(r.created_at) FROM action_requests r WHERE r.media_id = c.media_id) AS first_request_at"
+            + " FROM cases c JOIN media_overview m ON m.id = c.media_id WHERE m.created_at >= :from AND m.created_at < :to")
+    @RegisterConstructorMapper(FirstAction.class)
+    List<FirstAction> firstActions(@Bind("from") Instant from, @Bind("to") Instant to);
+
     @SqlQuery("SELECT MIN(created_at) FROM cases WHERE state IN ('open', 'escalated')")
     Optional<Instant> oldestOpen();
 

@@ -39,6 +39,7 @@ public final class ReviewRoutes {
     private final Clock clock;
     private final AccountHistories histories;
     private final int historyDays;
+    private CaseStatements statements = mediaId -> List.of();
 
     private ReviewRoutes(ReviewService review, BankService banks, AuditLog audit, Jdbi jdbi, Clock clock, int historyDays) {
         this.historyDays = historyDays;
@@ -51,10 +52,24 @@ public final class ReviewRoutes {
         this.histories = new AccountHistories(jdbi);
     }
 
+    /**
+     * What a later stage shows on the case page (the statements of reasons and their appeals, #16): rows for the
+     * included template {@code case_dsa.peb}. Declared here, implemented downstream, wired in the composition root.
+     */
+    public interface CaseStatements {
+        List<Map<String, Object>> forMedia(long mediaId);
+    }
+
     /** {@code historyDays}: how far back an account's history reaches ({@code risk.history_days}). */
     public static void register(RoutesConfig routes, ReviewService review, BankService banks,
                                 AuditLog audit, Jdbi jdbi, Clock clock, int historyDays) {
+        register(routes, review, banks, audit, jdbi, clock, historyDays, mediaId -> List.of());
+    }
+
+    public static void register(RoutesConfig routes, ReviewService review, BankService banks,
+                                AuditLog audit, Jdbi jdbi, Clock clock, int historyDays, CaseStatements statements) {
         ReviewRoutes r = new ReviewRoutes(review, banks, audit, jdbi, clock, historyDays);
+        r.statements = statements;
         routes.get("/queue", r::queue, Access.panel(Role.VIEWER));
         routes.get("/cases/next", r::next, Access.panel(Role.VIEWER));
         routes.get("/cases/{id}", r::casePage, Access.panel(Role.VIEWER));
@@ -164,6 +179,7 @@ public final class ReviewRoutes {
         m.put("claimMinutes", review.claimFor().toMinutes());
         m.put("instanceHost", review.instanceHost(c.id()).orElse(null));
         putNotice(ctx, m);
+        m.put("statements", statements.forMedia(c.mediaId()));
         Page.render(ctx, "case.peb", m);
     }
 

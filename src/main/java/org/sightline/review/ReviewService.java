@@ -43,20 +43,19 @@ public final class ReviewService implements AutoCloseable {
     private final Clock clock;
     private final Duration claimFor;
     private final Duration undoWindow;
+    private final RetractionRevisit undo;
     private org.sightline.store.Periodic releaser;
 
-    public ReviewService(Jdbi jdbi, BankService banks, AuditLog audit, ActionQueue actionQueue, ShareProposals shares,
-                         Clock clock, Duration claimFor) {
-        this(jdbi, banks, audit, actionQueue, shares, clock, claimFor, Duration.ZERO);
-    }
 
     /**
      * {@code undoWindow}: how long a moderator's decision is held (nothing irreversible sent) and can be undone
-     * ({@code panel.undo_seconds}); zero carries decisions out at once.
+     * ({@code panel.undo_seconds}); zero carries decisions out at once. {@code undo}: what reverses the automatic
+     * actions of a dismissed case (the same undo as a retraction's and an overturned appeal's).
      */
     public ReviewService(Jdbi jdbi, BankService banks, AuditLog audit, ActionQueue actionQueue, ShareProposals shares,
-                         Clock clock, Duration claimFor, Duration undoWindow) {
+                         Clock clock, Duration claimFor, Duration undoWindow, RetractionRevisit undo) {
         this.undoWindow = undoWindow;
+        this.undo = undo;
         this.jdbi = jdbi;
         this.actionQueue = actionQueue;
         this.shares = shares;
@@ -247,7 +246,8 @@ public final class ReviewService implements AutoCloseable {
                 String action = account ? "account_action" : a;
                 String params = account ? "{\"type\":\"" + a.substring("account_".length()) + "\"}" : null;
                 int made = held ? actionQueue.requestNotBefore(h, c.mediaId(), c.id(), action, params, user.name(), now,
-                        notBefore) : actionQueue.request(h, c.mediaId(), c.id(), action, params, user.name(), now);
+                        notBefore, labels) : actionQueue.request(h, c.mediaId(), c.id(), action, params, user.name(), now,
+                        labels);
                 if (made == 1) requested.add(a);
             }
             if (share && !held) {
@@ -261,6 +261,15 @@ public final class ReviewService implements AutoCloseable {
                     c.decidedAt(), notBefore, held ? HoldDao.HELD : HoldDao.RELEASED, null, now));
             audit.append(h, user.name(), decision, "case:" + c.id(), detail
                     + (held ? " undo_until=" + notBefore.truncatedTo(ChronoUnit.SECONDS) : ""));
+            if (decision.equals("dismiss")) {
+                // a dismissal withdraws what Sightline did on its own: the same undo as a retraction's (#16)
+                List<String> fates = undo.undoAutomatic(h, c.id(), c.mediaId(), "the case was dismissed by "
+                        + user.name(), user.name(), now);
+                if (!fates.isEmpty()) {
+                    h.attach(CaseDao.class).note(c.id(), truncate("dismissed; automatic actions: " + String.join("; ", fates), 2000),
+                            user.name(), now);
+                }
+            }
             return holds.latest(c.id()).orElseThrow().id();
         });
         if (!held && bank != null) addToBank(holdId, c.id(), bank.name(), user.name(), entryLabels, entryNote, false);
@@ -277,6 +286,9 @@ public final class ReviewService implements AutoCloseable {
         banks.applyAtomically(bank, List.of(new BankService.NewEntry("pdq", c.evidence().pdq(), entryLabels, note,
                 null, null)), List.of(), by, (h, added) -> {
             if (release) releaseIn(h, hold, c);
+            // an overturned decision retracts what it added (#16)
+            CaseDao cases = h.attach(CaseDao.class);
+            for (org.sightline.banks.BankEntry e : added) cases.addedEntry(caseId, e.id(), bank);
             if (c.evidence().hasPreview()) {
                 ReviewDao dao = h.attach(ReviewDao.class);
                 for (org.sightline.banks.BankEntry e : added) dao.addReference(e.id(), c.mediaId());
@@ -343,6 +355,12 @@ public final class ReviewService implements AutoCloseable {
         org.sightline.store.Periodic.close(releaser);
         releaser = null;
     }
+
+    /** The bank entries a confirmation of the case added, as {bank, entry id} (retracted when overturned). */
+    public List<CaseDao.AddedEntry> entriesAddedBy(long caseId) {
+        return jdbi.withExtension(CaseDao.class, dao -> dao.addedEntries(caseId));
+    }
+
 
     /** The undo window of the panel's decisions. */
     public Duration undoWindow() {

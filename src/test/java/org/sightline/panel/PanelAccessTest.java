@@ -31,7 +31,9 @@ class PanelAccessTest {
     /** Routes that are public by design, or authenticate each request by their own secret (webhooks, gate). */
     static final Set<String> PUBLIC = Set.of("GET /healthz", "GET /readyz", "GET /metrics", "GET /login", "POST /login",
             "GET /invite/{token}", "POST /invite/{token}", "GET /static/panel.css", "GET /static/panel.js",
-            "GET /status", "GET /status/live");
+            "GET /status", "GET /status/live",
+            // the appeal link's token is the credential, like an invitation's (#16)
+            "GET /appeal/{token}", "POST /appeal/{token}");
     static final Set<String> SELF_AUTHENTICATED = Set.of("POST /hooks/mastodon/{instance}", "POST /hooks/pictrs/{instance}",
             "GET /instances/{name}/oauth/callback", "GET /instances/{name}/miauth/callback", "GET /lists/{name}",
             "GET /lists/{name}/changes",

@@ -19,10 +19,14 @@ import java.util.Set;
  * never produce {@code account_action} requests.
  * <p>{@code undo_account_action} (when a retraction withdraws what an automatic one stood on) reverses it:
  * {@code POST /api/v1/admin/accounts/:id/unsilence}, {@code /unsuspend} or {@code /unsensitive}.
+ * <p>{@code notify} sends the account holder a message (an appeal's outcome, #16) as a {@code type=none} action:
+ * a moderation warning without a restriction.
  */
 public final class MastodonAccountAction implements Action {
     private final java.net.http.HttpClient client = InstanceHttp.newClient();
     static final Set<String> TYPES = Set.of("sensitive", "silence", "suspend");
+    /** A message to the account holder without a restriction (an appeal's outcome): Mastodon's {@code type=none} warning. */
+    public static final String NOTIFY = "notify";
 
     @Override
     public String name() {
@@ -31,7 +35,7 @@ public final class MastodonAccountAction implements Action {
 
     @Override
     public Set<String> handles() {
-        return Set.of("account_action", "undo_account_action");
+        return Set.of("account_action", "undo_account_action", NOTIFY);
     }
 
     @Override
@@ -48,8 +52,8 @@ public final class MastodonAccountAction implements Action {
     @Override
     public ActionOutcome execute(ActionContext c) {
         if (c.instance() == null || c.instance().apiToken() == null) return InstanceHttp.missingToken(c.instance());
-        String type = c.params().get("type");
-        if (type == null || !TYPES.contains(type)) {
+        String type = c.action().equals(NOTIFY) ? "none" : c.params().get("type");
+        if (!c.action().equals(NOTIFY) && (type == null || !TYPES.contains(type))) {
             return ActionOutcome.failed(null, "account action type must be sensitive, silence or suspend, got " + type);
         }
         String accountId = c.media().accountId();
@@ -63,12 +67,12 @@ public final class MastodonAccountAction implements Action {
         List<Map.Entry<String, String>> form = new ArrayList<>();
         form.add(Map.entry("type", type));
         String reportId = c.params().getOrDefault("report_id", c.media().reportId());
-        if (reportId != null) form.add(Map.entry("report_id", reportId));
+        if (reportId != null && !c.action().equals(NOTIFY)) form.add(Map.entry("report_id", reportId));
         form.add(Map.entry("text", c.params().getOrDefault("text", "Sightline: " + type + " decided by " + c.requestedBy())));
         form.add(Map.entry("send_email_notification", c.config().getOrDefault("send_email_notification", "true")));
         HttpRequest request = InstanceHttp.request(c.instance(), account + "/action")
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(InstanceHttp.form(form))).build();
-        return InstanceHttp.send(client, request).outcome("account " + type);
+        return InstanceHttp.send(client, request).outcome(c.action().equals(NOTIFY) ? "moderation warning" : "account " + type);
     }
 }
