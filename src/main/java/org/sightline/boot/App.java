@@ -150,7 +150,8 @@ public final class App {
             try {
                 Clock clock = Clock.systemUTC();
                 SecureRandom random = new SecureRandom();
-                Matcher matcher = new Matcher();
+                org.sightline.hashing.VideoSettings video = org.sightline.hashing.VideoSettings.from(config);
+                Matcher matcher = new Matcher(video.matchBankedPercent(), video.matchUploadPercent());
                 AuditLog audit = AuditLog.open(db.jdbi(), clock, AuditKey.forDataDir(config.dataDir()));
                 // On PostgreSQL several nodes may share the database: announce bank changes, and listen from
                 // before the index load so that nothing committed meanwhile is missed.
@@ -404,7 +405,11 @@ public final class App {
             ActionRoutes.register(config.routes, deps.database().jdbi(), deps.plugins(), deps.actions(),
                     deps.quarantine(), json, deps.clock(), deps.audit());
             PluginSettingsRoutes.register(config.routes, deps.plugins(), json);
-            BankRoutes.register(config.routes, deps.banks(), json);
+            org.sightline.hashing.VideoHasher videos = new org.sightline.hashing.VideoHasher(
+                    new org.sightline.hashing.VideoDecoder(org.sightline.hashing.VideoSettings.from(deps.config()),
+                            deps.config().decodeConcurrency(), 1));
+            BankRoutes.register(config.routes, deps.banks(), new org.sightline.banks.BankContent(deps.banks(),
+                    deps.hasher(), videos, deps.fetcher(), deps.config().maxMediaBytes()), json);
             MatchRoutes.register(config.routes, deps.banks(), json);
             HmaRoutes.register(config.routes, deps.banks(), deps.matcher(), deps.hasher(), deps.fetcher(),
                     deps.database().jdbi(), deps.audit(), deps.clock(), json, deps.config().maxMediaBytes(),

@@ -307,6 +307,7 @@ public final class VideoDecoder {
 
     /** YUV (or palette) to packed RGB24 at the frame's own size, reusing its buffers while the size stays. */
     private static final class Converter {
+        private static final int OUTPUT_PADDING = 4096;
         private SwsContext sws;
         private int width = -1;
         private int height = -1;
@@ -327,7 +328,8 @@ public final class VideoDecoder {
                 width = w;
                 height = h;
                 pixelFormat = frame.format();
-                rgb = new BytePointer((long) w * h * 3);
+                // swscale's vector code may write a little past the last row, as into av_frame_get_buffer's padding
+                rgb = new BytePointer((long) w * h * 3 + OUTPUT_PADDING);
                 dst.put(0, rgb);
                 dstLines.put(0, w * 3);
             }
