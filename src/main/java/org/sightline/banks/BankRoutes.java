@@ -172,8 +172,9 @@ public final class BankRoutes {
                 no++;
                 String s = line.strip();
                 if (s.isEmpty() || s.startsWith("#")) continue;
-                String[] parts = s.split("\\s+");
-                if (parts.length != 2) {
+                // a vpdq value is JSON, which pytx writes with spaces after its commas: split at the first blank only
+                String[] parts = s.split("\\s+", 2);
+                if (parts.length != 2 || (!parts[0].equalsIgnoreCase("vpdq") && parts[1].strip().contains(" "))) {
                     throw Refusal.invalid("line " + no + ": expected '<signal_type> <value>', e.g. 'pdq <64 hex digits>'");
                 }
                 out.add(new BankService.NewEntry(parts[0], parts[1], labels, note, null, null));
