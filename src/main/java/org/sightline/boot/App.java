@@ -408,8 +408,9 @@ public final class App {
             org.sightline.hashing.VideoHasher videos = new org.sightline.hashing.VideoHasher(
                     new org.sightline.hashing.VideoDecoder(org.sightline.hashing.VideoSettings.from(deps.config()),
                             deps.config().decodeConcurrency(), 1));
-            BankRoutes.register(config.routes, deps.banks(), new org.sightline.banks.BankContent(deps.banks(),
-                    deps.hasher(), videos, deps.fetcher(), deps.config().maxMediaBytes()), json);
+            org.sightline.banks.BankContent bankContent = new org.sightline.banks.BankContent(deps.banks(),
+                    deps.hasher(), videos, deps.fetcher(), deps.config().maxMediaBytes());
+            BankRoutes.register(config.routes, deps.banks(), bankContent, json);
             MatchRoutes.register(config.routes, deps.banks(), json);
             HmaRoutes.register(config.routes, deps.banks(), deps.matcher(), deps.hasher(), deps.fetcher(),
                     deps.database().jdbi(), deps.audit(), deps.clock(), json, deps.config().maxMediaBytes(),
@@ -430,7 +431,7 @@ public final class App {
             DashboardRoutes.register(config.routes, deps.dashboard());
             ReviewRoutes.register(config.routes, deps.review(), deps.banks(), deps.audit(),
                     deps.database().jdbi(), deps.clock(), RiskWeights.from(deps.config()).historyDays());
-            BankPanelRoutes.register(config.routes, deps.banks(), deps.audit());
+            BankPanelRoutes.register(config.routes, deps.banks(), deps.audit(), bankContent);
             AuditRoutes.register(config.routes, deps.audit());
             SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit());
             SharePanelRoutes.register(config.routes, shares(deps));
