@@ -144,6 +144,8 @@ public final class VideoDecoder {
 
     private Header run(VideoFormat format, Path file, FrameSink sink) throws MediaException {
         long started = System.nanoTime();
+        // FFmpeg would print its complaints about hostile files on stderr: the refusal's reason says what matters
+        av_log_set_level(AV_LOG_QUIET);
         long budgetNanos = limits.decodeBudget().toNanos();
         AVFormatContext fmt = new AVFormatContext(null);
         AVDictionary openOptions = new AVDictionary(null);
