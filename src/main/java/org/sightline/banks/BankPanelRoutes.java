@@ -33,7 +33,15 @@ public final class BankPanelRoutes {
     }
 
     public static void register(RoutesConfig routes, BankService banks, AuditLog audit) {
+        register(routes, banks, audit, null);
+    }
+
+    /** The bank pages, with the known-media upload when {@code content} is given. */
+    public static void register(RoutesConfig routes, BankService banks, AuditLog audit, BankContent content) {
         BankPanelRoutes r = new BankPanelRoutes(banks, audit);
+        if (content != null) {
+            routes.post("/banks/{name}/content", ctx -> r.addContent(ctx, content), Access.panel(Role.ADMIN));
+        }
         routes.get("/banks", r::list, Access.panel(Role.MODERATOR));
         routes.post("/banks", r::create, Access.panel(Role.ADMIN));
         routes.get("/banks/{name}", r::bank, Access.panel(Role.MODERATOR));
@@ -143,6 +151,31 @@ public final class BankPanelRoutes {
             return;
         }
         ctx.redirect("/banks/" + name);
+    }
+
+    /** An image or video file, hashed and added as its signals (the API's {@code POST …/content}). */
+    private void addContent(Context ctx, BankContent content) throws IOException {
+        PanelSession s = Access.requireSession(ctx);
+        UploadedFile file = ctx.uploadedFile("media");
+        if (file == null || file.size() == 0) {
+            bank(ctx, "choose an image or video file to add", null);
+            return;
+        }
+        byte[] bytes;
+        try (InputStream in = file.content()) {
+            bytes = in.readAllBytes();
+        }
+        String note = ctx.formParam("note");
+        try {
+            BankContent.Added added = content.add(ctx.pathParam("name"), bytes, ctx.formParams("label"),
+                    note == null || note.isBlank() ? null : note, s.user().name(), s.user().name());
+            Object frames = added.signals().get("vpdq");
+            String what = frames instanceof List<?> l ? "vpdq (" + l.size() + " frames) and video_md5"
+                    : "pdq (quality " + added.signals().get("pdq_quality") + ") and md5";
+            bank(ctx, null, "added " + what + " as entries " + added.ids());
+        } catch (Refusal e) {
+            bank(ctx, e.getMessage(), null);
+        }
     }
 
     /** A pasted text or an uploaded file of {@code <signal_type> <value>} lines; all or none are added. */

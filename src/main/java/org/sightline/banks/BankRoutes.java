@@ -35,7 +35,16 @@ public final class BankRoutes {
     }
 
     public static void register(RoutesConfig routes, BankService banks, ObjectMapper json) {
+        register(routes, banks, null, json);
+    }
+
+    /** The routes, with {@code POST /api/v1/banks/{name}/content} when {@code content} is given. */
+    public static void register(RoutesConfig routes, BankService banks, BankContent content, ObjectMapper json) {
         BankRoutes r = new BankRoutes(banks, json);
+        if (content != null) {
+            routes.post("/api/v1/banks/{name}/content", ctx -> r.addContent(ctx, content),
+                    Access.token(Scope.BANKS_WRITE));
+        }
         routes.get("/api/v1/banks", r::list, Access.token(Scope.BANKS_READ));
         routes.post("/api/v1/banks", r::create, Access.token(Scope.BANKS_WRITE));
         routes.get("/api/v1/banks/{name}", r::get, Access.token(Scope.BANKS_READ));
@@ -113,6 +122,43 @@ public final class BankRoutes {
         ctx.status(201).json(out);
     }
 
+    /**
+     * Known media by multipart {@code file} (with optional {@code labels}, comma-separated, and {@code note}
+     * fields) or JSON {@code {"url", "labels": [...], "note"}}: hashed, and its signals added as entries.
+     */
+    private void addContent(Context ctx, BankContent content) throws IOException {
+        String name = ctx.pathParam("name");
+        banks.get(name); // 404 before reading a large body
+        byte[] bytes;
+        List<String> labels;
+        String note;
+        if (ctx.isMultipartFormData()) {
+            io.javalin.http.UploadedFile file = ctx.uploadedFile("file");
+            if (file == null) throw Refusal.invalid("expected a multipart 'file' part, or JSON {\"url\": ...}");
+            try (java.io.InputStream in = file.content()) {
+                bytes = in.readAllBytes();
+            }
+            String l = ctx.formParam("labels");
+            labels = l == null || l.isBlank() ? List.of() : List.of(l.split(","));
+            note = ctx.formParam("note");
+        } else {
+            JsonNode body = jsonBody(ctx);
+            if (!body.isObject() || !body.path("url").isTextual()) {
+                throw Refusal.invalid("expected JSON {\"url\": ...} or a multipart 'file' part");
+            }
+            labels = body.has("labels") ? strings(body.get("labels"), "labels") : List.of();
+            note = body.path("note").isTextual() ? body.get("note").asText() : null;
+            bytes = content.fetch(body.get("url").asText());
+        }
+        BankContent.Added added = content.add(name, bytes, labels.stream().map(String::trim).toList(),
+                note == null || note.isBlank() ? null : note, Access.principal(ctx).name(), Access.tokenActor(ctx));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", added.id());
+        out.put("ids", added.ids());
+        out.put("signals", added.signals());
+        ctx.status(201).json(out);
+    }
+
     /** Lines {@code <signal_type> <value>} as python-threatexchange writes them; blank lines and # comments skipped. */
     private List<BankService.NewEntry> parseLines(Context ctx) throws IOException {
         List<String> labels = ctx.queryParam("labels") == null ? List.of()
@@ -126,8 +172,9 @@ public final class BankRoutes {
                 no++;
                 String s = line.strip();
                 if (s.isEmpty() || s.startsWith("#")) continue;
-                String[] parts = s.split("\\s+");
-                if (parts.length != 2) {
+                // a vpdq value is JSON, which pytx writes with spaces after its commas: split at the first blank only
+                String[] parts = s.split("\\s+", 2);
+                if (parts.length != 2 || (!parts[0].equalsIgnoreCase("vpdq") && parts[1].strip().contains(" "))) {
                     throw Refusal.invalid("line " + no + ": expected '<signal_type> <value>', e.g. 'pdq <64 hex digits>'");
                 }
                 out.add(new BankService.NewEntry(parts[0], parts[1], labels, note, null, null));

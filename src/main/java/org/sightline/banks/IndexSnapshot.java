@@ -74,6 +74,10 @@ final class IndexSnapshot {
                 SignalType type = types.get(t);
                 if (type == SignalType.PDQ) {
                     loader.acceptPdq(id, bank, b.getLong(), b.getLong(), b.getLong(), b.getLong());
+                } else if (type == SignalType.VPDQ) {
+                    byte[] json = new byte[b.getInt()];
+                    b.get(json);
+                    loader.accept(new Matcher.IndexedEntry(id, bank, type, new String(json, StandardCharsets.US_ASCII)));
                 } else {
                     loader.accept(new Matcher.IndexedEntry(id, bank, type, string(b)));
                 }
@@ -166,6 +170,11 @@ final class IndexSnapshot {
                 out.writeLong(h.w1());
                 out.writeLong(h.w2());
                 out.writeLong(h.w3());
+            } else if (e.type() == SignalType.VPDQ) {
+                // a long video's frames outgrow writeUTF's 64 KB
+                byte[] json = e.value().getBytes(StandardCharsets.US_ASCII);
+                out.writeInt(json.length);
+                out.write(json);
             } else {
                 out.writeUTF(e.value());
             }

@@ -57,6 +57,8 @@ public final class MatchRoutes {
         try {
             SignalType type = SignalType.parse(s.path("signal_type").asText(null));
             JsonNode v = s.has("hash") ? s.get("hash") : s.has("value") ? s.get("value") : s.get("signal");
+            // a vpdq value may come as the JSON array itself or as its text
+            if (type == SignalType.VPDQ && v != null && v.isArray()) v = com.fasterxml.jackson.databind.node.TextNode.valueOf(v.toString());
             if (v == null || !v.isTextual()) throw new IllegalArgumentException("hash is missing");
             Integer quality = null;
             if (s.has("quality") && !s.get("quality").isNull()) {
@@ -68,6 +70,19 @@ public final class MatchRoutes {
         } catch (IllegalArgumentException e) {
             throw Refusal.invalid(where + e.getMessage());
         }
+    }
+
+    /**
+     * What a video match rests on: {@code banked_percent}/{@code upload_percent} for a video against a banked
+     * video, {@code upload_at}/{@code banked_at} (seconds) for the frame a still matched.
+     */
+    static Map<String, Object> videoView(Matcher.VideoEvidence v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (v.bankedPercent() != null) m.put("banked_percent", v.bankedPercent());
+        if (v.uploadPercent() != null) m.put("upload_percent", v.uploadPercent());
+        if (v.uploadAt() != null) m.put("upload_at", v.uploadAt());
+        if (v.bankedAt() != null) m.put("banked_at", v.bankedAt());
+        return m;
     }
 
     private static List<Map<String, Object>> views(List<BankService.BankMatch> ms) {
@@ -82,6 +97,7 @@ public final class MatchRoutes {
             m.put("labels", bm.labels());
             m.put("policy", bm.bank().policy());
             m.put("mode", bm.bank().mode());
+            if (bm.match().video() != null) m.put("video", videoView(bm.match().video()));
             out.add(m);
         }
         return out;

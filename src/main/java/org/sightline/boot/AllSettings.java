@@ -35,6 +35,7 @@ public final class AllSettings {
     public static KnownKeys known() {
         List<Setting<?>> all = new ArrayList<>();
         all.addAll(SharedSettings.KEYS);
+        all.addAll(org.sightline.hashing.VideoSettings.KEYS);
         all.addAll(HttpSettings.KEYS);
         all.addAll(PanelSettings.KEYS);
         all.addAll(DbSettings.KEYS);

@@ -158,7 +158,8 @@ public final class App {
             try {
                 Clock clock = Clock.systemUTC();
                 SecureRandom random = new SecureRandom();
-                Matcher matcher = new Matcher();
+                org.sightline.hashing.VideoSettings video = org.sightline.hashing.VideoSettings.from(config);
+                Matcher matcher = new Matcher(video.matchBankedPercent(), video.matchUploadPercent());
                 AuditLog audit = AuditLog.open(db.jdbi(), clock, AuditKey.forDataDir(config.dataDir()));
                 // On PostgreSQL several nodes may share the database: announce bank changes, and listen from
                 // before the index load so that nothing committed meanwhile is missed.
@@ -434,7 +435,12 @@ public final class App {
             ActionRoutes.register(config.routes, deps.database().jdbi(), deps.actionQueue(), deps.plugins(), deps.actions(),
                     deps.quarantine(), json, deps.clock(), deps.audit());
             PluginSettingsRoutes.register(config.routes, deps.plugins(), json);
-            BankRoutes.register(config.routes, deps.banks(), json);
+            org.sightline.hashing.VideoHasher videos = new org.sightline.hashing.VideoHasher(
+                    new org.sightline.hashing.VideoDecoder(org.sightline.hashing.VideoSettings.from(deps.config()),
+                            deps.config().decodeConcurrency(), 1));
+            org.sightline.banks.BankContent bankContent = new org.sightline.banks.BankContent(deps.banks(),
+                    deps.hasher(), videos, deps.fetcher(), deps.config().maxMediaBytes());
+            BankRoutes.register(config.routes, deps.banks(), bankContent, json);
             MatchRoutes.register(config.routes, deps.banks(), json);
             HmaRoutes.register(config.routes, deps.banks(), deps.matcher(), deps.hasher(), deps.fetcher(),
                     deps.database().jdbi(), deps.audit(), deps.clock(), json, deps.config().maxMediaBytes(),
@@ -456,7 +462,7 @@ public final class App {
             ReviewRoutes.register(config.routes, deps.review(), deps.banks(), deps.audit(),
                     deps.database().jdbi(), deps.clock(), RiskWeights.from(deps.config()).historyDays(),
                     deps.statements()::caseRows);
-            BankPanelRoutes.register(config.routes, deps.banks(), deps.audit());
+            BankPanelRoutes.register(config.routes, deps.banks(), deps.audit(), bankContent);
             AuditRoutes.register(config.routes, deps.audit());
             SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit(), deps.trust());
             SharePanelRoutes.register(config.routes, shares(deps));

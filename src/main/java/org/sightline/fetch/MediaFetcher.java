@@ -100,7 +100,19 @@ public final class MediaFetcher implements AutoCloseable {
      * to redirect targets only on the same scheme, host and port, so a redirect cannot carry them elsewhere.
      */
     public FetchResult fetch(URI uri, Map<String, String> requestHeaders) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMillis());
+        return fetch(uri, requestHeaders, settings.maxBytes(), settings.timeoutMillis());
+    }
+
+    /**
+     * A video: the same fetch with a larger size cap ({@code media.max_video_bytes}) and six times the timeout,
+     * since a video is fetched in full, not its preview.
+     */
+    public FetchResult fetchVideo(URI uri, long maxBytes) {
+        return fetch(uri, Map.of(), Math.max(maxBytes, settings.maxBytes()), 6 * settings.timeoutMillis());
+    }
+
+    private FetchResult fetch(URI uri, Map<String, String> requestHeaders, long maxBytes, long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         URI current = uri;
         for (int redirects = 0; ; redirects++) {
             String problem = unfetchable(current);
@@ -166,7 +178,7 @@ public final class MediaFetcher implements AutoCloseable {
                 boolean retryable = status >= 500 || status == 408 || status == 429;
                 return FetchResult.failed(status, current, "HTTP " + status + " from " + redact(current), retryable);
             }
-            return readBody(response, listener, status, current);
+            return readBody(response, listener, status, current, maxBytes);
         }
     }
 
@@ -205,11 +217,11 @@ public final class MediaFetcher implements AutoCloseable {
             boolean retryable = status >= 500 || status == 408 || status == 429;
             return FetchResult.failed(status, uri, "HTTP " + status + " from " + redact(uri), retryable);
         }
-        return readBody(response, listener, status, uri);
+        return readBody(response, listener, status, uri, settings.maxBytes());
     }
 
-    private FetchResult readBody(Response response, InputStreamResponseListener listener, int status, URI uri) {
-        long cap = settings.maxBytes();
+    private FetchResult readBody(Response response, InputStreamResponseListener listener, int status, URI uri,
+                                 long cap) {
         long declared;
         try {
             declared = response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);

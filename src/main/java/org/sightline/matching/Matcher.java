@@ -1,6 +1,7 @@
 package org.sightline.matching;
 
 import org.sightline.hashing.PdqHash;
+import org.sightline.hashing.VpdqFrame;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,6 +19,23 @@ public final class Matcher {
     public static final int MIN_PDQ_QUALITY = 50;
 
     private final Map<Integer, MatchBank> banks = new ConcurrentHashMap<>();
+    private final double videoBankedPercent;
+    private final double videoUploadPercent;
+
+    /** vPDQ with python-threatexchange's distance and this project's defaults (80 % either way). */
+    public Matcher() {
+        this(80, 80);
+    }
+
+    /**
+     * @param videoBankedPercent a video matches a banked video when this share of the banked video's distinct
+     *                           frames (quality ≥ 50) have a frame of the upload within the PDQ threshold …
+     * @param videoUploadPercent … or when this share of the upload's frames have one in the banked video
+     */
+    public Matcher(double videoBankedPercent, double videoUploadPercent) {
+        this.videoBankedPercent = videoBankedPercent;
+        this.videoUploadPercent = videoUploadPercent;
+    }
     /** Replaced whole by {@link #rebuild}; readers take it once per query. */
     private volatile Indexes current = new Indexes();
 
@@ -31,6 +49,9 @@ public final class Matcher {
         final Hash64Index dhash = new Hash64Index();
         final DigestIndex md5 = new DigestIndex();
         final DigestIndex sha256 = new DigestIndex();
+        final DigestIndex videoMd5 = new DigestIndex();
+        /** Banked videos by entry id: their distinct matchable frames, which are also in {@link #pdq} under that id. */
+        final Map<Long, VideoEntry> videos = new ConcurrentHashMap<>();
         final IdSet indexed = new IdSet();
         final IdSet retracted = new IdSet();
         final long[] counts = new long[SignalType.values().length];
@@ -55,11 +76,29 @@ public final class Matcher {
                             int dhashThreshold) {
         int threshold(SignalType t) {
             return switch (t) {
-                case PDQ -> pdqThreshold;
+                case PDQ, VPDQ -> pdqThreshold;
                 case PHASH -> phashThreshold;
                 case DHASH -> dhashThreshold;
-                case MD5, SHA256 -> 0;
+                case MD5, SHA256, VIDEO_MD5 -> 0;
             };
+        }
+    }
+
+    /** A banked video: its distinct frames of quality ≥ 50 and their timestamps (first occurrence). */
+    record VideoEntry(int bankId, List<PdqHash> frames, double[] timestamps) {
+        static VideoEntry of(int bankId, String value) {
+            List<VpdqFrame> all = Vpdq.parse(value);
+            List<PdqHash> distinct = Vpdq.distinctMatchable(all);
+            double[] at = new double[distinct.size()];
+            for (int i = 0; i < distinct.size(); i++) {
+                for (VpdqFrame f : all) {
+                    if (f.pdq().equals(distinct.get(i))) {
+                        at[i] = f.timestamp();
+                        break;
+                    }
+                }
+            }
+            return new VideoEntry(bankId, distinct, at);
         }
     }
 
@@ -76,7 +115,20 @@ public final class Matcher {
     }
 
     public record Match(int bankId, String bank, long entryId, SignalType signalType, int distance, String variant,
-                        boolean allowBank, boolean observe) {
+                        boolean allowBank, boolean observe, VideoEvidence video) {
+        public Match(int bankId, String bank, long entryId, SignalType signalType, int distance, String variant,
+                     boolean allowBank, boolean observe) {
+            this(bankId, bank, entryId, signalType, distance, variant, allowBank, observe, null);
+        }
+    }
+
+    /**
+     * What a match involving video rests on. For a video against a banked video: the share of the banked video's
+     * distinct frames matched and of the upload's ({@code bankedPercent}, {@code uploadPercent}, 0..100). For a
+     * still against a video entry's frame, or a video frame against an image entry: the percentages are null and
+     * {@code uploadAt}/{@code bankedAt} say which frame (seconds; null for the still's side).
+     */
+    public record VideoEvidence(Double bankedPercent, Double uploadPercent, Double uploadAt, Double bankedAt) {
     }
 
     /**
@@ -143,6 +195,12 @@ public final class Matcher {
         public void accept(IndexedEntry e) {
             if (!into.indexed.add(e.entryId())) return;
             into.counted(e.type(), e.entryId(), 1);
+            if (e.type() == SignalType.VPDQ) {
+                VideoEntry v = VideoEntry.of(e.bankId(), e.value());
+                into.videos.put(e.entryId(), v);
+                for (PdqHash h : v.frames()) packPdq(e.entryId(), e.bankId(), h.w0(), h.w1(), h.w2(), h.w3());
+                return;
+            }
             if (e.type() != SignalType.PDQ) {
                 addOne(into, e);
                 return;
@@ -195,6 +253,10 @@ public final class Matcher {
             x.counted(e.type(), e.entryId(), 1);
             if (e.type() == SignalType.PDQ) {
                 pdqItems.add(new PdqIndex.Item(e.entryId(), e.bankId(), PdqHash.parse(e.value())));
+            } else if (e.type() == SignalType.VPDQ) {
+                VideoEntry v = VideoEntry.of(e.bankId(), e.value());
+                x.videos.put(e.entryId(), v);
+                for (PdqHash h : v.frames()) pdqItems.add(new PdqIndex.Item(e.entryId(), e.bankId(), h));
             } else {
                 addOne(x, e);
             }
@@ -210,6 +272,12 @@ public final class Matcher {
             case DHASH -> x.dhash.add(e.entryId(), e.bankId(), Long.parseUnsignedLong(e.value(), 16));
             case MD5 -> x.md5.add(e.entryId(), e.bankId(), e.value());
             case SHA256 -> x.sha256.add(e.entryId(), e.bankId(), e.value());
+            case VIDEO_MD5 -> x.videoMd5.add(e.entryId(), e.bankId(), e.value());
+            case VPDQ -> {
+                VideoEntry v = VideoEntry.of(e.bankId(), e.value());
+                x.videos.put(e.entryId(), v);
+                for (PdqHash h : v.frames()) x.pdq.add(e.entryId(), e.bankId(), h);
+            }
         }
     }
 
@@ -223,6 +291,11 @@ public final class Matcher {
             case DHASH -> x.dhash.retract(e.entryId());
             case MD5 -> x.md5.retract(e.entryId());
             case SHA256 -> x.sha256.retract(e.entryId());
+            case VIDEO_MD5 -> x.videoMd5.retract(e.entryId());
+            case VPDQ -> {
+                x.pdq.retract(e.entryId());
+                x.videos.remove(e.entryId());
+            }
         }
     }
 
@@ -236,9 +309,15 @@ public final class Matcher {
                     List<PdqHash> variants = p.variants() != null ? p.variants()
                             : PdqDihedral.variants(PdqHash.parse(p.value()));
                     for (PdqIndex.Hit h : x.pdq.search(variants, PdqSegment.MAX_RADIUS)) {
-                        keep(hits, h.bankId(), h.entryId(), p.type(), h.distance(), PdqDihedral.NAMES.get(h.variant()));
+                        VideoEntry v = x.videos.get(h.entryId());
+                        // a still matching a frame of a banked video: say which frame
+                        VideoEvidence at = v == null ? null
+                                : new VideoEvidence(null, null, null, nearestAt(v, variants.get(h.variant())));
+                        keep(hits, h.bankId(), h.entryId(), p.type(), h.distance(), PdqDihedral.NAMES.get(h.variant()),
+                                at);
                     }
                 }
+                case VPDQ -> matchVideo(x, Vpdq.parse(p.value()), hits);
                 case PHASH, DHASH -> {
                     Hash64Index idx = p.type() == SignalType.PHASH ? x.phash : x.dhash;
                     long q = Long.parseUnsignedLong(p.value(), 16);
@@ -246,8 +325,9 @@ public final class Matcher {
                         keep(hits, h.bankId(), h.entryId(), p.type(), h.distance(), null);
                     }
                 }
-                case MD5, SHA256 -> {
-                    DigestIndex idx = p.type() == SignalType.MD5 ? x.md5 : x.sha256;
+                case MD5, SHA256, VIDEO_MD5 -> {
+                    DigestIndex idx = p.type() == SignalType.MD5 ? x.md5
+                            : p.type() == SignalType.SHA256 ? x.sha256 : x.videoMd5;
                     for (DigestIndex.Ref r : idx.lookup(p.value())) keep(hits, r.bankId(), r.entryId(), p.type(), 0, null);
                 }
             }
@@ -278,9 +358,80 @@ public final class Matcher {
     }
 
     private void keep(List<Match> out, int bankId, long entryId, SignalType type, int distance, String variant) {
+        keep(out, bankId, entryId, type, distance, variant, null);
+    }
+
+    private void keep(List<Match> out, int bankId, long entryId, SignalType type, int distance, String variant,
+                      VideoEvidence video) {
         MatchBank b = banks.get(bankId);
         if (b == null || distance > b.threshold(type)) return;
-        out.add(new Match(bankId, b.name(), entryId, type, distance, variant, b.allow(), b.observe()));
+        out.add(new Match(bankId, b.name(), entryId, type, distance, variant, b.allow(), b.observe(), video));
+    }
+
+    /**
+     * An uploaded video: each of its distinct frames of quality ≥ 50 is one index query (the original only, as
+     * vpdq does), so the cost grows with the upload's frames, not with the banked videos. A hit on an image entry
+     * is a PDQ match (the closest frame's time kept); hits on a banked video make it a candidate, and a candidate
+     * matches when {@code videoBankedPercent} of its frames or {@code videoUploadPercent} of the upload's frames
+     * are matched (counted exactly between the two frame lists).
+     */
+    private void matchVideo(Indexes x, List<VpdqFrame> upload, List<Match> hits) {
+        List<PdqHash> query = Vpdq.distinctMatchable(upload);
+        Map<Long, PdqIndex.Hit> images = new java.util.HashMap<>();
+        Map<Long, Double> imageAt = new java.util.HashMap<>();
+        Map<Long, Integer> candidates = new java.util.HashMap<>();
+        for (PdqHash q : query) {
+            for (PdqIndex.Hit h : x.pdq.search(List.of(q), PdqSegment.MAX_RADIUS)) {
+                if (x.videos.containsKey(h.entryId())) {
+                    candidates.merge(h.entryId(), h.distance(), Math::min);
+                } else {
+                    PdqIndex.Hit old = images.get(h.entryId());
+                    if (old == null || h.distance() < old.distance()) {
+                        images.put(h.entryId(), h);
+                        imageAt.put(h.entryId(), firstAt(upload, q));
+                    }
+                }
+            }
+        }
+        for (PdqIndex.Hit h : images.values()) {
+            keep(hits, h.bankId(), h.entryId(), SignalType.PDQ, h.distance(), "original",
+                    new VideoEvidence(null, null, imageAt.get(h.entryId()), null));
+        }
+        for (Map.Entry<Long, Integer> c : candidates.entrySet()) {
+            VideoEntry v = x.videos.get(c.getKey());
+            MatchBank b = v == null ? null : banks.get(v.bankId());
+            if (v == null || b == null || v.frames().isEmpty() || query.isEmpty()) continue;
+            int threshold = b.threshold(SignalType.VPDQ);
+            double banked = 100.0 * Vpdq.matchedIn(v.frames(), query, threshold) / v.frames().size();
+            double uploaded = 100.0 * Vpdq.matchedIn(query, v.frames(), threshold) / query.size();
+            if (banked >= videoBankedPercent || uploaded >= videoUploadPercent) {
+                keep(hits, v.bankId(), c.getKey(), SignalType.VPDQ, c.getValue(), null,
+                        new VideoEvidence(round1(banked), round1(uploaded), null, null));
+            }
+        }
+    }
+
+    private static double round1(double percent) {
+        return Math.round(percent * 10) / 10.0;
+    }
+
+    private static Double firstAt(List<VpdqFrame> frames, PdqHash h) {
+        for (VpdqFrame f : frames) if (f.pdq().equals(h)) return f.timestamp();
+        return null;
+    }
+
+    /** The time of the banked video's frame nearest to {@code h}. */
+    private static Double nearestAt(VideoEntry v, PdqHash h) {
+        int best = Integer.MAX_VALUE;
+        Double at = null;
+        for (int i = 0; i < v.frames().size(); i++) {
+            int d = v.frames().get(i).distance(h);
+            if (d < best) {
+                best = d;
+                at = v.timestamps()[i];
+            }
+        }
+        return at;
     }
 
     private int maxThreshold(SignalType t) {
@@ -297,6 +448,8 @@ public final class Matcher {
             case DHASH -> x.dhash.size();
             case MD5 -> x.md5.size();
             case SHA256 -> x.sha256.size();
+            case VIDEO_MD5 -> x.videoMd5.size();
+            case VPDQ -> x.videos.size();
         };
     }
 }

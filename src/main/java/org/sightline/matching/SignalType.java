@@ -8,7 +8,14 @@ public enum SignalType {
     PHASH("phash", 16, true),
     DHASH("dhash", 16, true),
     MD5("md5", 32, false),
-    SHA256("sha256", 64, false);
+    SHA256("sha256", 64, false),
+    /** A video's frames: HMA's JSON array of {@code "<pdq hex>,<quality>,<timestamp>"} strings. */
+    VPDQ("vpdq", 0, true),
+    /** The MD5 of a video file, under HMA's name. */
+    VIDEO_MD5("video_md5", 32, false);
+
+    /** The most frames one vPDQ value may hold (a 1000-second video at one frame per second). */
+    public static final int MAX_VPDQ_FRAMES = 1000;
 
     private final String wireName;
     private final int hexDigits;
@@ -35,12 +42,13 @@ public enum SignalType {
             if (t.wireName.equals(name.trim().toLowerCase(Locale.ROOT))) return t;
         }
         throw new IllegalArgumentException("unknown signal_type '" + name
-                + "' (expected one of pdq, phash, dhash, md5, sha256)");
+                + "' (expected one of pdq, phash, dhash, md5, sha256, vpdq, video_md5)");
     }
 
     /** Checks a value's syntax and returns its canonical form (lowercase hex); the message says what is wrong. */
     public String normalize(String value) {
         if (value == null) throw new IllegalArgumentException(wireName + " value is missing");
+        if (this == VPDQ) return Vpdq.canonical(Vpdq.parse(value));
         String s = value.trim().toLowerCase(Locale.ROOT);
         if (s.length() != hexDigits) {
             throw new IllegalArgumentException(wireName + " value must be " + hexDigits + " hex digits, got "
