@@ -39,7 +39,7 @@ public final class CaseDecisionRoutes {
             throw Refusal.notFound("no case " + ctx.pathParam("id"));
         }
         JsonNode body = JsonBody.object(ctx, json,
-                "{\"decision\": \"confirm\"|\"dismiss\"|\"escalate\", \"labels\": [...], \"actions\": [...], \"reason\": \"...\"}");
+                "{\"decision\": \"confirm\"|\"dismiss\"|\"escalate\", \"labels\": [...], \"actions\": [...], \"reason\": \"...\", \"forward\": false}");
         Principal p = Access.principal(ctx);
         User user = new User(-1, Access.tokenActor(ctx), (p.has(Scope.ADMIN) ? Role.ADMIN : Role.MODERATOR).wireName(),
                 0, false, false, false, Instant.EPOCH);
@@ -47,7 +47,8 @@ public final class CaseDecisionRoutes {
         String decision = body.path("decision").asText("");
         switch (decision) {
             case "confirm" -> review.confirm(id, user, new ReviewService.Confirm(strings(body, "labels"),
-                    body.path("bank").isTextual() ? body.path("bank").asText() : null, strings(body, "actions"), reason));
+                    body.path("bank").isTextual() ? body.path("bank").asText() : null, strings(body, "actions"), reason,
+                    body.path("forward").asBoolean(false)));
             case "dismiss" -> review.dismiss(id, user, reason,
                     body.path("allow_bank").isTextual() ? body.path("allow_bank").asText() : null);
             case "escalate" -> review.escalate(id, user, reason);

@@ -178,6 +178,7 @@ public final class ReviewRoutes {
         m.put("unavailableChoices", choices.stream().filter(x -> x.unavailable() != null).toList());
         m.put("claimMinutes", review.claimFor().toMinutes());
         m.put("instanceHost", review.instanceHost(c.id()).orElse(null));
+        m.put("remoteAuthor", ReviewService.remoteDomain(c).orElse(null));
         putNotice(ctx, m);
         m.put("statements", statements.forMedia(c.mediaId()));
         Page.render(ctx, "case.peb", m);
@@ -202,7 +203,7 @@ public final class ReviewRoutes {
         List<String> actions = new ArrayList<>(ctx.formParams("action"));
         if (ctx.formParam("share") != null && !actions.contains("share")) actions.add("share");
         review.confirm(id, s.user(), new ReviewService.Confirm(ctx.formParams("label"), ctx.formParam("bank"),
-                actions, ctx.formParam("note")));
+                actions, ctx.formParam("note"), "true".equals(ctx.formParam("forward"))));
         ctx.redirect("/cases/next?done=" + id);
     }
 

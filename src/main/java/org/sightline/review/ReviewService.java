@@ -141,7 +141,18 @@ public final class ReviewService implements AutoCloseable {
         return false;
     }
 
-    public record Confirm(List<String> labels, String addToBank, List<String> actions, String note) {
+    /** {@code forward}: a report about a remote account also goes to its server (Mastodon's {@code forward}). */
+    public record Confirm(List<String> labels, String addToBank, List<String> actions, String note, boolean forward) {
+        public Confirm(List<String> labels, String addToBank, List<String> actions, String note) {
+            this(labels, addToBank, actions, note, false);
+        }
+    }
+
+    /** The author's server when the post's account is remote ({@code user@domain}), for a forwarded report. */
+    public static Optional<String> remoteDomain(ReviewCase c) {
+        String acct = c.evidence().acct();
+        int at = acct == null ? -1 : acct.lastIndexOf('@');
+        return at <= 0 || at == acct.length() - 1 ? Optional.empty() : Optional.of(acct.substring(at + 1));
     }
 
     public void confirm(long id, User user, Confirm d) {
@@ -158,11 +169,16 @@ public final class ReviewService implements AutoCloseable {
             actions.add(a);
         }
         ReviewCase c = decidable(id, user);
+        if (d.forward() && !actions.contains("report")) throw Refusal.invalid("forward goes with a report: choose report too");
+        if (d.forward() && remoteDomain(c).isEmpty()) {
+            throw Refusal.invalid("only a report about a remote account can be forwarded (this post's author is local)");
+        }
         Bank bank = bankFor(d.addToBank(), false, c);
         String detail = "labels=" + String.join(",", labels) + (bank == null ? "" : " bank=" + bank.name())
-                + (actions.isEmpty() ? "" : " actions=" + String.join(",", actions)) + note(d.note());
+                + (actions.isEmpty() ? "" : " actions=" + String.join(",", actions))
+                + (d.forward() ? " forward=" + remoteDomain(c).orElseThrow() : "") + note(d.note());
         decide(c, user, CaseState.DECIDED, "confirm", nzTrim(d.note()), new ArrayList<>(actions), labels, detail,
-                bank, labels, "confirmed in case " + c.id());
+                bank, labels, "confirmed in case " + c.id(), d.forward());
     }
 
     public void dismiss(long id, User user, String reason, String allowBank) {
@@ -171,14 +187,14 @@ public final class ReviewService implements AutoCloseable {
         Bank bank = bankFor(allowBank, true, c);
         decide(c, user, CaseState.DECIDED, "dismiss", r, List.of(), List.of(),
                 "reason=" + r + (bank == null ? "" : " allow_bank=" + bank.name()), bank, List.of(),
-                truncate("dismissed in case " + c.id() + ": " + r, 2000));
+                truncate("dismissed in case " + c.id() + ": " + r, 2000), false);
     }
 
     public void escalate(long id, User user, String reason) {
         String r = required(reason);
         ReviewCase c = decidable(id, user);
         if (c.state() != CaseState.OPEN) throw Refusal.conflict("case " + id + " is already escalated");
-        decide(c, user, CaseState.ESCALATED, "escalate", r, List.of(), List.of(), "reason=" + r, null, List.of(), null);
+        decide(c, user, CaseState.ESCALATED, "escalate", r, List.of(), List.of(), "reason=" + r, null, List.of(), null, false);
     }
 
     /** The action a rule offered the moderator on this case (e.g. mark_sensitive), if any. */
@@ -226,9 +242,10 @@ public final class ReviewService implements AutoCloseable {
      * row saying what it does. With an undo window the actions wait (not before the window's end), and the bank
      * add and share proposal are made by {@link #releaseDue()} once it passes; without one they are made at once.
      */
+    /** {@code forward}: the report action goes to the remote author's server too. */
     private void decide(ReviewCase c, User user, CaseState newState, String decision, String reason,
                         List<String> actions, List<String> labels, String detail, Bank bank, List<String> entryLabels,
-                        String entryNote) {
+                        String entryNote, boolean forward) {
         Instant now = now();
         boolean held = !(undoWindow.isZero() || undoWindow.isNegative());
         Instant notBefore = now.plus(undoWindow);
@@ -244,7 +261,8 @@ public final class ReviewService implements AutoCloseable {
                 // account_suspend etc. are one plugin action with the type as its parameter
                 boolean account = a.startsWith("account_");
                 String action = account ? "account_action" : a;
-                String params = account ? "{\"type\":\"" + a.substring("account_".length()) + "\"}" : null;
+                String params = account ? "{\"type\":\"" + a.substring("account_".length()) + "\"}"
+                        : forward && a.equals("report") ? "{\"forward\":\"true\"}" : null;
                 int made = held ? actionQueue.requestNotBefore(h, c.mediaId(), c.id(), action, params, user.name(), now,
                         notBefore, labels) : actionQueue.request(h, c.mediaId(), c.id(), action, params, user.name(), now,
                         labels);

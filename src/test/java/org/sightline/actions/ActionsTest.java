@@ -89,6 +89,52 @@ class ActionsTest {
     }
 
     @Test
+    void a_moderator_forwards_a_report_about_a_remote_account_to_its_server_and_only_then() throws Exception {
+        start(Config.defaults(), "review", List.of("spam"));
+        String url = media.put("/bridge-remote.jpg", image("bridge-mods/aaa-orig.jpg"));
+        com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(Webhooks.status("status.created", "5301", "att5301", url));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("object").get("account")).put("acct", "troll@elsewhere.example");
+        assertThat(Webhooks.post(server, "social", new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(root),
+                Webhooks.SECRET).status()).isEqualTo(202);
+        long localMedia = postBridge("5302");
+        await("media scanned", () -> count("SELECT COUNT(*) FROM media_overview WHERE state = 'done' AND status_id = '5301'") == 1);
+        String moderator = server.token("bot", Scope.REVIEW);
+        long remoteCase = caseOfStatus("5301");
+        long localCase = caseOfStatus("5302");
+
+        // the author is local: nothing to forward to
+        TestServer.Response refused = server.postJson("/api/v1/cases/" + localCase + "/decision", moderator,
+                "{\"decision\": \"confirm\", \"labels\": [\"spam\"], \"actions\": [\"report\"], \"forward\": true}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("only a report about a remote account can be forwarded");
+
+        TestServer.Response confirmed = server.postJson("/api/v1/cases/" + remoteCase + "/decision", moderator,
+                "{\"decision\": \"confirm\", \"labels\": [\"spam\"], \"actions\": [\"report\"], \"forward\": true}");
+        assertThat(confirmed.status()).as(confirmed.body()).isEqualTo(200);
+        long remoteMedia = server.deps.database().jdbi().withHandle(h -> h.createQuery("SELECT id FROM media WHERE status_id = '5301'")
+                .mapTo(Long.class).one());
+        await("report done", () -> requestState(remoteMedia, "report").equals("done"));
+        assertThat(mastodon.calls("/api/v1/reports")).singleElement().satisfies(r -> {
+            assertThat(r.one("forward")).isEqualTo("true");
+            assertThat(r.form().get("status_ids[]")).containsExactly("5301");
+        });
+
+        // without the choice a report stays on this server
+        assertThat(server.postJson("/api/v1/cases/" + localCase + "/decision", moderator,
+                "{\"decision\": \"confirm\", \"labels\": [\"spam\"], \"actions\": [\"report\"]}").status()).isEqualTo(200);
+        await("second report done", () -> requestState(localMedia, "report").equals("done"));
+        assertThat(mastodon.calls("/api/v1/reports")).hasSize(2);
+        assertThat(mastodon.calls("/api/v1/reports").get(1).one("forward")).isEqualTo("false");
+    }
+
+    private long caseOfStatus(String statusId) {
+        return server.deps.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT c.id FROM cases c JOIN media m ON m.id = c.media_id WHERE m.status_id = :s")
+                .bind("s", statusId).mapTo(Long.class).one());
+    }
+
+    @Test
     void a_report_policy_match_files_exactly_one_report_with_the_right_fields() throws Exception {
         start(Config.defaults(), "report", List.of("csam"));
         long mediaId = postBridge("5001");

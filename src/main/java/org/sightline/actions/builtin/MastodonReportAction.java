@@ -74,7 +74,9 @@ public final class MastodonReportAction implements Action {
         form.add(Map.entry("status_ids[]", m.statusId()));
         form.add(Map.entry("comment", ReportComment.write(c, m.statusUrl(), MAX_COMMENT)));
         form.add(Map.entry("category", category));
-        form.add(Map.entry("forward", String.valueOf(Boolean.parseBoolean(c.config().getOrDefault("forward", "false")))));
+        // the moderator's choice for this report, else the plugin's setting
+        String forward = c.params().getOrDefault("forward", c.config().getOrDefault("forward", "false"));
+        form.add(Map.entry("forward", String.valueOf(Boolean.parseBoolean(forward))));
         if (category.equals("violation")) {
             for (String rule : c.config().getOrDefault("rule_ids", "").split(",")) {
                 if (!rule.isBlank()) form.add(Map.entry("rule_ids[]", rule.trim()));
