@@ -74,6 +74,7 @@ import org.sightline.federation.SharePanelRoutes;
 import org.sightline.federation.SubscriptionPanelRoutes;
 import org.sightline.federation.RetroMatcher;
 import org.sightline.federation.SubscriptionService;
+import org.sightline.federation.SyncJobs;
 import org.sightline.federation.SyncScheduler;
 import org.sightline.hashing.ImageDecoder;
 import org.sightline.hashing.MediaHasher;
@@ -90,7 +91,9 @@ import org.sightline.ingest.mastodon.MastodonWebhookParser;
 import org.sightline.ingest.misskey.MisskeyPoller;
 import org.sightline.ingest.preview.PreviewRenderer;
 import org.sightline.federation.Trust;
+import org.sightline.exchanges.ExchangePanelRoutes;
 import org.sightline.exchanges.ExchangeRoutes;
+import org.sightline.exchanges.FetchJobs;
 import org.sightline.exchanges.ExchangeService;
 import org.sightline.exchanges.ExchangeSettings;
 import org.sightline.hma.HmaRoutes;
@@ -419,6 +422,8 @@ public final class App {
                     deps.database().jdbi(), deps.audit(), deps.clock(), json, deps.config().maxMediaBytes(),
                     deps.exchanges());
             ExchangeRoutes.register(config.routes, deps.exchanges());
+            ExchangePanelRoutes.register(config.routes, deps.exchanges(),
+                    new FetchJobs(deps.database().jdbi(), deps.jobs(), deps.exchanges(), deps.audit()));
             // lists' ids (and the snapshot cache) follow the configured public URL, not each request's Host header
             FederationRoutes.register(config.routes, deps.lists(), deps.subscriptions(), deps.trust(), json,
                     ListSettings.from(deps.config()).publicUrl().orElse(null), clients, deps.audit(),
@@ -436,7 +441,8 @@ public final class App {
                     deps.database().jdbi(), deps.clock(), RiskWeights.from(deps.config()).historyDays());
             BankPanelRoutes.register(config.routes, deps.banks(), deps.audit());
             AuditRoutes.register(config.routes, deps.audit());
-            SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit(), deps.trust());
+            SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit(), deps.trust(),
+                    new SyncJobs(deps.database().jdbi(), deps.jobs(), deps.subscriptions(), deps.audit()));
             SharePanelRoutes.register(config.routes, shares(deps));
             LocalAdminRoutes.register(config.routes, deps, json);
 

@@ -192,6 +192,16 @@ public final class ExchangeService implements AutoCloseable {
         return jdbi.onDemand(ExchangeDao.class).find(name).map(this::info);
     }
 
+    /** Every exchange as configured, with its fetch state, by name. */
+    public List<Info> list() {
+        return jdbi.onDemand(ExchangeDao.class).list().stream().map(this::info).toList();
+    }
+
+    /** The name and mode of the exchange's bank (its bank was deleted: empty). */
+    public Optional<Bank> bank(Info info) {
+        return banks.cached(info.row().bankId());
+    }
+
     public List<String> names() {
         return jdbi.onDemand(ExchangeDao.class).list().stream().map(ExchangeDao.Row::name).toList();
     }
@@ -308,6 +318,17 @@ public final class ExchangeService implements AutoCloseable {
      * budget is spent), each page applied with its checkpoint in one transaction.
      */
     public FetchOutcome fetch(String name) {
+        return fetch(name, (pages, added) -> {
+        });
+    }
+
+    /** What a fetch has done so far: called after each applied page. */
+    public interface FetchProgress {
+        void page(int pages, long added);
+    }
+
+    /** {@link #fetch(String)}, telling {@code progress} after each page applied. */
+    public FetchOutcome fetch(String name, FetchProgress progress) {
         ExchangeDao.Row row = row(name);
         Exchange api = api(row.api()).orElse(null);
         ExchangeDao dao = jdbi.onDemand(ExchangeDao.class);
@@ -329,6 +350,7 @@ public final class ExchangeService implements AutoCloseable {
                 pages++;
                 removed += apply(row, lease, page, addedIds);
                 checkpoint = page.checkpoint();
+                progress.page(pages, addedIds.size());
                 if (!page.more()) {
                     upToDate = true;
                     break;

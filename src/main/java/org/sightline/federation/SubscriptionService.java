@@ -229,6 +229,12 @@ public final class SubscriptionService {
      * one transaction. Any refusal stores the reason on the subscription and changes nothing.
      */
     public SyncResult sync(long id) {
+        return sync(id, changes -> {
+        });
+    }
+
+    /** {@link #sync(long)}, telling {@code onRead} how many changes were read and passed the limits, before applying them. */
+    public SyncResult sync(long id, java.util.function.IntConsumer onRead) {
         ReentrantLock lock = running.computeIfAbsent(id, x -> new ReentrantLock());
         if (!lock.tryLock()) throw new SyncException("a sync of this subscription is already running");
         try {
@@ -246,6 +252,7 @@ public final class SubscriptionService {
                 refuse(s, msg);
                 throw new SyncException(msg);
             }
+            onRead.accept(plan.changes().size());
             SyncResult result = apply(s, plan);
             log.info("event=list_synced subscription={} from={} to={} added={} retracted={} retro_matches={}",
                     id, result.fromSeq(), result.toSeq(), result.added(), result.retracted(), result.retroactiveMatches());
