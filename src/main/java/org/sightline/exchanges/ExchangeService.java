@@ -318,16 +318,15 @@ public final class ExchangeService implements AutoCloseable {
      * budget is spent), each page applied with its checkpoint in one transaction.
      */
     public FetchOutcome fetch(String name) {
-        return fetch(name, (pages, added) -> {
-        });
+        return fetch(name, (pages, added) -> true);
     }
 
-    /** What a fetch has done so far: called after each applied page. */
+    /** What a fetch has done so far: called after each applied page; false stops the fetch there (its job was cancelled). */
     public interface FetchProgress {
-        void page(int pages, long added);
+        boolean page(int pages, long added);
     }
 
-    /** {@link #fetch(String)}, telling {@code progress} after each page applied. */
+    /** {@link #fetch(String)}, telling {@code progress} after each page applied (it may stop it between pages). */
     public FetchOutcome fetch(String name, FetchProgress progress) {
         ExchangeDao.Row row = row(name);
         Exchange api = api(row.api()).orElse(null);
@@ -350,11 +349,12 @@ public final class ExchangeService implements AutoCloseable {
                 pages++;
                 removed += apply(row, lease, page, addedIds);
                 checkpoint = page.checkpoint();
-                progress.page(pages, addedIds.size());
+                boolean goOn = progress.page(pages, addedIds.size());
                 if (!page.more()) {
                     upToDate = true;
                     break;
                 }
+                if (!goOn) break; // stopped between pages: the checkpoint holds what was applied
             }
             added = addedIds.size();
             String floodNote = floodCheck(row, added);

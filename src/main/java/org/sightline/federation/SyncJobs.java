@@ -64,6 +64,7 @@ public final class SyncJobs {
         try {
             r = subscriptions.sync(id, changes -> step.progress(0, (long) changes, "applying"));
         } catch (SyncException e) {
+            if (SubscriptionService.CANCELLED.equals(e.getMessage())) return; // the job is already marked cancelled
             audit.append(job.createdBy(), "subscription_sync", job.subject(), "job=" + job.id() + " refused: " + e.getMessage());
             throw new Jobs.Failure("sync refused: " + e.getMessage());
         } catch (Refusal e) {
