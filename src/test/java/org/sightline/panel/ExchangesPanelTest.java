@@ -179,6 +179,41 @@ class ExchangesPanelTest {
     }
 
     @Test
+    void a_cancelled_fetch_stops_between_pages_keeping_what_it_applied() throws Exception {
+        CountDownLatch second = new CountDownLatch(1);
+        fake.handler = s -> {
+            if (s.query().get("nextPageToken") != null) {
+                try {
+                    second.await(20, TimeUnit.SECONDS); // the second page waits until the job is cancelled
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                // more would follow: only the cancellation stops the fetch here
+                return new FakeExchangeServer.Answer(200, "application/json", "{\"count\": 1, \"nextSetTimestamp\": 1700000200,"
+                        + " \"nextPageToken\": \"p3\", \"hasMoreRecords\": true, \"hashRecords\": [" + record(random(13)) + "]}");
+            }
+            return twoPages(s);
+        };
+        long id = jobId(ada.postForm("/exchanges/SNCII/fetch").body());
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (fake.seen.size() < 2) {
+            assertThat(System.nanoTime()).isLessThan(until);
+            Thread.sleep(20);
+        }
+        PanelClient.Page cancel = ada.postForm("/jobs/" + id + "/cancel");
+        assertThat(cancel.status()).as(cancel.body()).isEqualTo(200);
+        second.countDown();
+        assertThat(awaitFinished(id).path("state").asText()).isEqualTo("cancelled");
+        Thread.sleep(500);
+        // the pages it had (three hashes) stay; it asked for no page after the one it was on, though more were offered
+        long bankId = server.deps.banks().get("SNCII").id();
+        assertThat(server.deps.banks().countActive(bankId)).isEqualTo(3);
+        assertThat(fake.seen).hasSize(2);
+        assertThat(server.deps.exchanges().find("SNCII").orElseThrow().row().upToDate()).isFalse();
+        assertThat(audit("job_cancel")).singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo("ada"));
+    }
+
+    @Test
     void only_admins_reach_the_exchanges_page_and_an_unknown_exchange_is_not_found() {
         PanelClient mia = login("mia");
         assertThat(mia.get("/exchanges").status()).isEqualTo(403);
