@@ -124,7 +124,7 @@
     }
   });
 
-  // Instances: job progress bars follow their job without a reload; Cancel stops it.
+  // Instances, subscriptions, exchanges: job progress bars follow their job without a reload; Cancel stops it.
   Array.prototype.slice.call(document.querySelectorAll("div.job[data-job]")).forEach(function (box) {
     var id = box.getAttribute("data-job");
     var bar = box.querySelector("progress.job-progress");
@@ -137,6 +137,13 @@
       if (job.total !== null) { bar.max = job.total; bar.value = job.done; count.textContent = job.done + "/" + job.total; }
       else { count.textContent = String(job.done); }
       if (cancel && job.state !== "queued" && job.state !== "running") cancel.remove();
+      // a failed job says why where it shows
+      if (job.error && !box.querySelector(".job-error")) {
+        var err = document.createElement("span");
+        err.className = "tag warn job-error";
+        err.textContent = job.error;
+        box.appendChild(err);
+      }
       // the buttons that would start more of the same work wait until this job ends
       var cell = box.parentNode;
       if (cell) cell.querySelectorAll("button[data-while-job]").forEach(function (b) {

@@ -81,6 +81,7 @@ import org.sightline.federation.SharePanelRoutes;
 import org.sightline.federation.SubscriptionPanelRoutes;
 import org.sightline.federation.RetroMatcher;
 import org.sightline.federation.SubscriptionService;
+import org.sightline.federation.SyncJobs;
 import org.sightline.federation.SyncScheduler;
 import org.sightline.hashing.ImageDecoder;
 import org.sightline.hashing.MediaHasher;
@@ -97,7 +98,9 @@ import org.sightline.ingest.mastodon.MastodonWebhookParser;
 import org.sightline.ingest.misskey.MisskeyPoller;
 import org.sightline.ingest.preview.PreviewRenderer;
 import org.sightline.federation.Trust;
+import org.sightline.exchanges.ExchangePanelRoutes;
 import org.sightline.exchanges.ExchangeRoutes;
+import org.sightline.exchanges.FetchJobs;
 import org.sightline.exchanges.ExchangeService;
 import org.sightline.exchanges.ExchangeSettings;
 import org.sightline.hma.HmaRoutes;
@@ -446,6 +449,8 @@ public final class App {
                     deps.database().jdbi(), deps.audit(), deps.clock(), json, deps.config().maxMediaBytes(),
                     deps.exchanges());
             ExchangeRoutes.register(config.routes, deps.exchanges());
+            ExchangePanelRoutes.register(config.routes, deps.exchanges(),
+                    new FetchJobs(deps.database().jdbi(), deps.jobs(), deps.exchanges(), deps.audit()));
             // lists' ids (and the snapshot cache) follow the configured public URL, not each request's Host header
             FederationRoutes.register(config.routes, deps.lists(), deps.subscriptions(), deps.trust(), json,
                     ListSettings.from(deps.config()).publicUrl().orElse(null), clients, deps.audit(),
@@ -464,7 +469,8 @@ public final class App {
                     deps.statements()::caseRows);
             BankPanelRoutes.register(config.routes, deps.banks(), deps.audit(), bankContent);
             AuditRoutes.register(config.routes, deps.audit());
-            SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit(), deps.trust());
+            SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit(), deps.trust(),
+                    new SyncJobs(deps.database().jdbi(), deps.jobs(), deps.subscriptions(), deps.audit()));
             SharePanelRoutes.register(config.routes, shares(deps));
             CaseDecisionRoutes.register(config.routes, deps.review(), json);
             DsaRoutes.register(config.routes, deps.statements(), deps.appeals(), deps.transparency(), json, clients,

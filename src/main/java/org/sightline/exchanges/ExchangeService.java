@@ -192,6 +192,16 @@ public final class ExchangeService implements AutoCloseable {
         return jdbi.onDemand(ExchangeDao.class).find(name).map(this::info);
     }
 
+    /** Every exchange as configured, with its fetch state, by name. */
+    public List<Info> list() {
+        return jdbi.onDemand(ExchangeDao.class).list().stream().map(this::info).toList();
+    }
+
+    /** The name and mode of the exchange's bank (its bank was deleted: empty). */
+    public Optional<Bank> bank(Info info) {
+        return banks.cached(info.row().bankId());
+    }
+
     public List<String> names() {
         return jdbi.onDemand(ExchangeDao.class).list().stream().map(ExchangeDao.Row::name).toList();
     }
@@ -308,6 +318,16 @@ public final class ExchangeService implements AutoCloseable {
      * budget is spent), each page applied with its checkpoint in one transaction.
      */
     public FetchOutcome fetch(String name) {
+        return fetch(name, (pages, added) -> true);
+    }
+
+    /** What a fetch has done so far: called after each applied page; false stops the fetch there (its job was cancelled). */
+    public interface FetchProgress {
+        boolean page(int pages, long added);
+    }
+
+    /** {@link #fetch(String)}, telling {@code progress} after each page applied (it may stop it between pages). */
+    public FetchOutcome fetch(String name, FetchProgress progress) {
         ExchangeDao.Row row = row(name);
         Exchange api = api(row.api()).orElse(null);
         ExchangeDao dao = jdbi.onDemand(ExchangeDao.class);
@@ -329,10 +349,12 @@ public final class ExchangeService implements AutoCloseable {
                 pages++;
                 removed += apply(row, lease, page, addedIds);
                 checkpoint = page.checkpoint();
+                boolean goOn = progress.page(pages, addedIds.size());
                 if (!page.more()) {
                     upToDate = true;
                     break;
                 }
+                if (!goOn) break; // stopped between pages: the checkpoint holds what was applied
             }
             added = addedIds.size();
             String floodNote = floodCheck(row, added);

@@ -25,21 +25,23 @@ public final class SubscriptionPanelRoutes {
     private final SubscriptionService subscriptions;
     private final AuditLog audit;
     private final Trust trust;
+    private final SyncJobs syncJobs;
     private final ObjectMapper json = new ObjectMapper();
 
-    private SubscriptionPanelRoutes(SubscriptionService subscriptions, AuditLog audit, Trust trust) {
+    private SubscriptionPanelRoutes(SubscriptionService subscriptions, AuditLog audit, Trust trust, SyncJobs syncJobs) {
         this.subscriptions = subscriptions;
         this.audit = audit;
         this.trust = trust;
+        this.syncJobs = syncJobs;
     }
 
-    public static void register(RoutesConfig routes, SubscriptionService subscriptions, AuditLog audit) {
-        register(routes, subscriptions, audit, null);
-    }
-
-    /** {@code trust}: the publishers' trust, set per subscription on the page (null: not shown). */
-    public static void register(RoutesConfig routes, SubscriptionService subscriptions, AuditLog audit, Trust trust) {
-        SubscriptionPanelRoutes r = new SubscriptionPanelRoutes(subscriptions, audit, trust);
+    /**
+     * {@code trust}: the publishers' trust, set per subscription on the page (null: not shown); {@code syncJobs}:
+     * "Sync now" queues a {@code list_sync} job whose progress the page follows.
+     */
+    public static void register(RoutesConfig routes, SubscriptionService subscriptions, AuditLog audit, Trust trust,
+                                SyncJobs syncJobs) {
+        SubscriptionPanelRoutes r = new SubscriptionPanelRoutes(subscriptions, audit, trust, syncJobs);
         if (trust != null) routes.post("/subscriptions/{id}/trust", r::trust, Access.panel(Role.ADMIN));
         routes.get("/subscriptions", ctx -> r.page(ctx, 200, Map.of()), Access.panel(Role.ADMIN));
         routes.post("/subscriptions", r::add, Access.panel(Role.ADMIN));
@@ -77,19 +79,14 @@ public final class SubscriptionPanelRoutes {
         });
     }
 
+    /** Queues a sync job and answers at once; the page's progress bar follows it (one at a time per subscription). */
     private void sync(Context ctx) {
         change(ctx, admin -> {
             long id = id(ctx);
-            try {
-                SubscriptionService.SyncResult r = subscriptions.sync(id);
-                audit.append(admin, "subscription_sync", "subscription:" + id, "from=" + r.fromSeq() + " to=" + r.toSeq()
-                        + " added=" + r.added() + " retracted=" + r.retracted());
-                return "Synced subscription " + id + " to sequence " + r.toSeq() + ": " + r.added() + " added, "
-                        + r.retracted() + " retracted.";
-            } catch (SyncException e) {
-                audit.append(admin, "subscription_sync", "subscription:" + id, "refused: " + e.getMessage());
-                throw e;
-            }
+            SyncJobs.Started job = syncJobs.start(id, admin);
+            return job.created()
+                    ? "Sync of subscription " + id + " started (job " + job.id() + "): its progress shows below."
+                    : "A sync of subscription " + id + " is already queued or running (job " + job.id() + "); no other was started.";
         });
     }
 
@@ -189,6 +186,8 @@ public final class SubscriptionPanelRoutes {
                 alerts.add(Map.of("kind", a.kind(), "message", a.message(), "at", a.createdAt().toString()));
             }
             row.put("alerts", alerts);
+            // the latest sync job: the page's progress bar follows it live
+            syncJobs.latest(s.id()).ifPresent(j -> row.put("job", j.toJson()));
             rows.add(row);
         }
         Map<String, Object> model = new HashMap<>(extra);

@@ -77,6 +77,9 @@ public final class SubscriptionService {
         this.flood = new FloodControl(jdbi, banks, clock, floodMaxPerHour);
     }
 
+    /** Why a sync whose job was cancelled after reading applied nothing. */
+    static final String CANCELLED = "cancelled before applying; nothing was applied";
+
     /** What a sync did: the diff preview. */
     public record SyncResult(long fromSeq, long toSeq, int added, int retracted, List<String> samples,
                              int retroactiveMatches, int casesOpened) {
@@ -229,6 +232,14 @@ public final class SubscriptionService {
      * one transaction. Any refusal stores the reason on the subscription and changes nothing.
      */
     public SyncResult sync(long id) {
+        return sync(id, changes -> true);
+    }
+
+    /**
+     * {@link #sync(long)}, telling {@code onRead} how many changes were read and passed the limits, before applying
+     * them; when it answers false (the job was cancelled) nothing is applied and the sync is refused as cancelled.
+     */
+    public SyncResult sync(long id, java.util.function.IntPredicate onRead) {
         ReentrantLock lock = running.computeIfAbsent(id, x -> new ReentrantLock());
         if (!lock.tryLock()) throw new SyncException("a sync of this subscription is already running");
         try {
@@ -246,6 +257,7 @@ public final class SubscriptionService {
                 refuse(s, msg);
                 throw new SyncException(msg);
             }
+            if (!onRead.test(plan.changes().size())) throw new SyncException(CANCELLED);
             SyncResult result = apply(s, plan);
             log.info("event=list_synced subscription={} from={} to={} added={} retracted={} retro_matches={}",
                     id, result.fromSeq(), result.toSeq(), result.added(), result.retracted(), result.retroactiveMatches());

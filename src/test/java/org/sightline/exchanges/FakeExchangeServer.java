@@ -16,19 +16,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
-/** A local HTTP server that answers every GET with what a test's handler says, and remembers the requests. */
-final class FakeExchangeServer implements AutoCloseable {
-    record Seen(String path, Map<String, String> query, Map<String, String> headers) {
+/**
+ * A local HTTP server that answers every GET with what a test's handler says, and remembers the requests (public:
+ * the panel's exchange tests use it too).
+ */
+public final class FakeExchangeServer implements AutoCloseable {
+    public record Seen(String path, Map<String, String> query, Map<String, String> headers) {
     }
 
-    record Answer(int status, String contentType, String body) {
+    public record Answer(int status, String contentType, String body) {
     }
 
     private final HttpServer server;
-    final List<Seen> seen = new CopyOnWriteArrayList<>();
-    volatile Function<Seen, Answer> handler = s -> new Answer(404, "text/plain", "");
+    public final List<Seen> seen = new CopyOnWriteArrayList<>();
+    public volatile Function<Seen, Answer> handler = s -> new Answer(404, "text/plain", "");
 
-    FakeExchangeServer() {
+    public FakeExchangeServer() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -39,7 +42,7 @@ final class FakeExchangeServer implements AutoCloseable {
         server.start();
     }
 
-    String base() {
+    public String base() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 

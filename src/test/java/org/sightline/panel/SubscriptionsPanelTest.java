@@ -15,6 +15,14 @@ import org.sightline.access.Role;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,22 +77,56 @@ class SubscriptionsPanelTest {
         return b.deps.subscriptions().list().get(b.deps.subscriptions().list().size() - 1).id();
     }
 
+    static long jobId(String body) {
+        Matcher m = Pattern.compile("\\(job (\\d+)\\)").matcher(body);
+        assertThat(m.find()).as(body).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Polls the job as the page's script does until it ends. */
+    JsonNode awaitFinished(long id) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            PanelClient.Page p = ada.get("/jobs/" + id);
+            assertThat(p.status()).as(p.body()).isEqualTo(200);
+            JsonNode job = new ObjectMapper().readTree(p.body());
+            String state = job.path("state").asText();
+            if (!state.equals("queued") && !state.equals("running")) return job;
+            assertThat(System.nanoTime()).as("job " + id + " still " + state).isLessThan(until);
+            Thread.sleep(50);
+        }
+    }
+
+    /** "Sync now" queues a list_sync job and answers at once; waits for the job to finish. */
+    JsonNode syncNow(long id) throws Exception {
+        PanelClient.Page sync = ada.postForm("/subscriptions/" + id + "/sync");
+        assertThat(sync.status()).as(sync.body()).isEqualTo(200);
+        assertThat(sync.body()).contains("Sync of subscription " + id + " started");
+        JsonNode job = awaitFinished(jobId(sync.body()));
+        assertThat(job.path("kind").asText()).isEqualTo("list_sync");
+        assertThat(job.path("subject").asText()).isEqualTo("subscription:" + id);
+        return job;
+    }
+
     List<AuditEvent> audit(String action) {
         return b.deps.audit().search("", action, "", Long.MAX_VALUE, 100);
     }
 
     @Test
-    void a_sync_shows_its_added_count_and_samples_and_enforce_is_switched_on_with_an_audit_event() {
+    void a_sync_shows_its_added_count_and_samples_and_enforce_is_switched_on_with_an_audit_event() throws Exception {
         long id = subscribe(keyA.keyId());
         assertThat(b.deps.subscriptions().bank(b.deps.subscriptions().get(id)).mode().wireName()).isEqualTo("observe");
         assertThat(audit("subscription_add")).singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo("ada"));
 
-        PanelClient.Page sync = ada.postForm("/subscriptions/" + id + "/sync");
-        assertThat(sync.status()).as(sync.body()).isEqualTo(200);
-        assertThat(sync.body()).contains("1 added, 0 retracted");
+        JsonNode job = syncNow(id);
+        assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("done");
+        assertThat(job.path("done").asLong()).isEqualTo(1); // one change read and applied
+        assertThat(job.path("total").asLong()).isEqualTo(1);
+        assertThat(b.deps.banks().countActive(b.deps.subscriptions().get(id).bankId())).isEqualTo(1);
         String page = ada.get("/subscriptions").body();
         assertThat(page).contains("<td class=\"added\">1</td>").contains(BRIDGE_PDQ).contains(keyA.keyId())
-                .contains("id=\"mode-" + id + "\">observe").doesNotContain("Last sync failed");
+                .contains("id=\"mode-" + id + "\">observe").doesNotContain("Last sync failed")
+                .contains("data-job=\"" + job.path("id").asLong() + "\" data-state=\"done\"");
 
         PanelClient.Page enforce = ada.postForm("/subscriptions/" + id + "/mode", "mode", "enforce");
         assertThat(enforce.status()).isEqualTo(200);
@@ -103,29 +145,82 @@ class SubscriptionsPanelTest {
 
         assertThat(a.postJson("/api/v1/banks/confirmed/entries", adminA, "{\"signal_type\":\"pdq\",\"value\":\""
                 + "0f0f0f31e0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22\",\"labels\":[\"spam\"]}").status()).isEqualTo(201);
-        assertThat(ada.postForm("/subscriptions/" + id + "/sync").body()).contains("to sequence 2: 1 added");
+        assertThat(syncNow(id).path("state").asText()).isEqualTo("done");
+        assertThat(b.deps.subscriptions().get(id).lastSeq()).isEqualTo(2);
         PanelClient.Page rollback = ada.postForm("/subscriptions/" + id + "/rollback", "sequence", "1");
         assertThat(rollback.status()).as(rollback.body()).isEqualTo(200);
         assertThat(rollback.body()).contains("back to sequence 1: 0 re-added, 1 retracted");
         assertThat(b.deps.subscriptions().get(id).lastSeq()).isEqualTo(1);
         assertThat(audit("subscription_rollback")).hasSize(1);
-        assertThat(audit("subscription_sync")).hasSize(2);
+        // per sync: the admin's ask (with the job's id), then what the job did
+        List<AuditEvent> syncs = audit("subscription_sync");
+        assertThat(syncs).hasSize(4).allSatisfy(e -> assertThat(e.actor()).isEqualTo("ada"));
+        assertThat(syncs).anySatisfy(e -> assertThat(e.detail()).matches("job=\\d+ from=1 to=2 added=1 retracted=0"));
         assertThat(ada.postForm("/subscriptions/" + id + "/rollback", "sequence", "0").status()).isEqualTo(400);
     }
 
     @Test
-    void a_sync_refused_for_a_wrong_pinned_key_shows_the_error_and_adds_nothing() {
+    void a_sync_refused_for_a_wrong_pinned_key_shows_the_error_on_its_job_and_adds_nothing() throws Exception {
         // a key that is neither the list's nor this instance's own
         String otherKey = SigningKey.generate(new SecureRandom()).keyId();
         long id = subscribe(otherKey);
-        PanelClient.Page sync = ada.postForm("/subscriptions/" + id + "/sync");
-        assertThat(sync.status()).isEqualTo(422);
-        assertThat(sync.body()).contains("Sync refused");
+        JsonNode job = syncNow(id);
+        assertThat(job.path("state").asText()).isEqualTo("failed");
+        assertThat(job.path("error").asText()).startsWith("sync refused: ");
         String page = ada.get("/subscriptions").body();
-        assertThat(page).contains("id=\"last-error-" + id + "\"").contains("Last sync failed");
+        assertThat(page).contains("id=\"last-error-" + id + "\"").contains("Last sync failed")
+                .contains("data-state=\"failed\"").contains("class=\"tag warn job-error\">sync refused: ");
         assertThat(b.deps.subscriptions().get(id).lastSeq()).isZero();
         assertThat(b.deps.banks().countActive(b.deps.subscriptions().get(id).bankId())).isZero();
-        assertThat(audit("subscription_sync")).singleElement().satisfies(e -> assertThat(e.detail()).startsWith("refused: "));
+        assertThat(audit("subscription_sync")).anySatisfy(e -> assertThat(e.detail()).matches("job=\\d+ refused: .+"));
+    }
+
+    @Test
+    void a_second_sync_now_while_one_runs_starts_no_other_job_and_the_button_waits() throws Exception {
+        // a publisher that holds its answer until the test lets it go
+        CountDownLatch asked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        slow.createContext("/", ex -> {
+            asked.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+        });
+        slow.start();
+        try {
+            PanelClient.Page r = ada.postForm("/subscriptions", "url", "http://127.0.0.1:" + slow.getAddress().getPort()
+                    + "/lists/slow", "key", keyA.keyId());
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            long id = b.deps.subscriptions().list().get(0).id();
+            PanelClient.Page first = ada.postForm("/subscriptions/" + id + "/sync");
+            long job = jobId(first.body());
+            assertThat(asked.await(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(ada.get("/subscriptions").body()).contains("data-job=\"" + job + "\" data-state=\"running\"")
+                    .contains("disabled title=\"a sync of this subscription is running\"");
+            // fetching: nothing counted yet, the total unknown until the list is read
+            assertThat(b.deps.jobs().find(job).orElseThrow()).satisfies(j -> {
+                assertThat(j.done()).isZero();
+                assertThat(j.total()).isNull();
+                assertThat(j.cursor()).isEqualTo("fetching");
+            });
+            PanelClient.Page again = ada.postForm("/subscriptions/" + id + "/sync");
+            assertThat(again.status()).isEqualTo(200);
+            assertThat(again.body()).contains("already queued or running (job " + job + "); no other was started");
+            assertThat(b.deps.jobs().recent("subscription:" + id, 10)).hasSize(1);
+            release.countDown();
+            JsonNode done = awaitFinished(job);
+            assertThat(done.path("state").asText()).isEqualTo("failed");
+            assertThat(done.path("error").asText()).startsWith("sync refused: ");
+        } finally {
+            release.countDown();
+            slow.stop(0);
+        }
     }
 
     @Test
