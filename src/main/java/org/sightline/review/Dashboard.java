@@ -100,11 +100,34 @@ public final class Dashboard {
     public List<Long> timesToFirstAction(Instant from, Instant to) {
         List<Long> out = new ArrayList<>();
         for (ReviewDao.FirstAction r : jdbi.onDemand(ReviewDao.class).firstActions(from, to)) {
-            Instant first = r.decidedAt();
-            if (r.firstRequestAt() != null && (first == null || r.firstRequestAt().isBefore(first))) first = r.firstRequestAt();
+            Instant first = r.firstAt();
             if (first != null) out.add(Math.max(0, Duration.between(r.seenAt(), first).toMillis()));
         }
         out.sort(null);
+        return out;
+    }
+
+    /**
+     * The median time to first action, in minutes, of the media seen on each of the last 7 UTC days (0 for a day
+     * with nothing acted on yet): how long what arrives waits for someone, or something, to act.
+     */
+    public Map<LocalDate, Long> firstActionMinutesPerDay() {
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        Map<LocalDate, List<Long>> byDay = new TreeMap<>();
+        for (int i = 6; i >= 0; i--) byDay.put(today.minusDays(i), new ArrayList<>());
+        Instant from = today.minusDays(6).atStartOfDay(ZoneOffset.UTC).toInstant();
+        for (ReviewDao.FirstAction r : jdbi.onDemand(ReviewDao.class).firstActions(from, now)) {
+            Instant first = r.firstAt();
+            List<Long> day = byDay.get(LocalDate.ofInstant(r.seenAt(), ZoneOffset.UTC));
+            if (first != null && day != null) day.add(Math.max(0, Duration.between(r.seenAt(), first).toMillis()));
+        }
+        Map<LocalDate, Long> out = new TreeMap<>();
+        byDay.forEach((day, millis) -> {
+            millis.sort(null);
+            Duration median = percentile(millis, 50);
+            out.put(day, median == null ? 0 : median.toMinutes());
+        });
         return out;
     }
 

@@ -75,6 +75,11 @@ public interface ReviewDao {
 
     /** When a case's media was seen, decided, and first acted on (automatically or by a moderator). */
     record FirstAction(Instant seenAt, Instant decidedAt, Instant firstRequestAt) {
+        /** The first decision or action, whichever came first; null while there is neither. */
+        public Instant firstAt() {
+            if (firstRequestAt != null && (decidedAt == null || firstRequestAt.isBefore(decidedAt))) return firstRequestAt;
+            return decidedAt;
+        }
     }
 
     @SqlQuery("SELECT m.created_at AS seen_at, c.decided_at,"

@@ -94,4 +94,30 @@ class PanelFeedbackTest {
         String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
         assertThat(table).contains("<td>" + today + "</td><td class=\"num\">2</td>");
     }
+
+    @Test
+    void the_dashboard_charts_the_median_time_to_first_action_by_the_day_the_media_was_seen() {
+        PanelFixtures.banks(server);
+        List<Long> ids = PanelFixtures.cases(server, 2);
+        server.deps.users().create("mia", Role.MODERATOR, PASSWORD);
+        PanelClient mia = new PanelClient(server.base);
+        mia.login("mia", PASSWORD);
+        mia.get("/cases/" + ids.get(0));
+        assertThat(mia.postForm("/cases/" + ids.get(0) + "/dismiss", "reason", "harmless").status()).isIn(302, 303);
+        // seen 37 minutes before its decision; the other case has had no decision or action yet
+        java.time.Instant seen = java.time.Instant.now().minus(java.time.Duration.ofMinutes(40)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        long mediaId = PanelFixtures.mediaOf(server, ids.get(0));
+        server.deps.database().jdbi().useHandle(h -> {
+            h.createUpdate("UPDATE media SET created_at = :t WHERE id = :m").bind("t", seen).bind("m", mediaId).execute();
+            h.createUpdate("UPDATE cases SET decided_at = :t WHERE id = :c").bind("t", seen.plus(java.time.Duration.ofMinutes(37)))
+                    .bind("c", ids.get(0)).execute();
+        });
+        String page = mia.get("/").body();
+        String chart = page.substring(page.indexOf("id=\"first-action-chart\""), page.indexOf("</figure>", page.indexOf("id=\"first-action-chart\"")));
+        assertThat(chart).contains("aria-label=\"Median minutes to first action, by day seen (UTC)\"");
+        assertThat(chart.split("<rect", -1)).hasSize(8); // one bar a day
+        String table = page.substring(page.indexOf("id=\"first-action-per-day\""), page.indexOf("</table>", page.indexOf("id=\"first-action-per-day\"")));
+        String day = java.time.LocalDate.ofInstant(seen, java.time.ZoneOffset.UTC).toString();
+        assertThat(table).contains("<td>" + day + "</td><td class=\"num\">37</td>");
+    }
 }
