@@ -96,6 +96,15 @@ public record FileMetadata(String camera, String software, String taken, boolean
                 hasC2paManifest(bytes), aiHint);
     }
 
+    /** Camera, software and time taken, as one line for the case page ("" when the file names none of them). */
+    public String summary() {
+        List<String> parts = new java.util.ArrayList<>(3);
+        if (camera != null) parts.add(camera);
+        if (software != null) parts.add(software);
+        if (taken != null) parts.add("taken " + taken + " (camera clock)");
+        return String.join(" · ", parts);
+    }
+
     /** The JSON shape of the scan API and the case page. */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
