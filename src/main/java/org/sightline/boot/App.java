@@ -450,7 +450,7 @@ public final class App {
                     deps.exchanges());
             ExchangeRoutes.register(config.routes, deps.exchanges());
             ExchangePanelRoutes.register(config.routes, deps.exchanges(),
-                    new FetchJobs(deps.database().jdbi(), deps.jobs(), deps.exchanges(), deps.audit()));
+                    new FetchJobs(deps.jobs(), deps.exchanges(), deps.audit()));
             // lists' ids (and the snapshot cache) follow the configured public URL, not each request's Host header
             FederationRoutes.register(config.routes, deps.lists(), deps.subscriptions(), deps.trust(), json,
                     ListSettings.from(deps.config()).publicUrl().orElse(null), clients, deps.audit(),
@@ -470,7 +470,7 @@ public final class App {
             BankPanelRoutes.register(config.routes, deps.banks(), deps.audit(), bankContent);
             AuditRoutes.register(config.routes, deps.audit());
             SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit(), deps.trust(),
-                    new SyncJobs(deps.database().jdbi(), deps.jobs(), deps.subscriptions(), deps.audit()));
+                    new SyncJobs(deps.jobs(), deps.subscriptions(), deps.audit()));
             SharePanelRoutes.register(config.routes, shares(deps));
             CaseDecisionRoutes.register(config.routes, deps.review(), json);
             DsaRoutes.register(config.routes, deps.statements(), deps.appeals(), deps.transparency(), json, clients,

@@ -35,7 +35,7 @@ public final class ExchangePanelRoutes {
         String admin = Access.requireSession(ctx).user().name();
         String name = ctx.pathParam("name");
         try {
-            FetchJobs.Started job = fetchJobs.start(name, admin);
+            org.sightline.jobs.Jobs.Started job = fetchJobs.start(name, admin);
             page(ctx, job.created() ? 202 : 200, Map.of("message", job.created()
                     ? "Fetch of " + name + " started (job " + job.id() + "): its progress shows below."
                     : "A fetch of " + name + " is already queued or running (job " + job.id() + "); no other was started."));

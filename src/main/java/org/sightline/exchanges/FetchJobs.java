@@ -1,12 +1,10 @@
 package org.sightline.exchanges;
 
-import org.jdbi.v3.core.Jdbi;
 import org.sightline.audit.AuditLog;
 import org.sightline.common.Refusal;
 import org.sightline.jobs.Job;
 import org.sightline.jobs.Jobs;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,21 +14,15 @@ import java.util.Optional;
 public final class FetchJobs {
     public static final String KIND = "exchange_fetch";
 
-    private final Jdbi jdbi;
     private final Jobs jobs;
     private final ExchangeService exchanges;
     private final AuditLog audit;
 
-    public FetchJobs(Jdbi jdbi, Jobs jobs, ExchangeService exchanges, AuditLog audit) {
-        this.jdbi = jdbi;
+    public FetchJobs(Jobs jobs, ExchangeService exchanges, AuditLog audit) {
         this.jobs = jobs;
         this.exchanges = exchanges;
         this.audit = audit;
         jobs.register(KIND, this::run);
-    }
-
-    /** A fetch job asked for: {@code created} false when one was already queued or running (that one is {@code id}). */
-    public record Started(long id, boolean created) {
     }
 
     public static String subject(String exchange) {
@@ -38,22 +30,14 @@ public final class FetchJobs {
     }
 
     /** Queues a fetch of the exchange (audited with the job's id), unless one is already queued or running. */
-    public Started start(String name, String actor) {
+    public Jobs.Started start(String name, String actor) {
         if (exchanges.find(name).isEmpty()) throw Refusal.notFound("Exchange '" + name + "' not found");
-        String subject = subject(name);
-        List<Job> unfinished = jobs.unfinished(KIND, subject);
-        if (!unfinished.isEmpty()) return new Started(unfinished.get(0).id(), false);
-        long id = jdbi.inTransaction(h -> {
-            long job = jobs.create(h, KIND, subject, "{}", actor);
-            audit.append(h, actor, "exchange_fetch", subject, "job=" + job);
-            return job;
-        });
-        jobs.wake();
-        return new Started(id, true);
+        return jobs.startOnce(KIND, subject(name), "{}", actor,
+                (h, job) -> audit.append(h, actor, "exchange_fetch", subject(name), "job=" + job));
     }
 
     public Optional<Job> latest(String name) {
-        return jobs.recent(subject(name), 1).stream().findFirst();
+        return jobs.latest(subject(name));
     }
 
     private void run(Job job, Jobs.Step step) throws Exception {

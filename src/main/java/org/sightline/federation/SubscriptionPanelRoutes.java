@@ -83,7 +83,7 @@ public final class SubscriptionPanelRoutes {
     private void sync(Context ctx) {
         change(ctx, admin -> {
             long id = id(ctx);
-            SyncJobs.Started job = syncJobs.start(id, admin);
+            org.sightline.jobs.Jobs.Started job = syncJobs.start(id, admin);
             return job.created()
                     ? "Sync of subscription " + id + " started (job " + job.id() + "): its progress shows below."
                     : "A sync of subscription " + id + " is already queued or running (job " + job.id() + "); no other was started.";

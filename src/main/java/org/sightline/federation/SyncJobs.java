@@ -1,12 +1,10 @@
 package org.sightline.federation;
 
-import org.jdbi.v3.core.Jdbi;
 import org.sightline.audit.AuditLog;
 import org.sightline.common.Refusal;
 import org.sightline.jobs.Job;
 import org.sightline.jobs.Jobs;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,21 +14,15 @@ import java.util.Optional;
 public final class SyncJobs {
     public static final String KIND = "list_sync";
 
-    private final Jdbi jdbi;
     private final Jobs jobs;
     private final SubscriptionService subscriptions;
     private final AuditLog audit;
 
-    public SyncJobs(Jdbi jdbi, Jobs jobs, SubscriptionService subscriptions, AuditLog audit) {
-        this.jdbi = jdbi;
+    public SyncJobs(Jobs jobs, SubscriptionService subscriptions, AuditLog audit) {
         this.jobs = jobs;
         this.subscriptions = subscriptions;
         this.audit = audit;
         jobs.register(KIND, this::run);
-    }
-
-    /** A sync job asked for: {@code created} false when one was already queued or running (that one is {@code id}). */
-    public record Started(long id, boolean created) {
     }
 
     public static String subject(long subscription) {
@@ -38,23 +30,15 @@ public final class SyncJobs {
     }
 
     /** Queues a sync of the subscription (audited with the job's id), unless one is already queued or running. */
-    public Started start(long subscription, String actor) {
+    public Jobs.Started start(long subscription, String actor) {
         subscriptions.get(subscription); // refused when unknown
-        String subject = subject(subscription);
-        List<Job> unfinished = jobs.unfinished(KIND, subject);
-        if (!unfinished.isEmpty()) return new Started(unfinished.get(0).id(), false);
-        long id = jdbi.inTransaction(h -> {
-            long job = jobs.create(h, KIND, subject, "{\"subscription_id\":" + subscription + "}", actor);
-            audit.append(h, actor, "subscription_sync", subject, "job=" + job);
-            return job;
-        });
-        jobs.wake();
-        return new Started(id, true);
+        return jobs.startOnce(KIND, subject(subscription), "{\"subscription_id\":" + subscription + "}", actor,
+                (h, job) -> audit.append(h, actor, "subscription_sync", subject(subscription), "job=" + job));
     }
 
     /** The latest sync job of the subscription, if any. */
     public Optional<Job> latest(long subscription) {
-        return jobs.recent(subject(subscription), 1).stream().findFirst();
+        return jobs.latest(subject(subscription));
     }
 
     private void run(Job job, Jobs.Step step) throws Exception {

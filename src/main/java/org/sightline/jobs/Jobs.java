@@ -76,6 +76,32 @@ public final class Jobs implements AutoCloseable {
         return h.attach(JobDao.class).insert(kind, subject, params, actor, now());
     }
 
+    /** A job asked for: {@code created} false when one was already queued or running (that one is {@code id}). */
+    public record Started(long id, boolean created) {
+    }
+
+    /**
+     * Queues a job of {@code kind} about {@code subject} unless one is already queued or running, with
+     * {@code alsoInTransaction} (its audit event, given the new job's id), and wakes the runners.
+     */
+    public Started startOnce(String kind, String subject, String params, String actor,
+                             java.util.function.BiConsumer<Handle, Long> alsoInTransaction) {
+        List<Job> running = unfinished(kind, subject);
+        if (!running.isEmpty()) return new Started(running.get(0).id(), false);
+        long id = jdbi.inTransaction(h -> {
+            long job = create(h, kind, subject, params, actor);
+            alsoInTransaction.accept(h, job);
+            return job;
+        });
+        wake();
+        return new Started(id, true);
+    }
+
+    /** The latest job about {@code subject}, if any. */
+    public Optional<Job> latest(String subject) {
+        return recent(subject, 1).stream().findFirst();
+    }
+
     public Optional<Job> find(long id) {
         return jdbi.withExtension(JobDao.class, d -> d.find(id));
     }

@@ -511,19 +511,14 @@ public final class TimelineFollower implements Follows, AutoCloseable {
             throw Refusal.invalid("choose which timelines to watch first (watch: local, remote or all): the backfill reads those");
         }
         String subject = "instance:" + instance.name();
-        if (!jobs.unfinished(BACKFILL, subject).isEmpty()) {
-            throw Refusal.conflict("a backfill of " + instance.name() + " is already queued or running");
-        }
         ObjectNode params = json.createObjectNode().put("instance_id", instance.id()).put("days", days)
                 .put("watch", instance.watch().wireName());
-        long id = jdbi.inTransaction(h -> {
-            long job = jobs.create(h, BACKFILL, subject, params.toString(), actor);
-            audit.append(h, actor, "instance_backfill", subject, "days=" + days + " watch="
-                    + instance.watch().wireName() + " job=" + job);
-            return job;
-        });
-        jobs.wake();
-        return id;
+        Jobs.Started started = jobs.startOnce(BACKFILL, subject, params.toString(), actor, (h, job) -> audit.append(h,
+                actor, "instance_backfill", subject, "days=" + days + " watch=" + instance.watch().wireName() + " job=" + job));
+        if (!started.created()) {
+            throw Refusal.conflict("a backfill of " + instance.name() + " is already queued or running");
+        }
+        return started.id();
     }
 
     /**
