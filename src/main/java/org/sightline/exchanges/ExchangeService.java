@@ -334,7 +334,7 @@ public final class ExchangeService implements AutoCloseable {
         String lease = node + ":" + UUID.randomUUID().toString().substring(0, 8);
         Instant now = now();
         if (dao.claim(row.id(), lease, now, now.plus(LEASE)) != 1) return new FetchOutcome(false, false, 0, 0, 0, 0, "a fetch is running");
-        long added = 0, removed = 0;
+        long removed = 0;
         Set<Long> addedIds = new HashSet<>();
         int pages = 0;
         String checkpoint = row.checkpoint();
@@ -356,7 +356,7 @@ public final class ExchangeService implements AutoCloseable {
                 }
                 if (!goOn) break; // stopped between pages: the checkpoint holds what was applied
             }
-            added = addedIds.size();
+            long added = addedIds.size();
             String floodNote = floodCheck(row, added);
             long usual = floodNote != null ? row.usualAdds() : (row.usualAdds() == 0 ? added : (row.usualAdds() * 3 + added) / 4);
             dao.finish(row.id(), lease, now(), true, floodNote, upToDate, usual);
