@@ -89,6 +89,10 @@ public final class MediaProcessor {
             this(outcome, reason, byteSize, signals, derivatives, FileMetadata.NONE, null, null);
         }
 
+        Scan withMetadata(FileMetadata m) {
+            return new Scan(outcome, reason, byteSize, signals, derivatives, m, classification, local);
+        }
+
         Scan withLocal(Classification.Result r) {
             return new Scan(outcome, reason, byteSize, signals, derivatives, metadata, classification, r);
         }
@@ -128,8 +132,7 @@ public final class MediaProcessor {
                         null, null);
             });
             // read only from a file that decoded within the pixel and byte caps, outside the decoder's bound
-            decoded = new Scan(decoded.outcome(), null, decoded.byteSize(), decoded.signals(), decoded.derivatives(),
-                    FileMetadata.read(bytes), null, null);
+            decoded = decoded.withMetadata(FileMetadata.read(bytes));
         } catch (MediaException e) {
             return new Scan(ScanOutcome.of(e.reason()), e.getMessage(), bytes.length, null, null);
         } finally {
