@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sightline.hashing.FfmpegProgram;
+import org.sightline.hashing.TestClips;
 import org.sightline.hashing.MediaHasher;
 
 import java.io.PrintWriter;
@@ -32,7 +32,7 @@ class VideoHashCommandTest {
 
     @Test
     void hashJsonPrintsTheVpdqFramesAndVideoMd5OfAClip() throws Exception {
-        byte[] clip = FfmpegProgram.bundled().h264(320, 240, 25, 4);
+        byte[] clip = TestClips.ffmpeg().h264(320, 240, 25, 4);
         Path file = Files.write(dir.resolve("clip.mp4"), clip);
 
         Run run = run(Map.of(), "hash", "--json", file.toString());
@@ -50,7 +50,7 @@ class VideoHashCommandTest {
 
     @Test
     void aVideoOverTheDurationCapFailsWithItsReasonAndExitCodeOne() throws Exception {
-        byte[] clip = FfmpegProgram.bundled().h264(64, 64, 10, 5);
+        byte[] clip = TestClips.ffmpeg().h264(64, 64, 10, 5);
         Path file = Files.write(dir.resolve("long.mp4"), clip);
 
         Run run = run(Map.of("SIGHTLINE_VIDEO_MAX_SECONDS", "2"), "hash", "--json", file.toString());

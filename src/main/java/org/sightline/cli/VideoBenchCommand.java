@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -63,8 +65,8 @@ public final class VideoBenchCommand implements Callable<Integer> {
         VideoSettings limits = VideoSettings.defaults(50_000_000L);
         out.printf(Locale.ROOT, "vPDQ hashing: %d s H.264 clips at %d frames/s, one frame per second hashed; "
                 + "all cores = %d videos at once%n", seconds, fps, threads);
-        out.printf(Locale.ROOT, "%-6s %10s %14s %14s %12s %14s %12s%n", "clip", "MB", "1 thread s", "frames/s",
-                "x realtime", "all-core x", "all frames/s");
+        out.printf(Locale.ROOT, "%-6s %10s %14s %14s %12s %12s %14s %12s%n", "clip", "MB", "1 thread s", "frames/s",
+                "x realtime", "x per CPU-s", "all-core x", "all frames/s");
         out.flush();
         for (Size size : List.of(new Size("480p", 854, 480), new Size("720p", 1280, 720),
                 new Size("1080p", 1920, 1080))) {
@@ -74,10 +76,15 @@ public final class VideoBenchCommand implements Callable<Integer> {
             int hashed = first.vpdq().size();
             long decoded = (long) fps * seconds;
             double best = Double.MAX_VALUE;
+            double bestCpu = Double.MAX_VALUE;
             for (int i = 0; i < 3; i++) {
+                long c0 = threads().getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 one.hash(clip);
                 best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+                // FFmpeg decodes on this thread (one codec thread), so its CPU time counts here: on a busy machine
+                // this is the speed one free core would give, where the wall time is not.
+                bestCpu = Math.min(bestCpu, (threads().getCurrentThreadCpuTime() - c0) / 1e9);
             }
             VideoHasher all = new VideoHasher(new VideoDecoder(limits, threads, 1));
             ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -92,8 +99,9 @@ public final class VideoBenchCommand implements Callable<Integer> {
                 pool.shutdownNow();
             }
             double allVideoSeconds = 2.0 * threads * seconds;
-            out.printf(Locale.ROOT, "%-6s %10.1f %14.3f %14.1f %12.1f %14.1f %12.1f%n", size.name(),
-                    clip.length / 1e6, best, decoded / best, seconds / best, allVideoSeconds / allSeconds,
+            out.printf(Locale.ROOT, "%-6s %10.1f %14.3f %14.1f %12.1f %12.1f %14.1f %12.1f%n", size.name(),
+                    clip.length / 1e6, best, decoded / best, seconds / best, seconds / bestCpu,
+                    allVideoSeconds / allSeconds,
                     2.0 * threads * decoded / allSeconds);
             out.printf(Locale.ROOT, "       (%d frames decoded, %d hashed per clip)%n", decoded, hashed);
             out.flush();
@@ -140,6 +148,10 @@ public final class VideoBenchCommand implements Callable<Integer> {
                 + "%s%n", sorted[sorted.length / 2], sorted[sorted.length - 1],
                 allFound ? "the banked video found every time" : "MISSED the banked video");
         out.flush();
+    }
+
+    private static ThreadMXBean threads() {
+        return ManagementFactory.getThreadMXBean();
     }
 
     private static PdqHash randomHash(Random r) {

@@ -25,18 +25,38 @@ public final class FfmpegProgram {
         this.links = links;
     }
 
-    /** Unpacks the bundled program (once per JVM, into JavaCPP's cache) and returns it. */
+    /**
+     * Unpacks the bundled program (once per JVM, into JavaCPP's cache) and returns it.
+     *
+     * @throws Unavailable when the program's libraries cannot load on this machine
+     */
     public static FfmpegProgram bundled() {
-        // loading the libraries first makes JavaCPP lay out their versioned names (libva.so.2, ...) in its cache,
-        // which the program's own loader then finds beside it
-        for (Class<?> c : List.of(org.bytedeco.ffmpeg.global.avutil.class, org.bytedeco.ffmpeg.global.avcodec.class,
-                org.bytedeco.ffmpeg.global.avformat.class, org.bytedeco.ffmpeg.global.swscale.class,
-                org.bytedeco.ffmpeg.global.swresample.class, org.bytedeco.ffmpeg.global.avfilter.class,
-                org.bytedeco.ffmpeg.global.avdevice.class)) {
-            Loader.load(c);
+        String program;
+        try {
+            // loading the libraries first makes JavaCPP lay out their versioned names (libva.so.2, ...) in its
+            // cache, which the program's own loader then finds beside it
+            for (Class<?> c : List.of(org.bytedeco.ffmpeg.global.avutil.class,
+                    org.bytedeco.ffmpeg.global.avcodec.class, org.bytedeco.ffmpeg.global.avformat.class,
+                    org.bytedeco.ffmpeg.global.swscale.class, org.bytedeco.ffmpeg.global.swresample.class,
+                    org.bytedeco.ffmpeg.global.avfilter.class, org.bytedeco.ffmpeg.global.avdevice.class)) {
+                Loader.load(c);
+            }
+            program = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            throw new Unavailable(e);
         }
-        String program = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
         return new FfmpegProgram(program, sonameLinks(Path.of(program).getParent()));
+    }
+
+    /**
+     * The program links FFmpeg's libavdevice, which JavaCPP's build links against the system's PulseAudio client
+     * library; the server's scan path (libavformat, libavcodec, libswscale) does not need it.
+     */
+    public static final class Unavailable extends IllegalStateException {
+        Unavailable(Throwable cause) {
+            super("the bundled ffmpeg program cannot start here (" + cause.getMessage() + "); it needs the PulseAudio"
+                    + " client library libpulse.so.0 (Debian/Ubuntu package libpulse0)", cause);
+        }
     }
 
     /**

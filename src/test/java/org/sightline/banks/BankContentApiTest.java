@@ -11,6 +11,7 @@ import org.sightline.TestServer;
 import org.sightline.access.Scope;
 import org.sightline.config.Config;
 import org.sightline.hashing.FfmpegProgram;
+import org.sightline.hashing.TestClips;
 import org.sightline.hashing.MediaHasher;
 
 import java.io.ByteArrayOutputStream;
@@ -62,7 +63,7 @@ class BankContentApiTest {
             ex.close();
         });
         media.start();
-        ffmpeg = FfmpegProgram.bundled();
+        ffmpeg = TestClips.ffmpeg();
         clip = ffmpeg.h264(320, 240, 30, 10);
     }
 

@@ -22,7 +22,7 @@ class VideoHasherTest {
 
     @BeforeAll
     static void makeClip() throws IOException {
-        ffmpeg = FfmpegProgram.bundled();
+        ffmpeg = TestClips.ffmpeg();
         clip = ffmpeg.h264(320, 240, 30, 10);
     }
 

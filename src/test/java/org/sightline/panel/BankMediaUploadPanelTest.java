@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sightline.TestServer;
 import org.sightline.access.Scope;
 import org.sightline.hashing.FfmpegProgram;
+import org.sightline.hashing.TestClips;
 import org.sightline.access.Role;
 
 import java.io.ByteArrayOutputStream;
@@ -45,7 +46,7 @@ class BankMediaUploadPanelTest {
             ada.login("ada", "correct horse battery");
             assertThat(ada.get("/banks/known").body()).contains("id=\"add-media\"");
 
-            FfmpegProgram ffmpeg = FfmpegProgram.bundled();
+            FfmpegProgram ffmpeg = TestClips.ffmpeg();
             PanelClient.Page added = upload(server.base, ada, "known", ffmpeg.h264(320, 240, 25, 3), "terrorism");
             assertThat(added.status()).isEqualTo(200);
             assertThat(added.body()).contains("added vpdq (3 frames) and video_md5 as entries [1, 2]");
