@@ -52,8 +52,9 @@ public final class ActionQueue {
     }
 
     /** A request just filed; {@code labels}: what a moderator confirmed (null: an automatic decision's). */
+    /** {@code notBefore}: when a held request may first run (a moderator's undo window), else null. */
     public record NewRequest(long requestId, long mediaId, Long caseId, String action, String params,
-                             String requestedBy, Instant at, List<String> labels) {
+                             String requestedBy, Instant at, List<String> labels, Instant notBefore) {
     }
 
     public void addHook(RequestHook hook) {
@@ -74,7 +75,7 @@ public final class ActionQueue {
                        Instant at, List<String> labels) {
         Dao dao = transaction.attach(Dao.class);
         return announced(transaction, dao.request(mediaId, caseId, action, params, requestedBy, at),
-                new NewRequest(0, mediaId, caseId, action, params, requestedBy, at, labels));
+                new NewRequest(0, mediaId, caseId, action, params, requestedBy, at, labels, null));
     }
 
     /** Tells the hooks of a request just filed ({@code made} 1), with its id. */
@@ -82,7 +83,7 @@ public final class ActionQueue {
         if (made == 1 && !hooks.isEmpty() && !r.action().startsWith(UNDO_PREFIX)) {
             long id = transaction.attach(Dao.class).idOf(r.mediaId(), r.action());
             NewRequest filed = new NewRequest(id, r.mediaId(), r.caseId(), r.action(), r.params(), r.requestedBy(),
-                    r.at(), r.labels());
+                    r.at(), r.labels(), r.notBefore());
             for (RequestHook hook : hooks) hook.requested(transaction, filed);
         }
         return made;
@@ -95,7 +96,8 @@ public final class ActionQueue {
     public int requestNotBefore(Handle transaction, long mediaId, Long caseId, String action, String params,
                                 String requestedBy, Instant at, Instant notBefore, List<String> labels) {
         return announced(transaction, transaction.attach(Dao.class).requestNotBefore(mediaId, caseId, action, params,
-                requestedBy, at, notBefore), new NewRequest(0, mediaId, caseId, action, params, requestedBy, at, labels));
+                requestedBy, at, notBefore), new NewRequest(0, mediaId, caseId, action, params, requestedBy, at, labels,
+                notBefore));
     }
 
     /**
@@ -147,6 +149,14 @@ public final class ActionQueue {
         String params = dao.params(mediaId, action).orElse(null);
         dao.request(mediaId, caseId, undo, params, requestedBy, at);
         return Optional.empty();
+    }
+
+    /**
+     * Makes a pending request wait until {@code until} (if it would run sooner), in the caller's transaction: what a
+     * decision in its undo window is about to reverse must not run meanwhile. Returns whether it was pending.
+     */
+    public boolean postpone(Handle transaction, long mediaId, String action, Instant until) {
+        return transaction.attach(Dao.class).postpone(mediaId, action, until) == 1;
     }
 
     /**
@@ -240,6 +250,10 @@ public final class ActionQueue {
                 + " WHERE media_id = :mediaId AND action = :action AND state = 'pending'")
         int cancel(@Bind("mediaId") long mediaId, @Bind("action") String action, @Bind("why") String why,
                    @Bind("at") Instant at);
+
+        @SqlUpdate("UPDATE action_requests SET next_attempt_at = :until WHERE media_id = :mediaId AND action = :action"
+                + " AND state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at < :until)")
+        int postpone(@Bind("mediaId") long mediaId, @Bind("action") String action, @Bind("until") Instant until);
 
         @SqlQuery("SELECT id FROM action_requests WHERE media_id = :mediaId AND action = :action")
         long idOf(@Bind("mediaId") long mediaId, @Bind("action") String action);

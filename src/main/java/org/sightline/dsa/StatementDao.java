@@ -19,12 +19,13 @@ interface StatementDao {
             + " decision_visibility, decision_account, decision_provision, decision_ground, ground_text, ground_explanation,"
             + " content_type, category, category_specification, labels, source_kind, source_names, content_date,"
             + " application_date, decision_facts, source_type, automated_detection, automated_decision, appeal_token_hash,"
-            + " appeal_token_sealed, appeal_deadline, delivery, tdb_state, created_at) VALUES (:puid, :mediaId, :caseId,"
+            + " appeal_token_sealed, appeal_deadline, delivery, tdb_state, tdb_next_at, created_at) VALUES (:puid, :mediaId,"
+            + " :caseId,"
             + " :requestId, :action, :actionType, :decidedBy, :decisionVisibility, :decisionAccount, :decisionProvision,"
             + " :decisionGround, :groundText, :groundExplanation, :contentType, :category, :categorySpecification, :labels,"
             + " :sourceKind, :sourceNames, :contentDate, :applicationDate, :decisionFacts, :sourceType,"
             + " :automatedDetection, :automatedDecision, :appealTokenHash, :appealTokenSealed, :appealDeadline,"
-            + " :delivery, :tdbState, :createdAt)")
+            + " :delivery, :tdbState, :tdbNextAt, :createdAt)")
     @GetGeneratedKeys("id")
     long insert(@BindMethods Statement s);
 

@@ -130,7 +130,8 @@ public final class StatementService implements ActionQueue.RequestHook, ActionEx
                 automatic ? Tdb.DECISION_FULLY : detected ? Tdb.DECISION_PARTIALLY : Tdb.DECISION_NOT_AUTOMATED,
                 Digests.sha256Hex(token), secrets.seal(token, "appeal:" + puid), at.plus(settings.appealWindow()),
                 initialDelivery(r.action(), kind, m), null, null,
-                settings.tdbUrl().isPresent() ? Statement.TDB_PENDING : Statement.TDB_OFF, 0, null, null, at);
+                // a restriction held in its undo window is not reported before it can no longer be undone
+                settings.tdbUrl().isPresent() ? Statement.TDB_PENDING : Statement.TDB_OFF, 0, r.notBefore(), null, at);
         h.attach(StatementDao.class).insert(s);
         audit.append(h, r.requestedBy(), "statement_issue", "media:" + r.mediaId(), "puid=" + puid + " action="
                 + r.action() + (type == null ? "" : " type=" + type) + " category=" + cat);

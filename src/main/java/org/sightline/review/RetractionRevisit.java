@@ -158,6 +158,16 @@ public final class RetractionRevisit implements BankService.EntryHook {
         return undo(h, caseId, mediaId, automatic(h, mediaId), why, why, by, at);
     }
 
+    /**
+     * A dismissal in its undo window: what Sightline requested on its own and has not carried out waits until the
+     * window ends, when {@link #undoAutomatic} runs (or, if the dismissal is undone, simply runs then).
+     */
+    public void postponeAutomatic(Handle h, long mediaId, Instant until) {
+        for (ActionQueue.Requested r : automatic(h, mediaId)) {
+            if (ActionRequest.PENDING.equals(r.state())) actions.postpone(h, mediaId, r.action(), until);
+        }
+    }
+
     /** The actions Sightline requested on its own for the media (not the undos it requested). */
     List<ActionQueue.Requested> automatic(Handle h, long mediaId) {
         return actions.forMedia(h, mediaId).stream()

@@ -32,6 +32,7 @@ public final class ReviewService implements AutoCloseable {
      */
     /** Proposing to share the hash with partners: not an action on the instance, but offered beside them. */
     static final String SHARE = "share";
+    private static final String DISMISS = "dismiss";
     public static final List<String> ACTIONS = List.of("mark_sensitive", "report", "delete", SHARE, "quarantine",
             "account_sensitive", "account_silence", "account_suspend");
 
@@ -185,7 +186,7 @@ public final class ReviewService implements AutoCloseable {
         String r = required(reason);
         ReviewCase c = decidable(id, user);
         Bank bank = bankFor(allowBank, true, c);
-        decide(c, user, CaseState.DECIDED, "dismiss", r, List.of(), List.of(),
+        decide(c, user, CaseState.DECIDED, DISMISS, r, List.of(), List.of(),
                 "reason=" + r + (bank == null ? "" : " allow_bank=" + bank.name()), bank, List.of(),
                 truncate("dismissed in case " + c.id() + ": " + r, 2000), false);
     }
@@ -279,14 +280,10 @@ public final class ReviewService implements AutoCloseable {
                     c.decidedAt(), notBefore, held ? HoldDao.HELD : HoldDao.RELEASED, null, now));
             audit.append(h, user.name(), decision, "case:" + c.id(), detail
                     + (held ? " undo_until=" + notBefore.truncatedTo(ChronoUnit.SECONDS) : ""));
-            if (decision.equals("dismiss")) {
-                // a dismissal withdraws what Sightline did on its own: the same undo as a retraction's (#16)
-                List<String> fates = undo.undoAutomatic(h, c.id(), c.mediaId(), "the case was dismissed by "
-                        + user.name(), user.name(), now);
-                if (!fates.isEmpty()) {
-                    h.attach(CaseDao.class).note(c.id(), truncate("dismissed; automatic actions: " + String.join("; ", fates), 2000),
-                            user.name(), now);
-                }
+            if (decision.equals(DISMISS)) {
+                // undos are sent only once the dismissal can no longer be undone (releaseIn)
+                if (held) undo.postponeAutomatic(h, c.mediaId(), notBefore);
+                else undoAutomatic(h, c.id(), c.mediaId(), user.name(), now);
             }
             return holds.latest(c.id()).orElseThrow().id();
         });
@@ -317,8 +314,18 @@ public final class ReviewService implements AutoCloseable {
     /** Ends a hold as released and makes its share proposal; a hold undone or released meanwhile rolls back. */
     private void releaseIn(org.jdbi.v3.core.Handle h, HoldDao.Hold hold, ReviewCase c) {
         if (h.attach(HoldDao.class).end(hold.id(), HoldDao.RELEASED, null, now()) != 1) throw new AlreadyEnded();
+        if (hold.decision().equals(DISMISS)) undoAutomatic(h, c.id(), c.mediaId(), hold.decidedBy(), now());
         if (hold.shareLabels() != null) {
             shares.propose(h, c.mediaId(), c.id(), Labels.split(hold.shareLabels()), hold.decidedBy(), now());
+        }
+    }
+
+    /** A dismissal withdraws what Sightline did on its own: the same undo as a retraction's (#16), noted on the case. */
+    private void undoAutomatic(org.jdbi.v3.core.Handle h, long caseId, long mediaId, String by, Instant at) {
+        List<String> fates = undo.undoAutomatic(h, caseId, mediaId, "the case was dismissed by " + by, by, at);
+        if (!fates.isEmpty()) {
+            h.attach(CaseDao.class).note(caseId, truncate("dismissed; automatic actions: " + String.join("; ", fates),
+                    2000), by, at);
         }
     }
 
