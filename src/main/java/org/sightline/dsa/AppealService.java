@@ -8,9 +8,11 @@ import org.sightline.common.Refusal;
 import org.sightline.review.CaseDao;
 import org.sightline.review.RetractionRevisit;
 import org.sightline.review.ReviewService;
+import org.sightline.store.RateCounter;
 import org.sightline.store.Sql;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -40,6 +42,8 @@ public final class AppealService {
     private final BankService banks;
     private final AuditLog audit;
     private final Clock clock;
+    private final RateCounter perToken;
+    private final RateCounter perAddress;
 
     public AppealService(Jdbi jdbi, StatementService statements, ActionQueue actions, RetractionRevisit undo,
                          ReviewService review, BankService banks, AuditLog audit, Clock clock) {
@@ -51,6 +55,19 @@ public final class AppealService {
         this.banks = banks;
         this.audit = audit;
         this.clock = clock;
+        DsaSettings limits = statements.settings();
+        this.perToken = new RateCounter(jdbi, "appeal_link", limits.appealsPerHourPerToken(), Duration.ofHours(1));
+        this.perAddress = new RateCounter(jdbi, "appeal_address", limits.appealsPerHourPerAddress(),
+                Duration.ofHours(1));
+    }
+
+    /**
+     * The public page's limits per link and per client address, counted in the database so that they hold across
+     * nodes; false when either is exceeded (then nothing may be read or written for the request).
+     */
+    public boolean admit(String token, String clientAddress) {
+        Instant now = now();
+        return perAddress.admit(clientAddress, now) && perToken.admit(token, now);
     }
 
     /** What the public page shows for a link: the statement, and the appeal if one was sent. */

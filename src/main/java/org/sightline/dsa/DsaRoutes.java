@@ -47,8 +47,6 @@ public final class DsaRoutes {
     private final Cookies cookies;
     private final SecureRandom random;
     private final Clock clock;
-    private final RateLimit perToken;
-    private final RateLimit perAddress;
 
     private DsaRoutes(StatementService statements, AppealService appeals, Transparency transparency, ObjectMapper json,
                       ClientAddress clients, Cookies cookies, SecureRandom random, Clock clock) {
@@ -60,9 +58,6 @@ public final class DsaRoutes {
         this.cookies = cookies;
         this.random = random;
         this.clock = clock;
-        DsaSettings s = statements.settings();
-        this.perToken = new RateLimit(s.appealsPerHourPerToken(), Duration.ofHours(1), 10_000);
-        this.perAddress = new RateLimit(s.appealsPerHourPerAddress(), Duration.ofHours(1), 10_000);
     }
 
     public static void register(RoutesConfig routes, StatementService statements, AppealService appeals,
@@ -173,9 +168,8 @@ public final class DsaRoutes {
 
     /** The limits per link and per address: past them, 429 and nothing read. */
     private boolean admit(Context ctx, String token) {
-        Instant now = clock.instant();
         String key = token.length() > 100 ? token.substring(0, 100) : token;
-        if (!perAddress.admit(clients.of(ctx), now) || !perToken.admit(key, now)) {
+        if (!appeals.admit(key, clients.of(ctx))) {
             ctx.header("Retry-After", "3600");
             publicPage(ctx, 429, Map.of("invalid", true, "error", "Too many requests. Please try again later."));
             return false;

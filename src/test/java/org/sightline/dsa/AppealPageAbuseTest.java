@@ -3,6 +3,7 @@ package org.sightline.dsa;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sightline.TestServer;
 import org.sightline.access.Role;
 import org.sightline.access.User;
 import org.sightline.review.ReviewService;
@@ -93,6 +94,17 @@ class AppealPageAbuseTest {
         }
         assertThat(ok).isEqualTo(10);
         assertThat(limited).isEqualTo(90);
+        // the limits are counted in the database: a second node over the same database refuses the link too
+        try (TestServer second = new TestServer(org.sightline.config.Config.defaults().with("data.dir", data)
+                .with("http.forwarded_for", true))) {
+            assertThat(second.get(java.net.URI.create(url).getRawPath(), null).status()).isEqualTo(429);
+        }
+        // ... and they keep neither the link nor the address, only digests
+        String linkStart = url.substring(url.lastIndexOf('/') + 1, url.lastIndexOf('/') + 9);
+        long raw = f.server.deps.database().jdbi().withHandle(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM rate_hits WHERE hit_key LIKE :raw OR hit_key LIKE '203.0.113.%'")
+                .bind("raw", "%" + linkStart + "%").mapTo(Long.class).one());
+        assertThat(raw).isZero();
         // guessing links from one address: its limit (dsa.appeal_rate_per_address, 30 an hour)
         int guessed = 0, guessesLimited = 0;
         for (int i = 0; i < 100; i++) {
