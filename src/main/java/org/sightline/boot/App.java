@@ -445,7 +445,7 @@ public final class App {
                     deps.hasher(), videos, deps.fetcher(), deps.config().maxMediaBytes());
             BankRoutes.register(config.routes, deps.banks(), bankContent, json);
             MatchRoutes.register(config.routes, deps.banks(), json);
-            HmaRoutes.register(config.routes, deps.banks(), deps.matcher(), deps.hasher(), deps.fetcher(),
+            HmaRoutes.register(config.routes, deps.banks(), deps.matcher(), deps.hasher(), videos, deps.fetcher(),
                     deps.database().jdbi(), deps.audit(), deps.clock(), json, deps.config().maxMediaBytes(),
                     deps.exchanges());
             ExchangeRoutes.register(config.routes, deps.exchanges());

@@ -286,7 +286,8 @@ public final class FederationRoutes {
         }
         // after the sync's own transactions commit
         audit.append(Access.tokenActor(ctx), "subscription_sync", "subscription:" + id, "from=" + r.fromSeq()
-                + " to=" + r.toSeq() + " added=" + r.added() + " retracted=" + r.retracted());
+                + " to=" + r.toSeq() + " added=" + r.added() + " retracted=" + r.retracted()
+                + (r.skipped() > 0 ? " skipped=" + r.skipped() : ""));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("from_seq", r.fromSeq());
         out.put("to_seq", r.toSeq());
@@ -295,6 +296,9 @@ public final class FederationRoutes {
         out.put("samples", r.samples());
         out.put("retroactive_matches", r.retroactiveMatches());
         out.put("cases_opened", r.casesOpened());
+        out.put("skipped", r.skipped());
+        out.put("skipped_types", r.skippedTypes());
+        out.put("notice", r.notice());
         out.put("subscription", view(subscriptions.get(id), false));
         ctx.json(out);
     }
@@ -334,6 +338,8 @@ public final class FederationRoutes {
         m.put("sequence", s.lastSeq());
         m.put("last_sync_at", s.lastSyncAt() == null ? null : s.lastSyncAt().toString());
         m.put("last_error", s.lastError());
+        // what the last applied sync left out (entries of signal types this instance does not know)
+        m.put("last_notice", subscriptions.lastNotice(s.id()));
         m.put("matched_media_7d", subscriptions.matchedMedia(s, java.time.Instant.now().minus(java.time.Duration.ofDays(7))));
         if (detail) {
             List<Map<String, Object>> syncs = new ArrayList<>();
@@ -346,6 +352,8 @@ public final class FederationRoutes {
                 x.put("retracted", r.retracted());
                 x.put("samples", readList(r.samples()));
                 x.put("error", r.error());
+                x.put("skipped", r.skipped());
+                x.put("notice", r.notice());
                 x.put("at", r.createdAt().toString());
                 syncs.add(x);
             }

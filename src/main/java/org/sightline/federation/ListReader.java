@@ -41,9 +41,59 @@ final class ListReader {
         this.limits = limits;
     }
 
-    /** Verified changes, in order, ready to apply. */
+    /**
+     * Verified changes, in order, ready to apply; {@code skipped} counts the entries (adds and their retractions)
+     * of signal types this instance does not know, left out, and {@code skippedTypes} names those types.
+     */
     record Plan(long fromSeq, long toSeq, boolean snapshot, List<ListFormat.Change> changes, PublicKey key,
-                        String listName, String publisher) {
+                        String listName, String publisher, int skipped, List<String> skippedTypes) {
+    }
+
+    /** The most unknown type names a sync reports: a hostile list could name thousands. */
+    static final int MAX_SKIPPED_TYPES_SHOWN = 5;
+
+    /**
+     * Entries of signal types this instance does not know: a newer publisher may publish types an older
+     * subscriber cannot match, and one such entry must not stop the whole list (FORMAT.md § 4).
+     */
+    private static final class Skipped {
+        int count;
+        final java.util.TreeSet<String> types = new java.util.TreeSet<>();
+        boolean more;
+
+        /** Whether {@code c} is of an unknown type, counting it when it is; a missing type is malformed, not unknown. */
+        boolean skip(ListFormat.Change c) {
+            String t = c.signalType();
+            if (t == null || t.isBlank() || known(t)) return false;
+            count++;
+            String shown = shown(t);
+            if (types.contains(shown)) return true;
+            if (types.size() < MAX_SKIPPED_TYPES_SHOWN) types.add(shown);
+            else more = true;
+            return true;
+        }
+
+        List<String> names() {
+            List<String> out = new ArrayList<>(types);
+            if (more) out.add("\u2026");
+            return out;
+        }
+    }
+
+    private static boolean known(String signalType) {
+        try {
+            org.sightline.matching.SignalType.parse(signalType);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** A publisher's type name as shown to the admin: short, and only plain characters. */
+    private static String shown(String type) {
+        String t = type.strip();
+        if (t.length() > 32) t = t.substring(0, 32) + "\u2026";
+        return t.replaceAll("[^A-Za-z0-9_.:\u2026-]", "?");
     }
 
     /**
@@ -62,6 +112,7 @@ final class ListReader {
         Set<Long> addedHere = new HashSet<>();
         Set<Long> retractedHere = new HashSet<>();
         List<Long> refsToCheck = new ArrayList<>();
+        Skipped skipped = new Skipped();
         if (first) {
             Fetched f = fetch(s, URI.create(s.url()));
             ListFormat.Document doc = verified(s, f, keys);
@@ -76,6 +127,7 @@ final class ListReader {
                 if (c.seq() <= prev) throw new SyncException("snapshot entries out of order at sequence " + c.seq());
                 if (c.seq() > doc.sequence()) throw new SyncException("snapshot entry " + c.seq() + " is after the snapshot's sequence " + doc.sequence());
                 prev = c.seq();
+                if (skipped.skip(c)) continue;
                 checkSignal(c);
                 changes.add(new ListFormat.Change(c.seq(), ListFormat.ADD, c.signalType(), c.value(), c.labels(), c.note(), c.time(), null));
             }
@@ -83,7 +135,7 @@ final class ListReader {
             listName = doc.list().name();
             publisher = doc.list().publisher();
             checkIdentity(listName, publisher);
-            return new Plan(0, seq, true, changes, keys.current, listName, publisher);
+            return new Plan(0, seq, true, changes, keys.current, listName, publisher, skipped.count, skipped.names());
         }
         for (int pages = 0; pages < MAX_PAGES; pages++) {
             URI uri = URI.create(s.url() + "/changes?since=" + seq);
@@ -109,6 +161,14 @@ final class ListReader {
             for (ListFormat.Change c : doc.changes()) {
                 if (c.seq() <= seq) throw new SyncException("sequence goes backwards: change " + c.seq() + " after " + seq);
                 if (c.seq() != seq + 1) throw new SyncException("sequence skips from " + seq + " to " + c.seq());
+                if (!ListFormat.ADD.equals(c.op()) && !ListFormat.RETRACT.equals(c.op())) {
+                    throw new SyncException("change " + c.seq() + " has unknown op '" + c.op() + "'");
+                }
+                if (skipped.skip(c)) {
+                    // its sequence is taken all the same: the next change must follow it
+                    seq = c.seq();
+                    continue;
+                }
                 checkSignal(c);
                 if (ListFormat.ADD.equals(c.op())) {
                     addedHere.add(c.seq());
@@ -139,7 +199,8 @@ final class ListReader {
             if (!active.containsKey(ref)) throw new SyncException("retraction of unknown entry: sequence " + ref + " is not an active entry of this list");
         }
         checkIdentity(listName, publisher);
-        return new Plan(s.lastSeq(), seq, false, changes, keys.current, listName, publisher);
+        return new Plan(s.lastSeq(), seq, false, changes, keys.current, listName, publisher, skipped.count,
+                skipped.names());
     }
 
     /**

@@ -306,14 +306,7 @@ public final class PublishService implements BankService.EntryHook {
         d.insertChanges(rows);
     }
 
-    private static final java.util.Set<String> VIDEO_TYPES = java.util.Set.of(
-            org.sightline.matching.SignalType.VPDQ.wireName(), org.sightline.matching.SignalType.VIDEO_MD5.wireName());
-
-    private void appendAdds(ListDao d, long listId, List<BankEntry> all, Instant at) {
-        // video signals stay out of lists until subscribers skip the types they do not know: a Sightline that
-        // predates vpdq would stop syncing the whole list at the first one (their retractions are skipped
-        // already, as entries never logged)
-        List<BankEntry> entries = all.stream().filter(e -> !VIDEO_TYPES.contains(e.signalType())).toList();
+    private void appendAdds(ListDao d, long listId, List<BankEntry> entries, Instant at) {
         if (entries.isEmpty()) return;
         long last = reserve(d, listId, entries.size());
         long seq = last - entries.size();

@@ -29,8 +29,13 @@ public interface SubscriptionDao {
                           String signalValue, String labels, String note) {
     }
 
+    /** {@code skipped}: entries of signal types this instance does not know, left out; {@code skippedTypes} names them. */
     record SyncRecord(long id, long subscriptionId, String kind, long fromSeq, long toSeq, int added, int retracted,
-                      String samples, String error, Instant createdAt) {
+                      String samples, String error, Instant createdAt, int skipped, String skippedTypes) {
+        /** "skipped N entries of unknown types (…)", or null. */
+        public String notice() {
+            return SubscriptionService.skippedNotice(skipped, skippedTypes);
+        }
     }
 
     record Alert(long id, long subscriptionId, String kind, String message, Instant createdAt) {
@@ -92,10 +97,16 @@ public interface SubscriptionDao {
     int forgetAfter(@Bind("id") long id, @Bind("seq") long seq);
 
     @SqlUpdate("INSERT INTO subscription_syncs (subscription_id, kind, from_seq, to_seq, added, retracted, samples,"
-            + " error, created_at) VALUES (:id, :kind, :from, :to, :added, :retracted, :samples, :error, :at)")
+            + " error, created_at, skipped, skipped_types) VALUES (:id, :kind, :from, :to, :added, :retracted, :samples,"
+            + " :error, :at, :skipped, :skippedTypes)")
     void insertSync(@Bind("id") long id, @Bind("kind") String kind, @Bind("from") long from, @Bind("to") long to,
                     @Bind("added") int added, @Bind("retracted") int retracted, @Bind("samples") String samples,
-                    @Bind("error") String error, @Bind("at") Instant at);
+                    @Bind("error") String error, @Bind("at") Instant at, @Bind("skipped") int skipped,
+                    @Bind("skippedTypes") String skippedTypes);
+
+    @SqlQuery("SELECT * FROM subscription_syncs WHERE subscription_id = :id AND kind IN ('snapshot', 'changes')"
+            + " ORDER BY id DESC FETCH FIRST 1 ROWS ONLY")
+    Optional<SyncRecord> lastApplied(@Bind("id") long id);
 
     @SqlQuery("SELECT * FROM subscription_syncs WHERE subscription_id = :id ORDER BY id DESC FETCH FIRST :n ROWS ONLY")
     List<SyncRecord> recentSyncs(@Bind("id") long id, @Bind("n") int n);

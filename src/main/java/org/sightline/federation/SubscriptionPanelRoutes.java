@@ -166,6 +166,7 @@ public final class SubscriptionPanelRoutes {
             row.put("lastSync", s.lastSyncAt() == null ? null : s.lastSyncAt().toString());
             row.put("sequence", s.lastSeq());
             row.put("error", s.lastError());
+            row.put("notice", subscriptions.lastNotice(s.id()));
             row.put("matched7d", subscriptions.matchedMedia(s, java.time.Instant.now().minus(java.time.Duration.ofDays(7))));
             List<Map<String, Object>> syncs = new ArrayList<>();
             for (SubscriptionDao.SyncRecord r : subscriptions.syncs(s.id(), SYNCS_SHOWN)) {
@@ -177,6 +178,7 @@ public final class SubscriptionPanelRoutes {
                 x.put("retracted", r.retracted());
                 x.put("samples", samples(r.samples()));
                 x.put("error", r.error());
+                x.put("notice", r.notice());
                 x.put("at", r.createdAt().toString());
                 syncs.add(x);
             }

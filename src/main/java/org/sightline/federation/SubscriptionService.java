@@ -80,9 +80,28 @@ public final class SubscriptionService {
     /** Why a sync whose job was cancelled after reading applied nothing. */
     static final String CANCELLED = "cancelled before applying; nothing was applied";
 
-    /** What a sync did: the diff preview. */
+    /**
+     * What a sync did: the diff preview, and how many entries of signal types this instance does not know it
+     * skipped ({@code skippedTypes} names them).
+     */
     public record SyncResult(long fromSeq, long toSeq, int added, int retracted, List<String> samples,
-                             int retroactiveMatches, int casesOpened) {
+                             int retroactiveMatches, int casesOpened, int skipped, List<String> skippedTypes) {
+        /** "skipped N entries of unknown types (x, y)", or null when nothing was skipped. */
+        public String notice() {
+            return skippedNotice(skipped, skippedTypes == null ? null : String.join(", ", skippedTypes));
+        }
+    }
+
+    /** What the admin reads about skipped entries of unknown types; null when there were none. */
+    public static String skippedNotice(int skipped, String types) {
+        if (skipped <= 0) return null;
+        return "skipped " + skipped + (skipped == 1 ? " entry of an unknown type (" : " entries of unknown types (")
+                + (types == null ? "" : types) + "): this Sightline cannot match them; a newer version may";
+    }
+
+    /** A sample line's value, cut: a vpdq value holds up to 1000 frames. */
+    private static String sampleValue(String value) {
+        return value == null || value.length() <= 80 ? value : value.substring(0, 80) + "\u2026";
     }
 
     /**
@@ -169,6 +188,12 @@ public final class SubscriptionService {
      */
     public long matchedMedia(SubscriptionDao.Subscription s, java.time.Instant since) {
         return jdbi.withExtension(SubscriptionDao.class, d -> d.distinctMediaMatchedSince(s.bankId(), since));
+    }
+
+    /** The notice of the latest sync that applied something (skipped entries of unknown types), or null. */
+    public String lastNotice(long id) {
+        return jdbi.withExtension(SubscriptionDao.class, d -> d.lastApplied(id))
+                .map(SubscriptionDao.SyncRecord::notice).orElse(null);
     }
 
     public List<SubscriptionDao.SyncRecord> syncs(long id, int n) {
@@ -259,8 +284,9 @@ public final class SubscriptionService {
             }
             if (!onRead.test(plan.changes().size())) throw new SyncException(CANCELLED);
             SyncResult result = apply(s, plan);
-            log.info("event=list_synced subscription={} from={} to={} added={} retracted={} retro_matches={}",
-                    id, result.fromSeq(), result.toSeq(), result.added(), result.retracted(), result.retroactiveMatches());
+            log.info("event=list_synced subscription={} from={} to={} added={} retracted={} retro_matches={} skipped={}",
+                    id, result.fromSeq(), result.toSeq(), result.added(), result.retracted(), result.retroactiveMatches(),
+                    result.skipped());
             return result;
         } finally {
             lock.unlock();
@@ -296,7 +322,7 @@ public final class SubscriptionService {
         jdbi.useTransaction(h -> {
             SubscriptionDao d = h.attach(SubscriptionDao.class);
             d.failed(s.id(), msg, now);
-            d.insertSync(s.id(), "refused", s.lastSeq(), s.lastSeq(), 0, 0, "[]", msg, now);
+            d.insertSync(s.id(), "refused", s.lastSeq(), s.lastSeq(), 0, 0, "[]", msg, now, 0, null);
         });
         log.warn("event=list_sync_refused subscription={} reason=\"{}\"", s.id(), msg);
     }
@@ -314,13 +340,13 @@ public final class SubscriptionService {
         for (ListFormat.Change c : plan.changes()) {
             if (ListFormat.ADD.equals(c.op())) {
                 added++;
-                if (samples.size() < SAMPLES) samples.add("+ " + c.seq() + " " + c.signalType() + " " + c.value());
+                if (samples.size() < SAMPLES) samples.add("+ " + c.seq() + " " + c.signalType() + " " + sampleValue(c.value()));
                 if (!retractedRefs.contains(c.seq())) {
                     adds.add(new BankService.NewEntry(c.signalType(), c.value(), c.labels(), ListReader.note(c), s.url(), c.seq()));
                 }
             } else {
                 retracted++;
-                if (samples.size() < SAMPLES * 2) samples.add("- " + c.seq() + " retracts " + c.ref() + " " + c.signalType() + " " + c.value());
+                if (samples.size() < SAMPLES * 2) samples.add("- " + c.seq() + " retracts " + c.ref() + " " + c.signalType() + " " + sampleValue(c.value()));
                 retractRefs.add(c.ref());
             }
         }
@@ -335,6 +361,7 @@ public final class SubscriptionService {
                     Labels.join(Labels.validate(c.labels() == null ? List.of() : c.labels())), ListReader.note(c)));
         }
         String samplesJson = toJson(samples);
+        String skippedTypes = plan.skipped() == 0 ? null : Columns.truncate(String.join(", ", plan.skippedTypes()), 200);
         int fAdded = added, fRetracted = retracted;
         Instant now = now();
         BankService.Applied applied;
@@ -348,7 +375,7 @@ public final class SubscriptionService {
                 for (int i = 0; i < log.size(); i += 5000) d.insertChanges(log.subList(i, Math.min(log.size(), i + 5000)));
                 d.synced(s.id(), plan.toSeq(), plan.listName(), plan.publisher(), plan.key().keyId(), plan.key().base64(), now);
                 d.insertSync(s.id(), plan.snapshot() ? "snapshot" : "changes", plan.fromSeq(), plan.toSeq(), fAdded,
-                        fRetracted, samplesJson, null, now);
+                        fRetracted, samplesJson, null, now, plan.skipped(), skippedTypes);
             });
         } catch (SyncException e) {
             refuse(s, e.getMessage());
@@ -365,7 +392,8 @@ public final class SubscriptionService {
         // media matched late count towards the flood limit too: past it, they are recorded but not acted on
         if (act && !found.isEmpty() && flood.wouldTrip(s, found.size())) act = false;
         int opened = found.isEmpty() ? 0 : retro.record(found, act);
-        return new SyncResult(plan.fromSeq(), plan.toSeq(), fAdded, fRetracted, samples, found.size(), opened);
+        return new SyncResult(plan.fromSeq(), plan.toSeq(), fAdded, fRetracted, samples, found.size(), opened,
+                plan.skipped(), plan.skippedTypes());
     }
 
     /**
@@ -436,9 +464,10 @@ public final class SubscriptionService {
                 }
                 d.forgetAfter(id, seq);
                 d.rolledBack(id, seq);
-                d.insertSync(id, "rollback", s.lastSeq(), seq, adds.size(), retractIds.size(), toJson(samples), null, now);
+                d.insertSync(id, "rollback", s.lastSeq(), seq, adds.size(), retractIds.size(), toJson(samples), null, now,
+                        0, null);
             });
-            return new SyncResult(s.lastSeq(), seq, adds.size(), retractIds.size(), samples, 0, 0);
+            return new SyncResult(s.lastSeq(), seq, adds.size(), retractIds.size(), samples, 0, 0, 0, List.of());
         } finally {
             lock.unlock();
         }

@@ -56,7 +56,8 @@ public final class SyncJobs {
         }
         long changes = (long) r.added() + r.retracted();
         audit.append(job.createdBy(), "subscription_sync", job.subject(), "job=" + job.id() + " from=" + r.fromSeq()
-                + " to=" + r.toSeq() + " added=" + r.added() + " retracted=" + r.retracted());
+                + " to=" + r.toSeq() + " added=" + r.added() + " retracted=" + r.retracted()
+                + (r.skipped() > 0 ? " skipped=" + r.skipped() : ""));
         step.progress(changes, changes, "done");
     }
 }

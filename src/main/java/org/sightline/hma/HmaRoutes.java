@@ -23,8 +23,12 @@ import org.sightline.hashing.MediaException;
 import org.sightline.hashing.MediaHasher;
 import org.sightline.hashing.PdqHash;
 import org.sightline.hashing.Signals;
+import org.sightline.hashing.VideoHasher;
+import org.sightline.hashing.VideoSignals;
+import org.sightline.hashing.VpdqFrame;
 import org.sightline.matching.Matcher;
 import org.sightline.matching.SignalType;
+import org.sightline.matching.Vpdq;
 import org.sightline.web.HttpRefusals;
 
 import java.io.IOException;
@@ -48,8 +52,9 @@ import java.util.regex.Pattern;
  * hashing and index, with HMA's request and response shapes, status codes and {@code {"message"}} errors, for HMA
  * clients such as ROOST Coop. HMA banks are Sightline banks; HMA's content ids are entry ids.
  *
- * <p>Signals: {@code pdq} (photos). Lookups search the 8 rotations and mirrors of the probe (a superset of HMA's
- * matches). A bank's {@code enabled_ratio} and an entry's {@code disable_until_ts} apply to lookups through these
+ * <p>Signals: {@code pdq} (photos), {@code vpdq} and {@code video_md5} (videos), in HMA's text forms. PDQ lookups
+ * search the 8 rotations and mirrors of the probe (a superset of HMA's matches); vPDQ lookups use the Matcher's
+ * video rule (either share of frames, see README) and answer HMA's distance {@code "<query>%[<indexed>%]"}. A bank's {@code enabled_ratio} and an entry's {@code disable_until_ts} apply to lookups through these
  * routes; Sightline's own pipeline uses the bank's mode and policy.
  */
 public final class HmaRoutes {
@@ -59,10 +64,15 @@ public final class HmaRoutes {
     /** PDQ's confident-match distance, which HMA's compare uses. */
     private static final int PDQ_COMPARE_THRESHOLD = 31;
     private static final long FIVE_YEARS_S = 5L * 365 * 24 * 3600;
+    /** HMA's signal types, in the order its answers list them. */
+    static final List<SignalType> SIGNAL_TYPES = List.of(SignalType.PDQ, SignalType.VIDEO_MD5, SignalType.VPDQ);
+    /** HMA's content types; both are enabled. */
+    static final List<String> CONTENT_TYPES = List.of("photo", "video");
 
     private final BankService banks;
     private final Matcher matcher;
     private final MediaHasher hasher;
+    private final VideoHasher videos;
     private final MediaFetcher fetcher;
     private final Jdbi jdbi;
     private final AuditLog audit;
@@ -85,9 +95,11 @@ public final class HmaRoutes {
         return new HmaError(status, message);
     }
 
-    private HmaRoutes(BankService banks, Matcher matcher, MediaHasher hasher, MediaFetcher fetcher, Jdbi jdbi,
-                      AuditLog audit, Clock clock, ObjectMapper json, long maxMediaBytes, ExchangeService exchanges) {
+    private HmaRoutes(BankService banks, Matcher matcher, MediaHasher hasher, VideoHasher videos, MediaFetcher fetcher,
+                      Jdbi jdbi, AuditLog audit, Clock clock, ObjectMapper json, long maxMediaBytes,
+                      ExchangeService exchanges) {
         this.exchanges = exchanges;
+        this.videos = videos;
         this.banks = banks;
         this.matcher = matcher;
         this.hasher = hasher;
@@ -100,9 +112,10 @@ public final class HmaRoutes {
     }
 
     public static void register(RoutesConfig routes, BankService banks, Matcher matcher, MediaHasher hasher,
-                                MediaFetcher fetcher, Jdbi jdbi, AuditLog audit, Clock clock, ObjectMapper json,
-                                long maxMediaBytes, ExchangeService exchanges) {
-        HmaRoutes r = new HmaRoutes(banks, matcher, hasher, fetcher, jdbi, audit, clock, json, maxMediaBytes, exchanges);
+                                VideoHasher videos, MediaFetcher fetcher, Jdbi jdbi, AuditLog audit, Clock clock,
+                                ObjectMapper json, long maxMediaBytes, ExchangeService exchanges) {
+        HmaRoutes r = new HmaRoutes(banks, matcher, hasher, videos, fetcher, jdbi, audit, clock, json, maxMediaBytes,
+                exchanges);
         Access match = Access.tokenOrTrustedNetwork(Scope.MATCH);
         Access read = Access.tokenOrTrustedNetwork(Scope.BANKS_READ);
         Access write = Access.tokenOrTrustedNetwork(Scope.BANKS_WRITE);
@@ -170,7 +183,7 @@ public final class HmaRoutes {
     }
 
     private void hashPost(Context ctx) {
-        ctx.json(hashForm(form(ctx)));
+        ctx.json(hashForm(form(ctx), ctx.queryParam("types")));
     }
 
     /** HMA's hash of a URL: photo or video by the hint or the answer's Content-Type, fetched SSRF-safe. */
@@ -185,7 +198,8 @@ public final class HmaRoutes {
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
             throw abort(400, "Invalid or unsafe URL provided");
         }
-        FetchResult got = fetcher.fetch(uri);
+        // fetched within the video cap: whether it is a photo is known only from its answer (or the hint)
+        FetchResult got = fetcher.fetchVideo(uri, videoMaxBytes());
         if (got.outcome() == FetchResult.Outcome.TOO_LARGE) throw abort(413, "Content too large");
         if (!got.isOk()) throw abort(400, "Failed to fetch URL: " + got.reason());
         String contentType = contentTypeHint;
@@ -197,8 +211,13 @@ public final class HmaRoutes {
                         + "', if you know the expected type, provide it with the content_type query param");
         }
         contentType(contentType);
-        checkSignalTypes(types);
-        return hashPhoto(got.bytes());
+        List<SignalType> selected = selectedTypes(contentType, types);
+        if (contentType.equals("photo") && got.bytes().length > maxMediaBytes) throw abort(413, "Content too large");
+        return hash(contentType, got.bytes(), selected);
+    }
+
+    private long videoMaxBytes() {
+        return videos.decoder().limits().maxBytes();
     }
 
     /** A request's uploaded files and form fields, read together so that a malformed body is one 400, never a 500. */
@@ -225,44 +244,92 @@ public final class HmaRoutes {
         }
     }
 
-    /** HMA's multipart upload: exactly one file, in a field named for its content type ({@code photo}). */
-    Map<String, String> hashForm(Form form) {
+    /** HMA's multipart upload: exactly one file, in a field named for its content type ({@code photo}, {@code video}). */
+    Map<String, String> hashForm(Form form, String types) {
         Map<String, List<UploadedFile>> files = form.files();
         if (files.isEmpty()) throw abort(400, "Missing multipart/form-data file upload");
         if (files.size() > 1) throw abort(400, "Only one file allowed per request");
         Map.Entry<String, List<UploadedFile>> field = files.entrySet().iterator().next();
-        contentType(field.getKey());
+        String contentType = contentType(field.getKey());
+        List<SignalType> selected = selectedTypes(contentType, types);
         if (field.getValue().size() > 1) throw abort(400, "Only one file allowed per request");
         UploadedFile file = field.getValue().get(0);
-        if (file.size() > maxMediaBytes) throw abort(413, "Content too large");
+        long cap = contentType.equals("video") ? videoMaxBytes() : maxMediaBytes;
+        if (file.size() > cap) throw abort(413, "Content too large");
         byte[] bytes;
         try (InputStream in = file.content()) {
-            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxMediaBytes + 1));
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cap + 1));
         } catch (IOException e) {
             throw abort(400, "cannot read the uploaded file");
         }
-        if (bytes.length > maxMediaBytes) throw abort(413, "Content too large");
-        return hashPhoto(bytes);
+        if (bytes.length > cap) throw abort(413, "Content too large");
+        return hash(contentType, bytes, selected);
     }
 
-    /** Only photos are hashed here (video signals come with video support): video is a disabled content type. */
-    private static void contentType(String name) {
-        if (name.equals("photo")) return;
-        if (name.equals("video")) throw abort(400, "content_type video is disabled");
+    private static String contentType(String name) {
+        if (CONTENT_TYPES.contains(name)) return name;
         throw abort(400, "no such content_type: '" + name + "'");
     }
 
-    /** HMA's {@code types} selection: PDQ is the only signal type, so anything else (or nothing) is refused. */
-    private static void checkSignalTypes(String types) {
-        if (types == null) return;
-        boolean any = false;
+    /** The signal types HMA hashes a content type into: {@code pdq} for photos, {@code video_md5} and {@code vpdq} for videos. */
+    private static List<SignalType> signalTypesOf(String contentType) {
+        return contentType.equals("video") ? List.of(SignalType.VIDEO_MD5, SignalType.VPDQ) : List.of(SignalType.PDQ);
+    }
+
+    /** HMA's {@code types} selection among the content type's signal types; unknown or none is refused. */
+    private static List<SignalType> selectedTypes(String contentType, String types) {
+        List<SignalType> all = signalTypesOf(contentType);
+        if (types == null) return all;
+        List<SignalType> out = new ArrayList<>();
         for (String t : types.split(",")) {
             String name = t.strip();
             if (name.isEmpty()) continue;
-            if (!name.equals("pdq")) throw abort(400, "signal type '" + name + "' doesn't exist or is disabled");
-            any = true;
+            SignalType type = all.stream().filter(x -> x.wireName().equals(name)).findFirst()
+                    .orElseThrow(() -> abort(400, "signal type '" + name + "' doesn't exist or is disabled"));
+            if (!out.contains(type)) out.add(type);
         }
-        if (!any) throw abort(400, "empty signal type selection");
+        if (out.isEmpty()) throw abort(400, "empty signal type selection");
+        return out;
+    }
+
+    /** HMA's hash answer for one media item: {@code {"pdq"}} or {@code {"video_md5", "vpdq"}}, as selected. */
+    private Map<String, String> hash(String contentType, byte[] bytes, List<SignalType> selected) {
+        if (contentType.equals("photo")) return hashPhoto(bytes);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (!selected.contains(SignalType.VPDQ)) {
+            // the MD5 alone needs no decoding, as HMA's video_md5 hasher reads only the bytes
+            out.put("video_md5", MediaHasher.digest("MD5", bytes));
+            return out;
+        }
+        VideoSignals v;
+        try {
+            v = videos.hash(bytes);
+        } catch (MediaException e) {
+            throw abort(400, "cannot hash the media: " + e.getMessage());
+        }
+        if (selected.contains(SignalType.VIDEO_MD5)) out.put("video_md5", v.videoMd5());
+        out.put("vpdq", hmaVpdq(v.vpdqText()));
+        return out;
+    }
+
+    /**
+     * A vPDQ value as HMA's signal type serializes it: Python's {@code json.dumps} of the frame strings, so with
+     * {@code ", "} between them (Sightline stores the compact form; both parse alike). Every frame is kept, whatever
+     * its quality: quality filtering happens when matching, as in python-threatexchange.
+     */
+    static String hmaVpdq(List<String> frames) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < frames.size(); i++) {
+            if (i > 0) sb.append(", ");
+            sb.append('"').append(frames.get(i)).append('"');
+        }
+        return sb.append(']').toString();
+    }
+
+    /** A stored value as HMA shows it: a vPDQ in HMA's serialized form, other signals as they are. */
+    private static String hmaValue(String signalType, String value) {
+        if (!SignalType.VPDQ.wireName().equals(signalType)) return value;
+        return hmaVpdq(Vpdq.parse(value).stream().map(VpdqFrame::text).toList());
     }
 
     /** {@code {"pdq": hex}}, or {@code ""} for a PDQ of quality under 50, as HMA's PDQ hasher answers. */
@@ -304,7 +371,7 @@ public final class HmaRoutes {
     }
 
     private void lookupPost(Context ctx) {
-        Map<String, String> hashes = hashForm(form(ctx));
+        Map<String, String> hashes = hashForm(form(ctx), ctx.queryParam("types"));
         boolean bypass = "true".equals(ctx.queryParam("bypass_coinflip"));
         Set<String> only = bankFilter(ctx.queryParam("banks"));
         Map<String, Object> out = new LinkedHashMap<>();
@@ -320,33 +387,73 @@ public final class HmaRoutes {
     }
 
     private static SignalType signalType(String name) {
-        if (!"pdq".equals(name)) throw abort(400, "No such SignalType '" + name + "'");
-        return SignalType.PDQ;
+        for (SignalType t : SIGNAL_TYPES) if (t.wireName().equals(name)) return t;
+        throw abort(400, "No such SignalType '" + name + "'");
     }
 
     private static String validSignal(SignalType type, String signal, String prefix) {
         try {
             return type.normalize(signal == null ? "" : signal);
         } catch (IllegalArgumentException e) {
-            throw abort(400, prefix + "invalid PDQ hash");
+            throw abort(400, prefix + (type == SignalType.PDQ ? "invalid PDQ hash" : e.getMessage()));
         }
     }
 
-    /** One content's best match: its distance over the 8 variants. */
-    private record Hit(long contentId, Bank bank, int distance) {
+    /**
+     * One content's best match: its distance over the 8 variants (PDQ), and the distance as HMA writes it
+     * ({@code "4"}; {@code "-"} for an exact digest; {@code "100%[80%]"} for vPDQ).
+     */
+    private record Hit(long contentId, Bank bank, int distance, String shown) {
     }
 
-    /** The matches of one signal, one per content (entry), closest variant; observe-mode banks left out. */
+    /**
+     * The matches of one signal, one per content (entry), closest variant; observe-mode banks left out. Only
+     * entries of the probe's type answer, as HMA's per-type indexes do (a video's frames that match a photo
+     * entry are Sightline's evidence, not an HMA vPDQ match).
+     */
     private List<Hit> query(String signalTypeName, String signal, boolean includeObserve) {
         SignalType type = signalType(signalTypeName);
         String value = validSignal(type, signal, "invalid signal: ");
+        List<PdqHash> probeFrames = type == SignalType.VPDQ ? Vpdq.distinctMatchable(Vpdq.parse(value)) : null;
         Map<Long, Hit> best = new LinkedHashMap<>();
         for (BankService.BankMatch m : banks.match(List.of(new Matcher.Probe(type, value, null, null))).matches()) {
             if (m.match().observe() && !includeObserve) continue;
-            Hit h = new Hit(m.match().entryId(), m.bank(), m.match().distance());
+            if (m.match().signalType() != type) continue;
+            String shown = switch (type) {
+                case VPDQ -> vpdqDistance(m, probeFrames);
+                case VIDEO_MD5 -> "-";
+                default -> String.valueOf(m.match().distance());
+            };
+            if (shown == null) continue;
+            Hit h = new Hit(m.match().entryId(), m.bank(), m.match().distance(), shown);
             best.merge(h.contentId(), h, (a, b) -> a.distance() <= b.distance() ? a : b);
         }
         return new ArrayList<>(best.values());
+    }
+
+    /**
+     * HMA's vPDQ distance, {@code "<query>%[<indexed>%]"}: the share of the probe's distinct frames of quality
+     * ≥ 50 that have a frame of the banked video within the bank's PDQ threshold, and the share of the banked
+     * video's that have one in the probe, each rounded as Python's {@code .0f} does. Computed exactly from the
+     * entry (the Matcher keeps its percentages to one decimal); null if the entry went meanwhile.
+     */
+    private String vpdqDistance(BankService.BankMatch m, List<PdqHash> probe) {
+        Optional<BankEntry> entry = banks.entry(m.match().entryId());
+        if (entry.isEmpty()) return null;
+        List<PdqHash> banked = Vpdq.distinctMatchable(Vpdq.parse(entry.get().signalValue()));
+        int threshold = m.bank().pdqThreshold();
+        return percent(share(probe, banked, threshold)) + "%[" + percent(share(banked, probe, threshold)) + "%]";
+    }
+
+    /** The percentage of {@code these} with a frame of {@code others} within {@code threshold} (0 for none). */
+    private static double share(List<PdqHash> these, List<PdqHash> others, int threshold) {
+        if (these.isEmpty()) return 0;
+        return Vpdq.matchedIn(these, others, threshold) * 100.0 / these.size();
+    }
+
+    /** Python's {@code format(x, ".0f")}: the exact binary value rounded half to even. */
+    static String percent(double x) {
+        return new java.math.BigDecimal(x).setScale(0, java.math.RoundingMode.HALF_EVEN).toPlainString();
     }
 
     /**
@@ -372,7 +479,7 @@ public final class HmaRoutes {
             if (only != null && !only.contains(h.bank().name())) continue;
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("bank_content_id", h.contentId());
-            m.put("distance", String.valueOf(h.distance()));
+            m.put("distance", h.shown());
             out.computeIfAbsent(h.bank().name(), k -> new ArrayList<>()).add(m);
         }
         return out;
@@ -397,7 +504,7 @@ public final class HmaRoutes {
             if (withDistance) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("bank_content_id", h.contentId());
-                m.put("distance", String.valueOf(h.distance()));
+                m.put("distance", h.shown());
                 matches.add(m);
             } else {
                 matches.add(h.contentId());
@@ -425,13 +532,21 @@ public final class HmaRoutes {
      */
     private void indexStatus(Context ctx) {
         String only = ctx.queryParam("signal_type");
-        if (only != null && !only.equals("pdq")) throw abort(400, "No such signal type '" + only + "'");
+        if (only != null && SIGNAL_TYPES.stream().noneMatch(t -> t.wireName().equals(only))) {
+            throw abort(400, "No such signal type '" + only + "'");
+        }
         boolean inStep = banks.indexInStep();
-        Map<String, Object> status = new LinkedHashMap<>();
-        status.put("present", inStep);
-        status.put("built_to", inStep ? clock.instant().getEpochSecond() : -1);
-        status.put("size", matcher.size(SignalType.PDQ));
-        ctx.json(Map.of("pdq", status));
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (SignalType t : SIGNAL_TYPES) {
+            if (only != null && !only.equals(t.wireName())) continue;
+            Map<String, Object> status = new LinkedHashMap<>();
+            status.put("present", inStep);
+            status.put("built_to", inStep ? clock.instant().getEpochSecond() : -1);
+            // vpdq: banked videos (HMA counts its index's entries)
+            status.put("size", matcher.size(t));
+            out.put(t.wireName(), status);
+        }
+        ctx.json(out);
     }
 
     /** {@code {"pdq": ["a", "b"]}} → {@code {"pdq": [true, {"distance": 9}]}} (a match within 31 bits). */
@@ -447,8 +562,24 @@ public final class HmaRoutes {
             SignalType type = signalType(name);
             String left = validSignal(type, pair.get(0).isTextual() ? pair.get(0).asText() : null, "Invalid " + name + " hash: ");
             String right = validSignal(type, pair.get(1).isTextual() ? pair.get(1).asText() : null, "Invalid " + name + " hash: ");
-            int d = PdqHash.parse(left).distance(PdqHash.parse(right));
-            out.put(name, List.of(d <= PDQ_COMPARE_THRESHOLD, Map.of("distance", d)));
+            switch (type) {
+                case VPDQ -> {
+                    // left is the query, right the compared video, as HMA's compare_hash(left, right)
+                    List<PdqHash> l = Vpdq.distinctMatchable(Vpdq.parse(left));
+                    List<PdqHash> r = Vpdq.distinctMatchable(Vpdq.parse(right));
+                    double query = share(l, r, PDQ_COMPARE_THRESHOLD);
+                    double compared = share(r, l, PDQ_COMPARE_THRESHOLD);
+                    Map<String, Object> info = new LinkedHashMap<>();
+                    info.put("query_match_percent", query);
+                    info.put("compared_match_percent", compared);
+                    out.put(name, List.of(matcher.videoMatches(compared, query), info));
+                }
+                case VIDEO_MD5 -> out.put(name, List.of(left.equals(right), Map.of()));
+                default -> {
+                    int d = PdqHash.parse(left).distance(PdqHash.parse(right));
+                    out.put(name, List.of(d <= PDQ_COMPARE_THRESHOLD, Map.of("distance", d)));
+                }
+            }
         }
         ctx.json(out);
     }
@@ -611,7 +742,7 @@ public final class HmaRoutes {
         if (url != null && !url.isEmpty()) {
             hashes = hashUrl(url, ctx.queryParam("content_type"), ctx.queryParam("types"));
         } else if (!form.files().isEmpty()) {
-            hashes = hashForm(form);
+            hashes = hashForm(form, ctx.queryParam("types"));
         } else {
             throw abort(400, "Neither `url` nor multipart file upload was received");
         }
@@ -637,11 +768,15 @@ public final class HmaRoutes {
         if (hashes.isEmpty()) throw abort(400, "No signals given");
         List<BankService.NewEntry> entries = new ArrayList<>();
         Map<String, String> signals = new LinkedHashMap<>();
-        for (Map.Entry<String, String> h : hashes.entrySet()) {
-            if (!h.getKey().equals("pdq")) throw abort(400, "No such signal type " + h.getKey());
-            String value = validSignal(SignalType.PDQ, h.getValue(), "Invalid pdq signal: ");
-            entries.add(new BankService.NewEntry("pdq", value, List.of(), note, null, null));
-            signals.put("pdq", value);
+        // a video's vpdq entry first: its id is the content's id
+        List<Map.Entry<String, String>> ordered = new ArrayList<>(hashes.entrySet());
+        ordered.sort(java.util.Comparator.comparing(h -> h.getKey().equals("vpdq") ? 0 : 1));
+        for (Map.Entry<String, String> h : ordered) {
+            SignalType type = SIGNAL_TYPES.stream().filter(t -> t.wireName().equals(h.getKey())).findFirst()
+                    .orElseThrow(() -> abort(400, "No such signal type " + h.getKey()));
+            String value = validSignal(type, h.getValue(), "Invalid " + h.getKey() + " signal: ");
+            entries.add(new BankService.NewEntry(type.wireName(), value, List.of(), note, null, null));
+            signals.put(type.wireName(), hmaValue(type.wireName(), value));
         }
         String actor = Access.tokenOrNetworkActor(ctx);
         // the entries, their HMA metadata and its audit event commit together
@@ -686,7 +821,7 @@ public final class HmaRoutes {
         out.put("disable_until_ts", c == null ? 1 : c.disableUntilTs());
         out.put("original_media_uri", null);
         out.put("bank", bankJson(bank, ratioOf(bank)));
-        if (withSignals) out.put("signals", Map.of(e.signalType(), e.signalValue()));
+        if (withSignals) out.put("signals", Map.of(e.signalType(), hmaValue(e.signalType(), e.signalValue())));
         if (withMetadata && c != null && c.metadata() != null) out.put("metadata", metadataJson(c.metadata()));
         String note = noteOf(e, c);
         if (note != null) out.put("note", note);
@@ -753,11 +888,15 @@ public final class HmaRoutes {
     }
 
     private void signalTypes(Context ctx) {
-        ctx.json(List.of(Map.of("name", "pdq", "enabled_ratio", 1.0)));
+        List<Object> out = new ArrayList<>();
+        for (SignalType t : SIGNAL_TYPES) out.add(Map.of("name", t.wireName(), "enabled_ratio", 1.0));
+        ctx.json(out);
     }
 
     private void contentTypes(Context ctx) {
-        ctx.json(List.of(Map.of("name", "photo", "enabled", true), Map.of("name", "video", "enabled", false)));
+        List<Object> out = new ArrayList<>();
+        for (String t : CONTENT_TYPES) out.add(Map.of("name", t, "enabled", true));
+        ctx.json(out);
     }
 
     // ---- exchanges ----

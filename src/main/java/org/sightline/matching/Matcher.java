@@ -39,6 +39,21 @@ public final class Matcher {
     /** Replaced whole by {@link #rebuild}; readers take it once per query. */
     private volatile Indexes current = new Indexes();
 
+    /** The share of a banked video's frames that makes a match (the video rule's first half). */
+    public double videoBankedPercent() {
+        return videoBankedPercent;
+    }
+
+    /** The share of the upload's frames that makes a match (the video rule's second half). */
+    public double videoUploadPercent() {
+        return videoUploadPercent;
+    }
+
+    /** The video rule: either share is enough. */
+    public boolean videoMatches(double bankedPercent, double uploadPercent) {
+        return bankedPercent >= videoBankedPercent || uploadPercent >= videoUploadPercent;
+    }
+
     /**
      * One generation of the indexes, with what they hold per signal type as a count and a sum of entry ids
      * (active entries only), so that a caller can tell cheaply whether they agree with the database.
@@ -404,7 +419,7 @@ public final class Matcher {
             int threshold = b.threshold(SignalType.VPDQ);
             double banked = 100.0 * Vpdq.matchedIn(v.frames(), query, threshold) / v.frames().size();
             double uploaded = 100.0 * Vpdq.matchedIn(query, v.frames(), threshold) / query.size();
-            if (banked >= videoBankedPercent || uploaded >= videoUploadPercent) {
+            if (videoMatches(banked, uploaded)) {
                 keep(hits, v.bankId(), c.getKey(), SignalType.VPDQ, c.getValue(), null,
                         new VideoEvidence(round1(banked), round1(uploaded), null, null));
             }

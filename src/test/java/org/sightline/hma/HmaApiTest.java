@@ -211,9 +211,12 @@ class HmaApiTest {
 
         HmaHttp.Answer upload = matcher.multipart("/h/hash", "photo", image("bridge-mods/aaa-orig.jpg"));
         assertThat(upload.json().path("pdq").asText()).isEqualTo(PDQ);
+        // a photo sent as a video is no video: HMA's 400
         HmaHttp.Answer video = matcher.multipart("/h/hash", "video", image("bridge-mods/aaa-orig.jpg"));
         assertThat(video.status()).isEqualTo(400);
-        assertThat(video.message()).isEqualTo("content_type video is disabled");
+        assertThat(video.message()).startsWith("cannot hash the media");
+        assertThat(matcher.multipart("/h/hash", "audio", image("bridge-mods/aaa-orig.jpg")).message())
+                .isEqualTo("no such content_type: 'audio'");
         assertThat(matcher.multipart("/h/hash", null, null).message()).isEqualTo("Missing multipart/form-data file upload");
         assertThat(matcher.get("/h/hash?url=" + enc("ftp://example.org/x.jpg")).message()).isEqualTo("Invalid or unsafe URL provided");
         assertThat(matcher.get("/h/hash?url=" + enc(media.url("/missing.jpg"))).message()).startsWith("Failed to fetch URL");
@@ -261,7 +264,8 @@ class HmaApiTest {
         assertThat(matcher.json("POST", "/m/compare", "{\"pdq\": [\"" + PDQ + "\"]}").message())
                 .isEqualTo("Comparison hash list length must be exactly 2");
         assertThat(matcher.json("POST", "/m/compare", "[1]").message()).isEqualTo("Request input was not a dict");
-        assertThat(matcher.json("POST", "/m/compare", "{\"vpdq\": [\"a\", \"b\"]}").message()).isEqualTo("No such SignalType 'vpdq'");
+        assertThat(matcher.json("POST", "/m/compare", "{\"tmk\": [\"a\", \"b\"]}").message()).isEqualTo("No such SignalType 'tmk'");
+        assertThat(matcher.json("POST", "/m/compare", "{\"vpdq\": [\"a\", \"b\"]}").message()).startsWith("Invalid vpdq hash: ");
 
         JsonNode status = matcher.get("/m/index/status").json().path("pdq");
         assertThat(status.path("present").asBoolean()).isTrue();
@@ -270,7 +274,7 @@ class HmaApiTest {
         assertThat(matcher.get("/m/index/status?signal_type=md9").status()).isEqualTo(400);
 
         JsonNode signalTypes = reader.get("/c/signal_type").json();
-        assertThat(signalTypes).hasSize(1);
+        assertThat(signalTypes).hasSize(3);
         assertThat(signalTypes.get(0).path("name").asText()).isEqualTo("pdq");
         assertThat(signalTypes.get(0).path("enabled_ratio").asDouble()).isEqualTo(1.0);
         JsonNode types = reader.get("/c/content_type").json();

@@ -160,6 +160,45 @@ class SubscriptionsPanelTest {
     }
 
     @Test
+    void entries_of_unknown_signal_types_are_skipped_and_the_page_says_how_many_and_which() throws Exception {
+        // a newer publisher: its list holds a pdq entry and two of a type this Sightline does not know
+        SigningKey key = SigningKey.generate(new SecureRandom());
+        HttpServer newer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        String url = "http://127.0.0.1:" + newer.getAddress().getPort() + "/lists/newer";
+        byte[] snapshot = org.sightline.federation.ListFormat.snapshot(
+                new org.sightline.federation.ListFormat.Header(url, "newer", null, "newer.example", key.keyId()), 3,
+                List.of(new org.sightline.federation.ListFormat.Change(1, null, "pdq", BRIDGE_PDQ, List.of("spam"), null,
+                                "2026-01-01T00:00:00Z", null),
+                        new org.sightline.federation.ListFormat.Change(2, null, "tmk", "AAAA", List.of("spam"), null,
+                                "2026-01-01T00:00:00Z", null),
+                        new org.sightline.federation.ListFormat.Change(3, null, "tmk", "BBBB", List.of("spam"), null,
+                                "2026-01-01T00:00:00Z", null)));
+        newer.createContext("/lists/newer", ex -> {
+            ex.getResponseHeaders().set("Sightline-Signature", key.signBase64(snapshot));
+            ex.getResponseHeaders().set("Sightline-Key-Id", key.keyId());
+            ex.getResponseHeaders().set("Sightline-Sequence", "3");
+            ex.sendResponseHeaders(200, snapshot.length);
+            ex.getResponseBody().write(snapshot);
+            ex.close();
+        });
+        newer.start();
+        try {
+            PanelClient.Page r = ada.postForm("/subscriptions", "url", url, "key", key.publicKey().base64());
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            long id = b.deps.subscriptions().list().get(0).id();
+            JsonNode job = syncNow(id);
+            assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("done");
+            String page = ada.get("/subscriptions").body();
+            assertThat(page).contains("id=\"last-notice-" + id + "\"")
+                    .contains("skipped 2 entries of unknown types (tmk)")
+                    .doesNotContain("id=\"last-error-" + id + "\"");
+            assertThat(page).contains("<td class=\"added\">1</td>");
+        } finally {
+            newer.stop(0);
+        }
+    }
+
+    @Test
     void a_sync_refused_for_a_wrong_pinned_key_shows_the_error_on_its_job_and_adds_nothing() throws Exception {
         // a key that is neither the list's nor this instance's own
         String otherKey = SigningKey.generate(new SecureRandom()).keyId();
