@@ -10,6 +10,7 @@ import org.sightline.TestServer;
 import org.sightline.access.Scope;
 import org.sightline.config.Config;
 import org.sightline.hashing.FfmpegProgram;
+import org.sightline.hashing.TestClips;
 import org.sightline.hashing.MediaHasher;
 import org.sightline.ingest.MediaServer;
 
@@ -49,7 +50,7 @@ class HmaVideoTest {
         reader = new HmaHttp(server.base, server.token("reader", Scope.BANKS_READ));
         writer = new HmaHttp(server.base, server.token("writer", Scope.BANKS_WRITE));
         matcher = new HmaHttp(server.base, server.token("matcher", Scope.MATCH));
-        ffmpeg = FfmpegProgram.bundled();
+        ffmpeg = TestClips.ffmpeg();
         clip = ffmpeg.h264(320, 240, 30, 10);
         // seconds 3..9 re-encoded: every frame of it is in the clip, 6 of the clip's 10 are in it
         trimmed = ffmpeg.make(".mp4", "-ss", "3", "-i", temp(clip), "-t", "6", "-c:v", "libopenh264", "-b:v", "1M");
