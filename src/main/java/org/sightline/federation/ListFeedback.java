@@ -168,6 +168,21 @@ public final class ListFeedback {
     }
 
     /**
+     * Why an opinion on {@code entryId} (an entry of a subscribed bank) cannot be sent to its publisher, or null when
+     * it can: the entry must name its add's seq, the bank must still be subscribed, and this instance needs a key.
+     */
+    public String unavailable(long entryId) {
+        BankEntry e = banks.entry(entryId).orElse(null);
+        if (e == null) return "the entry is no longer stored";
+        if (e.sourceList() == null || e.sourceSeq() == null || e.sourceList().startsWith("exchange:")) {
+            return "the entry did not come from a subscribed list";
+        }
+        if (jdbi.onDemand(SubscriptionDao.class).findByBank(e.bankId()).isEmpty()) return "its bank is no longer subscribed";
+        if (keys.load().isEmpty()) return "this instance has no key to sign opinions with: run 'sightline keygen'";
+        return null;
+    }
+
+    /**
      * The subscriber side: sends this instance's signed opinion on {@code entryId} (an entry of a subscribed bank)
      * to its list's publisher. Returns the publisher's HTTP status.
      */
