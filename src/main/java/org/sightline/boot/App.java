@@ -460,11 +460,11 @@ public final class App {
             ExchangePanelRoutes.register(config.routes, deps.exchanges(),
                     new FetchJobs(deps.jobs(), deps.exchanges(), deps.audit()));
             // lists' ids (and the snapshot cache) follow the configured public URL, not each request's Host header
+            ListFeedback listFeedback = new ListFeedback(deps.database().jdbi(), deps.lists(),
+                    new KeyFiles(deps.config().dataDir()), deps.banks(), deps.listFetcher(),
+                    SecretBox.forDataDir(deps.config().dataDir()), deps.audit(), deps.clock());
             FederationRoutes.register(config.routes, deps.lists(), deps.subscriptions(), deps.trust(), json,
-                    ListSettings.from(deps.config()).publicUrl().orElse(null), clients, deps.audit(),
-                    new ListFeedback(deps.database().jdbi(), deps.lists(), new KeyFiles(deps.config().dataDir()),
-                            deps.banks(), deps.listFetcher(), SecretBox.forDataDir(deps.config().dataDir()), deps.audit(),
-                            deps.clock()));
+                    ListSettings.from(deps.config()).publicUrl().orElse(null), clients, deps.audit(), listFeedback);
             TokenRoutes.register(config.routes, deps.tokens());
 
             // the moderator panel (HTML, session cookie, CSRF token on every form)
@@ -479,7 +479,7 @@ public final class App {
             AuditRoutes.register(config.routes, deps.audit());
             SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit(), deps.trust(),
                     new SyncJobs(deps.jobs(), deps.subscriptions(), deps.audit()));
-            SharePanelRoutes.register(config.routes, shares(deps));
+            SharePanelRoutes.register(config.routes, shares(deps), deps.lists(), listFeedback, deps.banks());
             CaseDecisionRoutes.register(config.routes, deps.review(), json);
             DsaRoutes.register(config.routes, deps.statements(), deps.appeals(), deps.transparency(), json, clients,
                     cookies, deps.random(), deps.clock());

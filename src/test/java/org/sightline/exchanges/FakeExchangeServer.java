@@ -60,11 +60,11 @@ public final class FakeExchangeServer implements AutoCloseable {
         }
         Map<String, String> headers = new LinkedHashMap<>();
         ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
-        String body;
+        String sent;
         try (var in = ex.getRequestBody()) {
-            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            sent = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        Seen s = new Seen(ex.getRequestURI().getPath(), query, headers, ex.getRequestMethod(), body);
+        Seen s = new Seen(ex.getRequestURI().getPath(), query, headers, ex.getRequestMethod(), sent);
         seen.add(s);
         Answer a = handler.apply(s);
         byte[] body = a.body().getBytes(StandardCharsets.UTF_8);
