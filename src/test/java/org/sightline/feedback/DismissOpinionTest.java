@@ -40,9 +40,13 @@ class DismissOpinionTest {
     HmaHttp hma;
 
     void open() {
+        open(0);
+    }
+
+    void open(int undoSeconds) {
         server = new TestServer(Config.defaults().with("data.dir", dir).with("fetch.allow_private_addresses", true)
                 .with("classifier.local.enabled", false).with("exchanges.allow_custom_endpoints", true)
-                .with("feedback.retry_seconds", 1));
+                .with("feedback.retry_seconds", 1).with("panel.undo_seconds", undoSeconds));
         if (admin == null) {
             admin = server.token("admin", Scope.ADMIN);
             scanner = server.token("scanner", Scope.SCAN);
@@ -245,5 +249,31 @@ class DismissOpinionTest {
         // the case is still open, and a plain dismissal works
         assertThat(dismiss(caseId, "none").status()).isEqualTo(200);
         assertThat(server.deps.feedback().forCase(caseId)).isEmpty();
+    }
+
+    @Test
+    void an_opinion_waits_for_the_undo_window_and_an_undone_dismissal_withdraws_it() throws Exception {
+        open(60);
+        JsonNode media = scan("pytx/rgb.jpeg");
+        String pdq = media.get("signals").get("pdq").asText();
+        AtomicInteger puts = new AtomicInteger();
+        fake.handler = s -> ncmec(s, pdq, puts, 0);
+        assertThat(hma.json("POST", "/c/exchanges/api/ncmec", "{\"credential_json\": {\"user\": \"ncmec-user\","
+                + " \"password\": \"ncmec-pass\"}}").status()).isEqualTo(200);
+        long caseId = caseFromExchange("NCMEC_X", "ncmec", "{\"environment\": \"" + fake.base() + "/hashsharing\"}",
+                media.get("id").asLong());
+        assertThat(dismiss(caseId, "false_positive").status()).isEqualTo(200);
+        EntryFeedbackDao.Row held = server.deps.feedback().forCase(caseId).get(0);
+        assertThat(held.state()).isEqualTo("pending");
+        assertThat(held.nextAttemptAt()).isAfter(java.time.Instant.now().plusSeconds(30));
+        assertThat(server.deps.feedback().deliverDue()).isZero();
+
+        org.sightline.access.User reviewerUser = new org.sightline.access.User(-1, "token:reviewer", "moderator", 0, false,
+                false, false, java.time.Instant.EPOCH);
+        server.deps.review().undo(caseId, reviewerUser);
+        assertThat(server.deps.feedback().forCase(caseId)).isEmpty();
+        assertThat(server.deps.audit().search("token:reviewer", "undo", "case:" + caseId, Long.MAX_VALUE, 5).get(0).detail())
+                .contains("opinions_withdrawn=1");
+        assertThat(seen(s -> s.method().equals("PUT"))).isEmpty();
     }
 }
