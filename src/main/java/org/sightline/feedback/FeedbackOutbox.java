@@ -31,7 +31,7 @@ public final class FeedbackOutbox implements EntryFeedback, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FeedbackOutbox.class);
     static final String EXCHANGE = "exchange:";
     static final String LIST = "list:";
-    /** A day and more of attempts at the longest wait: the source is not coming back for this opinion. */
+    /** About three days of attempts (most at the longest wait): the source is not coming back for this opinion. */
     static final int MAX_ATTEMPTS = 20;
     static final Duration MAX_WAIT = Duration.ofHours(6);
     /** How long a node holds a row it is sending: a crash mid-send retries it after this. */

@@ -11,6 +11,7 @@ import org.sightline.config.Config;
 import org.sightline.exchanges.FakeExchangeServer;
 import org.sightline.hma.HmaHttp;
 import org.sightline.ingest.Webhooks;
+import org.sightline.store.TestDatabases;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -44,9 +45,11 @@ class DismissOpinionTest {
     }
 
     void open(int undoSeconds) {
-        server = new TestServer(Config.defaults().with("data.dir", dir).with("fetch.allow_private_addresses", true)
+        Config config = Config.defaults().with("data.dir", dir).with("fetch.allow_private_addresses", true)
                 .with("classifier.local.enabled", false).with("exchanges.allow_custom_endpoints", true)
-                .with("feedback.retry_seconds", 1).with("panel.undo_seconds", undoSeconds));
+                .with("feedback.retry_seconds", 1).with("panel.undo_seconds", undoSeconds);
+        if (pgUrl != null) config = config.with("db.url", pgUrl).with("db.user", TestDatabases.PG_USER);
+        server = new TestServer(config);
         if (admin == null) {
             admin = server.token("admin", Scope.ADMIN);
             scanner = server.token("scanner", Scope.SCAN);
@@ -55,10 +58,14 @@ class DismissOpinionTest {
         hma = new HmaHttp(server.base, admin);
     }
 
+    /** Set: the server runs on this PostgreSQL schema instead of H2. */
+    String pgUrl;
+
     @AfterEach
     void stop() {
         if (server != null) server.close();
         fake.close();
+        if (pgUrl != null) TestDatabases.dropPostgresSchema(pgUrl);
     }
 
     JsonNode scan(String image) {
@@ -182,6 +189,17 @@ class DismissOpinionTest {
     @Test
     void an_ncmec_opinion_refused_at_first_is_tried_again_after_a_restart_and_delivered_as_its_negative_feedback()
             throws Exception {
+        refusedFirstThenDelivered();
+    }
+
+    @Test
+    void on_postgres_too_an_opinion_refused_at_first_is_retried_after_a_restart_and_delivered() throws Exception {
+        pgUrl = TestDatabases.createPostgresSchema();
+        refusedFirstThenDelivered();
+        assertThat(server.deps.database().postgres()).isTrue();
+    }
+
+    void refusedFirstThenDelivered() throws Exception {
         open();
         JsonNode media = scan("pytx/rgb.jpeg");
         String pdq = media.get("signals").get("pdq").asText();
