@@ -50,6 +50,7 @@ public final class AllSettings {
         all.addAll(ListSettings.KEYS);
         all.addAll(HmaSettings.KEYS);
         all.addAll(ExchangeSettings.KEYS);
+        all.addAll(org.sightline.feedback.FeedbackSettings.KEYS);
         all.addAll(RetentionSettings.KEYS);
         all.addAll(org.sightline.dsa.DsaSettings.KEYS);
         return new KnownKeys(all, List.of(ActionSettings.PLUGIN_PREFIX));

@@ -149,7 +149,8 @@ public final class App {
                        SyncScheduler listSync, Trust trust, MisskeyPoller misskeyPolls, MisskeyConnect misskeyConnect,
                        MediaHasher hasher, ExchangeService exchanges, IndexGuard indexGuard, Retention retention,
                        Jobs jobs, TimelineFollower follower, ActionQueue actionQueue, StatementService statements,
-                       AppealService appeals, Transparency transparency, TdbClient tdb)
+                       AppealService appeals, Transparency transparency, TdbClient tdb,
+                       org.sightline.feedback.FeedbackOutbox feedback)
             implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
@@ -252,9 +253,6 @@ public final class App {
                         panel.loginMaxFailuresPerMinute());
                 // a retraction (and a dismissal, and an overturned appeal) undoes what the decision caused
                 RetractionRevisit revisit = new RetractionRevisit(actionQueue, audit);
-                ReviewService review = new ReviewService(db.jdbi(), banks, audit, actionQueue, new ShareProposals(db.jdbi()),
-                        clock, panel.claim(), panel.undo(), revisit);
-                built.push(review);
                 Dashboard dashboard = new Dashboard(db.jdbi(), audit, clock);
                 PublishService lists = new PublishService(db.jdbi(), banks, keys, audit, clock,
                         random, listSettings.pageSize(),
@@ -274,6 +272,14 @@ public final class App {
                             return found.size();
                         });
                 built.push(exchanges);
+                // a dismissal's opinion on a list's or an exchange's entry goes back to its source, durably
+                org.sightline.feedback.FeedbackOutbox feedback = new org.sightline.feedback.FeedbackOutbox(db.jdbi(), banks,
+                        new ListFeedback(db.jdbi(), lists, keys, banks, listFetcher, secrets, audit, clock), exchanges,
+                        audit, clock, org.sightline.feedback.FeedbackSettings.from(config));
+                built.push(feedback);
+                ReviewService review = new ReviewService(db.jdbi(), banks, audit, actionQueue, new ShareProposals(db.jdbi()),
+                        clock, panel.claim(), panel.undo(), revisit, feedback);
+                built.push(review);
                 MisskeyPoller misskeyPolls = new MisskeyPoller(db.jdbi(), instances, metrics, workers::wake, clock,
                         misskey.pollInterval(), misskey.origin(), misskey.maxPages(), misskey.settle());
                 Jobs jobs = new Jobs(db.jdbi(), clock, ingestSettings.poll().multipliedBy(4), 2);
@@ -292,7 +298,7 @@ public final class App {
                         new Retention(db.jdbi(), new MediaDerivatives(), audit, clock, RetentionSettings.from(config)),
                         jobs, follower, actionQueue, statements,
                         new AppealService(db.jdbi(), statements, actionQueue, revisit, review, banks, audit, clock),
-                        new Transparency(db.jdbi(), dashboard), tdb);
+                        new Transparency(db.jdbi(), dashboard), tdb, feedback);
             } catch (RuntimeException e) {
                 for (AutoCloseable c : built) {
                     try {
@@ -324,10 +330,12 @@ public final class App {
             retention.start();
             review.start();
             tdb.start();
+            feedback.start();
         }
 
         @Override
         public void close() {
+            feedback.close();
             tdb.close();
             quarantine.stopPurging();
             review.close();
@@ -452,11 +460,11 @@ public final class App {
             ExchangePanelRoutes.register(config.routes, deps.exchanges(),
                     new FetchJobs(deps.jobs(), deps.exchanges(), deps.audit()));
             // lists' ids (and the snapshot cache) follow the configured public URL, not each request's Host header
+            ListFeedback listFeedback = new ListFeedback(deps.database().jdbi(), deps.lists(),
+                    new KeyFiles(deps.config().dataDir()), deps.banks(), deps.listFetcher(),
+                    SecretBox.forDataDir(deps.config().dataDir()), deps.audit(), deps.clock());
             FederationRoutes.register(config.routes, deps.lists(), deps.subscriptions(), deps.trust(), json,
-                    ListSettings.from(deps.config()).publicUrl().orElse(null), clients, deps.audit(),
-                    new ListFeedback(deps.database().jdbi(), deps.lists(), new KeyFiles(deps.config().dataDir()),
-                            deps.banks(), deps.listFetcher(), SecretBox.forDataDir(deps.config().dataDir()), deps.audit(),
-                            deps.clock()));
+                    ListSettings.from(deps.config()).publicUrl().orElse(null), clients, deps.audit(), listFeedback);
             TokenRoutes.register(config.routes, deps.tokens());
 
             // the moderator panel (HTML, session cookie, CSRF token on every form)
@@ -471,7 +479,7 @@ public final class App {
             AuditRoutes.register(config.routes, deps.audit());
             SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit(), deps.trust(),
                     new SyncJobs(deps.jobs(), deps.subscriptions(), deps.audit()));
-            SharePanelRoutes.register(config.routes, shares(deps));
+            SharePanelRoutes.register(config.routes, shares(deps), deps.lists(), listFeedback, deps.banks());
             CaseDecisionRoutes.register(config.routes, deps.review(), json);
             DsaRoutes.register(config.routes, deps.statements(), deps.appeals(), deps.transparency(), json, clients,
                     cookies, deps.random(), deps.clock());

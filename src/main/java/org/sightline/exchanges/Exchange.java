@@ -28,6 +28,36 @@ public interface Exchange {
      */
     Page fetch(Request request) throws ExchangeException;
 
+    /**
+     * Why this API takes no opinion on its records with these credentials (null: it takes them). The default: it
+     * takes none (ThreatExchange, a file).
+     */
+    default String feedbackUnavailable(Map<String, String> credentials) {
+        return "this exchange takes no feedback";
+    }
+
+    /**
+     * Tells the source a moderator's opinion on one of its records, through its documented feedback call. Throws
+     * {@link ExchangeException} with a sentence an admin can act on when the source does not take it (Sightline tries
+     * again later).
+     */
+    default void feedback(Feedback feedback) throws ExchangeException {
+        throw new ExchangeException(name() + " takes no feedback");
+    }
+
+    /**
+     * One opinion to send: the record (its id as {@link #fetch} gave it, and the signal of the entry that matched),
+     * {@code opinion} {@code false_positive} or {@code disputed}.
+     */
+    record Feedback(Map<String, String> config, Map<String, String> credentials, String recordId, String signalType,
+                    String signalValue, String opinion, Http http, Sender sender) {
+    }
+
+    /** How an exchange sends a request with a body (POST, PUT), through Sightline's SSRF-safe fetcher. */
+    interface Sender {
+        Http.Response send(String method, String url, Map<String, String> headers, String contentType, byte[] body);
+    }
+
     /** One form field, in HMA's schema shape ({@code name, type, required, default, help, choices}). */
     record Field(String name, String type, boolean required, Object defaultValue, String help, List<String> choices) {
         public static Field string(String name, boolean required, String help) {

@@ -82,6 +82,11 @@ public interface ExchangeDao {
     @RegisterConstructorMapper(Mapped.class)
     List<Mapped> allMapped(@Bind("id") long exchangeId);
 
+    @SqlQuery("SELECT entry_id, record_id, signal_type, signal_value FROM exchange_entries WHERE exchange_id = :id"
+            + " AND entry_id = :entryId")
+    @RegisterConstructorMapper(Mapped.class)
+    Optional<Mapped> mappedEntry(@Bind("id") long exchangeId, @Bind("entryId") long entryId);
+
     @SqlQuery("SELECT COUNT(DISTINCT record_id) FROM exchange_entries WHERE exchange_id = :id")
     long countRecords(@Bind("id") long exchangeId);
 

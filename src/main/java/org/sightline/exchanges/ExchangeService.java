@@ -476,6 +476,55 @@ public final class ExchangeService implements AutoCloseable {
         return out;
     }
 
+    // ---- feedback (a moderator's opinion on an entry, sent back to its source) ----
+
+    /** The API of an exchange ({@code stop_ncii}, …), if the exchange exists. */
+    public Optional<String> apiOf(String exchangeName) {
+        return jdbi.onDemand(ExchangeDao.class).find(exchangeName).map(ExchangeDao.Row::api);
+    }
+
+    /** Why an exchange takes no opinion on its entries (null: it takes them). */
+    public String feedbackUnavailable(String exchangeName) {
+        ExchangeDao.Row row = jdbi.onDemand(ExchangeDao.class).find(exchangeName).orElse(null);
+        if (row == null) return "the exchange no longer exists";
+        Exchange api = apis.get(row.api());
+        if (api == null) return "its API (" + row.api() + ") is not installed";
+        return api.feedbackUnavailable(credentials(row.api()));
+    }
+
+    /**
+     * Sends an opinion ({@code false_positive}, {@code disputed}) on one of an exchange's entries to its source,
+     * through the API's feedback call. Throws {@link Refusal} ({@code UPSTREAM_FAILED}, with a sentence an admin can
+     * act on) when the source did not take it.
+     */
+    public void sendFeedback(String exchangeName, long entryId, String opinion) {
+        ExchangeDao dao = jdbi.onDemand(ExchangeDao.class);
+        ExchangeDao.Row row = dao.find(exchangeName).orElseThrow(() -> Refusal.notFound("no exchange " + exchangeName));
+        Exchange api = api(row.api()).orElseThrow(() -> Refusal.invalid("exchange API " + row.api() + " is not installed"));
+        ExchangeDao.Mapped record = dao.mappedEntry(row.id(), entryId)
+                .orElseThrow(() -> Refusal.notFound("entry " + entryId + " is no longer a record of exchange " + exchangeName));
+        try {
+            api.feedback(new Exchange.Feedback(parseConfig(row.configJson()), credentials(row.api()), record.recordId(),
+                    record.signalType(), record.signalValue(), opinion, this::get, this::send));
+        } catch (ExchangeException e) {
+            throw new Refusal(Refusal.Kind.UPSTREAM_FAILED, e.getMessage());
+        }
+    }
+
+    private Exchange.Http.Response send(String method, String url, Map<String, String> headers, String contentType,
+                                        byte[] body) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            return new Exchange.Http.Response(0, new byte[0], "not a URL");
+        }
+        FetchResult r = method.equals("PUT") ? fetcher.put(uri, headers, contentType, body)
+                : fetcher.post(uri, headers, contentType, body);
+        if (r.isOk()) return new Exchange.Http.Response(r.status() == 0 ? 200 : r.status(), r.bytes(), null);
+        return new Exchange.Http.Response(r.status(), new byte[0], r.reason());
+    }
+
     private Exchange.Http.Response get(String url, Map<String, String> headers) {
         URI uri;
         try {

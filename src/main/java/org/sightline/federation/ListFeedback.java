@@ -147,24 +147,41 @@ public final class ListFeedback {
     }
 
     /** An entry of the publisher's list with the opinions on it. */
-    public record Counted(long seq, String signalType, String value, boolean active, long falsePositive, long disputed) {
+    /** {@code entryId}: the bank entry the add published (what a retraction retracts). */
+    public record Counted(long seq, String signalType, String value, boolean active, long falsePositive, long disputed,
+                          long entryId) {
     }
 
     /** The list's entries that have opinions, most contested first. */
     public List<Counted> counts(String listName) {
         ListDao.PublishedList l = lists.get(listName);
-        return jdbi.withHandle(h -> h.createQuery("SELECT c.seq, c.signal_type, c.signal_value, c.retracted_seq,"
+        return jdbi.withHandle(h -> h.createQuery("SELECT c.seq, c.entry_id, c.signal_type, c.signal_value, c.retracted_seq,"
                         + " SUM(CASE WHEN f.opinion = 'false_positive' THEN 1 ELSE 0 END) AS fp,"
                         + " SUM(CASE WHEN f.opinion = 'disputed' THEN 1 ELSE 0 END) AS disputed"
                         + " FROM list_feedback f JOIN list_changes c ON c.list_id = f.list_id AND c.seq = f.entry_seq"
-                        + " WHERE f.list_id = :l GROUP BY c.seq, c.signal_type, c.signal_value, c.retracted_seq"
+                        + " WHERE f.list_id = :l GROUP BY c.seq, c.entry_id, c.signal_type, c.signal_value, c.retracted_seq"
                         + " ORDER BY c.seq")
                 .bind("l", l.id())
                 .map((rs, ctx) -> new Counted(rs.getLong("seq"), rs.getString("signal_type"), rs.getString("signal_value"),
-                        rs.getObject("retracted_seq") == null, rs.getLong("fp"), rs.getLong("disputed")))
+                        rs.getObject("retracted_seq") == null, rs.getLong("fp"), rs.getLong("disputed"), rs.getLong("entry_id")))
                 .list()).stream()
                 .sorted(java.util.Comparator.comparingLong((Counted c) -> -(c.falsePositive() + c.disputed())).thenComparingLong(Counted::seq))
                 .toList();
+    }
+
+    /**
+     * Why an opinion on {@code entryId} (an entry of a subscribed bank) cannot be sent to its publisher, or null when
+     * it can: the entry must name its add's seq, the bank must still be subscribed, and this instance needs a key.
+     */
+    public String unavailable(long entryId) {
+        BankEntry e = banks.entry(entryId).orElse(null);
+        if (e == null) return "the entry is no longer stored";
+        if (e.sourceList() == null || e.sourceSeq() == null || e.sourceList().startsWith("exchange:")) {
+            return "the entry did not come from a subscribed list";
+        }
+        if (jdbi.onDemand(SubscriptionDao.class).findByBank(e.bankId()).isEmpty()) return "its bank is no longer subscribed";
+        if (keys.load().isEmpty()) return "this instance has no key to sign opinions with: run 'sightline keygen'";
+        return null;
     }
 
     /**
@@ -205,6 +222,7 @@ public final class ListFeedback {
             m.put("active", c.active());
             m.put("false_positive", c.falsePositive());
             m.put("disputed", c.disputed());
+            m.put("entry_id", c.entryId()); // DELETE /api/v1/banks/{bank}/entries/{entry_id} retracts it
             out.add(m);
         }
         return out;

@@ -5,6 +5,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.sightline.access.Role;
 import org.sightline.access.User;
+import org.sightline.banks.BankService;
 import org.sightline.common.Refusal;
 import org.sightline.web.HttpRefusals;
 import org.sightline.web.Page;
@@ -14,16 +15,26 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The moderators' {@code /sharing} page: approve or reject proposals to share a confirmed case's hash. */
+/**
+ * The moderators' {@code /sharing} page: approve or reject proposals to share a confirmed case's hash, and see what
+ * subscribers think of the entries this instance publishes (retracting one is the banks page's retraction).
+ */
 public final class SharePanelRoutes {
     private final ShareService shares;
+    private final PublishService lists;
+    private final ListFeedback feedback;
+    private final BankService banks;
 
-    private SharePanelRoutes(ShareService shares) {
+    private SharePanelRoutes(ShareService shares, PublishService lists, ListFeedback feedback, BankService banks) {
+        this.banks = banks;
         this.shares = shares;
+        this.lists = lists;
+        this.feedback = feedback;
     }
 
-    public static void register(RoutesConfig routes, ShareService shares) {
-        SharePanelRoutes r = new SharePanelRoutes(shares);
+    public static void register(RoutesConfig routes, ShareService shares, PublishService lists, ListFeedback feedback,
+                                BankService banks) {
+        SharePanelRoutes r = new SharePanelRoutes(shares, lists, feedback, banks);
         routes.get("/sharing", ctx -> r.page(ctx, 200, Map.of()), Access.panel(Role.MODERATOR));
         routes.post("/sharing/{id}/approve", r::approve, Access.panel(Role.MODERATOR));
         routes.post("/sharing/{id}/reject", r::reject, Access.panel(Role.MODERATOR));
@@ -49,6 +60,16 @@ public final class SharePanelRoutes {
         }
         Map<String, Object> model = new HashMap<>(extra);
         model.put("proposals", rows);
+        // per published list, the entries subscribers called false positive or disputed, most contested first
+        List<Map<String, Object>> published = new ArrayList<>();
+        for (ListDao.PublishedList l : lists.list()) {
+            Map<String, Object> pl = new HashMap<>();
+            pl.put("name", l.name());
+            pl.put("bank", banks.cached(l.bankId()).map(org.sightline.banks.Bank::name).orElse(null));
+            pl.put("entries", feedback.counts(l.name()));
+            published.add(pl);
+        }
+        model.put("published", published);
         model.put("needed", shares.approvalsNeeded());
         try {
             model.put("bank", shares.targetBank().name());

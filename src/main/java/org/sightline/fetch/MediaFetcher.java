@@ -187,10 +187,20 @@ public final class MediaFetcher implements AutoCloseable {
      * opinion to a list's publisher). Redirects are not followed: a POST is not repeated elsewhere.
      */
     public FetchResult post(URI uri, Map<String, String> requestHeaders, String contentType, byte[] body) {
+        return send(HttpMethod.POST, uri, requestHeaders, contentType, body);
+    }
+
+    /** The same as {@link #post} with PUT (NCMEC's feedback on an entry). */
+    public FetchResult put(URI uri, Map<String, String> requestHeaders, String contentType, byte[] body) {
+        return send(HttpMethod.PUT, uri, requestHeaders, contentType, body);
+    }
+
+    private FetchResult send(HttpMethod method, URI uri, Map<String, String> requestHeaders, String contentType,
+                             byte[] body) {
         String problem = unfetchable(uri);
         if (problem != null) return FetchResult.failed(0, uri, problem, false);
         Request request = client.newRequest(uri)
-                .method(HttpMethod.POST)
+                .method(method)
                 .followRedirects(false)
                 .timeout(settings.timeoutMillis(), TimeUnit.MILLISECONDS)
                 .idleTimeout(settings.timeoutMillis(), TimeUnit.MILLISECONDS)

@@ -39,7 +39,7 @@ public final class CaseDecisionRoutes {
             throw Refusal.notFound("no case " + ctx.pathParam("id"));
         }
         JsonNode body = JsonBody.object(ctx, json,
-                "{\"decision\": \"confirm\"|\"dismiss\"|\"escalate\", \"labels\": [...], \"actions\": [...], \"reason\": \"...\", \"forward\": false}");
+                "{\"decision\": \"confirm\"|\"dismiss\"|\"escalate\", \"labels\": [...], \"actions\": [...], \"reason\": \"...\", \"forward\": false, \"entry_opinion\": \"false_positive\"|\"disputed\"}");
         Principal p = Access.principal(ctx);
         User user = new User(-1, Access.tokenActor(ctx), (p.has(Scope.ADMIN) ? Role.ADMIN : Role.MODERATOR).wireName(),
                 0, false, false, false, Instant.EPOCH);
@@ -49,8 +49,14 @@ public final class CaseDecisionRoutes {
             case "confirm" -> review.confirm(id, user, new ReviewService.Confirm(strings(body, "labels"),
                     body.path("bank").isTextual() ? body.path("bank").asText() : null, strings(body, "actions"), reason,
                     body.path("forward").asBoolean(false)));
-            case "dismiss" -> review.dismiss(id, user, reason,
-                    body.path("allow_bank").isTextual() ? body.path("allow_bank").asText() : null);
+            case "dismiss" -> {
+                JsonNode opinion = body.path("entry_opinion");
+                if (!opinion.isMissingNode() && !opinion.isNull() && !opinion.isTextual()) {
+                    throw Refusal.invalid("entry_opinion must be \"false_positive\", \"disputed\" or \"none\"");
+                }
+                review.dismiss(id, user, reason, body.path("allow_bank").isTextual() ? body.path("allow_bank").asText() : null,
+                        opinion.isTextual() ? opinion.asText() : null);
+            }
             case "escalate" -> review.escalate(id, user, reason);
             default -> throw Refusal.invalid("decision must be confirm, dismiss or escalate");
         }

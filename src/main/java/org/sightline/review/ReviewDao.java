@@ -110,6 +110,10 @@ public interface ReviewDao {
     @SqlQuery("SELECT DISTINCT mm.bank_name FROM media_matches mm WHERE mm.media_id = :mediaId AND mm.vetoed = FALSE")
     List<String> banksOf(@Bind("mediaId") long mediaId);
 
+    /** The entries a media item's (unvetoed) matches rest on: what a dismissal's opinion is about. */
+    @SqlQuery("SELECT DISTINCT mm.entry_id FROM media_matches mm WHERE mm.media_id = :mediaId AND mm.vetoed = FALSE")
+    List<Long> entriesOf(@Bind("mediaId") long mediaId);
+
     @SqlUpdate("INSERT INTO entry_references (entry_id, media_id) VALUES (:entryId, :mediaId)")
     void addReference(@Bind("entryId") long entryId, @Bind("mediaId") long mediaId);
 

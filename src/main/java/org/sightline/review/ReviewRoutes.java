@@ -173,6 +173,10 @@ public final class ReviewRoutes {
         }
         m.put("localBanks", local);
         m.put("allowBanks", allow);
+        // the dismiss form offers an opinion only when a match rests on a list's or an exchange's entry
+        List<EntryFeedback.Target> targets = review.feedbackTargets(c);
+        m.put("feedbackTargets", targets);
+        m.put("feedbackAccepted", targets.stream().anyMatch(EntryFeedback.Target::accepts));
         List<ReviewService.Choice> choices = review.choices(c);
         m.put("actionChoices", choices.stream().filter(x -> x.unavailable() == null).toList());
         m.put("unavailableChoices", choices.stream().filter(x -> x.unavailable() != null).toList());
@@ -209,7 +213,8 @@ public final class ReviewRoutes {
 
     private void dismiss(Context ctx) {
         long id = id(ctx);
-        review.dismiss(id, Access.requireSession(ctx).user(), ctx.formParam("reason"), ctx.formParam("allow_bank"));
+        review.dismiss(id, Access.requireSession(ctx).user(), ctx.formParam("reason"), ctx.formParam("allow_bank"),
+                ctx.formParam("entry_opinion"));
         ctx.redirect("/cases/next?done=" + id);
     }
 

@@ -45,6 +45,7 @@ public final class ReviewService implements AutoCloseable {
     private final Duration claimFor;
     private final Duration undoWindow;
     private final RetractionRevisit undo;
+    private final EntryFeedback feedback;
     private org.sightline.store.Periodic releaser;
 
 
@@ -55,6 +56,14 @@ public final class ReviewService implements AutoCloseable {
      */
     public ReviewService(Jdbi jdbi, BankService banks, AuditLog audit, ActionQueue actionQueue, ShareProposals shares,
                          Clock clock, Duration claimFor, Duration undoWindow, RetractionRevisit undo) {
+        this(jdbi, banks, audit, actionQueue, shares, clock, claimFor, undoWindow, undo, EntryFeedback.NONE);
+    }
+
+    /** {@code feedback}: where a dismissal's opinion on a shared entry goes (the share stage's door). */
+    public ReviewService(Jdbi jdbi, BankService banks, AuditLog audit, ActionQueue actionQueue, ShareProposals shares,
+                         Clock clock, Duration claimFor, Duration undoWindow, RetractionRevisit undo,
+                         EntryFeedback feedback) {
+        this.feedback = feedback;
         this.undoWindow = undoWindow;
         this.undo = undo;
         this.jdbi = jdbi;
@@ -183,12 +192,51 @@ public final class ReviewService implements AutoCloseable {
     }
 
     public void dismiss(long id, User user, String reason, String allowBank) {
+        dismiss(id, user, reason, allowBank, null);
+    }
+
+    /**
+     * Dismisses a case; {@code entryOpinion} ({@code false_positive}, {@code disputed}, or null/{@code none})
+     * goes, durably, to where the entries its matches rest on came from: a subscribed list's publisher, StopNCII,
+     * NCMEC. Refused when no such entry takes an opinion.
+     */
+    public void dismiss(long id, User user, String reason, String allowBank, String entryOpinion) {
         String r = required(reason);
+        EntryFeedback.Opinion opinion;
+        try {
+            opinion = EntryFeedback.Opinion.parse(entryOpinion).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw Refusal.invalid(e.getMessage());
+        }
         ReviewCase c = decidable(id, user);
         Bank bank = bankFor(allowBank, true, c);
+        List<EntryFeedback.Target> told = List.of();
+        if (opinion != null) {
+            List<EntryFeedback.Target> targets = feedbackTargets(c);
+            told = targets.stream().filter(EntryFeedback.Target::accepts).toList();
+            if (told.isEmpty()) {
+                throw Refusal.invalid(targets.isEmpty()
+                        ? "no match of this case rests on an entry from a subscribed list or an exchange"
+                        : "no source of this case's entries takes an opinion: " + String.join("; ",
+                        targets.stream().map(t -> t.source() + ": " + t.unavailable()).toList()));
+            }
+        }
+        List<EntryFeedback.Target> opinionOn = told;
         decide(c, user, CaseState.DECIDED, DISMISS, r, List.of(), List.of(),
-                "reason=" + r + (bank == null ? "" : " allow_bank=" + bank.name()), bank, List.of(),
-                truncate("dismissed in case " + c.id() + ": " + r, 2000), false);
+                "reason=" + r + (bank == null ? "" : " allow_bank=" + bank.name())
+                        + (opinion == null ? "" : " entry_opinion=" + opinion.wireName() + " entries="
+                        + String.join(",", opinionOn.stream().map(t -> String.valueOf(t.entryId())).toList())),
+                bank, List.of(), truncate("dismissed in case " + c.id() + ": " + r, 2000), false,
+                (h, notBefore) -> {
+                    for (EntryFeedback.Target t : opinionOn) {
+                        feedback.request(h, c.id(), t, opinion, user.name(), now(), notBefore);
+                    }
+                });
+    }
+
+    /** The entries of a case's matches that came from a subscribed list or an exchange, and whether each takes an opinion. */
+    public List<EntryFeedback.Target> feedbackTargets(ReviewCase c) {
+        return feedback.targets(jdbi.onDemand(ReviewDao.class).entriesOf(c.mediaId()));
     }
 
     public void escalate(long id, User user, String reason) {
@@ -247,6 +295,16 @@ public final class ReviewService implements AutoCloseable {
     private void decide(ReviewCase c, User user, CaseState newState, String decision, String reason,
                         List<String> actions, List<String> labels, String detail, Bank bank, List<String> entryLabels,
                         String entryNote, boolean forward) {
+        decide(c, user, newState, decision, reason, actions, labels, detail, bank, entryLabels, entryNote, forward,
+                (h, notBefore) -> {
+                });
+    }
+
+    /** {@code alsoInTransaction}: what else the decision files, given when its undo window ends. */
+    private void decide(ReviewCase c, User user, CaseState newState, String decision, String reason,
+                        List<String> actions, List<String> labels, String detail, Bank bank, List<String> entryLabels,
+                        String entryNote, boolean forward,
+                        java.util.function.BiConsumer<org.jdbi.v3.core.Handle, Instant> alsoInTransaction) {
         Instant now = now();
         boolean held = !(undoWindow.isZero() || undoWindow.isNegative());
         Instant notBefore = now.plus(undoWindow);
@@ -280,6 +338,7 @@ public final class ReviewService implements AutoCloseable {
                     c.decidedAt(), notBefore, held ? HoldDao.HELD : HoldDao.RELEASED, null, now));
             audit.append(h, user.name(), decision, "case:" + c.id(), detail
                     + (held ? " undo_until=" + notBefore.truncatedTo(ChronoUnit.SECONDS) : ""));
+            alsoInTransaction.accept(h, held ? notBefore : now);
             if (decision.equals(DISMISS)) {
                 // undos are sent only once the dismissal can no longer be undone (releaseIn)
                 if (held) undo.postponeAutomatic(h, c.mediaId(), notBefore);
@@ -422,10 +481,13 @@ public final class ReviewService implements AutoCloseable {
                 }
             }
             if (holds.undecide(hold, now) != 1) throw Refusal.conflict("case " + caseId + " changed meanwhile; reload it");
+            // the window holds the opinions back as it holds the actions: nothing of them has left
+            int opinions = hold.decision().equals(DISMISS) ? feedback.withdraw(h, caseId) : 0;
             audit.append(h, user.name(), "undo", "case:" + caseId, "decision=" + hold.decision()
                     + (hold.actions().isEmpty() ? "" : " withdrawn=" + hold.actions())
                     + (hold.bank() == null ? "" : " not_added_to=" + hold.bank())
-                    + (hold.shareLabels() == null ? "" : " share_not_proposed"));
+                    + (hold.shareLabels() == null ? "" : " share_not_proposed")
+                    + (opinions == 0 ? "" : " opinions_withdrawn=" + opinions));
         });
     }
 

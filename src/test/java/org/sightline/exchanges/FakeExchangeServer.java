@@ -17,11 +17,12 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
- * A local HTTP server that answers every GET with what a test's handler says, and remembers the requests (public:
+ * A local HTTP server that answers every request with what a test's handler says, and remembers the requests (public:
  * the panel's exchange tests use it too).
  */
 public final class FakeExchangeServer implements AutoCloseable {
-    public record Seen(String path, Map<String, String> query, Map<String, String> headers) {
+    /** {@code method} and {@code body}: feedback calls (StopNCII's POST, NCMEC's PUT) carry one. */
+    public record Seen(String path, Map<String, String> query, Map<String, String> headers, String method, String body) {
     }
 
     public record Answer(int status, String contentType, String body) {
@@ -59,7 +60,11 @@ public final class FakeExchangeServer implements AutoCloseable {
         }
         Map<String, String> headers = new LinkedHashMap<>();
         ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
-        Seen s = new Seen(ex.getRequestURI().getPath(), query, headers);
+        String sent;
+        try (var in = ex.getRequestBody()) {
+            sent = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Seen s = new Seen(ex.getRequestURI().getPath(), query, headers, ex.getRequestMethod(), sent);
         seen.add(s);
         Answer a = handler.apply(s);
         byte[] body = a.body().getBytes(StandardCharsets.UTF_8);

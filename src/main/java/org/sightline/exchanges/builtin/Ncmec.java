@@ -145,6 +145,84 @@ public final class Ncmec implements Exchange {
         return new Page(updates, to + "|||", to, false, false);
     }
 
+    @Override
+    public String feedbackUnavailable(Map<String, String> credentials) {
+        return null;
+    }
+
+    /** The v2 API's namespace, which a feedback submission carries. */
+    static final String NS = "https://hashsharing.ncmec.org/hashsharing/v2";
+
+    /**
+     * NCMEC's negative feedback on one fingerprint of an entry, as python-threatexchange's {@code submit_feedback}
+     * sends it: {@code PUT {environment}/v2/entries/{esp id}/{entry id}/{PDQ|MD5}/feedback} with
+     * {@code <feedbackSubmission xmlns="…/v2"><negative><reasonIds><guid>…</guid></reasonIds></negative></feedbackSubmission>}.
+     * The reason is one of {@code GET {environment}/v2/feedback/{type}/reasons}: the only one, or the one whose name
+     * says the opinion (false positive / disputed).
+     */
+    @Override
+    public void feedback(Feedback f) throws ExchangeException {
+        String env = f.config().get("environment");
+        if (env == null || env.isBlank()) throw new ExchangeException("the ncmec exchange needs an environment");
+        while (env.endsWith("/")) env = env.substring(0, env.length() - 1);
+        String user = f.credentials().get("user");
+        String password = f.credentials().get("password");
+        if (user == null || user.isBlank() || password == null) throw new ExchangeException("NCMEC credentials are not set (user and password)");
+        int dash = f.recordId().indexOf('-');
+        if (dash <= 0) throw new ExchangeException("NCMEC record id '" + f.recordId() + "' is not <esp id>-<entry id>");
+        String esp = f.recordId().substring(0, dash);
+        String entry = f.recordId().substring(dash + 1);
+        String type = switch (f.signalType()) {
+            case "pdq" -> "PDQ";
+            case "md5" -> "MD5";
+            default -> throw new ExchangeException("NCMEC takes no feedback on " + f.signalType() + " fingerprints");
+        };
+        String auth = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        Http.Response reasons = f.http().get(env + "/v2/feedback/" + type + "/reasons", Map.of("Authorization", auth,
+                "Accept", "application/xml"));
+        if (reasons.status() == 401 || reasons.status() == 403) {
+            throw new ExchangeException("NCMEC refused the user name or password (HTTP " + reasons.status() + ")");
+        }
+        if (!reasons.ok()) throw new ExchangeException("NCMEC feedback reasons failed: " + (reasons.status() == 0 ? reasons.error() : "HTTP " + reasons.status()));
+        String guid = reason(parse(reasons.body()), f.opinion(), type);
+        String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><feedbackSubmission xmlns=\"" + NS + "\"><negative>"
+                + "<reasonIds><guid>" + guid + "</guid></reasonIds></negative></feedbackSubmission>";
+        Http.Response r = f.sender().send("PUT", env + "/v2/entries/" + enc(esp) + "/" + enc(entry) + "/" + type + "/feedback",
+                Map.of("Authorization", auth), "application/xml; charset=utf-8", xml.getBytes(StandardCharsets.UTF_8));
+        if (r.status() == 401 || r.status() == 403) {
+            throw new ExchangeException("NCMEC refused the user name or password (HTTP " + r.status() + ")");
+        }
+        if (!r.ok()) throw new ExchangeException("NCMEC feedback failed: " + (r.status() == 0 ? r.error() : "HTTP " + r.status()));
+    }
+
+    /** The reason to give: the only one offered, else the one whose name says the opinion. */
+    private static String reason(Element available, String opinion, String type) throws ExchangeException {
+        Map<String, String> byGuid = new LinkedHashMap<>();
+        for (Node n = available.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && local(e).equals("reason")) {
+                String guid = e.hasAttribute("guid") ? e.getAttribute("guid") : text(child(e, "guid"));
+                String name = e.hasAttribute("name") ? e.getAttribute("name") : text(child(e, "name"));
+                if (guid != null && guid.matches("[0-9A-Fa-f-]{1,64}")) byGuid.put(guid, name == null ? "" : name);
+            }
+        }
+        if (byGuid.isEmpty()) throw new ExchangeException("NCMEC offers no negative feedback reason for " + type);
+        if (byGuid.size() == 1) return byGuid.keySet().iterator().next();
+        String word = opinion.equals("false_positive") ? "false positive" : "disput";
+        for (Map.Entry<String, String> e : byGuid.entrySet()) {
+            if (e.getValue().toLowerCase(Locale.ROOT).replace('_', ' ').contains(word)) return e.getKey();
+        }
+        throw new ExchangeException("NCMEC offers " + byGuid.size() + " feedback reasons for " + type + " and none is named"
+                + " for '" + opinion.replace('_', ' ') + "': " + String.join(", ", byGuid.values()));
+    }
+
+    private static String text(Element e) {
+        return e == null ? null : e.getTextContent().strip();
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     private static Set<Long> espIds(String v) throws ExchangeException {
         if (v == null || v.isBlank()) return null;
         Set<Long> out = new HashSet<>();

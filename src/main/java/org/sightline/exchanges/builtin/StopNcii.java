@@ -43,7 +43,54 @@ public final class StopNcii implements Exchange {
         return List.of(
                 Field.string("fetch_function_key", true, "API key for the Fetch Hashes endpoint. Used when downloading hashes from StopNCII."),
                 Field.string("subscription_key", true, "Azure API Management subscription key. Sent as Ocp-Apim-Subscription-Key on all requests."),
-                Field.string("base_url_override", false, "Optional. Override the API base URL (e.g. for testing). Leave blank to use " + BASE_URL));
+                Field.string("base_url_override", false, "Optional. Override the API base URL (e.g. for testing). Leave blank to use " + BASE_URL),
+                // StopNCII gives each endpoint its own function key; without this one, no opinion is sent
+                Field.string("submit_feedback_function_key", false, "Optional. API key for the Submit Feedback endpoint."
+                        + " Used to tell StopNCII that a hash matched something that is not NCII (a moderator's false positive or dispute)."));
+    }
+
+    @Override
+    public String feedbackUnavailable(Map<String, String> credentials) {
+        String key = credentials.get("submit_feedback_function_key");
+        return key == null || key.isBlank() ? "StopNCII takes feedback with a Submit Feedback function key: set"
+                + " submit_feedback_function_key in its credentials" : null;
+    }
+
+    /**
+     * StopNCII's {@code SubmitFeedback}: {@code POST {base}/SubmitFeedback} with that endpoint's function key and the
+     * subscription key, {@code {"count": 1, "hashFeedbacks": [{"tags": [...], "feedbackValue": "NotBlocked",
+     * "hashValue": "<hex>"}]}}, as python-threatexchange's {@code submit_feedbacks} sends it. {@code NotBlocked}
+     * ("match reviewed, inconclusive if NCII") is StopNCII's word for both opinions; the tag says which.
+     */
+    @Override
+    public void feedback(Feedback f) throws ExchangeException {
+        String why = feedbackUnavailable(f.credentials());
+        if (why != null) throw new ExchangeException(why);
+        String subscriptionKey = f.credentials().get("subscription_key");
+        if (subscriptionKey == null || subscriptionKey.isBlank()) throw new ExchangeException("StopNCII credentials are not set (subscription_key)");
+        String base = f.credentials().getOrDefault("base_url_override", "");
+        if (base == null || base.isBlank()) base = BASE_URL;
+        while (base.endsWith("/")) base = base.substring(0, base.length() - 1);
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("tags", List.of(f.opinion()));
+        one.put("feedbackValue", "NotBlocked");
+        one.put("hashValue", f.signalValue());
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("count", 1);
+        payload.put("hashFeedbacks", List.of(one));
+        byte[] body;
+        try {
+            body = JSON.writeValueAsBytes(payload);
+        } catch (IOException e) {
+            throw new IllegalStateException("a map of strings is JSON", e);
+        }
+        Http.Response r = f.sender().send("POST", base + "/SubmitFeedback", Map.of(
+                "x-functions-key", f.credentials().get("submit_feedback_function_key"),
+                "Ocp-Apim-Subscription-Key", subscriptionKey, "Accept", "application/json"), "application/json", body);
+        if (r.status() == 401 || r.status() == 403) {
+            throw new ExchangeException("StopNCII refused the Submit Feedback credentials (HTTP " + r.status() + ")");
+        }
+        if (!r.ok()) throw new ExchangeException("StopNCII SubmitFeedback failed: " + (r.status() == 0 ? r.error() : "HTTP " + r.status()));
     }
 
     @Override
