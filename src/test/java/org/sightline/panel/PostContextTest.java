@@ -179,5 +179,23 @@ class PostContextTest {
         assertThat(post.has("url")).as("a javascript: URL is dropped").isFalse();
         // a direct post is not public: no points for it
         assertThat(server.get("/api/v1/cases/" + caseId, root).json().get("risk").toString()).doesNotContain("public");
+
+        // media that passed keep their post context for retention.passed_media_days (7), then lose it
+        String clean = java.util.Base64.getEncoder().encodeToString(Webhooks.resource("/pdq/images/misc-images/c.png"));
+        TestServer.Response passed = server.postJson("/api/v1/media", root, "{\"image_base64\":\"" + clean
+                + "\",\"post\":{\"text\":\"a cat\",\"visibility\":\"public\"}}");
+        assertThat(passed.json().get("decision").asText()).isEqualTo("pass");
+        long passedId = passed.json().get("id").asLong();
+        assertThat(server.deps.scans().media().post(passedId)).isPresent();
+        assertThat(retentionAt(Duration.ofDays(6)).purge().total()).isZero();
+        assertThat(server.deps.scans().media().post(passedId)).isPresent();
+        assertThat(retentionAt(Duration.ofDays(8)).purge().passedMedia()).isEqualTo(1);
+        assertThat(server.deps.scans().media().post(passedId)).isEmpty();
+        assertThat(server.deps.scans().media().post(r.json().get("id").asLong())).as("an open case keeps it").isPresent();
+    }
+
+    Retention retentionAt(Duration later) {
+        return new Retention(server.deps.database().jdbi(), new MediaDerivatives(), server.deps.audit(),
+                Clock.fixed(Instant.now().plus(later), ZoneOffset.UTC), RetentionSettings.from(server.deps.config()));
     }
 }
