@@ -194,21 +194,49 @@ public final class ActionQueue {
         if ("misskey".equals(kind) && action.equals("account_action") && !choice.equals("account_suspend")) {
             return "Misskey silences and marks accounts with roles, which have no API here: only suspend works";
         }
-        String scope = switch (action) {
-            case "report", "mark_sensitive" -> "write:reports";
-            case "account_action" -> "admin:write:accounts";
-            default -> null;
-        };
-        String granted = target.scopes();
-        if (scope != null && granted != null && ("mastodon".equals(kind) || "pleroma".equals(kind))) {
-            List<String> have = List.of(granted.trim().split("\\s+"));
+        // what the token was found to allow when saved or checked, else what the connect flow asked for
+        String granted = target.granted();
+        if (granted == null) return null; // not known: offered, with the case page's warning
+        List<String> have = List.of(granted.trim().split("[,\\s]+"));
+        if ("mastodon".equals(kind) || "pleroma".equals(kind)) {
+            String scope = switch (action) {
+                case "report", "mark_sensitive" -> "write:reports";
+                case "account_action" -> "admin:write:accounts";
+                default -> null;
+            };
+            if (scope == null) return null;
             String parent = scope.substring(0, scope.lastIndexOf(':'));
             if (!have.contains(scope) && !have.contains(parent)) {
-                return "the token was granted " + granted + ", without " + scope + ": connect " + target.name()
-                        + " again with this action";
+                return "the token " + (target.checked() ? "holds " : "was granted ") + String.join(" ", have)
+                        + ", without " + scope + ": connect " + target.name() + " again with this action";
+            }
+        } else if ("misskey".equals(kind)) {
+            String permission = switch (action) {
+                case "report" -> "write:report-abuse";
+                case "mark_sensitive" -> "write:drive";
+                case "delete" -> "write:notes";
+                case "account_action" -> "write:admin:suspend-user";
+                default -> null;
+            };
+            if (permission != null && !have.contains(permission)) {
+                return "the token does not allow " + permission + (target.checked()
+                        ? " (or its account lacks the moderator role)" : "") + ": make a token with it on "
+                        + target.name() + " (Settings → API) or connect again with this action";
             }
         }
         return null;
+    }
+
+    /**
+     * A warning for the case page when the media's instance has a token whose scopes are not known (the instance
+     * did not say when it was saved or checked): its actions are offered but may fail.
+     */
+    public Optional<String> tokenWarning(long mediaId) {
+        Dao.Target target = jdbi.withExtension(Dao.class, d -> d.target(mediaId)).orElse(null);
+        if (target == null || !target.hasToken() || target.granted() != null) return Optional.empty();
+        if (!List.of("mastodon", "pleroma", "misskey").contains(target.kind())) return Optional.empty();
+        return Optional.of("the scopes of " + target.name() + "'s token are not known (the instance did not say):"
+                + " its actions are offered but may fail; check the token on the Instances page");
     }
 
     /**
@@ -267,13 +295,25 @@ public final class ActionQueue {
         @SqlQuery("SELECT i.kind FROM media_overview m JOIN instances i ON i.id = m.instance_id WHERE m.id = :mediaId")
         Optional<String> instanceKind(@Bind("mediaId") long mediaId);
 
-        /** The instance a media item came from: its kind, whether it has a token, the scopes asked at connect. */
-        record Target(String name, String kind, boolean hasToken, String scopes) {
+        /**
+         * The instance a media item came from: its kind, whether it has a token, the scopes asked at connect, and
+         * what the token was found to allow when saved or checked ({@code tokenCheckedAt} null: never checked).
+         */
+        record Target(String name, String kind, boolean hasToken, String scopes, String tokenScopes,
+                      Instant tokenCheckedAt) {
+            boolean checked() {
+                return tokenCheckedAt != null;
+            }
+
+            /** The scopes to go by: the checked ones once checked (null: not said), else those asked at connect. */
+            String granted() {
+                return checked() ? tokenScopes : scopes;
+            }
         }
 
         @SqlQuery("SELECT i.name, i.kind, CASE WHEN i.api_token IS NULL THEN FALSE ELSE TRUE END AS has_token,"
-                + " i.oauth_scopes AS scopes FROM media_overview m JOIN instances i ON i.id = m.instance_id"
-                + " WHERE m.id = :mediaId")
+                + " i.oauth_scopes AS scopes, i.token_scopes, i.token_checked_at"
+                + " FROM media_overview m JOIN instances i ON i.id = m.instance_id WHERE m.id = :mediaId")
         @RegisterConstructorMapper(Target.class)
         Optional<Target> target(@Bind("mediaId") long mediaId);
 

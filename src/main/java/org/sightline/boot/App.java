@@ -480,7 +480,7 @@ public final class App {
             SubscriptionPanelRoutes.register(config.routes, deps.subscriptions(), deps.audit(), deps.trust(),
                     new SyncJobs(deps.jobs(), deps.subscriptions(), deps.audit()));
             SharePanelRoutes.register(config.routes, shares(deps), deps.lists(), listFeedback, deps.banks());
-            CaseDecisionRoutes.register(config.routes, deps.review(), json);
+            CaseDecisionRoutes.register(config.routes, deps.review(), deps.scans().media(), json);
             DsaRoutes.register(config.routes, deps.statements(), deps.appeals(), deps.transparency(), json, clients,
                     cookies, deps.random(), deps.clock());
             LocalAdminRoutes.register(config.routes, deps, json);

@@ -39,6 +39,13 @@ public final class Decider {
      */
     public Risk risk(String unscannedOutcome, List<BankService.BankMatch> matches, Classification classification,
                      boolean markedSensitive, int reportCount, Author author, long mediaId, java.time.Instant now) {
+        return risk(unscannedOutcome, matches, classification, markedSensitive, reportCount, author, mediaId, now, false);
+    }
+
+    /** The same, for a post known to be public or not ({@code publicPost}: counted by {@code risk.public_post_points}). */
+    public Risk risk(String unscannedOutcome, List<BankService.BankMatch> matches, Classification classification,
+                     boolean markedSensitive, int reportCount, Author author, long mediaId, java.time.Instant now,
+                     boolean publicPost) {
         AccountHistory.Counts counts = AccountHistory.Counts.NONE;
         if (author != null && (author.accountId() != null || author.acct() != null)) {
             counts = history.confirmedSince(author.instanceId(), author.accountId(), author.acct(), mediaId,
@@ -47,7 +54,8 @@ public final class Decider {
         java.util.Map<Long, String> trusts = matches.isEmpty() ? java.util.Map.of()
                 : trust.forBanks(matches.stream().map(m -> m.bank().id()).collect(Collectors.toSet()));
         return RiskScore.assess(weights, new RiskScore.Facts(unscannedOutcome, matches, trusts, classification,
-                markedSensitive, reportCount, counts, author == null ? null : AccountHistory.domainOf(author.acct())));
+                markedSensitive, reportCount, counts, author == null ? null : AccountHistory.domainOf(author.acct()),
+                publicPost));
     }
 
     /** Media that could not be scanned (too large, broken, unreachable): always reviewed. */

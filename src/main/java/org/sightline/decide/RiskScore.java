@@ -16,10 +16,20 @@ public final class RiskScore {
     private RiskScore() {
     }
 
-    /** What is known of one media item when it is decided. */
+    /**
+     * What is known of one media item when it is decided; {@code publicPost}: its post is public (visible to anyone
+     * on the public timelines), as far as the source said.
+     */
     public record Facts(String unscannedOutcome, List<BankService.BankMatch> matches, Map<Long, String> trustBySubscribedBank,
                         Classification classification, boolean markedSensitive, int reportCount,
-                        AccountHistory.Counts history, String domain) {
+                        AccountHistory.Counts history, String domain, boolean publicPost) {
+        /** A post whose visibility is not known (or not public). */
+        public Facts(String unscannedOutcome, List<BankService.BankMatch> matches, Map<Long, String> trustBySubscribedBank,
+                     Classification classification, boolean markedSensitive, int reportCount,
+                     AccountHistory.Counts history, String domain) {
+            this(unscannedOutcome, matches, trustBySubscribedBank, classification, markedSensitive, reportCount,
+                    history, domain, false);
+        }
     }
 
     public static Risk assess(RiskWeights w, Facts f) {
@@ -45,6 +55,8 @@ public final class RiskScore {
                     + " confirmed case" + (h.domain() == 1 ? "" : "s") + " of other accounts of " + f.domain()
                     + " in the last " + w.historyDays() + " days"));
         }
+        // harm reaches further on the public timelines; 0 points (the setting) leaves the reason out
+        if (f.publicPost() && w.publicPost() != 0) reasons.add(new Risk.Reason(w.publicPost(), "the post is public"));
         return Risk.of(reasons);
     }
 

@@ -10,7 +10,7 @@ import java.util.List;
  * content at the top of the queue, and classifier scores and history below any match.
  */
 public record RiskWeights(int match, int graveLabel, int automaticPolicy, int lowTrust, int classifier, int report,
-                          int accountCase, int domainCase, int unscanned, int historyDays) {
+                          int accountCase, int domainCase, int unscanned, int historyDays, int publicPost) {
 
     public static final Setting<Integer> MATCH = Setting.integer("risk.match_points", 50,
             "points for a bank match at distance 0 (exact digests too), falling linearly to half at the bank's threshold");
@@ -32,14 +32,16 @@ public record RiskWeights(int match, int graveLabel, int automaticPolicy, int lo
             "points when the media could not be scanned or a classifier failed (it is reviewed unseen by the machine)");
     public static final Setting<Integer> HISTORY_DAYS = Setting.integer("risk.history_days", 90,
             "how far back the account history counts, in days");
+    public static final Setting<Integer> PUBLIC_POST = Setting.integer("risk.public_post_points", 5,
+            "points when the post is public (Mastodon or Misskey visibility public: on the public timelines, seen by anyone)");
     public static final List<Setting<?>> KEYS = List.of(MATCH, GRAVE_LABEL, AUTOMATIC_POLICY, LOW_TRUST, CLASSIFIER,
-            REPORT, ACCOUNT_CASE, DOMAIN_CASE, UNSCANNED, HISTORY_DAYS);
+            REPORT, ACCOUNT_CASE, DOMAIN_CASE, UNSCANNED, HISTORY_DAYS, PUBLIC_POST);
 
-    public static final RiskWeights DEFAULTS = new RiskWeights(50, 30, 10, -15, 30, 10, 15, 5, 20, 90);
+    public static final RiskWeights DEFAULTS = new RiskWeights(50, 30, 10, -15, 30, 10, 15, 5, 20, 90, 5);
 
     public static RiskWeights from(Config config) {
         return new RiskWeights(MATCH.from(config), GRAVE_LABEL.from(config), AUTOMATIC_POLICY.from(config),
                 LOW_TRUST.from(config), CLASSIFIER.from(config), REPORT.from(config), ACCOUNT_CASE.from(config),
-                DOMAIN_CASE.from(config), UNSCANNED.from(config), HISTORY_DAYS.from(config));
+                DOMAIN_CASE.from(config), UNSCANNED.from(config), HISTORY_DAYS.from(config), PUBLIC_POST.from(config));
     }
 }

@@ -1,5 +1,9 @@
 package org.sightline.ingest;
 
+import org.sightline.common.WireName;
+import org.sightline.ingest.post.PostContext;
+import org.sightline.ingest.post.Visibility;
+
 import org.sightline.access.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -180,7 +184,23 @@ public final class IngestRoutes {
                 sourceId("account", text(body, "account")), sourceId("status", text(body, "status")),
                 sourceId("attachment", text(body, "attachment")),
                 metadata(metadata == null || metadata.isNull() ? null : metadata.toString()),
-                mayActAutomatically(caller, instanceId));
+                mayActAutomatically(caller, instanceId), post(body.get("post")));
+    }
+
+    /**
+     * The optional {@code post}: {@code text} (or {@code content}, HTML), {@code spoiler_text}, {@code sensitive},
+     * {@code visibility}, {@code url}, {@code acct}; shown on the case page, purged with the media's pictures.
+     */
+    private static PostContext post(JsonNode post) {
+        if (post == null || post.isNull()) return PostContext.NONE;
+        if (!post.isObject()) throw Refusal.invalid("post must be an object: {\"text\", \"spoiler_text\", \"sensitive\","
+                + " \"visibility\", \"url\", \"acct\"}");
+        String visibility = text(post, "visibility");
+        if (visibility != null && Visibility.mastodon(visibility) == null) {
+            throw Refusal.invalid("post.visibility must be one of " + WireName.allowed(Visibility.class)
+                    + ", got '" + visibility + "'");
+        }
+        return PostContext.api(post);
     }
 
     /**

@@ -17,6 +17,7 @@ import org.sightline.ingest.mastodon.MastodonWebhookParser;
 import org.sightline.ingest.mastodon.MediaRef;
 import org.sightline.ingest.mastodon.WebhookParse;
 import org.sightline.ingest.mastodon.WebhookSignature;
+import org.sightline.ingest.post.PostContext;
 import org.sightline.instances.Instance;
 import org.sightline.instances.InstanceKind;
 import org.sightline.instances.InstanceService;
@@ -114,6 +115,11 @@ public final class IngestService {
             WebhookEventDao events = h.attach(WebhookEventDao.class);
             if (events.count(instance.id(), dedupeKey) > 0) return -1;
             MediaDao media = h.attach(MediaDao.class);
+            PostDao posts = h.attach(PostDao.class);
+            String host = PostContext.hostOf(instance.baseUrl());
+            // the event's copy of each status is its latest (an edit's new text): it replaces what is kept
+            event.posts().forEach((statusId, post) ->
+                    posts.replace(instance.id(), statusId, post.withDomainDefault(host), now));
             Instant echoWindow = now.minus(ECHO_WINDOW);
             int queued = 0;
             for (MediaRef ref : event.media()) {
@@ -139,6 +145,8 @@ public final class IngestService {
                         report ? new MediaDao.Report(event.report().reportId(), reportComment, 1) : MediaDao.Report.NONE,
                         f.metadata(), null, report ? Decision.REPORT_BOOST : 0, now));
                 h.attach(ClassificationDao.class).setSensitive(mediaId, ref.sensitive());
+                PostContext post = event.posts().get(ref.statusId());
+                if (post != null) posts.put(mediaId, instance.id(), ref.statusId(), post.withDomainDefault(host), now);
                 queued++;
             }
             events.insert(instance.id(), event.type().wireName(), dedupeKey, queued, now);

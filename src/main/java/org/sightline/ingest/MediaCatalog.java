@@ -69,6 +69,14 @@ public final class MediaCatalog {
         });
     }
 
+    /**
+     * The post the media item belongs to as the case page shows it (text, content warning, sensitive flag,
+     * visibility, link, author); empty when no source said, or after retention purged it.
+     */
+    public Optional<org.sightline.ingest.post.PostContext> post(long mediaId) {
+        return jdbi.withExtension(PostDao.class, dao -> dao.find(mediaId)).map(PostDao.Row::context);
+    }
+
     public Boolean markedSensitive(long mediaId) {
         return jdbi.withExtension(ClassificationDao.class, dao -> dao.sensitive(mediaId));
     }

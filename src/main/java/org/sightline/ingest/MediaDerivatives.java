@@ -7,14 +7,19 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import java.util.List;
 
 /**
- * Ingest's door for deleting the pictures it keeps of media (the blurred preview and the colour copy shown on a
- * reveal), for the retention job of a later stage. The signals (hashes) stay: retroactive matching needs them.
+ * Ingest's door for deleting what it keeps of media for moderators only (the blurred preview, the colour copy
+ * shown on a reveal, and the post's context: its text, content warning, author), for the retention job of a later
+ * stage. The signals (hashes) stay: retroactive matching needs them.
  */
 public final class MediaDerivatives {
 
-    /** Deletes the derivatives of these media in the caller's transaction; returns how many blobs went. */
+    /**
+     * Deletes the derivatives and the post context of these media in the caller's transaction; returns how many
+     * blobs went.
+     */
     public int delete(Handle transaction, List<Long> mediaIds) {
         if (mediaIds.isEmpty()) return 0;
+        transaction.attach(PostDao.class).deleteAll(mediaIds);
         return transaction.attach(Dao.class).delete(mediaIds, List.of(MediaDao.PREVIEW, MediaDao.REVEAL));
     }
 

@@ -236,6 +236,11 @@ public final class MediaProcessor {
         record(media, instance, worker, scan, match(scan));
     }
 
+    /** Whether the source said the media's post is public (its kept context; no context: not known, not public). */
+    private boolean isPublic(long mediaId) {
+        return jdbi.withExtension(PostDao.class, d -> d.find(mediaId)).map(r -> r.context().isPublic()).orElse(false);
+    }
+
     /** 1 s, 2 s, 4 s, ... capped at 5 minutes. */
     static Duration backoff(int attemptsSoFar) {
         return Duration.ofSeconds(Math.min(300, 1L << Math.min(20, Math.max(0, attemptsSoFar - 1))));
@@ -258,7 +263,7 @@ public final class MediaProcessor {
         Risk risk = decider.risk(scan.scanned() ? null : scan.outcome().wireName(), outcome.matches(),
                 scan.classification(), marked, media.source().reportCount(),
                 new Decider.Author(media.source().instanceId(), media.source().accountId(), media.source().acct()),
-                media.id(), now);
+                media.id(), now, isPublic(media.id()));
         String riskReasons;
         try {
             // each reason's text is clipped where it is built (Risk.Reason), so the list fits its column whole

@@ -1,5 +1,7 @@
 package org.sightline.ingest;
 
+import org.sightline.ingest.post.PostContext;
+
 import org.sightline.decide.Decision;
 import org.sightline.decide.Outcome;
 import org.jdbi.v3.core.Jdbi;
@@ -54,10 +56,19 @@ public final class ScanService {
 
     /**
      * A scan request from the API: a URL to fetch or the bytes themselves, and free context. {@code attachment}
-     * is the instance's own id of the file (a Misskey drive file id), which actions act on.
+     * is the instance's own id of the file (a Misskey drive file id), which actions act on; {@code post} what the
+     * caller told of the post (shown on the case page; {@link PostContext#NONE} when nothing).
      */
     public record Request(Long instanceId, String url, byte[] bytes, String account, String status, String attachment,
-                          String metadata, boolean automaticActions) {
+                          String metadata, boolean automaticActions, PostContext post) {
+        public Request {
+            post = post == null ? PostContext.NONE : post;
+        }
+
+        public Request(Long instanceId, String url, byte[] bytes, String account, String status, String attachment,
+                       String metadata, boolean automaticActions) {
+            this(instanceId, url, bytes, account, status, attachment, metadata, automaticActions, PostContext.NONE);
+        }
     }
 
     /** Queues the item; with {@code wait}, processes it now (or waits for the worker that took it). */
@@ -69,6 +80,13 @@ public final class ScanService {
                     new MediaDao.Post(request.status(), null, request.account(), null, request.attachment(),
                             request.url()), MediaDao.Report.NONE, request.metadata(), request.bytes(), 0, now));
             if (!request.automaticActions()) dao.withoutAutomaticActions(mediaId);
+            PostContext post = request.post();
+            h.attach(PostDao.class).put(mediaId, request.instanceId(), request.status(), post, now);
+            // marked by its author, as a webhook's: the adult-content rule leaves such posts alone
+            if (post.sensitive() != null || post.spoilerText() != null) {
+                h.attach(ClassificationDao.class).setSensitive(mediaId,
+                        Boolean.TRUE.equals(post.sensitive()) || post.spoilerText() != null);
+            }
             return mediaId;
         });
         if (!wait) {

@@ -68,7 +68,9 @@ abstract class ConnectFlow {
         @org.jdbi.v3.sqlobject.config.RegisterConstructorMapper(Pending.class)
         Optional<Pending> pendingFor(@Bind("id") long id);
 
-        @SqlUpdate("UPDATE instances SET api_token = :token, oauth_state_hash = NULL WHERE id = :id")
+        // the scopes asked in this flow describe the new token: what an earlier pasted token was found to hold does not
+        @SqlUpdate("UPDATE instances SET api_token = :token, oauth_state_hash = NULL, token_scopes = NULL,"
+                + " token_checked_at = NULL WHERE id = :id")
         void connected(@Bind("id") long id, @Bind("token") String sealedToken);
     }
 

@@ -37,6 +37,13 @@ public interface InstanceDao {
     @SqlUpdate("UPDATE instances SET api_token = :token WHERE id = :id")
     void setApiToken(@Bind("id") long id, @Bind("token") String sealedToken);
 
+    /** What the token was found to allow when it was saved or checked; null scopes: the server did not say. */
+    @SqlUpdate("UPDATE instances SET token_scopes = :scopes, token_checked_at = :at WHERE id = :id")
+    void setTokenScopes(@Bind("id") long id, @Bind("scopes") String scopes, @Bind("at") java.time.Instant at);
+
+    @SqlQuery("SELECT token_scopes FROM instances WHERE id = :id")
+    Optional<String> tokenScopes(@Bind("id") long id);
+
     @SqlUpdate("UPDATE instances SET watch = :watch WHERE id = :id")
     void setWatch(@Bind("id") long id, @Bind("watch") Watch watch);
 

@@ -32,6 +32,7 @@ public final class InstancePanelRoutes {
     private final org.sightline.jobs.Jobs jobs;
     private final AuditLog audit;
     private final String publicUrl;
+    private final TokenScopes scopes = new TokenScopes();
 
     private InstancePanelRoutes(InstanceService instances, MastodonConnect connect, MisskeyConnect misskeyConnect,
                                 Polls polls, Follows follows, org.sightline.jobs.Jobs jobs, AuditLog audit,
@@ -55,6 +56,7 @@ public final class InstancePanelRoutes {
         routes.post("/instances", r::add, Access.panel(Role.ADMIN));
         routes.post("/instances/{name}/connect", r::connect, Access.panel(Role.ADMIN));
         routes.post("/instances/{name}/token", r::token, Access.panel(Role.ADMIN));
+        routes.post("/instances/{name}/check-token", r::checkToken, Access.panel(Role.ADMIN));
         routes.post("/instances/{name}/poll", r::poll, Access.panel(Role.ADMIN));
         routes.post("/instances/{name}/remove", r::remove, Access.panel(Role.ADMIN));
         routes.post("/instances/{name}/watch", r::watch, Access.panel(Role.ADMIN));
@@ -118,10 +120,27 @@ public final class InstancePanelRoutes {
             String admin = Access.requireSession(ctx).user().name();
             Instance instance = instances.setApiToken(name, ctx.formParam("token"),
                     h -> audit.append(h, admin, "instance_token", "instance:" + name, ""));
-            page(ctx, 200, Map.of("tokenSet", instance.name()));
+            TokenScopes.Checked checked = scopes.check(instance, ctx.formParam("token").trim());
+            instances.recordTokenScopes(instance, checked, admin);
+            page(ctx, 200, Map.of("tokenSet", instance.name(), "tokenScopes", checked.note()));
         } catch (Refusal e) {
             page(ctx, HttpRefusals.status(e), Map.of("error", e.getMessage()));
         }
+    }
+
+    /** Asks the instance again what its stored token may do (a token set from the command line, a changed app). */
+    private void checkToken(Context ctx) {
+        String name = ctx.pathParam("name");
+        String admin = Access.requireSession(ctx).user().name();
+        Instance instance = instances.find(name).orElse(null);
+        String token = instance == null ? null : instances.apiToken(instance).orElse(null);
+        if (token == null) {
+            page(ctx, 400, Map.of("error", "no API token is stored for " + name));
+            return;
+        }
+        TokenScopes.Checked checked = scopes.check(instance, token);
+        instances.recordTokenScopes(instance, checked, admin);
+        page(ctx, 200, Map.of("tokenChecked", name, "tokenScopes", checked.note()));
     }
 
     private void remove(Context ctx) {

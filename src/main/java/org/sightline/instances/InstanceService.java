@@ -238,6 +238,24 @@ public final class InstanceService {
         return find(instance.id()).orElseThrow();
     }
 
+    /**
+     * Records what the instance's token was found to allow ({@link TokenScopes}), audited as
+     * {@code instance_token_scopes} with the finding (scopes, never the token) in the same transaction.
+     */
+    public void recordTokenScopes(Instance instance, TokenScopes.Checked checked, String actor) {
+        jdbi.useTransaction(h -> {
+            h.attach(InstanceDao.class).setTokenScopes(instance.id(), checked.scopes(), clock.instant());
+            if (audit != null) {
+                audit.append(h, actor, "instance_token_scopes", "instance:" + instance.name(), checked.note());
+            }
+        });
+    }
+
+    /** The scopes or permissions the token was last found to hold (empty: not checked, or not said). */
+    public Optional<String> tokenScopes(Instance instance) {
+        return jdbi.withExtension(InstanceDao.class, d -> d.tokenScopes(instance.id()));
+    }
+
     public Optional<String> apiToken(Instance instance) {
         return Optional.ofNullable(instance.apiToken()).map(s -> secrets.open(s, context(instance.name(), "api_token")));
     }

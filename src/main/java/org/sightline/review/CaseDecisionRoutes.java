@@ -10,6 +10,8 @@ import org.sightline.access.Role;
 import org.sightline.access.Scope;
 import org.sightline.access.User;
 import org.sightline.common.Refusal;
+import org.sightline.ingest.MediaCatalog;
+import org.sightline.ingest.post.PostContext;
 import org.sightline.web.JsonBody;
 
 import java.time.Instant;
@@ -19,7 +21,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /api/v1/cases/{id}/decision}: the three decisions, scriptable (scope {@code review}; an admin token
+ * {@code GET /api/v1/cases/{id}}: a case with its risk score and the post's context; {@code POST
+ * /api/v1/cases/{id}/decision}: the three decisions, scriptable (scope {@code review}; an admin token
  * may also decide escalated cases). The token decides as {@code token:<name>}, the name its decisions and
  * statements carry (so it cannot decide an appeal of its own decision either).
  */
@@ -27,17 +30,43 @@ public final class CaseDecisionRoutes {
     private CaseDecisionRoutes() {
     }
 
-    public static void register(RoutesConfig routes, ReviewService review, ObjectMapper json) {
+    public static void register(RoutesConfig routes, ReviewService review, MediaCatalog media, ObjectMapper json) {
+        routes.get("/api/v1/cases/{id}", ctx -> show(ctx, review, media), Access.token(Scope.REVIEW));
         routes.post("/api/v1/cases/{id}/decision", ctx -> decide(ctx, review, json), Access.token(Scope.REVIEW));
     }
 
-    private static void decide(Context ctx, ReviewService review, ObjectMapper json) {
-        long id;
+    /** The case as a script reads it: state, reason, decision, risk and the post's context (null when none). */
+    private static void show(Context ctx, ReviewService review, MediaCatalog media) {
+        long id = id(ctx);
+        ReviewCase c = review.find(id).orElseThrow(() -> Refusal.notFound("no case " + id));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", c.id());
+        out.put("media_id", c.mediaId());
+        out.put("state", c.state().wireName());
+        out.put("priority", c.priority());
+        out.put("reason", c.reason());
+        out.put("created_at", c.createdAt().toString());
+        out.put("decision", c.decision());
+        out.put("decided_by", c.decidedBy());
+        out.put("decided_at", c.decidedAt() == null ? null : c.decidedAt().toString());
+        out.put("instance", c.evidence().instanceName());
+        out.put("status", c.evidence().statusId());
+        out.put("acct", c.evidence().acct());
+        out.put("risk", media.risk(c.mediaId()).map(org.sightline.decide.Risk::toJson).orElse(null));
+        out.put("post", media.post(c.mediaId()).map(PostContext::toJson).orElse(null));
+        ctx.json(out);
+    }
+
+    private static long id(Context ctx) {
         try {
-            id = Long.parseLong(ctx.pathParam("id"));
+            return Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
             throw Refusal.notFound("no case " + ctx.pathParam("id"));
         }
+    }
+
+    private static void decide(Context ctx, ReviewService review, ObjectMapper json) {
+        long id = id(ctx);
         JsonNode body = JsonBody.object(ctx, json,
                 "{\"decision\": \"confirm\"|\"dismiss\"|\"escalate\", \"labels\": [...], \"actions\": [...], \"reason\": \"...\", \"forward\": false, \"entry_opinion\": \"false_positive\"|\"disputed\"}");
         Principal p = Access.principal(ctx);

@@ -13,8 +13,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Keeps the pictures of media only while they serve moderation: media that passed (no case) lose their blurred
- * preview and colour copy after {@code retention.passed_media_days}; media of decided cases after
+ * Keeps the pictures and post context of media only while they serve moderation: media that passed (no case) lose
+ * their blurred preview, colour copy and post context (text, content warning, author) after
+ * {@code retention.passed_media_days}; media of decided cases after
  * {@code retention.case_days} (the case keeps its record and statement). The hashes stay, for retroactive
  * matching. Media of undecided cases, and media that are the reference of a bank entry, keep their pictures. Each
  * run that deletes something writes one audit event with the counts, in the deleting transaction.
@@ -60,7 +61,7 @@ public final class Retention {
                 if (!p.isEmpty() || !d.isEmpty()) {
                     audit.append(h, RetractionRevisit.BY, "retention_purge", "media",
                             "passed_media=" + p.size() + " decided_case_media=" + d.size()
-                                    + " (previews and colour copies deleted; hashes kept)");
+                                    + " (previews, colour copies and post context deleted; hashes kept)");
                 }
                 return new int[]{p.size(), d.size()};
             });
@@ -82,17 +83,20 @@ public final class Retention {
     }
 
     interface Dao {
-        /** Media that passed, with pictures, scanned before the cutoff, with no case and no entry referring to it. */
-        @SqlQuery("SELECT m.id FROM media_overview m WHERE m.has_preview AND m.decision = 'pass'"
+        /**
+         * Media that passed, with pictures or a post context, scanned before the cutoff, with no case and no entry
+         * referring to it.
+         */
+        @SqlQuery("SELECT m.id FROM media_overview m WHERE (m.has_preview OR m.has_post) AND m.decision = 'pass'"
                 + " AND m.processed_at < :cutoff"
                 + " AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.media_id = m.id)"
                 + " AND NOT EXISTS (SELECT 1 FROM entry_references r WHERE r.media_id = m.id)"
                 + " ORDER BY m.id FETCH FIRST :limit ROWS ONLY")
         List<Long> passedBefore(@Bind("cutoff") Instant cutoff, @Bind("limit") int limit);
 
-        /** Media of cases decided before the cutoff, with pictures, that no bank entry refers to. */
+        /** Media of cases decided before the cutoff, with pictures or a post context, that no bank entry refers to. */
         @SqlQuery("SELECT m.id FROM cases c JOIN media_overview m ON m.id = c.media_id WHERE c.state = 'decided'"
-                + " AND c.decided_at < :cutoff AND m.has_preview"
+                + " AND c.decided_at < :cutoff AND (m.has_preview OR m.has_post)"
                 + " AND NOT EXISTS (SELECT 1 FROM entry_references r WHERE r.media_id = m.id)"
                 + " ORDER BY m.id FETCH FIRST :limit ROWS ONLY")
         List<Long> decidedBefore(@Bind("cutoff") Instant cutoff, @Bind("limit") int limit);

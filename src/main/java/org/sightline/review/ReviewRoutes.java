@@ -156,6 +156,8 @@ public final class ReviewRoutes {
                     c.mediaId(), clock.instant(), historyDays));
         }
         m.put("markedSensitive", media.markedSensitive(c.mediaId()));
+        m.put("postContext", media.post(c.mediaId()).orElse(null));
+        m.put("tokenWarning", review.tokenWarning(c).orElse(null));
         org.sightline.ingest.FileMetadata file = media.fileMetadata(c.mediaId());
         m.put("fileMetadata", file.isEmpty() ? null : file);
         m.put("suggestedAction", review.suggestedAction(c.id()).orElse(null));

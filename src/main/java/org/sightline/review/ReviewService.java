@@ -120,6 +120,11 @@ public final class ReviewService implements AutoCloseable {
     public record Choice(String action, String unavailable) {
     }
 
+    /** Why the case's actions may fail although offered (its instance's token scopes are not known), if so. */
+    public java.util.Optional<String> tokenWarning(ReviewCase c) {
+        return actionQueue == null ? java.util.Optional.empty() : actionQueue.tokenWarning(c.mediaId());
+    }
+
     /**
      * The actions offered on a case: every choice, with the reason those that cannot work for its media are not
      * offered (instance kind, plugin, token, scope; sharing needs a PDQ hash).

@@ -36,6 +36,9 @@ public final class FakeMastodon implements AutoCloseable {
     final List<Call> calls = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedDeque<Integer> failures = new ConcurrentLinkedDeque<>();
     private final CallHolds holds = new CallHolds();
+    /** Tokens accepted, with their application's scopes (null: answered like Mastodon before 4.3, without scopes). */
+    private final Map<String, java.util.Optional<String>> tokens = new java.util.concurrent.ConcurrentHashMap<>(
+            Map.of(TOKEN, java.util.Optional.of("read write:reports admin:read admin:write:accounts")));
 
     public FakeMastodon() {
         try {
@@ -55,6 +58,14 @@ public final class FakeMastodon implements AutoCloseable {
     /** The next authenticated call waits until {@code gate} opens (after saying so on {@code arrived}). */
     void holdNext(CountDownLatch arrived, CountDownLatch gate) {
         holds.holdNext(arrived, gate);
+    }
+
+    /**
+     * Accepts another token, as one an admin made under Preferences → Development, whose application has
+     * {@code scopes} (space-separated); null: the server answers {@code verify_credentials} as before 4.3.0.
+     */
+    public void token(String token, String scopes) {
+        tokens.put(token, java.util.Optional.ofNullable(scopes));
     }
 
     /** The next call answers {@code status} (once per call to this method). */
@@ -87,8 +98,20 @@ public final class FakeMastodon implements AutoCloseable {
                         : "{\"error\":\"invalid_grant\"}");
                 return;
             }
-            if (!("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            String authorization = ex.getRequestHeaders().getFirst("Authorization");
+            String bearer = authorization != null && authorization.startsWith("Bearer ")
+                    ? authorization.substring("Bearer ".length()) : "";
+            if (!tokens.containsKey(bearer)) {
                 send(ex, 401, "{\"error\":\"The access token is invalid\"}");
+                return;
+            }
+            if (path.equals("/api/v1/apps/verify_credentials") && ex.getRequestMethod().equals("GET")) {
+                // the token's Application; scopes and redirect_uris since 4.3.0
+                java.util.Optional<String> scopes = tokens.get(bearer);
+                send(ex, 200, scopes.map(sc -> "{\"name\":\"Sightline\",\"website\":null,\"scopes\":["
+                        + String.join(",", java.util.Arrays.stream(sc.split(" ")).map(x -> "\"" + x + "\"").toList())
+                        + "],\"redirect_uris\":[\"urn:ietf:wg:oauth:2.0:oob\"]}")
+                        .orElse("{\"name\":\"Sightline\",\"website\":null}"));
                 return;
             }
             holds.passOrWait();

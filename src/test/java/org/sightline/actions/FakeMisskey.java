@@ -57,6 +57,16 @@ public final class FakeMisskey implements AutoCloseable {
     private final ConcurrentSkipListMap<String, ObjectNode> uploads = new ConcurrentSkipListMap<>();
     private final CallHolds holds = new CallHolds();
     private final ConcurrentLinkedDeque<String> rawAnswers = new ConcurrentLinkedDeque<>();
+    /** Tokens made with some permissions only (Settings → API): their permissions and whether their account moderates. */
+    private record Limited(java.util.Set<String> permissions, boolean moderator) {
+    }
+
+    private final Map<String, Limited> limited = new ConcurrentHashMap<>();
+    /** Misskey's permission (the endpoint's {@code kind}) for the endpoints this fake speaks. */
+    private static final Map<String, String> KINDS = Map.of("i", "read:account", "notes/delete", "write:notes",
+            "drive/files/update", "write:drive", "users/report-abuse", "write:report-abuse",
+            "admin/suspend-user", "write:admin:suspend-user", "admin/unsuspend-user", "write:admin:unsuspend-user",
+            "admin/drive/files", "read:admin:drive");
     /** MiAuth sessions a user approved: whether that user is a moderator. */
     private final Map<String, Boolean> approvedSessions = new ConcurrentHashMap<>();
 
@@ -100,6 +110,11 @@ public final class FakeMisskey implements AutoCloseable {
         f.putObject("user").put("id", userId).put("username", username).put("host", host);
         uploads.put(id, f);
         driveFiles.putIfAbsent(id, false);
+    }
+
+    /** Accepts a token made with only these permissions, of an account that is a moderator or not. */
+    public void token(String token, boolean moderator, String... permissions) {
+        limited.put(token, new Limited(java.util.Set.of(permissions), moderator));
     }
 
     /** A user approves the MiAuth session on the instance's page (a moderator or not). */
@@ -173,12 +188,24 @@ public final class FakeMisskey implements AutoCloseable {
                 return;
             }
             String token = body.get("i").asText();
-            if (!TOKEN.equals(token) && !USER_TOKEN.equals(token)) {
+            Limited limits = limited.get(token);
+            if (!TOKEN.equals(token) && !USER_TOKEN.equals(token) && limits == null) {
                 error(ex, 403, "AUTHENTICATION_FAILED");
                 return;
             }
-            if (USER_TOKEN.equals(token) && endpoint.startsWith("admin/")) {
+            boolean moderator = limits == null ? !USER_TOKEN.equals(token) : limits.moderator();
+            // like Misskey's ApiCallService: the role, then the token's permission, before any parameter is read
+            if (!moderator && endpoint.startsWith("admin/")) {
                 error(ex, 400, "ROLE_PERMISSION_DENIED");
+                return;
+            }
+            if (limits != null && KINDS.containsKey(endpoint) && !limits.permissions().contains(KINDS.get(endpoint))) {
+                error(ex, 403, "PERMISSION_DENIED");
+                return;
+            }
+            if (endpoint.equals("i")) {
+                send(ex, 200, JSON.createObjectNode().put("id", "9u").put("username", "sightline")
+                        .put("isAdmin", false).put("isModerator", moderator).toString());
                 return;
             }
             holds.passOrWait();

@@ -108,4 +108,22 @@ class RiskScoreTest {
             assertThat(parsed.get(i).get("text").asText().length()).isLessThanOrEqualTo(Risk.Reason.MAX_TEXT);
         }
     }
+
+    @Test
+    void a_public_post_adds_its_points_and_a_post_of_unknown_or_other_visibility_adds_none() {
+        // 15 (one earlier case of the account) + 5 (public) = 20
+        RiskScore.Facts pub = new RiskScore.Facts(null, List.of(), Map.of(), Classification.NONE, false, 0,
+                new AccountHistory.Counts(1, 0), "remote.example", true);
+        Risk r = RiskScore.assess(W, pub);
+        assertThat(r.reasons()).extracting(Risk.Reason::points, Risk.Reason::text).containsExactly(
+                tuple(15, "1 earlier confirmed case of this account in the last 90 days"), tuple(5, "the post is public"));
+        assertThat(r.score()).isEqualTo(20);
+        RiskScore.Facts notPublic = new RiskScore.Facts(null, List.of(), Map.of(), Classification.NONE, false, 0,
+                new AccountHistory.Counts(1, 0), "remote.example", false);
+        assertThat(RiskScore.assess(W, notPublic).score()).isEqualTo(15);
+        // the weight is configuration: 0 leaves the reason out
+        RiskWeights off = new RiskWeights(50, 30, 10, -15, 30, 10, 15, 5, 20, 90, 0);
+        assertThat(RiskScore.assess(off, pub).reasons()).extracting(Risk.Reason::text)
+                .doesNotContain("the post is public");
+    }
 }

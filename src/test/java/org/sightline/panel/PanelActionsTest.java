@@ -154,8 +154,9 @@ class PanelActionsTest {
             assertThat(mia.get("/cases/" + caseId).body()).contains("value=\"delete\"").contains("Delete the post");
             assertThat(mia.postForm("/cases/" + caseId + "/confirm", "label", "spam", "action", "delete").status())
                     .isIn(302, 303);
-            await(() -> (long) misskey.calls("notes/delete").size());
-            assertThat(misskey.calls("notes/delete")).extracting(c -> c.text("noteId")).containsExactly("9note");
+            // saving the token called notes/delete without a noteId (its permission check, which deletes nothing)
+            await(() -> misskey.calls("notes/delete").stream().filter(c -> c.text("noteId") != null).count());
+            assertThat(misskey.calls("notes/delete")).extracting(c -> c.text("noteId")).containsExactly(null, "9note");
             assertThat(misskey.hasNote("9note")).isFalse();
         }
     }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jdbi.v3.core.Handle;
 import org.sightline.ingest.ClassificationDao;
 import org.sightline.ingest.IngestService;
+import org.sightline.ingest.PostDao;
+import org.sightline.ingest.post.PostContext;
 import org.sightline.ingest.MediaDao;
 import org.sightline.ingest.MediaRecord;
 import org.sightline.ingest.mastodon.MastodonWebhookParser;
@@ -34,11 +36,17 @@ final class StatusIntake {
         List<MediaRef> refs = MastodonWebhookParser.statusMedia(status);
         if (refs.isEmpty()) return 0;
         MediaDao media = h.attach(MediaDao.class);
+        PostDao posts = h.attach(PostDao.class);
+        String host = PostContext.hostOf(instance.baseUrl());
         Set<String> known = new HashSet<>();
         int queued = 0;
         for (MediaRef ref : refs) {
+            JsonNode post = ref.boostId() == null ? status : status.path("reblog");
+            PostContext context = PostContext.mastodon(post, host);
             if (!known.contains(ref.statusId())) {
                 known.add(ref.statusId());
+                // a stream's status.update: its copy replaces the text kept for the media already seen
+                posts.replace(instance.id(), ref.statusId(), context, now);
                 for (MediaRecord m : media.findByStatus(instance.id(), ref.statusId())) {
                     known.add(ref.statusId() + "/" + m.source().attachmentId());
                 }
@@ -47,7 +55,6 @@ final class StatusIntake {
             if (known.contains(ref.statusId() + "/" + ref.attachmentId())) continue;
             String sourceKey = IngestService.sourceKey(ref);
             if (media.findBySource(instance.id(), sourceKey).isPresent()) continue;
-            JsonNode post = ref.boostId() == null ? status : status.path("reblog");
             String fetchUrl = ref.fetchUrl().toString();
             long mediaId = media.insert(new MediaDao.NewMedia(instance.id(), instance.kind().wireName(), sourceKey, new MediaDao.Post(
                     ref.statusId(), fit(ref.statusUrl(), Columns.MEDIA_STATUS_URL), fit(ref.accountId(), Columns.SOURCE_ID),
@@ -56,6 +63,7 @@ final class StatusIntake {
                     MediaDao.Report.NONE, context(instance, post, source), null, priority, now));
             // marked by its author (sensitive flag or content warning), as a webhook's media are
             h.attach(ClassificationDao.class).setSensitive(mediaId, ref.sensitive());
+            posts.put(mediaId, instance.id(), ref.statusId(), context, now);
             known.add(ref.statusId() + "/" + ref.attachmentId());
             queued++;
         }

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
+import org.sightline.ingest.post.PostContext;
+
 /**
  * A webhook event to act on. Holds only what scanning and review need: ids, URLs, the report's context;
  * never the emails and IP addresses of {@code report.*} bodies.
@@ -17,13 +19,23 @@ import java.util.Map;
  *                   whose id or URL it has not seen
  * @param skipped    attachments with nothing to scan
  * @param report     the report, for {@code report.created}; null otherwise
+ * @param posts      the context of each status in the event (a boost's boosted status and a report's statuses
+ *                   too), by status id: what the case page shows of the post
  */
 public record MastodonEvent(EventType type, String objectId, String dedupeKey, String occurredAt,
-                            List<MediaRef> media, List<SkippedMedia> skipped, ReportContext report)
+                            List<MediaRef> media, List<SkippedMedia> skipped, ReportContext report,
+                            Map<String, PostContext> posts)
         implements WebhookParse {
     public MastodonEvent {
         media = List.copyOf(media);
         skipped = List.copyOf(skipped);
+        posts = Map.copyOf(posts);
+    }
+
+    /** An event without post context. */
+    public MastodonEvent(EventType type, String objectId, String dedupeKey, String occurredAt,
+                         List<MediaRef> media, List<SkippedMedia> skipped, ReportContext report) {
+        this(type, objectId, dedupeKey, occurredAt, media, skipped, report, Map.of());
     }
 
     /**

@@ -10,7 +10,11 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+
+import org.sightline.ingest.post.PostContext;
 
 /**
  * Turns a Mastodon webhook body (already verified with {@link WebhookSignature}) into a {@link WebhookParse}.
@@ -71,7 +75,8 @@ public final class MastodonWebhookParser {
         List<MediaRef> media = new ArrayList<>();
         List<SkippedMedia> skipped = new ArrayList<>();
         collectMedia(status, null, "object", media, skipped);
-        return new MastodonEvent(type, id, dedupeKey(type, id, status, occurredAt), occurredAt, media, skipped, null);
+        return new MastodonEvent(type, id, dedupeKey(type, id, status, occurredAt), occurredAt, media, skipped, null,
+                posts(List.of(status)));
     }
 
     /**
@@ -94,6 +99,7 @@ public final class MastodonWebhookParser {
         List<MediaRef> media = new ArrayList<>();
         List<SkippedMedia> skipped = new ArrayList<>();
         List<String> statusIds = new ArrayList<>();
+        List<JsonNode> reported = new ArrayList<>();
         JsonNode statuses = report.get("statuses");
         if (statuses != null && !statuses.isNull()) {
             if (!statuses.isArray()) throw new Malformed("'object.statuses' is not a list");
@@ -103,6 +109,7 @@ public final class MastodonWebhookParser {
                 if (!status.isObject()) throw new Malformed("'" + where + "' is not an object");
                 statusIds.add(id(status, where + ".id"));
                 collectMedia(status, null, where, media, skipped);
+                reported.add(status);
             }
         }
         // Admin::Account bodies: keep the ids and the public acct, never email, ip or ips
@@ -119,7 +126,25 @@ public final class MastodonWebhookParser {
                 text(target, "id"),
                 text(target.path("account"), "acct"));
         return new MastodonEvent(EventType.REPORT_CREATED, id,
-                dedupeKey(EventType.REPORT_CREATED, id, report, occurredAt), occurredAt, media, skipped, context);
+                dedupeKey(EventType.REPORT_CREATED, id, report, occurredAt), occurredAt, media, skipped, context,
+                posts(reported));
+    }
+
+    /**
+     * The context of each status and of the status it boosts, by id (the boost itself has no text of its own).
+     * The author's domain is left to the caller for local accounts: only it knows the instance.
+     */
+    private static Map<String, PostContext> posts(List<JsonNode> statuses) {
+        Map<String, PostContext> posts = new LinkedHashMap<>();
+        for (JsonNode status : statuses) {
+            String id = text(status, "id");
+            if (id != null) posts.put(id, PostContext.mastodon(status, null));
+            JsonNode reblog = status.get("reblog");
+            if (reblog != null && reblog.isObject() && text(reblog, "id") != null) {
+                posts.put(text(reblog, "id"), PostContext.mastodon(reblog, null));
+            }
+        }
+        return posts;
     }
 
     /** The status's own media, then, for a boost, the boosted status's media. */

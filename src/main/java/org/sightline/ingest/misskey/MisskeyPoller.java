@@ -15,6 +15,8 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.sightline.ingest.ClassificationDao;
 import org.sightline.ingest.IngestMetrics;
 import org.sightline.ingest.MediaDao;
+import org.sightline.ingest.PostDao;
+import org.sightline.ingest.post.PostContext;
 import org.sightline.store.Columns;
 import org.sightline.instances.Instance;
 import org.sightline.instances.InstanceKind;
@@ -294,6 +296,10 @@ public final class MisskeyPoller implements Polls, AutoCloseable {
                         null, null, 0, now));
                 // the file's own flag, set by its uploader (Misskey's isSensitive)
                 h.attach(ClassificationDao.class).setSensitive(mediaId, f.path("isSensitive").asBoolean(false));
+                // a drive file carries no note (text, warning, visibility): the author and the flag are what is known
+                h.attach(PostDao.class).put(mediaId, instance.id(), null, new PostContext(null, null,
+                        f.path("isSensitive").asBoolean(false), null, null, acct,
+                        user.hasNonNull("host") ? user.get("host").asText() : PostContext.hostOf(instance.baseUrl())), now);
                 added++;
             }
             advance(h.attach(Dao.class), instance, lease, cursor, added);

@@ -121,6 +121,16 @@ class TimelineFollowTest {
         assertThat(post.get("visibility").asText()).isEqualTo("public");
         assertThat(post.get("url").asText()).isEqualTo("https://remote.example/@x/" + status.get("id").asText());
         assertThat(count("SELECT COUNT(*) FROM cases")).isEqualTo(1);
+        // the case page's post context: the stream's status, its author with their own domain
+        long mediaId = server.deps.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT id FROM media WHERE attachment_id = 'a1'").mapTo(Long.class).one());
+        assertThat(server.deps.scans().media().post(mediaId)).hasValueSatisfying(p -> {
+            assertThat(p.spoilerText()).isEqualTo("cw: test");
+            assertThat(p.sensitive()).isTrue();
+            assertThat(p.isPublic()).isTrue();
+            assertThat(p.author()).isEqualTo("mallory@remote.example");
+            assertThat(p.url()).isEqualTo("https://remote.example/@x/" + status.get("id").asText());
+        });
         assertThat(count("SELECT COUNT(*) FROM media")).isEqualTo(1);
 
         JsonNode follow = follow(admin);

@@ -100,6 +100,18 @@ class MisskeyPollerTest {
                 .containsEntry("acct", "alice").containsEntry("decision", "review");
         assertThat(count("SELECT COUNT(*) FROM media WHERE acct = 'bob@remote.example'")).isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM cases")).isEqualTo(1);
+        // a drive file carries no note: the post context holds its author, domain and sensitive flag only
+        long aliceMedia = server.deps.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT id FROM media WHERE attachment_id = '9k0000000b'").mapTo(Long.class).one());
+        assertThat(server.deps.scans().media().post(aliceMedia)).hasValueSatisfying(p -> {
+            assertThat(p.author()).isEqualTo("alice@" + java.net.URI.create(misskey.url()).getHost());
+            assertThat(p.sensitive()).isFalse();
+            assertThat(p.text()).isNull();
+            assertThat(p.visibility()).isNull();
+        });
+        long bobMedia = server.deps.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT id FROM media WHERE attachment_id = '9k0000000d'").mapTo(Long.class).one());
+        assertThat(server.deps.scans().media().post(bobMedia).orElseThrow().domain()).isEqualTo("remote.example");
 
         // nothing new: nothing queued twice, and the poll counts as the instance's last verified contact
         assertThat(server.deps.misskeyPolls().poll(kitty, true)).contains(0);
