@@ -185,7 +185,8 @@ public final class App {
                 IngestMetrics metrics = new IngestMetrics();
                 // memory follows pixels, not images: a budget of pixels decoded at once (default twice the cap)
                 NativeCodecs codecs = SharedSettings.DECODE_NATIVE.from(config) ? NativeCodecs.detect() : NativeCodecs.none();
-                org.slf4j.LoggerFactory.getLogger(App.class).info("event=decoders {}", codecs.describe());
+                org.slf4j.LoggerFactory.getLogger(App.class).info("event=decoders {} webp_animated={}", codecs.describe(),
+                        org.sightline.hashing.AnimatedWebp.detect().describe());
                 MediaHasher hasher = new MediaHasher(new ImageDecoder(config.maxPixels(), config.decodeConcurrency(),
                         SharedSettings.DECODE_MAX_PIXELS_IN_FLIGHT.from(config), codecs));
                 MediaFetcher fetcher = new MediaFetcher(FetchSettings.from(config));

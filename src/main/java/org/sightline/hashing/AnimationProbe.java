@@ -1,7 +1,7 @@
 package org.sightline.hashing;
 
 /**
- * Reads just enough of a GIF or PNG to count its frames, without decoding pixels: the frame count cap is applied
+ * Reads just enough of a GIF, PNG or WebP to count its frames, without decoding pixels: the frame count cap is applied
  * before FFmpeg sees the file, and a still GIF or PNG stays on the image path.
  */
 final class AnimationProbe {
@@ -60,5 +60,53 @@ final class AnimationProbe {
             if (length > Integer.MAX_VALUE) return false;
         }
         return false;
+    }
+
+    /** True when the WebP's extended header (VP8X) has the animation flag: an animated WebP. */
+    static boolean webpAnimated(byte[] b) {
+        return b.length >= 30 && fourCc(b, 0).equals("RIFF") && fourCc(b, 8).equals("WEBP")
+                && fourCc(b, 12).equals("VP8X") && (b[20] & 0x02) != 0;
+    }
+
+    /** An animated WebP's canvas, frame count and total duration, from its RIFF chunks. */
+    record WebpAnimation(int width, int height, int frames, long durationMs) {
+    }
+
+    /**
+     * Walks the chunks of an animated WebP (the ANMF frame chunks carry each frame's duration); null when it is not
+     * one or a chunk runs past the end of the file.
+     */
+    static WebpAnimation webpAnimation(byte[] b) {
+        if (!webpAnimated(b)) return null;
+        int width = 1 + u24(b, 24);
+        int height = 1 + u24(b, 27);
+        int frames = 0;
+        long durationMs = 0;
+        long pos = 12;
+        while (pos + 8 <= b.length) {
+            String type = fourCc(b, (int) pos);
+            long size = u32(b, (int) pos + 4);
+            long payload = pos + 8;
+            if (payload + size > b.length) return null;
+            if (type.equals("ANMF")) {
+                if (size < 16) return null;
+                frames++;
+                durationMs += u24(b, (int) payload + 12);
+            }
+            pos = payload + size + (size & 1);
+        }
+        return new WebpAnimation(width, height, frames, durationMs);
+    }
+
+    private static String fourCc(byte[] b, int at) {
+        return new String(b, at, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static int u24(byte[] b, int at) {
+        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16;
+    }
+
+    private static long u32(byte[] b, int at) {
+        return (b[at] & 0xFFL) | (b[at + 1] & 0xFFL) << 8 | (b[at + 2] & 0xFFL) << 16 | (b[at + 3] & 0xFFL) << 24;
     }
 }

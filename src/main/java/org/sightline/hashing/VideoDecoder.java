@@ -56,6 +56,7 @@ public final class VideoDecoder {
     private final VideoSettings limits;
     private final Semaphore permits;
     private final int codecThreads;
+    private final AnimatedWebp webp = AnimatedWebp.detect();
 
     /** One frame picked for hashing, in RGB (valid only during the callback). */
     public record Frame(int number, double timestamp, BufferedImage image) {
@@ -89,7 +90,8 @@ public final class VideoDecoder {
     /** Decodes the video, handing each picked frame to {@code sink}; returns the header. */
     public Header decode(byte[] bytes, FrameSink sink) throws MediaException {
         VideoFormat format = VideoFormat.sniff(bytes).orElseThrow(() -> new MediaException(
-                MediaException.Reason.UNSUPPORTED, "not a supported video (MP4, MOV, WebM, animated GIF or APNG)"));
+                MediaException.Reason.UNSUPPORTED,
+                "not a supported video (MP4, MOV, WebM, animated GIF, APNG or animated WebP)"));
         if (bytes.length > limits.maxBytes()) {
             throw new MediaException(MediaException.Reason.TOO_LARGE, bytes.length
                     + " bytes is over the video limit of " + limits.maxBytes() + " bytes");
@@ -109,6 +111,7 @@ public final class VideoDecoder {
         }
         Path file = null;
         try {
+            if (format == VideoFormat.WEBP) return webp.decode(bytes, limits, sink);
             file = privateCopy(bytes);
             return run(format, file, sink);
         } catch (IOException e) {
@@ -307,6 +310,15 @@ public final class VideoDecoder {
         return new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** Packed RGB24 pixels as an opaque sRGB image, without a copy. */
+    static BufferedImage rgbImage(byte[] pixels, int w, int h) {
+        DataBufferByte buffer = new DataBufferByte(pixels, pixels.length);
+        WritableRaster raster = Raster.createInterleavedRaster(buffer, w, h, w * 3, 3, new int[]{0, 1, 2}, null);
+        ComponentColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false,
+                false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
+        return new BufferedImage(model, raster, false, null);
+    }
+
     /** YUV (or palette) to packed RGB24 at the frame's own size, reusing its buffers while the size stays. */
     private static final class Converter {
         private static final int OUTPUT_PADDING = 4096;
@@ -338,11 +350,7 @@ public final class VideoDecoder {
             sws_scale(sws, frame.data(), frame.linesize(), 0, h, dst, dstLines);
             byte[] pixels = new byte[w * h * 3];
             rgb.position(0).get(pixels);
-            DataBufferByte buffer = new DataBufferByte(pixels, pixels.length);
-            WritableRaster raster = Raster.createInterleavedRaster(buffer, w, h, w * 3, 3, new int[]{0, 1, 2}, null);
-            ComponentColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false,
-                    false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
-            return new BufferedImage(model, raster, false, null);
+            return rgbImage(pixels, w, h);
         }
 
         private void release() {

@@ -5,14 +5,16 @@ import java.util.Optional;
 
 /**
  * The containers that go through the video frame path, recognised by their magic bytes: MP4/MOV (ISO base media,
- * as Mastodon, Misskey and Pleroma serve video and gifv), Matroska/WebM, an animated GIF (more than one image) and
- * APNG. Only these demuxers are ever enabled in FFmpeg, so a hostile file cannot reach any other.
+ * as Mastodon, Misskey and Pleroma serve video and gifv), Matroska/WebM, an animated GIF (more than one image),
+ * APNG and animated WebP. Only these demuxers are ever enabled in FFmpeg, so a hostile file cannot reach any other.
  */
 public enum VideoFormat {
     MP4("video/mp4", "mov,mp4,m4a,3gp,3g2,mj2"),
     MATROSKA("video/webm", "matroska,webm"),
     GIF("image/gif", "gif"),
-    APNG("image/apng", "apng");
+    APNG("image/apng", "apng"),
+    /** Decoded by libwebp's animation decoder ({@link AnimatedWebp}), not by FFmpeg. */
+    WEBP("image/webp", null);
 
     private final String mediaType;
     private final String demuxers;
@@ -54,6 +56,7 @@ public enum VideoFormat {
         if (image.isPresent() && image.get() == ImageFormat.PNG && AnimationProbe.pngAnimated(b)) {
             return Optional.of(APNG);
         }
+        if (AnimationProbe.webpAnimated(b)) return Optional.of(WEBP);
         return Optional.empty();
     }
 
