@@ -215,7 +215,11 @@ public final class App {
                         retro,
                         clock, listSettings.floodMaxPerHour(), listSettings.limits(), keys);
                 LocalClassification localClassifier = LocalClassification.load(ClassifierSettings.from(config)).preload();
-                MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, new PreviewRenderer(), banks,
+                // videos decode under their own permits (one FFmpeg thread each), as many at once as images
+                org.sightline.hashing.VideoHasher videoHasher = new org.sightline.hashing.VideoHasher(
+                        new org.sightline.hashing.VideoDecoder(video, config.decodeConcurrency(), 1));
+                MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, videoHasher,
+                        new PreviewRenderer(), banks,
                         instances, plugins, localClassifier, new Decider(trust, DecideSettings.from(config),
                                 RiskWeights.from(config), new AccountHistories(db.jdbi())),
                         cases, metrics, clock, ingestSettings.maxAttempts(),

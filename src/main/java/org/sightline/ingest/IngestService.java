@@ -139,6 +139,7 @@ public final class IngestService {
                         report ? new MediaDao.Report(event.report().reportId(), reportComment, 1) : MediaDao.Report.NONE,
                         f.metadata(), null, report ? Decision.REPORT_BOOST : 0, now));
                 h.attach(ClassificationDao.class).setSensitive(mediaId, ref.sensitive());
+                if (ref.fullVideo()) media.fetchAsVideo(mediaId);
                 queued++;
             }
             events.insert(instance.id(), event.type().wireName(), dedupeKey, queued, now);

@@ -17,8 +17,9 @@ public interface MatchDao {
     void deleteFor(@Bind("mediaId") long mediaId);
 
     @SqlBatch("INSERT INTO media_matches (media_id, bank_id, bank_name, entry_id, signal_type, distance, variant,"
-            + " labels, observed, vetoed) VALUES (:mediaId, :bankId, :bankName, :entryId, :signalType, :distance,"
-            + " :variant, :labels, :observed, :vetoed)")
+            + " labels, observed, vetoed, banked_percent, upload_percent, upload_at, banked_at) VALUES (:mediaId,"
+            + " :bankId, :bankName, :entryId, :signalType, :distance, :variant, :labels, :observed, :vetoed,"
+            + " :bankedPercent, :uploadPercent, :uploadAt, :bankedAt)")
     void insertAll(@BindMethods List<MatchRecord> matches);
 
     @SqlQuery("SELECT * FROM media_matches WHERE media_id = :mediaId ORDER BY distance, id")

@@ -56,6 +56,7 @@ final class StatusIntake {
                     MediaDao.Report.NONE, context(instance, post, source), null, priority, now));
             // marked by its author (sensitive flag or content warning), as a webhook's media are
             h.attach(ClassificationDao.class).setSensitive(mediaId, ref.sensitive());
+            if (ref.fullVideo()) media.fetchAsVideo(mediaId);
             known.add(ref.statusId() + "/" + ref.attachmentId());
             queued++;
         }
