@@ -38,6 +38,8 @@ class VideoIngestTest {
     private static byte[] clip;
     private static VideoSignals clipSignals;
     private static byte[] otherClip;
+    private static byte[] longClip;
+    static final String GATE_SECRET = "pictrs-gate-secret-0123456789";
 
     @TempDir
     Path data;
@@ -51,6 +53,8 @@ class VideoIngestTest {
         clip = ffmpeg.h264(320, 240, 30, 6);
         otherClip = ffmpeg.make(".mp4", "-f", "lavfi", "-i", "mandelbrot=size=320x240:rate=30", "-t", "4",
                 "-c:v", "libopenh264", "-b:v", "2M", "-pix_fmt", "yuv420p");
+        // 20 s at 640 × 480 and 30 frames/s: 600 frames to decode, far more than 100 ms of work
+        longClip = ffmpeg.h264(640, 480, 30, 20);
         clipSignals = new VideoHasher(new VideoDecoder(VideoSettings.defaults(50_000_000L), 1, 1)).hash(clip);
     }
 
@@ -179,5 +183,43 @@ class VideoIngestTest {
         assertThat(doc.get("signals").get("vpdq")).hasSize(6);
         assertThat(doc.get("matches").get(0).get("signal_type").asText()).isEqualTo("vpdq");
         assertThat(doc.get("decision").asText()).isEqualTo("reject");
+    }
+
+    private TestServer.Response gate(String instance, byte[] bytes) {
+        return server.sendBytes("POST", "/hooks/pictrs/" + instance, "video/mp4", bytes, "Authorization",
+                "Bearer " + GATE_SECRET);
+    }
+
+    @Test
+    void thePictrsGateScansAVideoAndRejectsWhatARejectBankHolds() {
+        server.deps.instances().add(new InstanceService.NewInstance("lemmy", "pictrs", "https://lemmy.example",
+                GATE_SECRET, null, "open", 30_000, null));
+        TestServer.Response banned = gate("lemmy", clip);
+        assertThat(banned.status()).isEqualTo(406);
+        assertThat(banned.json().get("decision").asText()).isEqualTo("reject");
+        TestServer.Response clean = gate("lemmy", otherClip);
+        assertThat(clean.status()).isEqualTo(200);
+        assertThat(clean.json().get("decision").asText()).isEqualTo("pass");
+        JsonNode m = server.get("/api/v1/media/" + clean.json().get("media_id").asLong(), token).json();
+        assertThat(m.get("signals").get("kind").asText()).isEqualTo("video");
+    }
+
+    @Test
+    void aVideoTheGateCannotDecideInTimeFollowsTheFailMode() {
+        server.deps.instances().add(new InstanceService.NewInstance("lemmy", "pictrs", "https://lemmy.example",
+                GATE_SECRET, null, "open", 100, null));
+        server.deps.instances().add(new InstanceService.NewInstance("strict", "pictrs", "https://strict.example",
+                GATE_SECRET, null, "closed", 100, null));
+        TestServer.Response open = gate("lemmy", longClip);
+        assertThat(open.status()).isEqualTo(200);
+        assertThat(open.json().get("decision").asText()).isEqualTo("review");
+        assertThat(open.json().get("reason").asText()).contains("no verdict within 100 ms");
+        JsonNode m = server.get("/api/v1/media/" + open.json().get("media_id").asLong(), token).json();
+        assertThat(m.get("outcome").asText()).isEqualTo("decode_failed");
+        assertThat(m.get("decision").asText()).isEqualTo("review");
+
+        TestServer.Response closed = gate("strict", longClip);
+        assertThat(closed.status()).isEqualTo(406);
+        assertThat(closed.json().get("decision").asText()).isEqualTo("reject");
     }
 }
