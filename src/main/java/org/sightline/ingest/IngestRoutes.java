@@ -297,13 +297,18 @@ public final class IngestRoutes {
             match.put("labels", r.labels().isEmpty() ? List.of() : List.of(r.labels().split(",")));
             match.put("observed", r.observed());
             match.put("vetoed", r.vetoed());
-            if (r.bankedPercent() != null || r.uploadPercent() != null) {
-                match.put("banked_percent", r.bankedPercent());
-                match.put("upload_percent", r.uploadPercent());
+            if (!r.videoEvidence().isEmpty()) {
+                // the match API's shape ("video": {...}), and the sentence the case page shows
+                Map<String, Object> evidence = new LinkedHashMap<>();
+                if (r.bankedPercent() != null || r.uploadPercent() != null) {
+                    evidence.put("banked_percent", r.bankedPercent());
+                    evidence.put("upload_percent", r.uploadPercent());
+                }
+                if (r.uploadAt() != null) evidence.put("upload_at", r.uploadAt());
+                if (r.bankedAt() != null) evidence.put("banked_at", r.bankedAt());
+                match.put("video", evidence);
+                match.put("video_evidence", r.videoEvidence());
             }
-            if (r.uploadAt() != null) match.put("upload_at_s", r.uploadAt());
-            if (r.bankedAt() != null) match.put("banked_at_s", r.bankedAt());
-            if (!r.videoEvidence().isEmpty()) match.put("video_evidence", r.videoEvidence());
             matches.add(match);
         }
         doc.put("matches", matches);

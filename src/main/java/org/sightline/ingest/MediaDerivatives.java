@@ -8,18 +8,23 @@ import java.util.List;
 
 /**
  * Ingest's door for deleting the pictures it keeps of media (the blurred preview and the colour copy shown on a
- * reveal), for the retention job of a later stage. The signals (hashes) stay: retroactive matching needs them.
+ * reveal, and a video's contact-sheet frames), for the retention job of a later stage. The signals (hashes) stay: retroactive matching needs them.
  */
 public final class MediaDerivatives {
 
     /** Deletes the derivatives of these media in the caller's transaction; returns how many blobs went. */
     public int delete(Handle transaction, List<Long> mediaIds) {
         if (mediaIds.isEmpty()) return 0;
-        return transaction.attach(Dao.class).delete(mediaIds, List.of(MediaDao.PREVIEW, MediaDao.REVEAL));
+        Dao dao = transaction.attach(Dao.class);
+        // a video's contact-sheet frames are pictures too
+        return dao.delete(mediaIds, List.of(MediaDao.PREVIEW, MediaDao.REVEAL)) + dao.deleteSheets(mediaIds);
     }
 
     interface Dao {
         @SqlUpdate("DELETE FROM media_blobs WHERE media_id IN (<ids>) AND kind IN (<kinds>)")
         int delete(@BindList("ids") List<Long> mediaIds, @BindList("kinds") List<String> kinds);
+
+        @SqlUpdate("DELETE FROM media_blobs WHERE media_id IN (<ids>) AND kind LIKE 'sheet-%'")
+        int deleteSheets(@BindList("ids") List<Long> mediaIds);
     }
 }

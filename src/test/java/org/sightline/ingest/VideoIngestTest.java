@@ -121,8 +121,8 @@ class VideoIngestTest {
         JsonNode match = m.get("matches").get(0);
         assertThat(match.get("bank").asText()).isEqualTo("known-videos");
         assertThat(match.get("signal_type").asText()).isEqualTo("vpdq");
-        assertThat(match.get("banked_percent").asDouble()).isEqualTo(100.0);
-        assertThat(match.get("upload_percent").asDouble()).isEqualTo(100.0);
+        assertThat(match.get("video").get("banked_percent").asDouble()).isEqualTo(100.0);
+        assertThat(match.get("video").get("upload_percent").asDouble()).isEqualTo(100.0);
         assertThat(match.get("video_evidence").asText())
                 .isEqualTo("100 % of the banked video's frames found; 100 % of this upload's frames");
         assertThat(m.get("decision").asText()).isEqualTo("reject");

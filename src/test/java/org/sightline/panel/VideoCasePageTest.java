@@ -124,10 +124,16 @@ class VideoCasePageTest {
 
         // a still from the banked clip: the page says it matched a frame of a banked video, and where
         JsonNode still = scan(stillAt3s, "s1");
-        assertThat(still.get("matches").get(0).get("banked_at_s").asDouble()).isEqualTo(3.0);
+        assertThat(still.get("matches").get(0).get("video").get("banked_at").asDouble()).isEqualTo(3.0);
         String stillPage = mia.get("/cases/" + caseOf(still)).body();
         assertThat(stillPage).contains("image matched a frame of a banked video at 0:03")
                 .doesNotContain("id=\"contact-sheet\"");
+
+        // retention deletes the sheet's pictures with the preview and the colour copy
+        int gone = server.deps.database().jdbi().inTransaction(h ->
+                new org.sightline.ingest.MediaDerivatives().delete(h, List.of(mediaId)));
+        assertThat(gone).isEqualTo(2 + 2 * 6);
+        assertThat(mia.get("/media/" + mediaId + "/sheet/0/preview").status()).isEqualTo(404);
     }
 
     /** The largest difference between a pixel's colour channels: 0 for pure grey. */
