@@ -149,7 +149,7 @@ public final class App {
                        SyncScheduler listSync, Trust trust, MisskeyPoller misskeyPolls, MisskeyConnect misskeyConnect,
                        MediaHasher hasher, ExchangeService exchanges, IndexGuard indexGuard, Retention retention,
                        Jobs jobs, TimelineFollower follower, ActionQueue actionQueue, StatementService statements,
-                       AppealService appeals, Transparency transparency, TdbClient tdb)
+                       AppealService appeals, Transparency transparency, TdbClient tdb, RetroMatcher retro)
             implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
@@ -296,7 +296,7 @@ public final class App {
                         new Retention(db.jdbi(), new MediaDerivatives(), audit, clock, RetentionSettings.from(config)),
                         jobs, follower, actionQueue, statements,
                         new AppealService(db.jdbi(), statements, actionQueue, revisit, review, banks, audit, clock),
-                        new Transparency(db.jdbi(), dashboard), tdb);
+                        new Transparency(db.jdbi(), dashboard), tdb, retro);
             } catch (RuntimeException e) {
                 for (AutoCloseable c : built) {
                     try {
@@ -445,8 +445,12 @@ public final class App {
             org.sightline.hashing.VideoHasher videos = new org.sightline.hashing.VideoHasher(
                     new org.sightline.hashing.VideoDecoder(org.sightline.hashing.VideoSettings.from(deps.config()),
                             deps.config().decodeConcurrency(), 1));
+            // media added to a local bank is matched against recent media at once, as list and exchange entries are
             org.sightline.banks.BankContent bankContent = new org.sightline.banks.BankContent(deps.banks(),
-                    deps.hasher(), videos, deps.fetcher(), deps.config().maxMediaBytes());
+                    deps.hasher(), videos, deps.fetcher(), deps.config().maxMediaBytes(), entryIds -> {
+                        var found = deps.retro().find(entryIds);
+                        return found.isEmpty() ? 0 : deps.retro().record(found, true);
+                    });
             BankRoutes.register(config.routes, deps.banks(), bankContent, json);
             MatchRoutes.register(config.routes, deps.banks(), json);
             HmaRoutes.register(config.routes, deps.banks(), deps.matcher(), deps.hasher(), deps.fetcher(),

@@ -34,4 +34,10 @@ public interface MatchDao {
                        @Bind("entryId") long entryId, @Bind("signalType") String signalType,
                        @Bind("distance") int distance, @Bind("variant") String variant, @Bind("labels") String labels,
                        @Bind("observed") boolean observed, @Bind("at") Instant at);
+
+    @SqlUpdate("UPDATE media_matches SET banked_percent = :bankedPercent, upload_percent = :uploadPercent,"
+            + " upload_at = :uploadAt, banked_at = :bankedAt WHERE media_id = :mediaId AND entry_id = :entryId")
+    void setVideo(@Bind("mediaId") long mediaId, @Bind("entryId") long entryId,
+                  @Bind("bankedPercent") Double bankedPercent, @Bind("uploadPercent") Double uploadPercent,
+                  @Bind("uploadAt") Double uploadAt, @Bind("bankedAt") Double bankedAt);
 }

@@ -222,4 +222,32 @@ class VideoIngestTest {
         assertThat(closed.status()).isEqualTo(406);
         assertThat(closed.json().get("decision").asText()).isEqualTo("reject");
     }
+
+    @Test
+    void aVideoAddedToABankLaterMatchesARecentUploadRetroactively() throws Exception {
+        String url = media.put("/files/other.mp4", otherClip);
+        Webhooks.post(server, "social", videoStatus("2005", "video", url, url), Webhooks.SECRET);
+        JsonNode before = awaitDone("2005");
+        assertThat(before.get("decision").asText()).isEqualTo("pass");
+
+        // a moderator adds the same clip to a bank by its URL: the recent upload is matched now and goes to review
+        String writer = server.token("bank-writer", Scope.BANKS_WRITE);
+        TestServer.Response added = server.postJson("/api/v1/banks/known-videos/content", writer,
+                "{\"url\":\"" + url + "\",\"labels\":[\"other\"]}");
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        assertThat(added.json().get("retroactive_cases").asInt()).isEqualTo(1);
+
+        JsonNode after = server.get("/api/v1/media/" + before.get("id").asLong(), token).json();
+        JsonNode vpdq = null;
+        for (JsonNode match : after.get("matches")) {
+            if (match.get("signal_type").asText().equals("vpdq")) vpdq = match;
+        }
+        assertThat(vpdq).as(after.toString()).isNotNull();
+        assertThat(vpdq.get("entry_id").asLong()).isEqualTo(added.json().get("id").asLong());
+        assertThat(vpdq.get("video").get("banked_percent").asDouble()).isEqualTo(100.0);
+        assertThat(vpdq.get("video").get("upload_percent").asDouble()).isEqualTo(100.0);
+        int cases = server.deps.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT COUNT(*) FROM cases WHERE media_id = " + before.get("id").asLong()).mapTo(Integer.class).one());
+        assertThat(cases).isOne();
+    }
 }
