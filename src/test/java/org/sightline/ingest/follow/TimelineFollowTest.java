@@ -84,6 +84,28 @@ class TimelineFollowTest {
     }
 
     @Test
+    void a_video_on_the_stream_is_fetched_whole_and_hashed_frame_by_frame() throws Exception {
+        start(FakeTimelines.TOKEN, "remote");
+        String admin = server.token("root", Scope.ADMIN);
+        awaitFollowing(admin);
+        byte[] clip = org.sightline.hashing.FfmpegProgram.bundled().h264(160, 120, 10, 3);
+        String copy = media.put("/cache/clip.mp4", clip);
+        ObjectNode status = mastodon.status("mallory@remote.example", "v1", copy, Instant.now());
+        ObjectNode attachment = (ObjectNode) status.get("media_attachments").get(0);
+        attachment.put("type", "video");
+        attachment.put("remote_url", (String) null);
+        // the still preview is an image: were it scanned instead, the media would be a jpeg
+        attachment.put("preview_url", media.put("/cache/clip-small.jpg",
+                Webhooks.resource("/pdq/images/misc-images/wee.jpg")));
+        mastodon.publish(status);
+
+        await("scanned", () -> count("SELECT COUNT(*) FROM media_overview WHERE state = 'done'") == 1);
+        assertThat(count("SELECT COUNT(*) FROM media m JOIN media_signals s ON s.media_id = m.id"
+                + " WHERE m.fetch_video = TRUE AND m.fetch_url LIKE '%clip.mp4' AND s.format = 'mp4'"
+                + " AND s.vpdq LIKE '[%' AND s.contact_sheet = '0.0,1.0,2.0'")).isEqualTo(1);
+    }
+
+    @Test
     void a_remote_status_on_the_stream_is_scanned_from_the_instance_copy_and_matched_with_its_context() throws Exception {
         start(FakeTimelines.TOKEN, null);
         String admin = server.token("root", Scope.ADMIN);
