@@ -3,7 +3,8 @@
 ALTER TABLE media ADD COLUMN fetch_video BOOLEAN DEFAULT FALSE NOT NULL;
 
 -- A video's signals: its vPDQ frames (HMA's JSON array of "<pdq>,<quality>,<timestamp>", as bank entries hold
--- them), the file's MD5 under HMA's name, and its length. The image columns stay null for a video but sha256.
+-- them), the file's MD5 under HMA's name, and its length. Of the image columns a video fills format, width, height,
+-- byte_size, md5 and sha256 (pdq, phash and dhash stay null).
 ALTER TABLE media_signals ADD COLUMN vpdq VARCHAR(100000);
 ALTER TABLE media_signals ADD COLUMN video_md5 VARCHAR(32);
 ALTER TABLE media_signals ADD COLUMN duration_s DOUBLE PRECISION;

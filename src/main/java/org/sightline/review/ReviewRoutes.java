@@ -184,6 +184,9 @@ public final class ReviewRoutes {
         putNotice(ctx, m);
         m.put("statements", statements.forMedia(c.mediaId()));
         m.put("sheet", ContactSheetView.of(media, c.mediaId(), matches, banks::entry));
+        media.video(c.mediaId()).ifPresent(v -> m.put("videoFacts", org.sightline.matching.Vpdq.parse(v.vpdq()).size()
+                + " vPDQ frames" + (v.durationS() == null ? "" : " over " + MatchRecord.time(v.durationS()))
+                + " · video_md5 " + v.videoMd5()));
         Page.render(ctx, "case.peb", m);
     }
 

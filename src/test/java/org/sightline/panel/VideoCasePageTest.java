@@ -100,6 +100,7 @@ class VideoCasePageTest {
         assertThat(page).contains("100 % of the banked video&#39;s frames found; 100 % of this upload&#39;s frames")
                 .contains("video frame at 0:02 matched an image entry");
         assertThat(page).contains("id=\"contact-sheet\"");
+        assertThat(page).contains("6 vPDQ frames over 0:06 · video_md5 " + clipSignals.videoMd5());
         Matcher frames = Pattern.compile("<figure class=\"sheet-frame( matched)?\" data-at=\"([0-9.]+)\"").matcher(page);
         int count = 0;
         while (frames.find()) {
