@@ -58,7 +58,8 @@ class VideoCasePageTest {
 
     @BeforeEach
     void start() {
-        server = new TestServer(Config.defaults().with("data.dir", data).with("classifier.local.enabled", false));
+        server = new TestServer(Config.defaults().with("data.dir", data).with("classifier.local.enabled", false)
+                .with("panel.undo_seconds", 0));
         server.deps.banks().create(new BankService.BankSpec("known-videos", "local", "review", "enforce",
                 List.of("other"), null, null, null));
         server.deps.banks().addEntries("known-videos", List.of(new BankService.NewEntry("vpdq",
@@ -135,6 +136,27 @@ class VideoCasePageTest {
                 new org.sightline.ingest.MediaDerivatives().delete(h, List.of(mediaId)));
         assertThat(gone).isEqualTo(2 + 2 * 6);
         assertThat(mia.get("/media/" + mediaId + "/sheet/0/preview").status()).isEqualTo(404);
+    }
+
+    @Test
+    void confirmingAVideoCaseIntoABankAddsItsFramesAndVideoMd5() {
+        server.deps.banks().create(new BankService.BankSpec("confirmed", "local", "review", "enforce",
+                List.of("other"), null, null, null));
+        JsonNode video = scan(clip, "v2");
+        long caseId = caseOf(video);
+        PanelClient mia = new PanelClient(server.base);
+        mia.login("mia", "correct horse battery");
+        mia.get("/cases/" + caseId);
+        assertThat(mia.postForm("/cases/" + caseId + "/confirm", "label", "other", "bank", "confirmed").status())
+                .isIn(302, 303);
+        List<String> added = server.deps.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT e.signal_type FROM bank_entries e JOIN banks b ON b.id = e.bank_id WHERE b.name = 'confirmed'"
+                        + " ORDER BY e.signal_type").mapTo(String.class).list());
+        assertThat(added).containsExactly("video_md5", "vpdq");
+        String value = server.deps.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT e.signal_value FROM bank_entries e JOIN banks b ON b.id = e.bank_id WHERE b.name = 'confirmed'"
+                        + " AND e.signal_type = 'video_md5'").mapTo(String.class).one());
+        assertThat(value).isEqualTo(clipSignals.videoMd5());
     }
 
     /** The largest difference between a pixel's colour channels: 0 for pure grey. */
