@@ -51,6 +51,17 @@
         revealBtn.textContent = "Revealed (logged)";
       })
       .catch(function (err) { window.alert(err.message); });
+    // a video's contact sheet is revealed with it, frame by frame (each POST is logged)
+    document.querySelectorAll("img.sheet-frame").forEach(function (f) {
+      fetch(f.getAttribute("data-reveal-url"), {method: "POST", headers: {"X-CSRF-Token": csrf}, credentials: "same-origin"})
+        .then(function (r) { if (!r.ok) throw new Error("reveal refused: " + r.status); return r.blob(); })
+        .then(function (b) {
+          f.src = URL.createObjectURL(b);
+          f.style.filter = img.getAttribute("data-grey") === "true" ? "grayscale(1)" : "none";
+          f.setAttribute("data-revealed", "true");
+        })
+        .catch(function (err) { window.alert(err.message); });
+    });
   }
   if (revealBtn) revealBtn.addEventListener("click", reveal);
 

@@ -18,7 +18,8 @@ CREATE TABLE media_posts (
 );
 CREATE INDEX media_posts_status ON media_posts (instance_id, status_id);
 
--- the view other stages read says whether a post context is kept (the retention job's selection)
+-- the view other stages read says whether a post context is kept (the retention job's selection); it keeps
+-- V44's video signals
 DROP VIEW media_overview;
 CREATE VIEW media_overview AS
 SELECT m.id, m.instance_id, m.origin, m.source_key, m.status_id, m.status_url, m.account_id, m.acct,
@@ -31,6 +32,7 @@ SELECT m.id, m.instance_id, m.origin, m.source_key, m.status_id, m.status_url, m
        CASE WHEN EXISTS (SELECT 1 FROM media_blobs b WHERE b.media_id = m.id AND b.kind = 'preview')
             THEN TRUE ELSE FALSE END AS has_preview,
        v.risk_score,
+       s.vpdq, s.video_md5,
        CASE WHEN EXISTS (SELECT 1 FROM media_posts p WHERE p.media_id = m.id)
             THEN TRUE ELSE FALSE END AS has_post
 FROM media m

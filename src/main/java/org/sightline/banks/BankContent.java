@@ -31,8 +31,27 @@ public final class BankContent {
     private final MediaFetcher fetcher;
     private final long maxImageBytes;
 
+    private final RecentMedia recent;
+
+    /**
+     * Matches recent media against entries just added (the retroactive matcher, wired in boot); returns the review
+     * cases it opened (none for an observe-mode bank: its matches are recorded as observed).
+     */
+    @FunctionalInterface
+    public interface RecentMedia {
+        int matchAgainst(java.util.Set<Long> entryIds);
+
+        RecentMedia NONE = ids -> 0;
+    }
+
     public BankContent(BankService banks, MediaHasher images, VideoHasher videos, MediaFetcher fetcher,
                        long maxImageBytes) {
+        this(banks, images, videos, fetcher, maxImageBytes, RecentMedia.NONE);
+    }
+
+    public BankContent(BankService banks, MediaHasher images, VideoHasher videos, MediaFetcher fetcher,
+                       long maxImageBytes, RecentMedia recent) {
+        this.recent = recent;
         this.banks = banks;
         this.images = images;
         this.videos = videos;
@@ -44,7 +63,7 @@ public final class BankContent {
      * What was added: the main entry's id (the pdq or vpdq entry), every entry's id, and the signals kept, as
      * {@code {"pdq", "md5"}} or {@code {"vpdq": [...], "video_md5"}}.
      */
-    public record Added(long id, List<Long> ids, Map<String, Object> signals) {
+    public record Added(long id, List<Long> ids, Map<String, Object> signals, int retroactiveCases) {
     }
 
     /** Fetches {@code url} SSRF-safely (public addresses only unless configured), within the video byte cap. */
@@ -104,6 +123,8 @@ public final class BankContent {
         }
         List<BankEntry> saved = banks.addEntries(bankName, entries, addedBy, actor);
         List<Long> ids = saved.stream().map(BankEntry::id).toList();
-        return new Added(ids.get(0), ids, signals);
+        // media seen in the last days that this (image or video) matches becomes a case now, not at its next upload
+        int opened = recent.matchAgainst(new java.util.LinkedHashSet<>(ids));
+        return new Added(ids.get(0), ids, signals, opened);
     }
 }

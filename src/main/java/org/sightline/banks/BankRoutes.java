@@ -156,6 +156,7 @@ public final class BankRoutes {
         out.put("id", added.id());
         out.put("ids", added.ids());
         out.put("signals", added.signals());
+        out.put("retroactive_cases", added.retroactiveCases());
         ctx.status(201).json(out);
     }
 

@@ -150,7 +150,7 @@ public final class App {
                        MediaHasher hasher, ExchangeService exchanges, IndexGuard indexGuard, Retention retention,
                        Jobs jobs, TimelineFollower follower, ActionQueue actionQueue, StatementService statements,
                        AppealService appeals, Transparency transparency, TdbClient tdb,
-                       org.sightline.feedback.FeedbackOutbox feedback)
+                       org.sightline.feedback.FeedbackOutbox feedback, RetroMatcher retro)
             implements AutoCloseable {
 
         /** Opens (and migrates) the configured database and loads the match index from it; starts nothing. */
@@ -217,7 +217,11 @@ public final class App {
                         retro,
                         clock, listSettings.floodMaxPerHour(), listSettings.limits(), keys);
                 LocalClassification localClassifier = LocalClassification.load(ClassifierSettings.from(config)).preload();
-                MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, new PreviewRenderer(), banks,
+                // videos decode under their own permits (one FFmpeg thread each), as many at once as images
+                org.sightline.hashing.VideoHasher videoHasher = new org.sightline.hashing.VideoHasher(
+                        new org.sightline.hashing.VideoDecoder(video, config.decodeConcurrency(), 1));
+                MediaProcessor processor = new MediaProcessor(db.jdbi(), fetcher, hasher, videoHasher,
+                        new PreviewRenderer(), banks,
                         instances, plugins, localClassifier, new Decider(trust, DecideSettings.from(config),
                                 RiskWeights.from(config), new AccountHistories(db.jdbi())),
                         cases, metrics, clock, ingestSettings.maxAttempts(),
@@ -299,7 +303,7 @@ public final class App {
                         new Retention(db.jdbi(), new MediaDerivatives(), audit, clock, RetentionSettings.from(config)),
                         jobs, follower, actionQueue, statements,
                         new AppealService(db.jdbi(), statements, actionQueue, revisit, review, banks, audit, clock),
-                        new Transparency(db.jdbi(), dashboard), tdb, feedback);
+                        new Transparency(db.jdbi(), dashboard), tdb, feedback, retro);
             } catch (RuntimeException e) {
                 for (AutoCloseable c : built) {
                     try {
@@ -450,8 +454,12 @@ public final class App {
             org.sightline.hashing.VideoHasher videos = new org.sightline.hashing.VideoHasher(
                     new org.sightline.hashing.VideoDecoder(org.sightline.hashing.VideoSettings.from(deps.config()),
                             deps.config().decodeConcurrency(), 1));
+            // media added to a local bank is matched against recent media at once, as list and exchange entries are
             org.sightline.banks.BankContent bankContent = new org.sightline.banks.BankContent(deps.banks(),
-                    deps.hasher(), videos, deps.fetcher(), deps.config().maxMediaBytes());
+                    deps.hasher(), videos, deps.fetcher(), deps.config().maxMediaBytes(), entryIds -> {
+                        var found = deps.retro().find(entryIds);
+                        return found.isEmpty() ? 0 : deps.retro().record(found, true);
+                    });
             BankRoutes.register(config.routes, deps.banks(), bankContent, json);
             MatchRoutes.register(config.routes, deps.banks(), json);
             HmaRoutes.register(config.routes, deps.banks(), deps.matcher(), deps.hasher(), videos, deps.fetcher(),

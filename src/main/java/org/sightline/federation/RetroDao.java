@@ -11,11 +11,13 @@ import java.util.List;
 @RegisterConstructorMapper(RetroDao.StoredSignals.class)
 public interface RetroDao {
 
+    /** A scanned item's stored signals; for a video {@code vpdq} and {@code videoMd5} and no image hashes. */
     record StoredSignals(long id, String pdq, Integer pdqQuality, String pdqDihedral, String phash, String dhash,
-                         String md5, String sha256) {
+                         String md5, String sha256, String vpdq, String videoMd5) {
     }
 
-    @SqlQuery("SELECT id, pdq, pdq_quality, pdq_dihedral, phash, dhash, md5, sha256 FROM media_overview WHERE outcome = 'scanned'"
+    @SqlQuery("SELECT id, pdq, pdq_quality, pdq_dihedral, phash, dhash, md5, sha256, vpdq, video_md5"
+            + " FROM media_overview WHERE outcome = 'scanned'"
             + " AND processed_at >= :since AND id > :afterId ORDER BY id FETCH FIRST :limit ROWS ONLY")
     List<StoredSignals> scannedSince(@Bind("since") Instant since, @Bind("afterId") long afterId,
                                      @Bind("limit") int limit);

@@ -76,7 +76,9 @@ public final class RetroMatcher {
                     Matcher.Match m = bm.match();
                     late.record(h, e.getKey(), bm.bank().id(), bm.bank().name(), m.entryId(),
                             m.signalType().wireName(), m.distance(), m.variant(), String.join(",", bm.labels()),
-                            !act || m.observe(), now);
+                            !act || m.observe(), now, m.video() == null ? null : new LateMatches.Video(
+                                    m.video().bankedPercent(), m.video().uploadPercent(), m.video().uploadAt(),
+                                    m.video().bankedAt()));
                 }
                 Decision d = Decision.scanned(e.getValue(), 0);
                 if (act && d.openCase()) {
@@ -101,6 +103,9 @@ public final class RetroMatcher {
         if (m.dhash() != null) probes.add(new Matcher.Probe(SignalType.DHASH, m.dhash(), null, null));
         if (m.md5() != null) probes.add(new Matcher.Probe(SignalType.MD5, m.md5(), null, null));
         if (m.sha256() != null) probes.add(new Matcher.Probe(SignalType.SHA256, m.sha256(), null, null));
+        // a video: its frames against banked videos (the percentage rule) and image entries, and its file MD5
+        if (m.vpdq() != null) probes.add(new Matcher.Probe(SignalType.VPDQ, m.vpdq(), null, null));
+        if (m.videoMd5() != null) probes.add(new Matcher.Probe(SignalType.VIDEO_MD5, m.videoMd5(), null, null));
         return probes;
     }
 }

@@ -205,6 +205,8 @@ public final class VideoDecoder {
                 if (System.nanoTime() - started > budgetNanos) {
                     throw failed("decoding took longer than the budget of " + limits.decodeBudget().toSeconds() + " s");
                 }
+                // a caller with a shorter budget (the pict-rs gate) gave up: stop, and free the permit
+                if (Thread.currentThread().isInterrupted()) throw failed("interrupted: the caller stopped waiting");
                 ret = av_read_frame(fmt, packet);
                 if (ret == AVERROR_EOF()) break;
                 if (ret < 0) throw failed("the file is damaged or truncated: " + error(ret));

@@ -293,7 +293,19 @@ public final class IngestRoutes {
         doc.put("state", m.work().state());
         doc.put("outcome", m.verdict().outcome());
         doc.put("reason", m.verdict().reason());
-        doc.put("signals", m.signalsJson());
+        Map<String, Object> signals = m.signalsJson();
+        var video = scans.media().video(m.id());
+        if (signals != null && video.isPresent()) {
+            // a video: its frames and HMA's video_md5 instead of the image hashes
+            signals = new LinkedHashMap<>(signals);
+            signals.keySet().removeAll(List.of("pdq", "pdq_quality", "phash", "dhash"));
+            signals.put("kind", "video");
+            signals.put("duration_s", video.get().durationS());
+            signals.put("vpdq", org.sightline.matching.Vpdq.parse(video.get().vpdq()).stream()
+                    .map(org.sightline.hashing.VpdqFrame::text).toList());
+            signals.put("video_md5", video.get().videoMd5());
+        }
+        doc.put("signals", signals);
         List<Map<String, Object>> matches = new ArrayList<>();
         for (MatchRecord r : scans.media().matches(m.id())) {
             Map<String, Object> match = new LinkedHashMap<>();
@@ -305,6 +317,18 @@ public final class IngestRoutes {
             match.put("labels", r.labels().isEmpty() ? List.of() : List.of(r.labels().split(",")));
             match.put("observed", r.observed());
             match.put("vetoed", r.vetoed());
+            if (!r.videoEvidence().isEmpty()) {
+                // the match API's shape ("video": {...}), and the sentence the case page shows
+                Map<String, Object> evidence = new LinkedHashMap<>();
+                if (r.bankedPercent() != null || r.uploadPercent() != null) {
+                    evidence.put("banked_percent", r.bankedPercent());
+                    evidence.put("upload_percent", r.uploadPercent());
+                }
+                if (r.uploadAt() != null) evidence.put("upload_at", r.uploadAt());
+                if (r.bankedAt() != null) evidence.put("banked_at", r.bankedAt());
+                match.put("video", evidence);
+                match.put("video_evidence", r.videoEvidence());
+            }
             matches.add(match);
         }
         doc.put("matches", matches);

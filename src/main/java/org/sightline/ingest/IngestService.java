@@ -147,6 +147,7 @@ public final class IngestService {
                 h.attach(ClassificationDao.class).setSensitive(mediaId, ref.sensitive());
                 PostContext post = event.posts().get(ref.statusId());
                 if (post != null) posts.put(mediaId, instance.id(), ref.statusId(), post.withDomainDefault(host), now);
+                if (ref.fullVideo()) media.fetchAsVideo(mediaId);
                 queued++;
             }
             events.insert(instance.id(), event.type().wireName(), dedupeKey, queued, now);

@@ -17,8 +17,9 @@ public interface MatchDao {
     void deleteFor(@Bind("mediaId") long mediaId);
 
     @SqlBatch("INSERT INTO media_matches (media_id, bank_id, bank_name, entry_id, signal_type, distance, variant,"
-            + " labels, observed, vetoed) VALUES (:mediaId, :bankId, :bankName, :entryId, :signalType, :distance,"
-            + " :variant, :labels, :observed, :vetoed)")
+            + " labels, observed, vetoed, banked_percent, upload_percent, upload_at, banked_at) VALUES (:mediaId,"
+            + " :bankId, :bankName, :entryId, :signalType, :distance, :variant, :labels, :observed, :vetoed,"
+            + " :bankedPercent, :uploadPercent, :uploadAt, :bankedAt)")
     void insertAll(@BindMethods List<MatchRecord> matches);
 
     @SqlQuery("SELECT * FROM media_matches WHERE media_id = :mediaId ORDER BY distance, id")
@@ -33,4 +34,10 @@ public interface MatchDao {
                        @Bind("entryId") long entryId, @Bind("signalType") String signalType,
                        @Bind("distance") int distance, @Bind("variant") String variant, @Bind("labels") String labels,
                        @Bind("observed") boolean observed, @Bind("at") Instant at);
+
+    @SqlUpdate("UPDATE media_matches SET banked_percent = :bankedPercent, upload_percent = :uploadPercent,"
+            + " upload_at = :uploadAt, banked_at = :bankedAt WHERE media_id = :mediaId AND entry_id = :entryId")
+    void setVideo(@Bind("mediaId") long mediaId, @Bind("entryId") long entryId,
+                  @Bind("bankedPercent") Double bankedPercent, @Bind("uploadPercent") Double uploadPercent,
+                  @Bind("uploadAt") Double uploadAt, @Bind("bankedAt") Double bankedAt);
 }

@@ -35,6 +35,26 @@ public final class MediaCatalog {
         return jdbi.withExtension(MediaDao.class, dao -> dao.findByStatus(instanceId, statusId));
     }
 
+    /** A scanned video's own signals (vPDQ text, video_md5, length), empty for an image. */
+    public Optional<MediaDao.VideoRow> video(long mediaId) {
+        return jdbi.withExtension(MediaDao.class, dao -> dao.videoRow(mediaId));
+    }
+
+    /** The times (s) of a video's contact-sheet frames, in order; frame i's blobs are "sheet-p-i" and "sheet-r-i". */
+    public List<Double> contactSheet(long mediaId) {
+        String times = jdbi.withExtension(MediaDao.class, dao -> dao.contactSheetTimes(mediaId)).orElse(null);
+        if (times == null || times.isBlank()) return List.of();
+        List<Double> out = new java.util.ArrayList<>();
+        for (String t : times.split(",")) out.add(Double.parseDouble(t));
+        return out;
+    }
+
+    /** One contact-sheet frame's blurred greyscale preview, or with {@code reveal} its colour copy. */
+    public Optional<byte[]> sheetFrame(long mediaId, int index, boolean reveal) {
+        return jdbi.withExtension(MediaDao.class, dao -> dao.blob(mediaId,
+                reveal ? MediaDao.sheetReveal(index) : MediaDao.sheetPreview(index)));
+    }
+
     public List<MatchRecord> matches(long mediaId) {
         return jdbi.withExtension(MatchDao.class, dao -> dao.forMedia(mediaId));
     }

@@ -133,6 +133,7 @@ public interface MediaDao {
         deleteBlob(id, PENDING);
         deleteBlob(id, PREVIEW);
         deleteBlob(id, REVEAL);
+        deleteSheet(id);
         deleteSignals(id);
         deleteVerdict(id);
         if (hashes != null) insertSignals(id, hashes);
@@ -152,6 +153,45 @@ public interface MediaDao {
             + " phash, dhash, md5, sha256) VALUES (:id, :format, :width, :height, :byteSize, :pdq, :pdqQuality,"
             + " :pdqDihedral, :phash, :dhash, :md5, :sha256)")
     void insertSignals(@Bind("id") long id, @BindMethods MediaRecord.Hashes hashes);
+
+    /** The blob kinds of a contact sheet's frame {@code i}: its blurred greyscale preview and its colour reveal. */
+    static String sheetPreview(int i) {
+        return "sheet-p-" + i;
+    }
+
+    static String sheetReveal(int i) {
+        return "sheet-r-" + i;
+    }
+
+    @SqlUpdate("DELETE FROM media_blobs WHERE media_id = :id AND kind LIKE 'sheet-%'")
+    void deleteSheet(@Bind("id") long id);
+
+    @SqlUpdate("UPDATE media_signals SET contact_sheet = :times WHERE media_id = :id")
+    void contactSheet(@Bind("id") long id, @Bind("times") String times);
+
+    @SqlQuery("SELECT contact_sheet FROM media_signals WHERE media_id = :id")
+    Optional<String> contactSheetTimes(@Bind("id") long id);
+
+    /** A video's own signals, beside the row {@link #insertSignals} wrote. */
+    @SqlUpdate("UPDATE media_signals SET vpdq = :vpdq, video_md5 = :videoMd5, duration_s = :durationS"
+            + " WHERE media_id = :id")
+    void videoSignals(@Bind("id") long id, @Bind("vpdq") String vpdq, @Bind("videoMd5") String videoMd5,
+                      @Bind("durationS") Double durationS);
+
+    /** A scanned video's signals as stored: vPDQ (HMA's JSON array text), video_md5, length in seconds. */
+    record VideoRow(String vpdq, String videoMd5, Double durationS) {
+    }
+
+    @SqlQuery("SELECT vpdq, video_md5, duration_s FROM media_signals WHERE media_id = :id AND vpdq IS NOT NULL")
+    @RegisterConstructorMapper(VideoRow.class)
+    Optional<VideoRow> videoRow(@Bind("id") long id);
+
+    /** Fetch this item under the video byte cap: a source said it is a video (its full file, not a preview). */
+    @SqlUpdate("UPDATE media SET fetch_video = TRUE WHERE id = :id")
+    void fetchAsVideo(@Bind("id") long id);
+
+    @SqlQuery("SELECT fetch_video FROM media WHERE id = :id")
+    boolean fetchesVideo(@Bind("id") long id);
 
     @SqlUpdate("DELETE FROM media_verdicts WHERE media_id = :id")
     void deleteVerdict(@Bind("id") long id);

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * Ingest's door for deleting what it keeps of media for moderators only (the blurred preview, the colour copy
- * shown on a reveal, and the post's context: its text, content warning, author), for the retention job of a later
- * stage. The signals (hashes) stay: retroactive matching needs them.
+ * shown on a reveal, a video's contact-sheet frames, and the post's context: its text, content warning, author),
+ * for the retention job of a later stage. The signals (hashes) stay: retroactive matching needs them.
  */
 public final class MediaDerivatives {
 
@@ -20,11 +20,16 @@ public final class MediaDerivatives {
     public int delete(Handle transaction, List<Long> mediaIds) {
         if (mediaIds.isEmpty()) return 0;
         transaction.attach(PostDao.class).deleteAll(mediaIds);
-        return transaction.attach(Dao.class).delete(mediaIds, List.of(MediaDao.PREVIEW, MediaDao.REVEAL));
+        Dao dao = transaction.attach(Dao.class);
+        // a video's contact-sheet frames are pictures too
+        return dao.delete(mediaIds, List.of(MediaDao.PREVIEW, MediaDao.REVEAL)) + dao.deleteSheets(mediaIds);
     }
 
     interface Dao {
         @SqlUpdate("DELETE FROM media_blobs WHERE media_id IN (<ids>) AND kind IN (<kinds>)")
         int delete(@BindList("ids") List<Long> mediaIds, @BindList("kinds") List<String> kinds);
+
+        @SqlUpdate("DELETE FROM media_blobs WHERE media_id IN (<ids>) AND kind LIKE 'sheet-%'")
+        int deleteSheets(@BindList("ids") List<Long> mediaIds);
     }
 }

@@ -16,6 +16,8 @@ import org.sightline.hashing.MediaHasher;
 import org.sightline.hashing.PdqHash;
 import org.sightline.hashing.PerceptualHashes;
 import org.sightline.hashing.Signals;
+import org.sightline.hashing.VideoHasher;
+import org.sightline.hashing.VideoSignals;
 import org.sightline.fetch.FetchResult;
 import org.sightline.fetch.MediaFetcher;
 import org.sightline.ingest.preview.Derivatives;
@@ -23,6 +25,7 @@ import org.sightline.store.Columns;
 import org.sightline.ingest.preview.PreviewRenderer;
 import org.sightline.matching.Matcher;
 import org.sightline.matching.SignalType;
+import org.sightline.matching.Vpdq;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +51,7 @@ public final class MediaProcessor {
     private final Jdbi jdbi;
     private final MediaFetcher fetcher;
     private final MediaHasher hasher;
+    private final VideoHasher videos;
     private final PreviewRenderer previews;
     private final BankService banks;
     private final Scanners scanners;
@@ -61,8 +65,8 @@ public final class MediaProcessor {
     private final ObjectMapper json = new ObjectMapper();
     private final FloodGate flood;
 
-    public MediaProcessor(Jdbi jdbi, MediaFetcher fetcher, MediaHasher hasher, PreviewRenderer previews,
-                          BankService banks, InstanceService instances, Scanners scanners, LocalClassification local,
+    public MediaProcessor(Jdbi jdbi, MediaFetcher fetcher, MediaHasher hasher, VideoHasher videos,
+                          PreviewRenderer previews, BankService banks, InstanceService instances, Scanners scanners, LocalClassification local,
                           Decider decider, CaseQueue cases, IngestMetrics metrics, Clock clock, int maxAttempts,
                           FloodGate flood) {
         this.local = local;
@@ -74,6 +78,7 @@ public final class MediaProcessor {
         this.jdbi = jdbi;
         this.fetcher = fetcher;
         this.hasher = hasher;
+        this.videos = videos;
         this.previews = previews;
         this.banks = banks;
         this.metrics = metrics;
@@ -81,29 +86,49 @@ public final class MediaProcessor {
         this.maxAttempts = maxAttempts;
     }
 
-    /** A scan of bytes in hand: the signals and derivatives, or the outcome and reason it failed with. */
+    /**
+     * A scan of bytes in hand: the signals and derivatives, or the outcome and reason it failed with. A scanned
+     * video has {@code video} and no image {@code signals}; its {@code derivatives} are its first sheet frame's.
+     */
     public record Scan(ScanOutcome outcome, String reason, long byteSize, Signals signals, Derivatives derivatives,
-                       FileMetadata metadata, Classification classification, Classification.Result local) {
+                       FileMetadata metadata, Classification classification, Classification.Result local,
+                       VideoScan video) {
 
         public Scan(ScanOutcome outcome, String reason, long byteSize, Signals signals, Derivatives derivatives) {
-            this(outcome, reason, byteSize, signals, derivatives, FileMetadata.NONE, null, null);
+            this(outcome, reason, byteSize, signals, derivatives, FileMetadata.NONE, null, null, null);
         }
 
         Scan withMetadata(FileMetadata m) {
-            return new Scan(outcome, reason, byteSize, signals, derivatives, m, classification, local);
+            return new Scan(outcome, reason, byteSize, signals, derivatives, m, classification, local, video);
         }
 
         Scan withLocal(Classification.Result r) {
-            return new Scan(outcome, reason, byteSize, signals, derivatives, metadata, classification, r);
+            return new Scan(outcome, reason, byteSize, signals, derivatives, metadata, classification, r, video);
         }
 
         Scan classified(Classification c) {
-            return new Scan(outcome, reason, byteSize, signals, derivatives, metadata, c, local);
+            return new Scan(outcome, reason, byteSize, signals, derivatives, metadata, c, local, video);
         }
 
         public boolean scanned() {
             return outcome == ScanOutcome.SCANNED;
         }
+
+        /** The media type a scanner plugin is told. */
+        String mediaType() {
+            return video != null ? video.signals().format().mediaType() : signals.format().mediaType();
+        }
+    }
+
+    /** A scanned video: its signals and its contact sheet (up to 9 frames spread over it, with their derivatives). */
+    public record VideoScan(VideoSignals signals, List<SheetFrame> sheet) {
+        public VideoScan {
+            sheet = List.copyOf(sheet);
+        }
+    }
+
+    /** One frame of a contact sheet: its time in seconds and its blurred greyscale and colour derivatives. */
+    public record SheetFrame(double timestamp, Derivatives derivatives) {
     }
 
     /** Decodes, hashes and renders the previews of media not from an instance (the local classifier as set). */
@@ -116,6 +141,7 @@ public final class MediaProcessor {
      * under the decoder's bound on images held at once.
      */
     public Scan scan(byte[] bytes, Instance instance) {
+        if (VideoHasher.isVideo(bytes)) return scanVideo(bytes, instance);
         boolean classifyLocally = local.runsFor(instance == null ? null : instance.name());
         long start = System.nanoTime();
         Scan decoded;
@@ -129,7 +155,7 @@ public final class MediaProcessor {
                     if (classifyLocally) input[0] = local.input(shrunk);
                 });
                 return new Scan(ScanOutcome.SCANNED, null, bytes.length, signals, derivatives, FileMetadata.NONE,
-                        null, null);
+                        null, null, null);
             });
             // read only from a file that decoded within the pixel and byte caps, outside the decoder's bound
             decoded = decoded.withMetadata(FileMetadata.read(bytes));
@@ -148,6 +174,54 @@ public final class MediaProcessor {
     }
 
     /**
+     * A video or animation: vPDQ through the video decoder (its permits, caps and time budget), a contact sheet
+     * kept while decoding, and the local classifier on the sheet's frames, keeping each class's highest score.
+     */
+    private Scan scanVideo(byte[] bytes, Instance instance) {
+        boolean classifyLocally = local.runsFor(instance == null ? null : instance.name());
+        long start = System.nanoTime();
+        ContactSheet sheet = new ContactSheet(previews::shrinkFrame);
+        VideoSignals signals;
+        try {
+            signals = videos.hash(bytes, frame -> sheet.offer(frame.timestamp(), frame.image()));
+        } catch (MediaException e) {
+            return new Scan(ScanOutcome.of(e.reason()), e.getMessage(), bytes.length, null, null);
+        } finally {
+            metrics.decodeHash().record(Duration.ofNanos(System.nanoTime() - start));
+        }
+        List<ContactSheet.Frame> frames = sheet.frames();
+        if (frames.isEmpty()) {
+            return new Scan(ScanOutcome.DECODE_FAILED, "no frame of the " + signals.format().label()
+                    + " could be decoded", bytes.length, null, null);
+        }
+        List<SheetFrame> rendered = new ArrayList<>(frames.size());
+        for (ContactSheet.Frame f : frames) rendered.add(new SheetFrame(f.timestamp(), previews.renderShrunk(f.image())));
+        Scan scanned = new Scan(ScanOutcome.SCANNED, null, bytes.length, null, rendered.get(0).derivatives(),
+                FileMetadata.NONE, null, null, new VideoScan(signals, rendered));
+        if (!classifyLocally) return scanned;
+        long t0 = System.nanoTime();
+        Classification.Result result = null;
+        Map<String, Double> highest = new LinkedHashMap<>();
+        for (ContactSheet.Frame f : frames) {
+            Classification.Result r = local.classify(local.input(f.image()));
+            if (r.error() != null) {
+                result = r; // one frame that could not be classified sends the video to review, as an image
+                break;
+            }
+            r.scores().forEach((label, score) -> highest.merge(label, score, Math::max));
+            result = new Classification.Result(r.classifier(), r.model(), r.version(), highest, null);
+        }
+        if (result != null && result.error() == null) {
+            result = new Classification.Result(result.classifier(), result.model(), result.version(),
+                    Map.copyOf(highest), null);
+        }
+        metrics.classify().record(Duration.ofNanos(System.nanoTime() - t0));
+        metrics.classified(LocalClassification.NAME,
+                result.error() != null ? "failed" : LocalClassification.top(result.scores()));
+        return scanned.withLocal(result);
+    }
+
+    /**
      * Runs the enabled scanner plugins on a scanned image. A scanner that fails or times out is counted and
      * recorded as a failure, which sends the media to review.
      */
@@ -163,7 +237,7 @@ public final class MediaProcessor {
         }
         for (Scanners.Configured scanner : scanners.forInstanceKind(kind)) {
             try {
-                Map<String, Double> scores = scanner.scan().scan(bytes, scan.signals().format().mediaType(), url);
+                Map<String, Double> scores = scanner.scan().scan(bytes, scan.mediaType(), url);
                 scores.forEach((label, score) -> {
                     if (score >= scanner.threshold()) flagged.merge(label, score, Math::max);
                 });
@@ -185,7 +259,7 @@ public final class MediaProcessor {
         if (!scan.scanned()) return new BankService.MatchOutcome(List.of(), List.of(), List.of());
         long start = System.nanoTime();
         try {
-            return banks.match(probes(scan.signals()));
+            return banks.match(scan.video() != null ? probes(scan.video().signals()) : probes(scan.signals()));
         } finally {
             metrics.match().record(Duration.ofNanos(System.nanoTime() - start));
         }
@@ -198,6 +272,17 @@ public final class MediaProcessor {
                 new Matcher.Probe(SignalType.DHASH, PerceptualHashes.hex(s.dhash()), null, null),
                 new Matcher.Probe(SignalType.MD5, s.md5(), null, null),
                 new Matcher.Probe(SignalType.SHA256, s.sha256(), null, null));
+    }
+
+    /** A video's probes: its frames (against banked videos and, frame by frame, image entries) and its digests. */
+    static List<Matcher.Probe> probes(VideoSignals v) {
+        List<Matcher.Probe> probes = new ArrayList<>();
+        if (!v.vpdq().isEmpty()) probes.add(new Matcher.Probe(SignalType.VPDQ, Vpdq.canonical(v.vpdq()), null, null));
+        probes.add(new Matcher.Probe(SignalType.VIDEO_MD5, v.videoMd5(), null, null));
+        // the same file banked as an image (an animated GIF) is known by its MD5 too
+        probes.add(new Matcher.Probe(SignalType.MD5, v.videoMd5(), null, null));
+        probes.add(new Matcher.Probe(SignalType.SHA256, v.sha256(), null, null));
+        return probes;
     }
 
     /**
@@ -219,9 +304,18 @@ public final class MediaProcessor {
             scan = new Scan(ScanOutcome.FETCH_FAILED, "no bytes and no URL to fetch", 0, null, null);
         } else {
             long start = System.nanoTime();
-            FetchResult fetched = fetcher.fetch(URI.create(media.source().fetchUrl()));
+            // a video or gifv attachment is fetched in full, under the video byte cap
+            boolean video = jdbi.withExtension(MediaDao.class, d -> d.fetchesVideo(mediaId));
+            URI uri = URI.create(media.source().fetchUrl());
+            FetchResult fetched = video ? fetcher.fetchVideo(uri, videos.decoder().limits().maxBytes())
+                    : fetcher.fetch(uri);
             metrics.fetch().record(Duration.ofNanos(System.nanoTime() - start));
-            if (fetched.isOk()) {
+            if (fetched.isOk() && video && !VideoHasher.isVideo(fetched.bytes())
+                    && fetched.bytes().length > fetcher.settings().maxBytes()) {
+                // announced as a video but not one: the image cap holds
+                scan = new Scan(ScanOutcome.TOO_LARGE, fetched.bytes().length + " bytes is over the image limit of "
+                        + fetcher.settings().maxBytes() + " bytes", fetched.bytes().length, null, null);
+            } else if (fetched.isOk()) {
                 scan = classify(scan(fetched.bytes(), instance), fetched.bytes(), media.source().fetchUrl(), instance);
             } else if (fetched.retryable() && media.work().attempts() < maxAttempts) {
                 Instant next = clock.instant().plus(backoff(media.work().attempts()));
@@ -350,15 +444,22 @@ public final class MediaProcessor {
     }
 
     private static MatchRecord row(long mediaId, BankService.BankMatch m, boolean vetoed) {
+        Matcher.VideoEvidence v = m.match().video();
         return new MatchRecord(0, mediaId, m.bank().id(), m.bank().name(), m.match().entryId(),
                 m.match().signalType().wireName(), m.match().distance(), m.match().variant(),
-                String.join(",", m.labels()), m.match().observe(), vetoed);
+                String.join(",", m.labels()), m.match().observe(), vetoed,
+                v == null ? null : v.bankedPercent(), v == null ? null : v.uploadPercent(),
+                v == null ? null : v.uploadAt(), v == null ? null : v.bankedAt());
     }
 
     /** Records the scan's hashes, verdict (with its risk) and previews (an unscanned item keeps only its size, if known). */
     private static void finish(MediaDao dao, long id, Scan scan, Decision decision, int riskScore, String riskReasons,
                                Instant now) {
         Signals s = scan.signals();
+        if (scan.video() != null) {
+            finishVideo(dao, id, scan, decision, riskScore, riskReasons, now);
+            return;
+        }
         if (s == null) {
             MediaRecord.Hashes size = scan.byteSize() > 0 ? new MediaRecord.Hashes(null, null, null, scan.byteSize(),
                     null, null, null, null, null, null, null) : null;
@@ -373,5 +474,30 @@ public final class MediaProcessor {
         Derivatives d = scan.derivatives();
         dao.finish(id, hashes, new MediaRecord.Verdict(scan.outcome(), null, decision.decision(), decision.priority(),
                 now), riskScore, riskReasons, d.preview().bytes(), d.reveal().bytes());
+    }
+
+    /** Longest vPDQ text stored with the media (the column's size); a longer one is matched but not kept. */
+    private static final int MAX_STORED_VPDQ = 100_000;
+
+    private static void finishVideo(MediaDao dao, long id, Scan scan, Decision decision, int riskScore,
+                                    String riskReasons, Instant now) {
+        VideoSignals v = scan.video().signals();
+        MediaRecord.Hashes hashes = new MediaRecord.Hashes(v.format().label(), v.width(), v.height(), scan.byteSize(),
+                null, null, null, null, null, v.videoMd5(), v.sha256());
+        Derivatives d = scan.derivatives();
+        dao.finish(id, hashes, new MediaRecord.Verdict(scan.outcome(), null, decision.decision(), decision.priority(),
+                now), riskScore, riskReasons, d.preview().bytes(), d.reveal().bytes());
+        String vpdq = Vpdq.canonical(v.vpdq());
+        dao.videoSignals(id, vpdq.length() <= MAX_STORED_VPDQ ? vpdq : null, v.videoMd5(),
+                Math.round(v.durationSeconds() * 1000) / 1000.0);
+        List<SheetFrame> sheet = scan.video().sheet();
+        StringBuilder times = new StringBuilder();
+        for (int i = 0; i < sheet.size(); i++) {
+            dao.insertBlob(id, MediaDao.sheetPreview(i), sheet.get(i).derivatives().preview().bytes());
+            dao.insertBlob(id, MediaDao.sheetReveal(i), sheet.get(i).derivatives().reveal().bytes());
+            if (i > 0) times.append(',');
+            times.append(Math.round(sheet.get(i).timestamp() * 1000) / 1000.0);
+        }
+        dao.contactSheet(id, times.toString());
     }
 }

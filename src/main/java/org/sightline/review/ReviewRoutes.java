@@ -81,6 +81,8 @@ public final class ReviewRoutes {
         routes.get("/media/{id}/preview", r::preview, Access.panel(Role.VIEWER));
         routes.get("/api/v1/accounts/{instance}/{account}/history", r::accountHistory, Access.token(Scope.ADMIN));
         routes.post("/media/{id}/reveal", r::reveal, Access.panel(Role.MODERATOR));
+        routes.get("/media/{id}/sheet/{frame}/preview", r::sheetPreview, Access.panel(Role.VIEWER));
+        routes.post("/media/{id}/sheet/{frame}/reveal", r::sheetReveal, Access.panel(Role.MODERATOR));
     }
 
     private ReviewService.Filter filter(Context ctx) {
@@ -187,6 +189,10 @@ public final class ReviewRoutes {
         m.put("remoteAuthor", ReviewService.remoteDomain(c).orElse(null));
         putNotice(ctx, m);
         m.put("statements", statements.forMedia(c.mediaId()));
+        m.put("sheet", ContactSheetView.of(media, c.mediaId(), matches, banks::entry));
+        media.video(c.mediaId()).ifPresent(v -> m.put("videoFacts", org.sightline.matching.Vpdq.parse(v.vpdq()).size()
+                + " vPDQ frames" + (v.durationS() == null ? "" : " over " + MatchRecord.time(v.durationS()))
+                + " · video_md5 " + v.videoMd5()));
         Page.render(ctx, "case.peb", m);
     }
 
@@ -280,6 +286,40 @@ public final class ReviewRoutes {
         String caseRef = jdbi.onDemand(CaseDao.class).forMedia(id).map(c -> "case=" + c.id()).orElse("");
         audit.append(s.user().name(), "reveal", "media:" + id, caseRef);
         ctx.header("Cache-Control", "no-store").contentType("image/jpeg").result(bytes);
+    }
+
+    /** One frame of a video's contact sheet, blurred and greyscale like an image preview. */
+    private void sheetPreview(Context ctx) {
+        long id = id(ctx);
+        requireCase(id);
+        byte[] bytes = media.sheetFrame(id, frame(ctx), false).orElse(null);
+        if (bytes == null) {
+            ctx.status(404).contentType("text/plain; charset=utf-8").result("no such frame of this media");
+            return;
+        }
+        ctx.header("Cache-Control", "private, max-age=300").contentType("image/jpeg").result(bytes);
+    }
+
+    /** One contact-sheet frame in colour, logged first like {@link #reveal}. */
+    private void sheetReveal(Context ctx) {
+        PanelSession s = Access.requireSession(ctx);
+        long id = id(ctx);
+        requireCase(id);
+        int frame = frame(ctx);
+        byte[] bytes = media.sheetFrame(id, frame, true).orElse(null);
+        if (bytes == null) {
+            ctx.status(404).contentType("text/plain; charset=utf-8").result("no such frame of this media");
+            return;
+        }
+        String caseRef = jdbi.onDemand(CaseDao.class).forMedia(id).map(c -> "case=" + c.id() + " ").orElse("");
+        audit.append(s.user().name(), "reveal", "media:" + id, caseRef + "frame=" + frame);
+        ctx.header("Cache-Control", "no-store").contentType("image/jpeg").result(bytes);
+    }
+
+    private static int frame(Context ctx) {
+        String f = ctx.pathParam("frame");
+        if (!f.matches("\\d{1,2}")) throw Refusal.notFound("no such frame");
+        return Integer.parseInt(f);
     }
 
     private static long id(Context ctx) {

@@ -37,6 +37,7 @@ public final class ReviewService implements AutoCloseable {
             "account_sensitive", "account_silence", "account_suspend");
 
     private final Jdbi jdbi;
+    private final org.sightline.ingest.MediaCatalog media;
     private final BankService banks;
     private final AuditLog audit;
     private final ActionQueue actionQueue;
@@ -67,6 +68,7 @@ public final class ReviewService implements AutoCloseable {
         this.undoWindow = undoWindow;
         this.undo = undo;
         this.jdbi = jdbi;
+        this.media = new org.sightline.ingest.MediaCatalog(jdbi);
         this.actionQueue = actionQueue;
         this.shares = shares;
         this.banks = banks;
@@ -287,7 +289,9 @@ public final class ReviewService implements AutoCloseable {
             throw Refusal.invalid(allow ? "bank '" + b.name() + "' is not an allow-bank"
                     : "bank '" + b.name() + "' is an allow-bank");
         }
-        if (c.evidence().pdq() == null) throw Refusal.invalid("this media has no PDQ hash to add to a bank");
+        if (bankEntries(c, List.of(), null).isEmpty()) {
+            throw Refusal.invalid("this media has no PDQ or vPDQ hash to add to a bank");
+        }
         return b;
     }
 
@@ -362,8 +366,7 @@ public final class ReviewService implements AutoCloseable {
                            boolean release) {
         ReviewCase c = find(caseId).orElseThrow();
         HoldDao.Hold hold = jdbi.withExtension(HoldDao.class, d -> d.find(holdId)).orElseThrow();
-        banks.applyAtomically(bank, List.of(new BankService.NewEntry("pdq", c.evidence().pdq(), entryLabels, note,
-                null, null)), List.of(), by, (h, added) -> {
+        banks.applyAtomically(bank, bankEntries(c, entryLabels, note), List.of(), by, (h, added) -> {
             if (release) releaseIn(h, hold, c);
             // an overturned decision retracts what it added (#16)
             CaseDao cases = h.attach(CaseDao.class);
@@ -373,6 +376,16 @@ public final class ReviewService implements AutoCloseable {
                 for (org.sightline.banks.BankEntry e : added) dao.addReference(e.id(), c.mediaId());
             }
         });
+    }
+
+    /** What of the case's media goes into a bank: its PDQ hash, or a video's vPDQ frames and video_md5. */
+    private List<BankService.NewEntry> bankEntries(ReviewCase c, List<String> labels, String note) {
+        if (c.evidence().pdq() != null) {
+            return List.of(new BankService.NewEntry("pdq", c.evidence().pdq(), labels, note, null, null));
+        }
+        return media.video(c.mediaId()).map(v -> List.of(
+                new BankService.NewEntry("vpdq", v.vpdq(), labels, note, null, null),
+                new BankService.NewEntry("video_md5", v.videoMd5(), labels, note, null, null))).orElse(List.of());
     }
 
     /** Ends a hold as released and makes its share proposal; a hold undone or released meanwhile rolls back. */

@@ -64,6 +64,7 @@ final class StatusIntake {
             // marked by its author (sensitive flag or content warning), as a webhook's media are
             h.attach(ClassificationDao.class).setSensitive(mediaId, ref.sensitive());
             posts.put(mediaId, instance.id(), ref.statusId(), context, now);
+            if (ref.fullVideo()) media.fetchAsVideo(mediaId);
             known.add(ref.statusId() + "/" + ref.attachmentId());
             queued++;
         }

@@ -170,12 +170,19 @@ public final class MastodonWebhookParser {
                         ? "unknown" : text(attachment, "type").toLowerCase(Locale.ROOT);
                 String chosen;
                 String missing;
+                boolean fullVideo = false;
                 if (type.equals("image")) {
                     // url is the instance's copy; remote_url is the origin's, when the copy is not there yet
                     chosen = firstNonBlank(text(attachment, "url"), text(attachment, "remote_url"));
                     missing = "image without a url";
+                } else if (type.equals("video") || type.equals("gifv")) {
+                    // the whole file, hashed frame by frame (vPDQ); its still preview only when no file is named
+                    chosen = firstNonBlank(text(attachment, "url"), text(attachment, "remote_url"));
+                    fullVideo = chosen != null;
+                    if (chosen == null) chosen = text(attachment, "preview_url");
+                    missing = type + " without a url or preview_url";
                 } else {
-                    // gifv, video, audio artwork, unknown: the still preview is what can be hashed
+                    // audio artwork, unknown: the still preview is what can be hashed
                     chosen = text(attachment, "preview_url");
                     missing = type + " without a preview_url";
                 }
@@ -189,7 +196,7 @@ public final class MastodonWebhookParser {
                     continue;
                 }
                 media.add(new MediaRef(attachmentId, type, uri, statusId, statusUrl, accountId, acct, sensitive,
-                        boostId));
+                        boostId, fullVideo));
             }
         }
         JsonNode reblog = status.get("reblog");

@@ -42,7 +42,7 @@ import java.util.UUID;
 /**
  * Misskey has no instance-wide webhook for new media, so Sightline asks: every {@code interval} it lists the
  * files uploaded since the last poll ({@code POST /api/admin/drive/files}, a moderator's token with
- * {@code read:admin:drive}) and queues each image, and each video by its thumbnail, like a webhook's attachment
+ * {@code read:admin:drive}) and queues each image and video (a video as a whole file), like a webhook's attachment
  * (drive file id as the attachment, uploader as the account). The first poll only notes where "now" is. Each page's media and the new cursor
  * commit together, so a crash re-reads at most one page and duplicates are recognised by their source key; a
  * lease, renewed with every page, lets one poll at a time work on an instance.
@@ -277,7 +277,7 @@ public final class MisskeyPoller implements Polls, AutoCloseable {
             for (JsonNode f : files) {
                 String id = f.path("id").asText("");
                 String url = scannable(f);
-                if (url == null) continue; // audio, documents, a video Misskey made no thumbnail of
+                if (url == null) continue; // audio, documents
                 String userId = f.path("userId").asText(null);
                 // what does not fit Misskey's own shapes (or the columns) is skipped, never a reason to stop
                 if (!MISSKEY_ID.matcher(id).matches() || userId != null && !MISSKEY_ID.matcher(userId).matches()
@@ -300,6 +300,7 @@ public final class MisskeyPoller implements Polls, AutoCloseable {
                 h.attach(PostDao.class).put(mediaId, instance.id(), null, new PostContext(null, null,
                         f.path("isSensitive").asBoolean(false), null, null, acct,
                         user.hasNonNull("host") ? user.get("host").asText() : PostContext.hostOf(instance.baseUrl())), now);
+                if (fetchedAsVideo(f)) media.fetchAsVideo(mediaId);
                 added++;
             }
             advance(h.attach(Dao.class), instance, lease, cursor, added);
@@ -307,15 +308,17 @@ public final class MisskeyPoller implements Polls, AutoCloseable {
         });
     }
 
-    /**
-     * What to scan of a drive file: an image itself, a video's thumbnail (as Mastodon videos are scanned by
-     * their preview), nothing for other files.
-     */
+    /** What to scan of a drive file: an image or a video itself (a video frame by frame), nothing for other files. */
     private static String scannable(JsonNode file) {
         String type = file.path("type").asText("");
-        if (type.startsWith("image/")) return file.path("url").asText("");
-        if (type.startsWith("video/") && file.hasNonNull("thumbnailUrl")) return file.get("thumbnailUrl").asText();
+        if (type.startsWith("image/") || type.startsWith("video/")) return file.path("url").asText("");
         return null;
+    }
+
+    /** Videos and the image types that animate (GIF, APNG) are fetched under the video byte cap. */
+    private static boolean fetchedAsVideo(JsonNode file) {
+        String type = file.path("type").asText("");
+        return type.startsWith("video/") || type.equals("image/gif") || type.equals("image/apng");
     }
 
     /** One page of drive files, oldest first. */

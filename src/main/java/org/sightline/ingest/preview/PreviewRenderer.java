@@ -64,6 +64,16 @@ public final class PreviewRenderer {
         return new Derivatives(encode(blurredGrey(reveal)), encode(reveal));
     }
 
+    /** A copy of one video frame at the reveal size, kept for a contact sheet (the decoder reuses the frame). */
+    public BufferedImage shrinkFrame(BufferedImage frame) {
+        return shrink(frame, settings.revealMaxSide());
+    }
+
+    /** Both derivatives of a frame already shrunk by {@link #shrinkFrame}. */
+    public Derivatives renderShrunk(BufferedImage shrunk) {
+        return new Derivatives(encode(blurredGrey(shrunk)), encode(shrunk));
+    }
+
     public Derivative preview(DecodedImage image) {
         int side = Math.max(settings.previewMaxSide(), settings.blurGridSide());
         return encode(blurredGrey(shrink(image.image(), side)));

@@ -10,6 +10,7 @@ import org.sightline.TestServer;
 import org.sightline.access.Scope;
 import org.sightline.banks.BankService;
 import org.sightline.config.Config;
+import org.sightline.hashing.TestClips;
 import org.sightline.ingest.MediaServer;
 import org.sightline.ingest.Webhooks;
 import org.sightline.instances.InstanceService;
@@ -81,6 +82,28 @@ class TimelineFollowTest {
                 List.of("spam"), null, null, null));
         server.deps.banks().addEntries("known-bad", List.of(new BankService.NewEntry("pdq", BRIDGE_PDQ,
                 List.of("spam"), null, null, null)), "test");
+    }
+
+    @Test
+    void a_video_on_the_stream_is_fetched_whole_and_hashed_frame_by_frame() throws Exception {
+        start(FakeTimelines.TOKEN, "remote");
+        String admin = server.token("root", Scope.ADMIN);
+        awaitFollowing(admin);
+        byte[] clip = TestClips.ffmpeg().h264(160, 120, 10, 3);
+        String copy = media.put("/cache/clip.mp4", clip);
+        ObjectNode status = mastodon.status("mallory@remote.example", "v1", copy, Instant.now());
+        ObjectNode attachment = (ObjectNode) status.get("media_attachments").get(0);
+        attachment.put("type", "video");
+        attachment.put("remote_url", (String) null);
+        // the still preview is an image: were it scanned instead, the media would be a jpeg
+        attachment.put("preview_url", media.put("/cache/clip-small.jpg",
+                Webhooks.resource("/pdq/images/misc-images/wee.jpg")));
+        mastodon.publish(status);
+
+        await("scanned", () -> count("SELECT COUNT(*) FROM media_overview WHERE state = 'done'") == 1);
+        assertThat(count("SELECT COUNT(*) FROM media m JOIN media_signals s ON s.media_id = m.id"
+                + " WHERE m.fetch_video = TRUE AND m.fetch_url LIKE '%clip.mp4' AND s.format = 'mp4'"
+                + " AND s.vpdq LIKE '[%' AND s.contact_sheet = '0.0,1.0,2.0'")).isEqualTo(1);
     }
 
     @Test

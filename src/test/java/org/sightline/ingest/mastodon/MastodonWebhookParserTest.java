@@ -108,7 +108,7 @@ class MastodonWebhookParserTest {
     }
 
     @Test
-    void fetches_the_still_preview_of_gifv_and_video_and_skips_audio_without_one() {
+    void fetches_gifv_and_video_whole_the_still_preview_of_audio_and_skips_audio_without_one() {
         ObjectNode status = tree("status-entity.docs-example.json");
         status.put("sensitive", true);
         ArrayNode media = (ArrayNode) status.get("media_attachments");
@@ -121,11 +121,16 @@ class MastodonWebhookParserTest {
         ObjectNode remoteOnly = attachment("6", "image", null, null);
         remoteOnly.put("remote_url", "https://origin.example/6.jpg");
         media.add(remoteOnly);
+        // a video whose file is not named: its still preview is what can be scanned
+        media.add(attachment("7", "video", null, "https://f.example/7.png"));
 
         MastodonEvent event = event(envelope("status.created", status));
         assertThat(event.media()).extracting(m -> m.attachmentId() + " " + m.mediaType() + " " + m.fetchUrl())
-                .containsExactly("1 gifv https://f.example/1.png", "2 video https://f.example/2.png",
-                        "4 audio https://f.example/4-cover.png", "6 image https://origin.example/6.jpg");
+                .containsExactly("1 gifv https://f.example/1.mp4", "2 video https://f.example/2.mp4",
+                        "4 audio https://f.example/4-cover.png", "6 image https://origin.example/6.jpg",
+                        "7 video https://f.example/7.png");
+        // only a whole video file is fetched under the video byte cap
+        assertThat(event.media()).extracting(MediaRef::fullVideo).containsExactly(true, true, false, false, false);
         assertThat(event.media()).allSatisfy(m -> assertThat(m.sensitive()).isTrue());
         assertThat(event.skipped()).extracting(SkippedMedia::attachmentId, SkippedMedia::reason)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("3", "audio without a preview_url"),

@@ -1,5 +1,6 @@
 package org.sightline.ingest.misskey;
 
+import org.sightline.hashing.TestClips;
 import org.sightline.instances.PollState;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
@@ -82,17 +83,19 @@ class MisskeyPollerTest {
         assertThat(server.deps.misskeyPolls().state(kitty).orElseThrow().cursorId()).isEqualTo("9k0000000a");
 
         misskey.upload("9k0000000b", "image/jpeg", bridge, "u2", "alice", null);
-        misskey.upload("9k0000000c", "video/mp4", media.url("/files/clip.mp4"), "u2", "alice", null);
+        misskey.upload("9k0000000c", "video/mp4", media.put("/files/clip.mp4",
+                TestClips.ffmpeg().h264(160, 120, 10, 3)), "u2", "alice", null);
         media.put("/files/clip.mp4.thumb.jpg", Webhooks.resource("/pdq/images/misc-images/wee.jpg"));
         misskey.upload("9k0000000e", "audio/ogg", media.url("/files/song.ogg"), "u2", "alice", null);
         misskey.upload("9k0000000d", "image/jpeg", media.put("/files/other.jpg",
                 Webhooks.resource("/pdq/images/misc-images/small.jpg")), "u3", "bob", "remote.example");
-        // the two images and the video's thumbnail; not the audio file
+        // the two images and the video (its whole file, not its thumbnail); not the audio file
         assertThat(server.deps.misskeyPolls().poll(kitty, true)).contains(3);
 
         await("all three scanned", () -> count("SELECT COUNT(*) FROM media_overview WHERE state = 'done'") == 3);
-        assertThat(count("SELECT COUNT(*) FROM media WHERE attachment_id = '9k0000000c'"
-                + " AND fetch_url LIKE '%clip.mp4.thumb.jpg'")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM media m JOIN media_signals s ON s.media_id = m.id"
+                + " WHERE m.attachment_id = '9k0000000c' AND m.fetch_url LIKE '%clip.mp4' AND m.fetch_video = TRUE"
+                + " AND s.format = 'mp4' AND s.vpdq IS NOT NULL")).isEqualTo(1);
         Map<String, Object> alice = server.deps.database().jdbi().withHandle(h -> h.createQuery(
                 "SELECT origin, attachment_id, account_id, acct, decision FROM media_overview WHERE attachment_id = '9k0000000b'")
                 .mapToMap().one());
