@@ -59,6 +59,31 @@ class NsfwModelTest {
         }
     }
 
+    /** Inference reuses pooled buffers: nothing of one image may leak into the next, nor between threads. */
+    @Test
+    void reusedAndConcurrentWorkspacesGiveTheSameScoresAsAFreshRun() throws Exception {
+        float[] bridge = ModelInput.exact(ImageIO.read(new java.io.ByteArrayInputStream(resource("/classify/bridge.png"))), 224);
+        float[] drawing = ModelInput.exact(ImageIO.read(new java.io.ByteArrayInputStream(resource("/classify/drawing.png"))), 224);
+        NsfwModel fresh = NsfwModel.load();
+        float[] first = fresh.predict(bridge);
+        float[] other = fresh.predict(drawing);
+        assertThat(fresh.predict(bridge)).containsExactly(first);
+        assertThat(other).isNotEqualTo(first);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<float[]>> results = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                float[] input = i % 2 == 0 ? bridge : drawing;
+                results.add(pool.submit(() -> fresh.predict(input)));
+            }
+            for (int i = 0; i < results.size(); i++) {
+                assertThat(results.get(i).get()).containsExactly(i % 2 == 0 ? first : other);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void scoresAreProbabilitiesThatSumToOne() {
         BufferedImage grey = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
