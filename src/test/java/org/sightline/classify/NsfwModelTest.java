@@ -117,6 +117,23 @@ class NsfwModelTest {
         assertThat(input[input.length / 2]).isCloseTo(0.5f, within(1e-4f));
     }
 
+    /** The raster is read directly for the common types and through getRGB for the rest: the same input either way. */
+    @Test
+    void areaAveragingReadsEveryImageTypeAlike() throws Exception {
+        BufferedImage photo = ImageIO.read(new java.io.ByteArrayInputStream(resource("/classify/bridge.png")));
+        float[] expected = null;
+        for (int type : new int[] {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_3BYTE_BGR,
+                BufferedImage.TYPE_INT_BGR}) {
+            BufferedImage copy = new BufferedImage(photo.getWidth() + 7, photo.getHeight() + 3, type);
+            java.awt.Graphics2D g = copy.createGraphics();
+            g.drawImage(photo, 0, 0, copy.getWidth(), copy.getHeight(), null);
+            g.dispose();
+            float[] input = ModelInput.areaAveraged(copy, 224);
+            if (expected == null) expected = input;
+            else assertThat(input).as("type " + type).containsExactly(expected);
+        }
+    }
+
     private static byte[] resource(String path) throws Exception {
         try (InputStream in = NsfwModelTest.class.getResourceAsStream(path)) {
             assertThat(in).as(path).isNotNull();
