@@ -192,7 +192,7 @@ public final class NsfwModel {
      */
     enum Layout { HWC, PLANES, PIXELS }
 
-    /** Tensors of at most this many pixels are kept as PIXELS (measured: 14 × 14 runs faster by pixel rows). */
+    /** Tensors of at most this many pixels are kept as PIXELS (measured: 14 × 14 by pixel rows is at least as fast as by planes). */
     static final int PIXELS_UP_TO = 196;
 
     static Layout layoutFor(int h, int w) {
