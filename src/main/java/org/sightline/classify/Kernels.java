@@ -1,117 +1,60 @@
 package org.sightline.classify;
 
 /**
- * The tight loops of inference over channels-last float arrays. Inner loops run over output channels with
- * unit stride so that HotSpot vectorises them.
+ * The tight loops of inference. Activations are arrays of rows — one row per channel ({@link NsfwModel.Layout#PLANES})
+ * or per pixel ({@link NsfwModel.Layout#PIXELS}) — and every hot loop reads and writes its arrays at the same
+ * index {@code i}, from 0: Java 17's C2 vectorises a loop only when all its float accesses share one offset (an
+ * access at {@code x[i + 1]} or {@code x[base + i]} beside a {@code y[i]} keeps the whole loop scalar, 5–10×
+ * slower on this model), and only when its body is small (four inputs per pass; eight is too many).
  */
 final class Kernels {
     private Kernels() {
     }
 
+    /** {@code y[i] += c0·x0[i] + c1·x1[i] + c2·x2[i] + c3·x3[i]} for from ≤ i &lt; to. */
+    static void axpy4(float[] y, float[] x0, float[] x1, float[] x2, float[] x3, float c0, float c1, float c2, float c3,
+                      int from, int to) {
+        for (int i = from; i < to; i++) y[i] += c0 * x0[i] + c1 * x1[i] + c2 * x2[i] + c3 * x3[i];
+    }
+
+    /** {@code y[i] += c·x[i]} for from ≤ i &lt; to. */
+    static void axpy1(float[] y, float[] x, float c, int from, int to) {
+        for (int i = from; i < to; i++) y[i] += c * x[i];
+    }
+
+    /** {@code y[i] += w[i]·x[i]} for i &lt; n (one tap of a depthwise convolution over channels). */
+    static void multiplyAdd(float[] y, float[] w, float[] x, int n) {
+        for (int i = 0; i < n; i++) y[i] += w[i] * x[i];
+    }
+
     /**
-     * 1 × 1 convolution (and dense layers): {@code y[p][co] = bias[co] + Σ x[p][ci] · w[ci][co]}. With a null
-     * bias, y already holds the starting values. Pixels go in tiles of eight (then four, then one) so each
-     * weight row is read once per tile; the inner loop over output channels is what HotSpot vectorises.
-     * (Measured on this model: tiles of eight beat four and one, and skipping zero inputs or Math.fma did not
-     * pay.)
+     * {@code y[i] += Σ_k c[cOff + k] · x[k][i]} for k &lt; depth and from ≤ i &lt; to: (part of) one output row of
+     * a 1 × 1 convolution or a dense layer as a weighted sum of input rows. Groups of four zero coefficients are
+     * skipped (ReLU6 leaves many zero activations when the coefficients are a pixel's channels); adding 0 · x
+     * changes nothing.
      */
-    static void pointwise(float[] x, int pixels, int cin, float[] w, int cout, float[] bias, float[] y) {
-        if (bias != null) {
-            for (int p = 0; p < pixels; p++) System.arraycopy(bias, 0, y, p * cout, cout);
+    static void combine(float[] y, float[][] x, float[] c, int cOff, int depth, int from, int to) {
+        int k = 0;
+        for (; k + 4 <= depth; k += 4) {
+            float c0 = c[cOff + k], c1 = c[cOff + k + 1], c2 = c[cOff + k + 2], c3 = c[cOff + k + 3];
+            if (c0 == 0 && c1 == 0 && c2 == 0 && c3 == 0) continue;
+            axpy4(y, x[k], x[k + 1], x[k + 2], x[k + 3], c0, c1, c2, c3, from, to);
         }
-        int p = 0;
-        for (; p + 8 <= pixels; p += 8) {
-            int x0 = p * cin;
-            int y0 = p * cout;
-            for (int ci = 0; ci < cin; ci++) {
-                float a0 = x[x0 + ci], a1 = x[x0 + cin + ci], a2 = x[x0 + 2 * cin + ci], a3 = x[x0 + 3 * cin + ci];
-                float a4 = x[x0 + 4 * cin + ci], a5 = x[x0 + 5 * cin + ci], a6 = x[x0 + 6 * cin + ci], a7 = x[x0 + 7 * cin + ci];
-                int row = ci * cout;
-                for (int co = 0; co < cout; co++) {
-                    float k = w[row + co];
-                    y[y0 + co] += a0 * k;
-                    y[y0 + cout + co] += a1 * k;
-                    y[y0 + 2 * cout + co] += a2 * k;
-                    y[y0 + 3 * cout + co] += a3 * k;
-                    y[y0 + 4 * cout + co] += a4 * k;
-                    y[y0 + 5 * cout + co] += a5 * k;
-                    y[y0 + 6 * cout + co] += a6 * k;
-                    y[y0 + 7 * cout + co] += a7 * k;
-                }
-            }
-        }
-        for (; p + 4 <= pixels; p += 4) {
-            int x0 = p * cin, x1 = x0 + cin, x2 = x1 + cin, x3 = x2 + cin;
-            int y0 = p * cout, y1 = y0 + cout, y2 = y1 + cout, y3 = y2 + cout;
-            for (int ci = 0; ci < cin; ci++) {
-                float a0 = x[x0 + ci], a1 = x[x1 + ci], a2 = x[x2 + ci], a3 = x[x3 + ci];
-                int row = ci * cout;
-                for (int co = 0; co < cout; co++) {
-                    float k = w[row + co];
-                    y[y0 + co] += a0 * k;
-                    y[y1 + co] += a1 * k;
-                    y[y2 + co] += a2 * k;
-                    y[y3 + co] += a3 * k;
-                }
-            }
-        }
-        for (; p < pixels; p++) {
-            int xb = p * cin, yb = p * cout;
-            for (int ci = 0; ci < cin; ci++) {
-                float a = x[xb + ci];
-                int row = ci * cout;
-                for (int co = 0; co < cout; co++) y[yb + co] += a * w[row + co];
-            }
+        for (; k < depth; k++) {
+            float c0 = c[cOff + k];
+            if (c0 != 0) axpy1(y, x[k], c0, from, to);
         }
     }
 
-    /** Regular convolution with explicit zero padding (this model's first layer: 3 × 3, stride 2, 3 channels). */
-    static void conv(float[] x, int h, int wd, int cin, float[] w, int kh, int kw, int stride, int padTop, int padLeft,
-                     int cout, float[] bias, float[] y, int oh, int ow) {
-        // gather each output pixel's receptive field (zero outside the image), then one 1 × 1 convolution
-        int patch = kh * kw * cin;
-        float[] patches = new float[oh * ow * patch];
-        for (int oy = 0; oy < oh; oy++) {
-            for (int ox = 0; ox < ow; ox++) {
-                int pb = (oy * ow + ox) * patch;
-                for (int ky = 0; ky < kh; ky++) {
-                    int iy = oy * stride + ky - padTop;
-                    if (iy < 0 || iy >= h) continue;
-                    for (int kx = 0; kx < kw; kx++) {
-                        int ix = ox * stride + kx - padLeft;
-                        if (ix < 0 || ix >= wd) continue;
-                        System.arraycopy(x, (iy * wd + ix) * cin, patches, pb + (ky * kw + kx) * cin, cin);
-                    }
-                }
-            }
-        }
-        pointwise(patches, oh * ow, patch, w, cout, bias, y);
+    /** {@code y[i] = a[i] + b[i]} for i &lt; n. */
+    static void add(float[] y, float[] a, float[] b, int n) {
+        for (int i = 0; i < n; i++) y[i] = a[i] + b[i];
     }
 
-    /** Depthwise convolution, depth multiplier 1: {@code y[oy][ox][c] = bias[c] + Σ x[iy][ix][c] · w[ky][kx][c]}. */
-    static void depthwise(float[] x, int h, int wd, int c, float[] w, int kh, int kw, int stride, int padTop,
-                          int padLeft, float[] bias, float[] y, int oh, int ow) {
-        for (int oy = 0; oy < oh; oy++) {
-            for (int ox = 0; ox < ow; ox++) {
-                int yb = (oy * ow + ox) * c;
-                System.arraycopy(bias, 0, y, yb, c);
-                for (int ky = 0; ky < kh; ky++) {
-                    int iy = oy * stride + ky - padTop;
-                    if (iy < 0 || iy >= h) continue;
-                    for (int kx = 0; kx < kw; kx++) {
-                        int ix = ox * stride + kx - padLeft;
-                        if (ix < 0 || ix >= wd) continue;
-                        int xb = (iy * wd + ix) * c;
-                        int wb = (ky * kw + kx) * c;
-                        for (int ch = 0; ch < c; ch++) y[yb + ch] += x[xb + ch] * w[wb + ch];
-                    }
-                }
-            }
-        }
-    }
-
-    static void clamp(float[] y, float min, float max) {
-        for (int i = 0; i < y.length; i++) y[i] = Math.min(Math.max(y[i], min), max);
+    /** Clamps y[from..to) to [0, max] (ReLU6 with max 6, ReLU with {@link Float#MAX_VALUE}). */
+    static void clamp(float[] y, float max, int from, int to) {
+        // Math.min and max (not comparisons, which branch and mispredict on ReLU's signs) vectorise
+        for (int i = from; i < to; i++) y[i] = Math.min(Math.max(y[i], 0f), max);
     }
 
     static void softmax(float[] y) {

@@ -16,9 +16,9 @@ import java.util.Map;
  * The nsfwjs MobileNetV2 model (a TensorFlow.js Keras layers model with uint8-quantised weights) run in
  * plain Java. At load the weights are dequantised once, every batch normalisation is folded into the
  * convolution before it, and ReLU6 and zero padding are fused into the convolutions, so inference is a
- * short list of convolutions, residual adds, one global average pool and three dense layers over float
- * arrays in channels-last (HWC) order. An instance is immutable and thread-safe: every call allocates its
- * own activation buffers.
+ * short list of convolutions, residual adds, one global average pool and three dense layers over rows of
+ * floats (see {@link Layout} and {@link Kernels}). An instance is thread-safe: each call takes a workspace of
+ * activation buffers from a pool (one per concurrent caller) and returns it, so inference allocates nothing.
  */
 public final class NsfwModel {
     public static final String NAME = "nsfwjs-mobilenet-v2";
@@ -32,11 +32,78 @@ public final class NsfwModel {
     private final int outputSlot;
     private final int slots;
 
+    /** Slot → the buffer its tensor is written to; slots whose lifetimes do not overlap share one. */
+    private final int[] bufferOf;
+    private final int buffers;
+    /** Workspaces not in use: one is taken per call, so concurrent calls never share buffers. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Workspace> idle = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     private NsfwModel(int inputSide, List<Op> ops, int outputSlot, int slots) {
         this.inputSide = inputSide;
         this.ops = ops;
         this.outputSlot = outputSlot;
         this.slots = slots;
+        this.bufferOf = new int[slots];
+        this.buffers = assignBuffers();
+    }
+
+    /**
+     * Gives every slot a buffer, reusing one whose tensor has been read for the last time and has the same shape
+     * (rows × length), so an inference touches a few megabytes that stay warm instead of allocating ~20 MB.
+     */
+    private int assignBuffers() {
+        int[] lastUse = new int[slots];
+        for (int i = 0; i < ops.size(); i++) for (int in : ops.get(i).inputs()) lastUse[in] = i;
+        lastUse[outputSlot] = Integer.MAX_VALUE;
+        Map<Integer, List<Integer>> shapeOfBuffer = new HashMap<>();
+        Map<List<Integer>, java.util.ArrayDeque<Integer>> free = new HashMap<>();
+        int[][] shape = new int[slots][];
+        shape[0] = new int[] {inputSide, inputSide, 3};
+        int next = 0;
+        for (int i = 0; i < ops.size(); i++) {
+            Op op = ops.get(i);
+            int[] s = op.shape(shape);
+            shape[op.out] = s;
+            List<Integer> key = List.of(rows(s), length(s));
+            java.util.ArrayDeque<Integer> candidates = free.get(key);
+            int id = candidates == null || candidates.isEmpty() ? next++ : candidates.pop();
+            bufferOf[op.out] = id;
+            shapeOfBuffer.put(id, key);
+            for (int in : op.inputs()) {
+                if (in != 0 && lastUse[in] == i) free.computeIfAbsent(List.of(rows(shape[in]), length(shape[in])),
+                        k -> new java.util.ArrayDeque<>()).push(bufferOf[in]);
+            }
+        }
+        return next;
+    }
+
+    private static int rows(int[] hwc) {
+        return layoutFor(hwc[0], hwc[1]) == Layout.PLANES ? hwc[2] : hwc[0] * hwc[1];
+    }
+
+    private static int length(int[] hwc) {
+        return layoutFor(hwc[0], hwc[1]) == Layout.PLANES ? hwc[0] * hwc[1] : hwc[2];
+    }
+
+    /** One caller's buffers: the activations (by buffer) and each operation's scratch, made on first use. */
+    private final class Workspace {
+        final float[][][] tensors = new float[buffers][][];
+        final Object[][] scratch = new Object[ops.size()][];
+
+        /** The rows a slot's tensor is written to (every operation writes all of its output). */
+        float[][] output(int slot, int rows, int length) {
+            int id = bufferOf[slot];
+            if (tensors[id] == null) tensors[id] = new float[rows][length];
+            return tensors[id];
+        }
+
+        /** An operation's k-th scratch array of rows × length floats; what the operation never writes stays zero. */
+        float[][] scratch(Op op, int k, int rows, int length) {
+            Object[] mine = scratch[op.index];
+            if (mine == null) mine = scratch[op.index] = new Object[4];
+            if (mine[k] == null) mine[k] = new float[rows][length];
+            return (float[][]) mine[k];
+        }
     }
 
     /** Opens one file of the model by name; null when it is missing. */
@@ -103,26 +170,59 @@ public final class NsfwModel {
         if (rgb.length != inputSide * inputSide * 3) {
             throw new IllegalArgumentException("input must be " + inputSide + "x" + inputSide + "x3");
         }
-        Tensor[] values = new Tensor[slots];
-        values[0] = new Tensor(inputSide, inputSide, 3, rgb);
-        for (Op op : ops) values[op.out] = op.run(values);
-        return values[outputSlot].data;
+        Workspace workspace = idle.poll();
+        if (workspace == null) workspace = new Workspace();
+        try {
+            Tensor[] values = new Tensor[slots];
+            values[0] = new Tensor(inputSide, inputSide, 3, Layout.HWC, new float[][] {rgb});
+            for (Op op : ops) values[op.out] = op.run(values, workspace);
+            return values[outputSlot].rows[0].clone();
+        } finally {
+            idle.offer(workspace);
+        }
     }
 
     // ------------------------------------------------------------------ tensors and operations
 
-    /** Activations of one image, channels last. */
-    record Tensor(int h, int w, int c, float[] data) {
+    /**
+     * How a tensor's values are laid out in rows, so that every hot loop runs along one long row: {@code HWC} is
+     * the input only (one row, every pixel's RGB); {@code PLANES} has a row of h · w values per channel, for the
+     * large early layers (few channels, many pixels); {@code PIXELS} a row of c values per pixel, for the small
+     * late ones (many channels, 14 × 14 or fewer pixels) and the dense layers.
+     */
+    enum Layout { HWC, PLANES, PIXELS }
+
+    /** Tensors of at most this many pixels are kept as PIXELS (measured: 14 × 14 by pixel rows is at least as fast as by planes). */
+    static final int PIXELS_UP_TO = 196;
+
+    static Layout layoutFor(int h, int w) {
+        return h * w > PIXELS_UP_TO ? Layout.PLANES : Layout.PIXELS;
+    }
+
+    /** Activations of one image. */
+    record Tensor(int h, int w, int c, Layout layout, float[][] rows) {
     }
 
     private abstract static class Op {
         final int out;
+        /** Position in the model's list of operations (set by the builder). */
+        int index;
 
         Op(int out) {
             this.out = out;
         }
 
-        abstract Tensor run(Tensor[] values);
+        abstract Tensor run(Tensor[] values, Workspace ws);
+
+        /** The slots this operation reads. */
+        abstract int[] inputs();
+
+        /** Output height, width and channels, given the shapes of earlier slots. */
+        abstract int[] shape(int[][] shapes);
+
+        /** Rearranges the weights for the kernels, once the builder has folded everything into them. */
+        void prepare() {
+        }
     }
 
     /** Convolution (regular or depthwise) with folded batch norm as bias, explicit padding, optional clamp. */
@@ -133,6 +233,10 @@ public final class NsfwModel {
         final float[] kernel; // [kh][kw][cin][cout] (regular) or [kh][kw][c] (depthwise)
         final float[] bias;
         float clampMax = Float.NaN; // ReLU6 when 6; NaN for linear
+        /** Regular: weights by output channel, [cout][kh·kw·cin]; depthwise: by channel, [c][kh·kw]. */
+        float[] byOutput;
+        /** Regular: one row of cout weights per input (kh·kw·cin rows); depthwise: one row of c weights per tap. */
+        float[][] rowsByInput;
 
         Conv(int in, int out, boolean depthwise, int kh, int kw, int stride, int[] pad, int cin, int cout,
              float[] kernel, float[] bias) {
@@ -153,21 +257,221 @@ public final class NsfwModel {
         }
 
         @Override
-        Tensor run(Tensor[] values) {
+        void prepare() {
+            int depth = depthwise ? kh * kw : kh * kw * cin;
+            byOutput = new float[cout * depth];
+            rowsByInput = new float[depth][cout];
+            for (int k = 0; k < depth; k++) {
+                for (int co = 0; co < cout; co++) {
+                    byOutput[co * depth + k] = kernel[k * cout + co];
+                    rowsByInput[k][co] = kernel[k * cout + co];
+                }
+            }
+        }
+
+        boolean pointwise() {
+            return kh == 1 && kw == 1 && stride == 1 && padTop + padLeft + padBottom + padRight == 0;
+        }
+
+        @Override
+        int[] inputs() {
+            return new int[] {in};
+        }
+
+        @Override
+        int[] shape(int[][] shapes) {
+            int[] x = shapes[in];
+            return new int[] {(x[0] + padTop + padBottom - kh) / stride + 1, (x[1] + padLeft + padRight - kw) / stride + 1, cout};
+        }
+
+        @Override
+        Tensor run(Tensor[] values, Workspace ws) {
             Tensor x = values[in];
             int oh = (x.h + padTop + padBottom - kh) / stride + 1;
             int ow = (x.w + padLeft + padRight - kw) / stride + 1;
-            float[] y = new float[oh * ow * cout];
+            Layout target = layoutFor(oh, ow);
+            // computed in the input's layout; where the layout changes (once), into scratch and then transposed
+            Layout computed = x.layout == Layout.HWC ? target : x.layout;
+            int n = oh * ow;
+            float[][] y = computed == target
+                    ? ws.output(out, computed == Layout.PLANES ? cout : n, computed == Layout.PLANES ? n : cout)
+                    : ws.scratch(this, 3, computed == Layout.PLANES ? cout : n, computed == Layout.PLANES ? n : cout);
             if (depthwise) {
-                Kernels.depthwise(x.data, x.h, x.w, cin, kernel, kh, kw, stride, padTop, padLeft, bias, y, oh, ow);
-            } else if (kh == 1 && kw == 1 && stride == 1 && padTop + padLeft + padBottom + padRight == 0) {
-                Kernels.pointwise(x.data, x.h * x.w, cin, kernel, cout, bias, y);
+                if (x.layout == Layout.PIXELS) depthwisePixels(x, oh, ow, y);
+                else if (x.layout == Layout.PLANES && stride == 1) depthwisePlanes(x, oh, ow, y, ws);
+                else if (x.layout == Layout.PLANES) depthwisePlanesStrided(x, oh, ow, y, ws);
+                else throw new IllegalStateException("depthwise convolution of the raw input");
+            } else if (pointwise() && x.layout != Layout.HWC) {
+                if (x.layout == Layout.PLANES) byPlanes(x.rows, n, cin, y);
+                else byPixels(x.rows, n, cin, y);
+            } else if (x.layout == Layout.HWC) {
+                float[][] patches = patches(x, oh, ow, target, ws);
+                if (target == Layout.PLANES) byPlanes(patches, n, kh * kw * cin, y);
+                else byPixels(patches, n, kh * kw * cin, y);
             } else {
-                Kernels.conv(x.data, x.h, x.w, cin, kernel, kh, kw, stride, padTop, padLeft, cout, bias, y, oh, ow);
+                throw new IllegalStateException("a " + kh + "x" + kw + " convolution is supported on the input only");
             }
-            if (!Float.isNaN(clampMax)) Kernels.clamp(y, 0f, clampMax);
-            return new Tensor(oh, ow, cout, y);
+            Tensor result = new Tensor(oh, ow, cout, computed, y);
+            if (computed == target) return result;
+            return transpose(result, ws.output(out, target == Layout.PLANES ? cout : n, target == Layout.PLANES ? n : cout));
         }
+
+        /**
+         * Output channel by output channel: each output plane is a weighted sum of the input planes, in tiles of
+         * pixels small enough that the inputs' tiles stay in cache while every output channel reads them.
+         */
+        private void byPlanes(float[][] x, int n, int depth, float[][] y) {
+            int tile = Math.max(256, (32768 / depth) & ~15);
+            for (int from = 0; from < n; from += tile) {
+                int to = Math.min(n, from + tile);
+                for (int co = 0; co < cout; co++) {
+                    float[] row = y[co];
+                    java.util.Arrays.fill(row, from, to, bias[co]);
+                    Kernels.combine(row, x, byOutput, co * depth, depth, from, to);
+                    if (!Float.isNaN(clampMax)) Kernels.clamp(row, clampMax, from, to);
+                }
+            }
+        }
+
+        /** Pixel by pixel: each output pixel is the weight rows summed, weighted by the pixel's input channels. */
+        private void byPixels(float[][] x, int n, int depth, float[][] y) {
+            for (int p = 0; p < n; p++) {
+                float[] row = y[p];
+                System.arraycopy(bias, 0, row, 0, cout);
+                Kernels.combine(row, rowsByInput, x[p], 0, depth, 0, cout);
+                if (!Float.isNaN(clampMax)) Kernels.clamp(row, clampMax, 0, cout);
+            }
+        }
+
+        /** Each output pixel's receptive field (zero outside the image) from the HWC input, as rows of the target layout. */
+        private float[][] patches(Tensor x, int oh, int ow, Layout target, Workspace ws) {
+            float[] src = x.rows[0];
+            int depth = kh * kw * cin;
+            boolean planes = target == Layout.PLANES;
+            // positions outside the image are never written, so they stay zero from call to call
+            float[][] patches = planes ? ws.scratch(this, 0, depth, oh * ow) : ws.scratch(this, 0, oh * ow, depth);
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int p = oy * ow + ox;
+                    for (int ky = 0; ky < kh; ky++) {
+                        int iy = oy * stride + ky - padTop;
+                        if (iy < 0 || iy >= x.h) continue;
+                        for (int kx = 0; kx < kw; kx++) {
+                            int ix = ox * stride + kx - padLeft;
+                            if (ix < 0 || ix >= x.w) continue;
+                            int from = (iy * x.w + ix) * cin, k0 = (ky * kw + kx) * cin;
+                            for (int ci = 0; ci < cin; ci++) {
+                                if (planes) patches[k0 + ci][p] = src[from + ci];
+                                else patches[p][k0 + ci] = src[from + ci];
+                            }
+                        }
+                    }
+                }
+            }
+            return patches;
+        }
+
+        /** Depthwise over pixel rows: every tap adds its weight row times an input pixel's row. */
+        private void depthwisePixels(Tensor x, int oh, int ow, float[][] y) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    float[] row = y[oy * ow + ox];
+                    System.arraycopy(bias, 0, row, 0, cout);
+                    for (int ky = 0; ky < kh; ky++) {
+                        int iy = oy * stride + ky - padTop;
+                        if (iy < 0 || iy >= x.h) continue;
+                        for (int kx = 0; kx < kw; kx++) {
+                            int ix = ox * stride + kx - padLeft;
+                            if (ix < 0 || ix >= x.w) continue;
+                            Kernels.multiplyAdd(row, rowsByInput[ky * kw + kx], x.rows[iy * x.w + ix], cout);
+                        }
+                    }
+                    if (!Float.isNaN(clampMax)) Kernels.clamp(row, clampMax, 0, cout);
+                }
+            }
+        }
+
+        /**
+         * Depthwise, stride 1, over planes. Per channel the plane is zero-padded into one row of the padded width;
+         * output position q of that row needs padded[q + ky·width + kx], so each tap gets its own copy shifted to
+         * start at index 0 (the loop then reads every array at the same index, which is what vectorises), the
+         * taps are summed over the whole padded row, and the valid columns are copied out.
+         */
+        private void depthwisePlanes(Tensor x, int oh, int ow, float[][] y, Workspace ws) {
+            int hp = x.h + padTop + padBottom, wp = x.w + padLeft + padRight, taps = kh * kw;
+            int length = (oh - 1) * wp + ow;
+            float[] padded = ws.scratch(this, 0, 1, hp * wp)[0]; // the border is never written: it stays zero
+            float[][] shifted = ws.scratch(this, 1, taps, length);
+            float[] sum = ws.scratch(this, 2, 1, length)[0];
+            for (int c = 0; c < cout; c++) {
+                float[] plane = x.rows[c];
+                for (int iy = 0; iy < x.h; iy++) System.arraycopy(plane, iy * x.w, padded, (iy + padTop) * wp + padLeft, x.w);
+                for (int t = 0; t < taps; t++) System.arraycopy(padded, (t / kw) * wp + t % kw, shifted[t], 0, length);
+                java.util.Arrays.fill(sum, bias[c]);
+                Kernels.combine(sum, shifted, byOutput, c * taps, taps, 0, length);
+                if (!Float.isNaN(clampMax)) Kernels.clamp(sum, clampMax, 0, length);
+                for (int oy = 0; oy < oh; oy++) System.arraycopy(sum, oy * wp, y[c], oy * ow, ow);
+            }
+        }
+
+        /**
+         * Depthwise with stride 2 over planes: direct sums over a zero-padded copy of each plane (strided reads do
+         * not vectorise, but without bounds tests and with the nine weights in registers the loop is short).
+         */
+        private void depthwisePlanesStrided(Tensor x, int oh, int ow, float[][] y, Workspace ws) {
+            int hp = Math.max(x.h + padTop + padBottom, (oh - 1) * stride + kh), wp = Math.max(x.w + padLeft + padRight, (ow - 1) * stride + kw);
+            int taps = kh * kw;
+            float[] padded = ws.scratch(this, 0, 1, hp * wp)[0]; // the border is never written: it stays zero
+            boolean clamp = !Float.isNaN(clampMax);
+            for (int c = 0; c < cout; c++) {
+                float[] plane = x.rows[c], out = y[c];
+                for (int iy = 0; iy < x.h; iy++) System.arraycopy(plane, iy * x.w, padded, (iy + padTop) * wp + padLeft, x.w);
+                int wb = c * taps;
+                float b = bias[c];
+                if (kh == 3 && kw == 3) {
+                    float w0 = byOutput[wb], w1 = byOutput[wb + 1], w2 = byOutput[wb + 2], w3 = byOutput[wb + 3];
+                    float w4 = byOutput[wb + 4], w5 = byOutput[wb + 5], w6 = byOutput[wb + 6], w7 = byOutput[wb + 7];
+                    float w8 = byOutput[wb + 8];
+                    for (int oy = 0; oy < oh; oy++) {
+                        int r0 = oy * stride * wp, r1 = r0 + wp, r2 = r1 + wp, o = oy * ow;
+                        for (int ox = 0; ox < ow; ox++) {
+                            int i = ox * stride;
+                            float s = b + w0 * padded[r0 + i] + w1 * padded[r0 + i + 1] + w2 * padded[r0 + i + 2]
+                                    + w3 * padded[r1 + i] + w4 * padded[r1 + i + 1] + w5 * padded[r1 + i + 2]
+                                    + w6 * padded[r2 + i] + w7 * padded[r2 + i + 1] + w8 * padded[r2 + i + 2];
+                            out[o + ox] = clamp ? Math.min(Math.max(s, 0f), clampMax) : s;
+                        }
+                    }
+                } else {
+                    for (int oy = 0; oy < oh; oy++) {
+                        for (int ox = 0; ox < ow; ox++) {
+                            float s = b;
+                            for (int t = 0; t < taps; t++) {
+                                s += padded[(oy * stride + t / kw) * wp + ox * stride + t % kw] * byOutput[wb + t];
+                            }
+                            out[oy * ow + ox] = clamp ? Math.min(Math.max(s, 0f), clampMax) : s;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** PLANES to PIXELS or back (once, where the network's side falls to {@link #PIXELS_UP_TO} pixels). */
+    static Tensor transpose(Tensor t, float[][] y) {
+        int n = t.h * t.w;
+        if (t.layout == Layout.PLANES) {
+            for (int c = 0; c < t.c; c++) {
+                float[] plane = t.rows[c];
+                for (int p = 0; p < n; p++) y[p][c] = plane[p];
+            }
+            return new Tensor(t.h, t.w, t.c, Layout.PIXELS, y);
+        }
+        for (int p = 0; p < n; p++) {
+            float[] pixel = t.rows[p];
+            for (int c = 0; c < t.c; c++) y[c][p] = pixel[c];
+        }
+        return new Tensor(t.h, t.w, t.c, Layout.PLANES, y);
     }
 
     private static final class Add extends Op {
@@ -180,11 +484,22 @@ public final class NsfwModel {
         }
 
         @Override
-        Tensor run(Tensor[] values) {
+        int[] inputs() {
+            return new int[] {a, b};
+        }
+
+        @Override
+        int[] shape(int[][] shapes) {
+            return shapes[a];
+        }
+
+        @Override
+        Tensor run(Tensor[] values, Workspace ws) {
             Tensor x = values[a], z = values[b];
-            float[] y = new float[x.data.length];
-            for (int i = 0; i < y.length; i++) y[i] = x.data[i] + z.data[i];
-            return new Tensor(x.h, x.w, x.c, y);
+            if (x.layout != z.layout || x.rows.length != z.rows.length) throw new IllegalStateException("add of unlike tensors");
+            float[][] y = ws.output(out, x.rows.length, x.rows[0].length);
+            for (int r = 0; r < y.length; r++) Kernels.add(y[r], x.rows[r], z.rows[r], y[r].length);
+            return new Tensor(x.h, x.w, x.c, x.layout, y);
         }
     }
 
@@ -198,16 +513,32 @@ public final class NsfwModel {
         }
 
         @Override
-        Tensor run(Tensor[] values) {
+        int[] inputs() {
+            return new int[] {in};
+        }
+
+        @Override
+        int[] shape(int[][] shapes) {
+            return new int[] {1, 1, shapes[in][2]};
+        }
+
+        @Override
+        Tensor run(Tensor[] values, Workspace ws) {
             Tensor x = values[in];
-            float[] y = new float[x.c];
+            float[] y = ws.output(out, 1, x.c)[0];
+            java.util.Arrays.fill(y, 0f);
             int n = x.h * x.w;
-            for (int p = 0; p < n; p++) {
-                int base = p * x.c;
-                for (int c = 0; c < x.c; c++) y[c] += x.data[base + c];
+            if (x.layout == Layout.PIXELS) {
+                for (int p = 0; p < n; p++) Kernels.add(y, y, x.rows[p], x.c);
+            } else {
+                for (int c = 0; c < x.c; c++) {
+                    float s = 0;
+                    for (float v : x.rows[c]) s += v;
+                    y[c] = s;
+                }
             }
             for (int c = 0; c < x.c; c++) y[c] /= n;
-            return new Tensor(1, 1, x.c, y);
+            return new Tensor(1, 1, x.c, Layout.PIXELS, new float[][] {y});
         }
     }
 
@@ -216,6 +547,7 @@ public final class NsfwModel {
         final float[] kernel; // [in][units]
         final float[] bias;
         final String activation;
+        float[][] rows;
 
         Dense(int in, int out, float[] kernel, float[] bias, int units, String activation) {
             super(out);
@@ -227,17 +559,37 @@ public final class NsfwModel {
         }
 
         @Override
-        Tensor run(Tensor[] values) {
-            float[] x = values[in].data;
-            float[] y = bias.clone();
-            Kernels.pointwise(x, 1, x.length, kernel, units, null, y);
+        void prepare() {
+            rows = new float[kernel.length / units][];
+            for (int i = 0; i < rows.length; i++) rows[i] = java.util.Arrays.copyOfRange(kernel, i * units, (i + 1) * units);
+        }
+
+        @Override
+        int[] inputs() {
+            return new int[] {in};
+        }
+
+        @Override
+        int[] shape(int[][] shapes) {
+            return new int[] {1, 1, units};
+        }
+
+        @Override
+        Tensor run(Tensor[] values, Workspace ws) {
+            Tensor t = values[in];
+            if (t.layout != Layout.PIXELS || t.rows.length != 1 || t.c != rows.length) {
+                throw new IllegalStateException("dense layer on a " + t.h + "x" + t.w + "x" + t.c + " tensor");
+            }
+            float[] y = ws.output(out, 1, units)[0];
+            System.arraycopy(bias, 0, y, 0, units);
+            Kernels.combine(y, rows, t.rows[0], 0, rows.length, 0, units);
             switch (activation) {
-                case "relu" -> Kernels.clamp(y, 0f, Float.MAX_VALUE);
+                case "relu" -> Kernels.clamp(y, Float.MAX_VALUE, 0, units);
                 case "softmax" -> Kernels.softmax(y);
                 case "linear" -> { }
                 default -> throw new IllegalStateException("unsupported activation " + activation);
             }
-            return new Tensor(1, 1, units, y);
+            return new Tensor(1, 1, units, Layout.PIXELS, new float[][] {y});
         }
     }
 
@@ -268,6 +620,10 @@ public final class NsfwModel {
             }
             for (JsonNode layer : layers.values()) add(layer);
             String output = config.path("output_layers").path(0).path(0).asText();
+            for (int i = 0; i < ops.size(); i++) {
+                ops.get(i).index = i;
+                ops.get(i).prepare();
+            }
             return new NsfwModel(side, List.copyOf(ops), slot(output), nextSlot);
         }
 

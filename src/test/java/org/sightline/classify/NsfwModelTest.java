@@ -59,6 +59,31 @@ class NsfwModelTest {
         }
     }
 
+    /** Inference reuses pooled buffers: nothing of one image may leak into the next, nor between threads. */
+    @Test
+    void reusedAndConcurrentWorkspacesGiveTheSameScoresAsAFreshRun() throws Exception {
+        float[] bridge = ModelInput.exact(ImageIO.read(new java.io.ByteArrayInputStream(resource("/classify/bridge.png"))), 224);
+        float[] drawing = ModelInput.exact(ImageIO.read(new java.io.ByteArrayInputStream(resource("/classify/drawing.png"))), 224);
+        NsfwModel fresh = NsfwModel.load();
+        float[] first = fresh.predict(bridge);
+        float[] other = fresh.predict(drawing);
+        assertThat(fresh.predict(bridge)).containsExactly(first);
+        assertThat(other).isNotEqualTo(first);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<float[]>> results = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                float[] input = i % 2 == 0 ? bridge : drawing;
+                results.add(pool.submit(() -> fresh.predict(input)));
+            }
+            for (int i = 0; i < results.size(); i++) {
+                assertThat(results.get(i).get()).containsExactly(i % 2 == 0 ? first : other);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void scoresAreProbabilitiesThatSumToOne() {
         BufferedImage grey = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
@@ -90,6 +115,23 @@ class NsfwModelTest {
         float[] input = ModelInput.areaAveraged(stripes, 224);
         assertThat(input[0]).isCloseTo(0.5f, within(1e-4f));
         assertThat(input[input.length / 2]).isCloseTo(0.5f, within(1e-4f));
+    }
+
+    /** The raster is read directly for the common types and through getRGB for the rest: the same input either way. */
+    @Test
+    void areaAveragingReadsEveryImageTypeAlike() throws Exception {
+        BufferedImage photo = ImageIO.read(new java.io.ByteArrayInputStream(resource("/classify/bridge.png")));
+        float[] expected = null;
+        for (int type : new int[] {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_3BYTE_BGR,
+                BufferedImage.TYPE_INT_BGR}) {
+            BufferedImage copy = new BufferedImage(photo.getWidth() + 7, photo.getHeight() + 3, type);
+            java.awt.Graphics2D g = copy.createGraphics();
+            g.drawImage(photo, 0, 0, copy.getWidth(), copy.getHeight(), null);
+            g.dispose();
+            float[] input = ModelInput.areaAveraged(copy, 224);
+            if (expected == null) expected = input;
+            else assertThat(input).as("type " + type).containsExactly(expected);
+        }
     }
 
     private static byte[] resource(String path) throws Exception {
