@@ -6,12 +6,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.sightline.TestServer;
@@ -29,14 +25,11 @@ import org.sightline.matching.Vpdq;
 import org.sightline.review.CaseDao;
 import org.sightline.review.CaseRecord;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A video's case in headless Chromium: the contact sheet shows the stored blurred frames, and the one reveal
@@ -48,29 +41,21 @@ class VideoContactSheetBrowserTest {
     @TempDir
     Path profile;
     TestServer server;
+    Browser browser;
     WebDriver driver;
     WebDriverWait wait;
 
     @BeforeEach
     void start() {
-        boolean present = Files.isExecutable(PanelBrowserTest.CHROMIUM) && Files.isExecutable(PanelBrowserTest.CHROMEDRIVER);
-        assumeTrue(present || System.getenv("CI") != null, "chromium and chromium-driver are not installed");
         server = new TestServer(Config.defaults().with("data.dir", data).with("classifier.local.enabled", false));
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(PanelBrowserTest.CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1280,900", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(PanelBrowserTest.CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
-        wait = new WebDriverWait(driver, Duration.ofSeconds(15));
-        wait.ignoring(StaleElementReferenceException.class);
+        browser = new Browser(server.base, profile);
+        driver = browser.driver;
+        wait = browser.wait;
     }
 
     @AfterEach
     void stop() {
-        if (driver != null) driver.quit();
+        if (browser != null) browser.close();
         if (server != null) server.close();
     }
 
