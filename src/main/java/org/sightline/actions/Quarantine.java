@@ -166,7 +166,7 @@ public final class Quarantine implements Action {
             Dao dao = h.attach(Dao.class);
             dao.purgeAccess(now);
             int deleted = dao.purge(now);
-            if (deleted > 0) audit.append(h, "sightline", "quarantine_purge", "quarantine", "deleted=" + deleted);
+            if (deleted > 0) audit.append(h, AuditLog.SYSTEM, "quarantine_purge", "quarantine", "deleted=" + deleted);
             return deleted;
         });
     }

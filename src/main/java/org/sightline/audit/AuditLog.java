@@ -24,6 +24,8 @@ import java.util.Optional;
  */
 public final class AuditLog {
     public static final String GENESIS = "0".repeat(64);
+    /** The actor of what Sightline does on its own: automatic actions and undos, jobs, purges, submissions. */
+    public static final String SYSTEM = "sightline";
     private static final int PAGE = 1000;
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 

@@ -37,7 +37,7 @@ import java.util.Set;
  */
 public final class StatementService implements ActionQueue.RequestHook, ActionExecutor.Notices {
     /** Who files automatic requests (review's {@code CaseIntake.AUTOMATIC}). */
-    static final String AUTOMATIC = "sightline";
+    static final String AUTOMATIC = AuditLog.SYSTEM;
 
     private final Jdbi jdbi;
     private final AuditLog audit;

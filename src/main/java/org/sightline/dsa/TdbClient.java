@@ -136,7 +136,7 @@ public final class TdbClient implements AutoCloseable {
         jdbi.useTransaction(h -> {
             h.attach(StatementDao.class).submission(s.id(), finalState, next, finalResult);
             if (!Statement.TDB_PENDING.equals(finalState)) {
-                audit.append(h, "sightline", "statement_submit", "statement:" + s.puid(), finalState + ": " + finalResult);
+                audit.append(h, AuditLog.SYSTEM, "statement_submit", "statement:" + s.puid(), finalState + ": " + finalResult);
             }
         });
         log.info("event=tdb_submit puid={} attempt={} state={}", s.puid(), s.tdbAttempts(), finalState);

@@ -139,7 +139,7 @@ public final class FeedbackOutbox implements EntryFeedback, AutoCloseable {
         if (attempts >= MAX_ATTEMPTS) {
             jdbi.useTransaction(h -> {
                 if (h.attach(EntryFeedbackDao.class).attemptFailed(row.id(), EntryFeedbackDao.FAILED, why, now, now) == 1) {
-                    audit.append(h, "sightline", "entry_feedback_failed", "case:" + row.caseId(),
+                    audit.append(h, AuditLog.SYSTEM, "entry_feedback_failed", "case:" + row.caseId(),
                             truncate(what + " attempts=" + attempts + ": " + why, 2000));
                 }
             });

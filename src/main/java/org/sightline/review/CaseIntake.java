@@ -1,6 +1,7 @@
 package org.sightline.review;
 
 import org.sightline.actions.ActionQueue;
+import org.sightline.audit.AuditLog;
 import org.jdbi.v3.core.Handle;
 import org.sightline.ingest.CaseQueue;
 import org.sightline.decide.Decision;
@@ -16,7 +17,7 @@ public final class CaseIntake implements CaseQueue {
     }
 
     /** Who an automatic decision's action request is filed by. */
-    public static final String AUTOMATIC = "sightline";
+    public static final String AUTOMATIC = AuditLog.SYSTEM;
 
     @Override
     public void decided(Handle transaction, long mediaId, Decision decision, Instant now) {

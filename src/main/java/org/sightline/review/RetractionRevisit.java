@@ -32,7 +32,7 @@ import java.util.Optional;
  */
 public final class RetractionRevisit implements BankService.EntryHook {
     /** Who closes cases and writes notes on retractions, in cases and the audit log. */
-    public static final String BY = "sightline";
+    public static final String BY = AuditLog.SYSTEM;
     /** The decision word of a case closed because its evidence was retracted. */
     public static final String RETRACTED = "retracted";
 

@@ -436,7 +436,7 @@ public final class ReviewService implements AutoCloseable {
                 // the bank was archived or removed meanwhile: the decision stands, the add is reported
                 jdbi.useTransaction(h -> {
                     if (h.attach(HoldDao.class).end(hold.id(), HoldDao.FAILED, truncate(e.getMessage(), 1000), now()) == 1) {
-                        audit.append(h, "sightline", "decision_release_failed", "case:" + hold.caseId(),
+                        audit.append(h, AuditLog.SYSTEM, "decision_release_failed", "case:" + hold.caseId(),
                                 "bank=" + hold.bank() + ": " + e.getMessage());
                     }
                 });
