@@ -36,7 +36,8 @@ public final class Dashboard {
 
     public record Figures(long open, long escalated, Duration oldestOpenAge, Map<LocalDate, Long> decisionsPerDay,
                           Duration firstActionP50, Duration firstActionP95, List<BankRate> dismissRates,
-                          long unscanned24h, List<AuditDao.RevealCount> reveals, Integer repeatOffenderPercent) {
+                          long unscanned24h, List<AuditDao.RevealCount> reveals, Integer repeatOffenderPercent,
+                          Map<LocalDate, Long> firstActionMinutesPerDay) {
         /** Dismiss rate per bank, in the order of {@link #dismissRates}, for the chart. */
         public Map<String, Integer> dismissPercents() {
             Map<String, Integer> out = new java.util.LinkedHashMap<>();
@@ -57,7 +58,10 @@ public final class Dashboard {
             LocalDate d = LocalDate.ofInstant(r.decidedAt(), ZoneOffset.UTC);
             if (perDay.containsKey(d)) perDay.merge(d, 1L, Long::sum);
         }
-        List<Long> firstActionMillis = timesToFirstAction(now.minus(Duration.ofDays(30)), now);
+        // one read of the 30 days' first actions serves the percentiles and the 7-day chart
+        List<ReviewDao.FirstAction> firstActions = jdbi.onDemand(ReviewDao.class).firstActions(
+                now.minus(Duration.ofDays(30)), now);
+        List<Long> firstActionMillis = sortedMillis(firstActions);
         List<BankRate> rates = new ArrayList<>();
         for (ReviewDao.BankDecisions b : dao.decisionsPerBank()) {
             rates.add(new BankRate(b.bankName(), b.decided(), b.dismissed(),
@@ -72,7 +76,7 @@ public final class Dashboard {
         Double repeat = new AccountHistories(jdbi).repeatOffenderRate(now.minus(Duration.ofDays(90)));
         return new Figures(dao.countState(CaseState.OPEN), dao.countState(CaseState.ESCALATED), oldest, perDay,
                 percentile(firstActionMillis, 50), percentile(firstActionMillis, 95), rates, unscanned, reveals,
-                repeat == null ? null : (int) Math.round(100 * repeat));
+                repeat == null ? null : (int) Math.round(100 * repeat), firstActionMinutesPerDay(firstActions, today));
     }
 
     /**
@@ -98,29 +102,32 @@ public final class Dashboard {
      * has no first action yet). Over the media seen in [from, to), sorted, in milliseconds.
      */
     public List<Long> timesToFirstAction(Instant from, Instant to) {
+        return sortedMillis(jdbi.onDemand(ReviewDao.class).firstActions(from, to));
+    }
+
+    private static List<Long> sortedMillis(List<ReviewDao.FirstAction> rows) {
         List<Long> out = new ArrayList<>();
-        for (ReviewDao.FirstAction r : jdbi.onDemand(ReviewDao.class).firstActions(from, to)) {
-            Instant first = r.firstAt();
-            if (first != null) out.add(Math.max(0, Duration.between(r.seenAt(), first).toMillis()));
+        for (ReviewDao.FirstAction r : rows) {
+            if (r.firstAt() != null) out.add(millisToFirstAction(r));
         }
         out.sort(null);
         return out;
     }
 
+    private static long millisToFirstAction(ReviewDao.FirstAction r) {
+        return Math.max(0, Duration.between(r.seenAt(), r.firstAt()).toMillis());
+    }
+
     /**
-     * The median time to first action, in minutes, of the media seen on each of the last 7 UTC days (0 for a day
-     * with nothing acted on yet): how long what arrives waits for someone, or something, to act.
+     * The median time to first action, in minutes, of the media seen on each of the 7 UTC days up to {@code today}
+     * (0 for a day with nothing acted on yet): how long what arrives waits for someone, or something, to act.
      */
-    public Map<LocalDate, Long> firstActionMinutesPerDay() {
-        Instant now = clock.instant();
-        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    private static Map<LocalDate, Long> firstActionMinutesPerDay(List<ReviewDao.FirstAction> rows, LocalDate today) {
         Map<LocalDate, List<Long>> byDay = new TreeMap<>();
         for (int i = 6; i >= 0; i--) byDay.put(today.minusDays(i), new ArrayList<>());
-        Instant from = today.minusDays(6).atStartOfDay(ZoneOffset.UTC).toInstant();
-        for (ReviewDao.FirstAction r : jdbi.onDemand(ReviewDao.class).firstActions(from, now)) {
-            Instant first = r.firstAt();
+        for (ReviewDao.FirstAction r : rows) {
             List<Long> day = byDay.get(LocalDate.ofInstant(r.seenAt(), ZoneOffset.UTC));
-            if (first != null && day != null) day.add(Math.max(0, Duration.between(r.seenAt(), first).toMillis()));
+            if (r.firstAt() != null && day != null) day.add(millisToFirstAction(r));
         }
         Map<LocalDate, Long> out = new TreeMap<>();
         byDay.forEach((day, millis) -> {

@@ -19,7 +19,7 @@ public final class DashboardRoutes {
             Map<String, Object> m = new HashMap<>();
             m.put("f", f);
             m.put("queueSizes", dashboard.queueSizes());
-            m.put("firstActionPerDay", dashboard.firstActionMinutesPerDay());
+            m.put("firstActionPerDay", f.firstActionMinutesPerDay());
             m.put("oldest", Dashboard.human(f.oldestOpenAge()));
             m.put("p50", Dashboard.human(f.firstActionP50()));
             m.put("p95", Dashboard.human(f.firstActionP95()));
