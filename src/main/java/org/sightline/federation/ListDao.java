@@ -17,6 +17,7 @@ import java.util.Optional;
 /** Published lists, their change logs and subscriber tokens. */
 @RegisterConstructorMapper(ListDao.PublishedList.class)
 @RegisterConstructorMapper(ListDao.ChangeRow.class)
+@RegisterConstructorMapper(ListDao.Overview.class)
 public interface ListDao {
 
     record PublishedList(long id, String name, long bankId, String visibility, String description, long lastSeq,
@@ -48,6 +49,17 @@ public interface ListDao {
     /** Takes {@code n} sequence numbers; the row lock held until commit keeps concurrent changes in order. */
     @SqlUpdate("UPDATE published_lists SET last_seq = last_seq + :n WHERE id = :id")
     int reserve(@Bind("id") long id, @Bind("n") long n);
+
+    /** What the publisher's Sharing page says of a list: its live entries, last change and subscriber tokens. */
+    record Overview(long activeEntries, Instant lastChange, int tokens, int tokensUsedSince) {
+    }
+
+    @SqlQuery("SELECT (SELECT COUNT(*) FROM list_changes c WHERE c.list_id = :id AND c.op = 'add'"
+            + " AND c.retracted_seq IS NULL) AS active_entries,"
+            + " (SELECT MAX(c.created_at) FROM list_changes c WHERE c.list_id = :id) AS last_change,"
+            + " (SELECT COUNT(*) FROM list_tokens t WHERE t.list_id = :id) AS tokens,"
+            + " (SELECT COUNT(*) FROM list_tokens t WHERE t.list_id = :id AND t.last_used_at > :since) AS tokens_used_since")
+    Overview overview(@Bind("id") long listId, @Bind("since") Instant since);
 
     @SqlQuery("SELECT last_seq FROM published_lists WHERE id = :id")
     long lastSeq(@Bind("id") long id);

@@ -16,6 +16,7 @@ import org.sightline.banks.Labels;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -116,6 +117,11 @@ public final class PublishService implements BankService.EntryHook {
             }
         });
         return dao.findByName(name).orElseThrow();
+    }
+
+    /** A list's live entries, last change and subscriber tokens (how many fetched it in the last 7 days). */
+    public ListDao.Overview overview(long listId) {
+        return jdbi.withExtension(ListDao.class, d -> d.overview(listId, clock.instant().minus(Duration.ofDays(7))));
     }
 
     public List<ListDao.PublishedList> list() {

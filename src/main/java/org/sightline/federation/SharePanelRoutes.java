@@ -60,13 +60,16 @@ public final class SharePanelRoutes {
         }
         Map<String, Object> model = new HashMap<>(extra);
         model.put("proposals", rows);
-        // per published list, the entries subscribers called false positive or disputed, most contested first
+        // per published list: where it stands, and the entries subscribers called false positive or disputed
         List<Map<String, Object>> published = new ArrayList<>();
         for (ListDao.PublishedList l : lists.list()) {
             Map<String, Object> pl = new HashMap<>();
             pl.put("name", l.name());
             pl.put("bank", banks.cached(l.bankId()).map(org.sightline.banks.Bank::name).orElse(null));
             pl.put("entries", feedback.counts(l.name()));
+            pl.put("seq", l.lastSeq());
+            pl.put("restricted", l.restricted());
+            pl.put("overview", lists.overview(l.id()));
             published.add(pl);
         }
         model.put("published", published);

@@ -120,9 +120,16 @@ class ListOpinionPanelTest {
         assertThat(sharing).contains("data-list=\"shared\"").contains("data-seq=\"1\"")
                 .contains("<td class=\"false-positive\">1</td>").contains("<td class=\"disputed\">0</td>")
                 .contains("action=\"/banks/confirmed/entries/" + entryId + "/retract\"");
+        // and where the list stands (#19: the lists this instance publishes, on Sharing)
+        assertThat(sharing).contains("<span class=\"list-seq\">sequence 1</span>")
+                .contains("<span class=\"list-active\">1 active entries</span>")
+                .contains("public: anyone may subscribe").doesNotContain("last change never");
         assertThat(ada.postForm("/banks/confirmed/entries/" + entryId + "/retract").status()).isLessThan(400);
         assertThat(a.get("/api/v1/lists/shared/feedback", adminA).json().get("entries").get(0).get("active").asBoolean()).isFalse();
-        assertThat(ada.get("/sharing").body()).contains("<td>retracted</td>").doesNotContain("/retract\"");
+        String afterRetract = ada.get("/sharing").body();
+        assertThat(afterRetract).contains("<td>retracted</td>").doesNotContain("/retract\"")
+                .contains("<span class=\"list-seq\">sequence 2</span>")
+                .contains("<span class=\"list-active\">0 active entries</span>");
         assertThat(a.deps.audit().search("ada", "bank_retract", "bank:confirmed", Long.MAX_VALUE, 5)).hasSize(1);
     }
 }
