@@ -239,7 +239,8 @@ class PanelBrowserTest {
 
     /** Every page the panel serves to a browser, with path parameters filled from the fixtures. */
     List<String> everyPage(long caseId) {
-        Set<String> notPages = Set.of("/audit.csv", "/media/{id}/preview", "/cases/next");
+        Set<String> notPages = Set.of("/audit.csv", "/media/{id}/preview", "/media/{id}/sheet/{frame}/preview",
+                "/cases/next");
         List<String> pages = new ArrayList<>();
         for (var e : server.app.unsafe.internalRouter.allHttpHandlers()) {
             Access rule = PanelAccessTest.declared(e);
