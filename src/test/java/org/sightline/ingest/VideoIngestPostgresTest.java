@@ -8,7 +8,6 @@ import org.sightline.TestServer;
 import org.sightline.access.Scope;
 import org.sightline.banks.BankService;
 import org.sightline.config.Config;
-import org.sightline.hashing.FfmpegProgram;
 import org.sightline.hashing.TestClips;
 import org.sightline.store.TestDatabases;
 

@@ -16,7 +16,6 @@ import org.sightline.access.Scope;
 import org.sightline.audit.AuditEvent;
 import org.sightline.banks.BankService;
 import org.sightline.config.Config;
-import org.sightline.hashing.FfmpegProgram;
 import org.sightline.hashing.TestClips;
 import org.sightline.hashing.VideoDecoder;
 import org.sightline.hashing.VideoHasher;
