@@ -185,8 +185,9 @@ public final class App {
                 IngestMetrics metrics = new IngestMetrics();
                 // memory follows pixels, not images: a budget of pixels decoded at once (default twice the cap)
                 NativeCodecs codecs = SharedSettings.DECODE_NATIVE.from(config) ? NativeCodecs.detect() : NativeCodecs.none();
+                org.sightline.hashing.AnimatedWebp animatedWebp = org.sightline.hashing.AnimatedWebp.detect();
                 org.slf4j.LoggerFactory.getLogger(App.class).info("event=decoders {} webp_animated={}", codecs.describe(),
-                        org.sightline.hashing.AnimatedWebp.detect().describe());
+                        animatedWebp.describe());
                 MediaHasher hasher = new MediaHasher(new ImageDecoder(config.maxPixels(), config.decodeConcurrency(),
                         SharedSettings.DECODE_MAX_PIXELS_IN_FLIGHT.from(config), codecs));
                 MediaFetcher fetcher = new MediaFetcher(FetchSettings.from(config));
@@ -246,6 +247,8 @@ public final class App {
                         () -> codecs.jpeg() ? 1 : 0);
                 metrics.gauge("sightline.decode.native_webp", "1 when WebP is decoded by libwebp, 0 by ImageIO",
                         () -> codecs.webp() ? 1 : 0);
+                metrics.gauge("sightline.decode.animated_webp", "1 when animated WebP is decoded by libwebpdemux, "
+                        + "0 when it goes to review", () -> animatedWebp.available() ? 1 : 0);
                 metrics.gauge("sightline.decode.pixels_in_flight", "pixels of the images being decoded now",
                         hasher.decoder()::pixelsInFlight);
                 metrics.gauge("sightline.queue.depth", "media waiting or being processed", media::countUnfinished);

@@ -83,6 +83,13 @@ class AnimatedWebpTest {
     }
 
     @Test
+    void theServerSaysWhichAnimationDecoderItUses(@org.junit.jupiter.api.io.TempDir Path data) {
+        try (org.sightline.TestServer server = new org.sightline.TestServer(data)) {
+            assertThat(server.get("/metrics", null).body()).contains("sightline_decode_animated_webp 1.0");
+        }
+    }
+
+    @Test
     void aStillWebpStaysAnImage() throws Exception {
         byte[] still = TestClips.ffmpeg().make(".webp", "-f", "lavfi", "-i", "testsrc2=size=64x48", "-frames:v",
                 "1", "-c:v", "libwebp");
