@@ -87,7 +87,8 @@ public final class Transparency {
         Map<String, long[]> overturns = new TreeMap<>();
         Map<LocalDate, Long> perWeek = new TreeMap<>();
         long submitted = 0;
-        for (LocalDate w = week(from); w.isBefore(LocalDate.ofInstant(to, ZoneOffset.UTC)); w = w.plusWeeks(1)) {
+        // every week that starts before the period's end (on a Monday, the week that began at midnight too)
+        for (LocalDate w = week(from); w.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(to); w = w.plusWeeks(1)) {
             perWeek.put(w, 0L);
             if (perWeek.size() > 60) break; // a long period charts its first 60 weeks
         }
