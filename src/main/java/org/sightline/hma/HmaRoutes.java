@@ -889,14 +889,22 @@ public final class HmaRoutes {
 
     private void signalTypes(Context ctx) {
         List<Object> out = new ArrayList<>();
-        for (SignalType t : SIGNAL_TYPES) out.add(Map.of("name", t.wireName(), "enabled_ratio", 1.0));
+        for (SignalType t : SIGNAL_TYPES) out.add(nameFirst(t.wireName(), "enabled_ratio", 1.0));
         ctx.json(out);
     }
 
     private void contentTypes(Context ctx) {
         List<Object> out = new ArrayList<>();
-        for (String t : CONTENT_TYPES) out.add(Map.of("name", t, "enabled", true));
+        for (String t : CONTENT_TYPES) out.add(nameFirst(t, "enabled", true));
         ctx.json(out);
+    }
+
+    /** {@code {"name": …, key: value}} in HMA's order, the same on every run (Map.of's order is not). */
+    private static Map<String, Object> nameFirst(String name, String key, Object value) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put(key, value);
+        return m;
     }
 
     // ---- exchanges ----
