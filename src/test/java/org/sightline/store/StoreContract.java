@@ -54,6 +54,28 @@ abstract class StoreContract {
     }
 
     @Test
+    void a_rate_limit_counted_in_the_database_holds_across_nodes_and_forgets_after_its_window() {
+        // two counters over one database: what two nodes of a cluster hold for the appeal page
+        RateCounter nodeA = new RateCounter(db.jdbi(), "appeal_link", 3, java.time.Duration.ofHours(1));
+        RateCounter nodeB = new RateCounter(db.jdbi(), "appeal_link", 3, java.time.Duration.ofHours(1));
+        RateCounter otherScope = new RateCounter(db.jdbi(), "appeal_address", 3, java.time.Duration.ofHours(1));
+        Instant t = CLOCK.instant();
+        assertThat(nodeA.admit("link-1", t)).isTrue();
+        assertThat(nodeB.admit("link-1", t.plusSeconds(1))).isTrue();
+        assertThat(nodeA.admit("link-1", t.plusSeconds(2))).isTrue();
+        assertThat(nodeB.admit("link-1", t.plusSeconds(3))).as("the fourth, on the other node").isFalse();
+        assertThat(nodeA.admit("link-2", t.plusSeconds(3))).as("another key").isTrue();
+        assertThat(otherScope.admit("link-1", t.plusSeconds(3))).as("another scope").isTrue();
+        // a refused request is not counted, and an hour after the first the window has room again
+        assertThat(nodeA.admit("link-1", t.plusSeconds(3599))).isFalse();
+        assertThat(nodeA.admit("link-1", t.plusSeconds(3601))).isTrue();
+        // only digests are kept
+        long raw = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM rate_hits WHERE hit_key LIKE 'link%'")
+                .mapTo(Long.class).one());
+        assertThat(raw).isZero();
+    }
+
+    @Test
     void migrations_apply_once_and_reopen_cleanly() throws Exception {
         long files;
         try (var list = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/db/migration"))) {
