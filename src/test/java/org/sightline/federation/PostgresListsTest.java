@@ -59,6 +59,11 @@ class PostgresListsTest {
             TestServer.Response s2 = b.postJson("/api/v1/subscriptions/" + sub + "/sync", adminB, "{}");
             assertThat(s2.status()).as(s2.body()).isEqualTo(200);
             assertThat(s2.json().get("retracted").asInt()).isEqualTo(1);
+            // the publisher's overview of its list (the Sharing page) on PostgreSQL: one add, one retraction
+            ListDao.Overview overview = a.deps.lists().overview(a.deps.lists().list().get(0).id());
+            assertThat(overview.activeEntries()).isZero();
+            assertThat(overview.lastChange()).isNotNull();
+            assertThat(overview.tokens()).isZero();
             assertThat(TwoInstancesTest.scan(b, adminB, "dih/bridge-2-rotate-90.jpg").get("decision").asText()).isEqualTo("pass");
 
             TestServer.Response rb = b.postJson("/api/v1/subscriptions/" + sub + "/rollback", adminB, "{\"sequence\":1}");
