@@ -199,16 +199,21 @@ class DismissOpinionTest {
         assertThat(server.deps.database().postgres()).isTrue();
     }
 
-    void refusedFirstThenDelivered() throws Exception {
-        open();
+    /** A case resting on an entry of a fake NCMEC exchange that refuses the first {@code refusals} feedback calls. */
+    long ncmecCase(int refusals) throws Exception {
         JsonNode media = scan("pytx/rgb.jpeg");
         String pdq = media.get("signals").get("pdq").asText();
         AtomicInteger puts = new AtomicInteger();
-        fake.handler = s -> ncmec(s, pdq, puts, 1);
+        fake.handler = s -> ncmec(s, pdq, puts, refusals);
         assertThat(hma.json("POST", "/c/exchanges/api/ncmec", "{\"credential_json\": {\"user\": \"ncmec-user\","
                 + " \"password\": \"ncmec-pass\"}}").status()).isEqualTo(200);
-        long caseId = caseFromExchange("NCMEC_X", "ncmec", "{\"environment\": \"" + fake.base() + "/hashsharing\"}",
+        return caseFromExchange("NCMEC_X", "ncmec", "{\"environment\": \"" + fake.base() + "/hashsharing\"}",
                 media.get("id").asLong());
+    }
+
+    void refusedFirstThenDelivered() throws Exception {
+        open();
+        long caseId = ncmecCase(1);
 
         assertThat(dismiss(caseId, "disputed").status()).isEqualTo(200);
         Predicate<FakeExchangeServer.Seen> feedbackPut = s -> s.method().equals("PUT");
@@ -237,14 +242,7 @@ class DismissOpinionTest {
     @Test
     void a_dismissal_without_an_opinion_sends_nothing() throws Exception {
         open();
-        JsonNode media = scan("pytx/rgb.jpeg");
-        String pdq = media.get("signals").get("pdq").asText();
-        AtomicInteger puts = new AtomicInteger();
-        fake.handler = s -> ncmec(s, pdq, puts, 0);
-        assertThat(hma.json("POST", "/c/exchanges/api/ncmec", "{\"credential_json\": {\"user\": \"ncmec-user\","
-                + " \"password\": \"ncmec-pass\"}}").status()).isEqualTo(200);
-        long caseId = caseFromExchange("NCMEC_X", "ncmec", "{\"environment\": \"" + fake.base() + "/hashsharing\"}",
-                media.get("id").asLong());
+        long caseId = ncmecCase(0);
         int before = fake.seen.size();
         assertThat(dismiss(caseId, null).status()).isEqualTo(200);
         assertThat(server.deps.feedback().deliverDue()).isZero();
@@ -272,14 +270,7 @@ class DismissOpinionTest {
     @Test
     void an_opinion_waits_for_the_undo_window_and_an_undone_dismissal_withdraws_it() throws Exception {
         open(60);
-        JsonNode media = scan("pytx/rgb.jpeg");
-        String pdq = media.get("signals").get("pdq").asText();
-        AtomicInteger puts = new AtomicInteger();
-        fake.handler = s -> ncmec(s, pdq, puts, 0);
-        assertThat(hma.json("POST", "/c/exchanges/api/ncmec", "{\"credential_json\": {\"user\": \"ncmec-user\","
-                + " \"password\": \"ncmec-pass\"}}").status()).isEqualTo(200);
-        long caseId = caseFromExchange("NCMEC_X", "ncmec", "{\"environment\": \"" + fake.base() + "/hashsharing\"}",
-                media.get("id").asLong());
+        long caseId = ncmecCase(0);
         assertThat(dismiss(caseId, "false_positive").status()).isEqualTo(200);
         EntryFeedbackDao.Row held = server.deps.feedback().forCase(caseId).get(0);
         assertThat(held.state()).isEqualTo("pending");
