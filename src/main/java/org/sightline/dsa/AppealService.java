@@ -6,6 +6,7 @@ import org.sightline.audit.AuditLog;
 import org.sightline.banks.BankService;
 import org.sightline.common.Refusal;
 import org.sightline.review.CaseDao;
+import org.sightline.review.CaseIntake;
 import org.sightline.review.RetractionRevisit;
 import org.sightline.review.ReviewService;
 import org.sightline.store.RateCounter;
@@ -137,7 +138,7 @@ public final class AppealService {
         Appeal appeal = get(id);
         if (!Appeal.OPEN.equals(appeal.state())) throw Refusal.conflict("appeal " + id + " is already decided");
         Statement s = statementOf(appeal);
-        if (!StatementService.AUTOMATIC.equals(s.decidedBy()) && s.decidedBy().equals(decider)) {
+        if (!CaseIntake.AUTOMATIC.equals(s.decidedBy()) && s.decidedBy().equals(decider)) {
             throw Refusal.forbidden("an appeal is decided by someone other than " + decider
                     + ", who took the original decision");
         }

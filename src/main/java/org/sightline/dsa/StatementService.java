@@ -12,6 +12,7 @@ import org.sightline.config.SecretBox;
 import org.sightline.ingest.MatchRecord;
 import org.sightline.ingest.MediaCatalog;
 import org.sightline.ingest.MediaRecord;
+import org.sightline.review.CaseIntake;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -36,9 +37,6 @@ import java.util.Set;
  * notice sent with an account action and the admin API can repeat the link).
  */
 public final class StatementService implements ActionQueue.RequestHook, ActionExecutor.Notices {
-    /** Who files automatic requests (review's {@code CaseIntake.AUTOMATIC}). */
-    static final String AUTOMATIC = AuditLog.SYSTEM;
-
     private final Jdbi jdbi;
     private final AuditLog audit;
     private final SecretBox secrets;
@@ -77,7 +75,7 @@ public final class StatementService implements ActionQueue.RequestHook, ActionEx
         if (m == null) return;
         List<MatchRecord> matches = MediaCatalog.matches(h, r.mediaId()).stream()
                 .filter(x -> !x.observed() && !x.vetoed()).toList();
-        boolean automatic = AUTOMATIC.equals(r.requestedBy());
+        boolean automatic = CaseIntake.AUTOMATIC.equals(r.requestedBy());
         Set<String> labels = new LinkedHashSet<>();
         if (r.labels() != null) labels.addAll(r.labels());
         else for (MatchRecord x : matches) labels.addAll(split(x.labels()));

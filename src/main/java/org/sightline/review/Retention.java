@@ -59,7 +59,7 @@ public final class Retention {
                 derivatives.delete(h, p);
                 derivatives.delete(h, d);
                 if (!p.isEmpty() || !d.isEmpty()) {
-                    audit.append(h, RetractionRevisit.BY, "retention_purge", "media",
+                    audit.append(h, AuditLog.SYSTEM, "retention_purge", "media",
                             "passed_media=" + p.size() + " decided_case_media=" + d.size()
                                     + " (previews, colour copies and post context deleted; hashes kept)");
                 }

@@ -31,8 +31,6 @@ import java.util.Optional;
  * knows what to undo by hand.
  */
 public final class RetractionRevisit implements BankService.EntryHook {
-    /** Who closes cases and writes notes on retractions, in cases and the audit log. */
-    public static final String BY = AuditLog.SYSTEM;
     /** The decision word of a case closed because its evidence was retracted. */
     public static final String RETRACTED = "retracted";
 
@@ -67,7 +65,7 @@ public final class RetractionRevisit implements BankService.EntryHook {
             String what = "bank " + bank.name() + " entr" + (gone.size() == 1 ? "y " : "ies ") + join(gone);
             if (c.state() == CaseState.DECIDED) {
                 dao.note(c.caseId(), clip(what + " was retracted after this case was decided"
-                        + kept(h, c.mediaId(), "the case was decided by " + c.decidedBy())), BY, at);
+                        + kept(h, c.mediaId(), "the case was decided by " + c.decidedBy())), AuditLog.SYSTEM, at);
                 continue;
             }
             for (long e : gone) dao.dropEvidence(c.mediaId(), e);
@@ -76,13 +74,13 @@ public final class RetractionRevisit implements BankService.EntryHook {
                     || c.reason().contains(org.sightline.decide.Decision.UNMARKED_ADULT));
             if (othersLeft) {
                 dao.note(c.caseId(), clip("evidence withdrawn: " + what + " was retracted; other evidence remains"
-                        + kept(h, c.mediaId(), "the case still stands on other evidence")), BY, at);
+                        + kept(h, c.mediaId(), "the case still stands on other evidence")), AuditLog.SYSTEM, at);
                 continue;
             }
             String reason = clip("closed: its evidence was retracted (" + what + ")");
-            if (dao.close(c.caseId(), RETRACTED, reason, BY, at) == 1) {
-                dao.note(c.caseId(), clip(reason + undo(h, c, at)), BY, at);
-                audit.append(h, BY, "case_close", "case:" + c.caseId(), "evidence retracted: " + what);
+            if (dao.close(c.caseId(), RETRACTED, reason, AuditLog.SYSTEM, at) == 1) {
+                dao.note(c.caseId(), clip(reason + undo(h, c, at)), AuditLog.SYSTEM, at);
+                audit.append(h, AuditLog.SYSTEM, "case_close", "case:" + c.caseId(), "evidence retracted: " + what);
             }
         }
     }
@@ -111,7 +109,7 @@ public final class RetractionRevisit implements BankService.EntryHook {
      */
     private String undo(Handle h, Affected c, Instant at) {
         List<String> fates = undo(h, c.caseId(), c.mediaId(), automatic(h, c.mediaId()), "its evidence was retracted",
-                "evidence retracted", BY, at);
+                "evidence retracted", AuditLog.SYSTEM, at);
         return fates.isEmpty() ? "" : "; automatic actions: " + String.join("; ", fates);
     }
 
